@@ -1,0 +1,131 @@
+"""Trainees, their sandboxes and the seller accounts inside them (RULEBOOK §1–§2, §4–§5)."""
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .types import TYPES_NEEDING_CATEGORY, AccountType, Category
+
+
+class User(AbstractUser):
+    """A trainee, a support agent (is_staff) or the demo visitor."""
+
+
+class Sandbox(models.Model):
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sandboxes")
+    name = models.CharField(max_length=100)
+    clock_offset = models.DurationField(default=timedelta(0))
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="sandbox_name_unique_per_owner"),
+            models.CheckConstraint(
+                condition=Q(clock_offset__gte=timedelta(0)), name="sandbox_clock_never_behind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def now(self) -> datetime:
+        """The sandbox's simulated time: real time plus the offset it was advanced by."""
+        return timezone.now() + self.clock_offset
+
+    @property
+    def account(self) -> "SellerAccount | None":
+        """The sandbox's primary seller account (the first one created)."""
+        return self.accounts.order_by("id").first()
+
+
+class AccountStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DEACTIVATED = "deactivated", "Deactivated"
+    DELETION_REQUESTED = "deletion_requested", "Deletion requested"
+    DELETION_SCHEDULED = "deletion_scheduled", "Deletion scheduled"
+    DELETED = "deleted", "Deleted"
+
+
+class SellerAccount(models.Model):
+    """A Seller Center account. Its status only changes through lifecycle services."""
+
+    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="accounts")
+    display_name = models.CharField(max_length=120)
+    contact_email = models.EmailField(blank=True)
+    account_type = models.CharField(
+        max_length=20, choices=AccountType.choices, default=AccountType.PERSONAL
+    )
+    category = models.CharField(max_length=20, choices=Category.choices, blank=True)
+    status = models.CharField(
+        max_length=24, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
+    )
+    # The status a cancelled or lapsed deletion request returns to.
+    status_before_deletion = models.CharField(
+        max_length=24, choices=AccountStatus.choices, blank=True
+    )
+    customers_notified_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(account_type__in=list(TYPES_NEEDING_CATEGORY)) & ~Q(category=""))
+                | (~Q(account_type__in=list(TYPES_NEEDING_CATEGORY)) & Q(category="")),
+                name="account_category_iff_type_needs_one",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AccountStatus.values), name="account_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(account_type__in=AccountType.values), name="account_type_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.status == AccountStatus.DELETED
+
+
+class ConnectedApp(models.TextChoices):
+    TIKTOK_FOR_BUSINESS = "tiktok_for_business", "TikTok for Business"
+    ANALYTICS_PARTNER = "analytics_partner", "Insight Analytics (partner)"
+    SHIPPING_PARTNER = "shipping_partner", "ParcelPilot shipping"
+
+
+class AppAuthorization(models.Model):
+    """One grant of access to a connected app; removing access ends it, granting makes a new one."""
+
+    account = models.ForeignKey(
+        SellerAccount, on_delete=models.CASCADE, related_name="app_authorizations"
+    )
+    app = models.CharField(max_length=40, choices=ConnectedApp.choices)
+    scopes = models.CharField(max_length=200, default="read")
+    granted_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["app", "-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "app"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_live_authorization_per_app",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_app_display()} for {self.account}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

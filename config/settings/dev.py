@@ -1,0 +1,6 @@
+"""Local development and `make run`: debug on, SQLite and the filesystem broker by default."""
+
+from .base import *  # noqa: F401,F403
+from .base import env_bool
+
+DEBUG = env_bool("DEBUG", True)

@@ -1,0 +1,60 @@
+"""Shared fixtures. The suite talks to real PostgreSQL and Redis; it stops at once without them."""
+
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+from accounts.models import User
+from lifecycle.services import Actor
+
+START = {
+    "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+    "Redis": 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
+}
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_sessionstart(session):
+    db = settings.DATABASES["default"]
+    broker = urlparse(settings.REDIS_URL)
+    needed = {
+        "PostgreSQL": (db.get("HOST") or "127.0.0.1", int(db.get("PORT") or 5432)),
+        "Redis": (broker.hostname or "127.0.0.1", broker.port or 6379),
+    }
+    for name, (host, port) in needed.items():
+        if not _reachable(host, port):
+            pytest.exit(f"{name} is not reachable at {host}:{port}; start it: {START[name]}", 3)
+
+
+@pytest.fixture
+def trainee(db) -> User:
+    return User.objects.create_user("trainee", "trainee@example.com", "correct-horse-9")
+
+
+@pytest.fixture
+def other_trainee(db) -> User:
+    return User.objects.create_user("other", "other@example.com", "another-horse-9")
+
+
+@pytest.fixture
+def staff_user(db) -> User:
+    return User.objects.create_user("agent", "agent@example.com", "agent-pass-9", is_staff=True)
+
+
+@pytest.fixture
+def as_trainee(trainee) -> Actor:
+    return Actor.trainee(trainee)
+
+
+@pytest.fixture
+def as_staff(staff_user) -> Actor:
+    return Actor.staff(staff_user)

@@ -1,0 +1,52 @@
+"""The one domain error: each refusal carries a code (tests check it) and a sentence to act on."""
+
+from enum import StrEnum
+from typing import Any
+
+
+class Code(StrEnum):
+    NOT_YOUR_SANDBOX = "not_your_sandbox"
+    NOT_ALLOWED_FOR_ACTOR = "not_allowed_for_actor"
+    INVALID_STATE = "invalid_state"
+    ACCOUNT_NOT_ACTIVE = "account_not_active"
+    ACCOUNT_DELETED = "account_deleted"
+    SHOP_LINKED_ELSEWHERE = "shop_linked_elsewhere"
+    SHOP_NOT_LINKED = "shop_not_linked"
+    SHOP_OTHER_SANDBOX = "shop_other_sandbox"
+    NEVER_LINKED = "never_linked"
+    CONFIRMATION_REQUIRED = "confirmation_required"
+    UNLINK_TOO_SOON = "unlink_too_soon"
+    UNLINK_LIMIT_REACHED = "unlink_limit_reached"
+    CATEGORY_REQUIRED = "category_required"
+    CATEGORY_NOT_ALLOWED = "category_not_allowed"
+    UNKNOWN_CATEGORY = "unknown_category"
+    UNKNOWN_TYPE = "unknown_type"
+    ORDERS_AWAITING_SHIPMENT = "orders_awaiting_shipment"
+    CAMPAIGNS_ACTIVE = "campaigns_active"
+    CONSEQUENCES_NOT_ACKNOWLEDGED = "consequences_not_acknowledged"
+    WRONG_PASSWORD = "wrong_password"
+    TOKEN_INVALID = "token_invalid"
+    TOKEN_USED = "token_used"
+    TOKEN_EXPIRED = "token_expired"
+    REQUEST_CLOSED = "request_closed"
+    NOT_DUE = "not_due"
+    NO_OPEN_REQUEST = "no_open_request"
+    LISTING_NEEDS_STOCK = "listing_needs_stock"
+    UNKNOWN_LISTING_STATUS = "unknown_listing_status"
+    APP_NOT_CONNECTED = "app_not_connected"
+    UNKNOWN_APP = "unknown_app"
+    CLOCK_BACKWARDS = "clock_backwards"
+    NOTHING_SCHEDULED = "nothing_scheduled"
+
+
+class LifecycleError(Exception):
+    """A refused action. `message` is one sentence that says why and what to do instead."""
+
+    def __init__(self, code: Code, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,215 @@
+"""The timeline, deletion requests, export jobs and the inbox (RULEBOOK §5–§8).
+
+Job state the trainee sees lives in these rows, not in Celery's result store.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Sandbox, SellerAccount
+
+from .transitions import Action
+
+
+class ActorKind(models.TextChoices):
+    TRAINEE = "trainee", "Trainee"
+    STAFF = "staff", "Support staff"
+    JOB = "job", "Background job"
+
+
+class Outcome(models.TextChoices):
+    DONE = "done", "Done"
+    REFUSED = "refused", "Refused"
+
+
+class TimelineEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # the scrub at finalization is the one allowed edit
+        if set(kwargs) - {"params", "scrubbed"}:
+            raise TypeError("Timeline events are append-only.")
+        return super().update(**kwargs)
+
+
+class TimelineEvent(models.Model):
+    """One append-only record of an action, done or refused."""
+
+    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="events")
+    account = models.ForeignKey(
+        SellerAccount, on_delete=models.RESTRICT, null=True, blank=True, related_name="events"
+    )
+    sandbox_time = models.DateTimeField()
+    real_time = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
+    actor_label = models.CharField(max_length=150)
+    action = models.CharField(max_length=40, choices=Action.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.DONE)
+    subject_type = models.CharField(max_length=30)
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    subject_label = models.CharField(max_length=200)
+    before = models.CharField(max_length=60, blank=True)
+    after = models.CharField(max_length=60, blank=True)
+    code = models.CharField(max_length=60, blank=True)
+    message = models.TextField(blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    scrubbed = models.BooleanField(default=False)
+
+    objects = TimelineEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["sandbox", "-id"]),
+            models.Index(fields=["subject_type", "subject_id", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.subject_label} ({self.outcome})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Timeline events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Timeline events are append-only.")
+
+
+class DeletionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for email confirmation"
+    SCHEDULED = "scheduled", "Scheduled"
+    LAPSED = "lapsed", "Lapsed"
+    CANCELLED = "cancelled", "Cancelled"
+    FINALIZED = "finalized", "Finalized"
+
+
+OPEN_DELETION_STATUSES = (DeletionStatus.PENDING, DeletionStatus.SCHEDULED)
+
+
+class DeletionRequest(models.Model):
+    account = models.ForeignKey(
+        SellerAccount, on_delete=models.CASCADE, related_name="deletion_requests"
+    )
+    status = models.CharField(
+        max_length=12, choices=DeletionStatus.choices, default=DeletionStatus.PENDING
+    )
+    previous_status = models.CharField(max_length=24)
+    nonce = models.CharField(max_length=64)
+    checklist = models.JSONField(default=dict)
+    # Sandbox times.
+    requested_at = models.DateTimeField()
+    link_expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Emails the jobs still owe (null) or have sent (their sandbox time).
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.JSONField(default=list, blank=True)
+    lapse_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    # Job bookkeeping, real time.
+    attempts = models.PositiveIntegerField(default=0)
+    failure_reason = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(status__in=["pending", "scheduled"]),
+                name="one_open_deletion_request_per_account",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Deletion request #{self.pk} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_DELETION_STATUSES
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+IN_FLIGHT_EXPORT_STATUSES = (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+
+class ExportJob(models.Model):
+    account = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="exports")
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    failure_reason = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/", blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    manifest = models.JSONField(default=dict, blank=True)
+    # Sandbox times.
+    requested_at = models.DateTimeField()
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+    # Real times: the stuck-job sweep compares heartbeats with the wall clock.
+    started = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_export_in_flight_per_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="export_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Export #{self.pk} ({self.status})"
+
+
+class InboxMessage(models.Model):
+    """An email the platform would send; it lands here so the trainee can open it."""
+
+    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="inbox")
+    account = models.ForeignKey(
+        SellerAccount, on_delete=models.CASCADE, null=True, blank=True, related_name="inbox"
+    )
+    kind = models.CharField(max_length=40)
+    to = models.CharField(max_length=254)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    links = models.JSONField(default=list, blank=True)
+    sent_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    # What makes a message unique, so a retried job never sends it twice.
+    dedupe_key = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sandbox", "dedupe_key"], name="inbox_message_sent_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

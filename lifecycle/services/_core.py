@@ -1,0 +1,180 @@
+"""What every lifecycle service shares: who acts, row locks, the refusal path and the event."""
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+from django.db import models, transaction
+
+from accounts.models import Sandbox, SellerAccount, User
+from lifecycle.errors import Code, LifecycleError
+from lifecycle.models import ActorKind, Outcome, TimelineEvent
+from lifecycle.transitions import Transition
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who starts an action: a trainee, a support agent (always by name) or a background job."""
+
+    kind: str
+    user: User | None = None
+    job_name: str = ""
+
+    @classmethod
+    def trainee(cls, user: User) -> "Actor":
+        return cls(ActorKind.TRAINEE, user)
+
+    @classmethod
+    def staff(cls, user: User) -> "Actor":
+        return cls(ActorKind.STAFF, user)
+
+    @classmethod
+    def job(cls, name: str) -> "Actor":
+        return cls(ActorKind.JOB, None, name)
+
+    @property
+    def label(self) -> str:
+        if self.kind == ActorKind.JOB:
+            return f"job: {self.job_name}"
+        assert self.user is not None
+        return self.user.get_username()
+
+
+def lock_account(account: SellerAccount | int) -> SellerAccount:
+    """Lock the account row for this transaction and return it fresh, with its sandbox."""
+    pk = account.pk if isinstance(account, SellerAccount) else account
+    return (
+        SellerAccount.objects.select_for_update(of=("self",)).select_related("sandbox").get(pk=pk)
+    )
+
+
+def lock_sandbox(sandbox: Sandbox | int) -> Sandbox:
+    pk = sandbox.pk if isinstance(sandbox, Sandbox) else sandbox
+    return Sandbox.objects.select_for_update().get(pk=pk)
+
+
+def refuse(code: Code, message: str, *, account: SellerAccount | None = None, **context: Any):
+    """Raise the refusal; the service wrapper records it on the timeline."""
+    raise LifecycleError(code, message, account=account, **context)
+
+
+def check_actor(actor: Actor, transition: Transition, account: SellerAccount) -> None:
+    if actor.kind == ActorKind.TRAINEE and account.sandbox.owner_id != actor.user.pk:
+        refuse(Code.NOT_YOUR_SANDBOX, "This sandbox belongs to another trainee.", account=account)
+    if actor.kind == ActorKind.STAFF and not actor.user.is_staff:
+        refuse(Code.NOT_ALLOWED_FOR_ACTOR, "Only support staff can act as staff.", account=account)
+    if actor.kind not in transition.actors:
+        who = {"trainee": "the account owner", "staff": "support staff", "job": "a background job"}
+        allowed = " or ".join(sorted(who[k] for k in transition.actors))
+        refuse(
+            Code.NOT_ALLOWED_FOR_ACTOR,
+            f"Only {allowed} can {transition.label.lower()}.",
+            account=account,
+        )
+
+
+def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, str]:
+    """(type, id, label) of an event's subject. Labels never carry personal details."""
+    from accounts.models import AppAuthorization
+    from shops.models import Product, Shop
+
+    if isinstance(obj, SellerAccount):
+        return (machine or "account", obj.pk, f"Seller account #{obj.pk}")
+    if isinstance(obj, Shop):
+        return ("shop", obj.pk, obj.name)
+    if isinstance(obj, Product):
+        return ("product", obj.pk, f"{obj.title} ({obj.sku})")
+    if isinstance(obj, AppAuthorization):
+        return ("app", obj.pk, obj.get_app_display())
+    if isinstance(obj, Sandbox):
+        return ("sandbox", obj.pk, f"Sandbox {obj.name}")
+    return (obj._meta.model_name, obj.pk, str(obj))
+
+
+def record(
+    *,
+    actor: Actor,
+    action: str,
+    subject: models.Model,
+    before: str,
+    after: str,
+    account: SellerAccount | None = None,
+    sandbox: Sandbox | None = None,
+    machine: str = "",
+    outcome: str = Outcome.DONE,
+    code: str = "",
+    message: str = "",
+    params: dict[str, Any] | None = None,
+) -> TimelineEvent:
+    """Append one timeline event, stamped with the sandbox's simulated time."""
+    sandbox = sandbox or account.sandbox
+    subject_type, subject_id, label = subject_of(subject, machine)
+    return TimelineEvent.objects.create(
+        sandbox=sandbox,
+        account=account,
+        sandbox_time=sandbox.now(),
+        actor=actor.user,
+        actor_kind=actor.kind,
+        actor_label=actor.label,
+        action=action,
+        outcome=outcome,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        subject_label=label,
+        before=str(before),
+        after=str(after),
+        code=code,
+        message=message,
+        params=params or {},
+    )
+
+
+def lifecycle_service(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Run a service in one transaction; on refusal roll it back and record the refusal.
+
+    The refusal event is written in its own transaction after the rollback, so nothing of the
+    refused action remains but the record that it was refused.
+    """
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                with transaction.atomic():
+                    return fn(*args, **kwargs)
+            except LifecycleError as err:
+                _record_refusal(action, kwargs.get("actor"), err)
+                raise
+
+        run.action = action  # type: ignore[attr-defined]
+        return run
+
+    return decorate
+
+
+def _record_refusal(action: str, actor: Actor | None, err: LifecycleError) -> None:
+    account: SellerAccount | None = err.details.get("account")
+    sandbox: Sandbox | None = err.details.get("sandbox") or (account.sandbox if account else None)
+    if actor is None or sandbox is None:
+        return  # nothing identifies whose timeline it belongs to (e.g. a forged link)
+    subject = err.details.get("subject") or account or sandbox
+    state = str(err.details.get("state", account.status if account else ""))
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action=action,
+            subject=subject,
+            machine=err.details.get("machine", ""),
+            before=state,
+            after=state,
+            account=account,
+            sandbox=sandbox,
+            outcome=Outcome.REFUSED,
+            code=str(err.code),
+            message=err.message,
+            params=err.details.get("params") or {},
+        )

@@ -1,0 +1,364 @@
+"""Requesting, confirming, lapsing, cancelling and finalizing an account deletion (RULEBOOK §5)."""
+
+import secrets
+from typing import Any
+
+from django.core import signing
+
+from accounts.models import AccountStatus, SellerAccount
+from lifecycle.conf import setting
+from lifecycle.errors import Code
+from lifecycle.models import (
+    DeletionRequest,
+    DeletionStatus,
+    ExportJob,
+    InboxMessage,
+    TimelineEvent,
+)
+from lifecycle.transitions import Action, transition_for
+from shops.models import CampaignStatus, OrderStatus, ShopLink
+
+from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
+from .links import when
+
+TOKEN_SALT = "lifecycle.deletion-confirmation"
+DELETED_NAME = "Deleted seller"
+REDACTED = "[removed]"
+# Keys of timeline parameters that may hold personal details; finalization blanks them.
+PERSONAL_KEYS = frozenset(
+    {"display_name", "contact_email", "email", "customer", "customer_name", "address", "to"}
+)
+
+
+def deletion_token(request: DeletionRequest) -> str:
+    """The signed value of the confirmation link. It names the request and its one-time nonce."""
+    return signing.dumps({"r": request.pk, "n": request.nonce}, salt=TOKEN_SALT)
+
+
+def deletion_checklist(account: SellerAccount) -> dict[str, Any]:
+    """The checklist shown before a request, and recorded with it."""
+    awaiting = list(
+        account.orders.filter(status=OrderStatus.AWAITING_SHIPMENT)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    active_campaigns = list(
+        account.campaigns.filter(status=CampaignStatus.ACTIVE).values_list("name", flat=True)
+    )
+    return {
+        "orders_awaiting_shipment": awaiting,
+        "active_campaigns": active_campaigns,
+        "data_exported": account.exports.filter(downloaded_at__isnull=False).exists(),
+        "customers_notified": account.customers_notified_at is not None,
+    }
+
+
+def open_request(account: SellerAccount) -> DeletionRequest | None:
+    return account.deletion_requests.filter(
+        status__in=[DeletionStatus.PENDING, DeletionStatus.SCHEDULED]
+    ).first()
+
+
+def _numbers(numbers: list[int]) -> str:
+    shown = ", ".join(f"#{n}" for n in numbers[:5])
+    return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+
+
+@lifecycle_service(Action.REQUEST_DELETION)
+def request_deletion(
+    *, actor: Actor, account: SellerAccount, password: str, acknowledged: bool
+) -> DeletionRequest:
+    """Start a deletion: guards, identity, then an email with a single-use link is owed."""
+    account = lock_account(account)
+    context = {"account": account}
+    check_actor(actor, transition_for(Action.REQUEST_DELETION), account)
+    existing = open_request(account)
+    if existing is not None:
+        return existing  # requested already: one request, one email
+    if account.status not in (AccountStatus.ACTIVE, AccountStatus.DEACTIVATED):
+        refuse(Code.ACCOUNT_DELETED, "This account was deleted already.", **context)
+    checklist = deletion_checklist(account)
+    awaiting = checklist["orders_awaiting_shipment"]
+    if awaiting:
+        orders = "1 order is" if len(awaiting) == 1 else f"{len(awaiting)} orders are"
+        refuse(
+            Code.ORDERS_AWAITING_SHIPMENT,
+            f"{orders} still awaiting shipment ({_numbers(awaiting)}): ship or cancel them first.",
+            params={"orders": awaiting},
+            **context,
+        )
+    campaigns = checklist["active_campaigns"]
+    if campaigns:
+        count = "1 campaign is" if len(campaigns) == 1 else f"{len(campaigns)} campaigns are"
+        refuse(
+            Code.CAMPAIGNS_ACTIVE,
+            f"{count} still running ({', '.join(campaigns[:5])}): end them first.",
+            **context,
+        )
+    if not acknowledged:
+        refuse(
+            Code.CONSEQUENCES_NOT_ACKNOWLEDGED,
+            "Tick the box to confirm you understand what will be removed for good.",
+            **context,
+        )
+    if not account.sandbox.owner.check_password(password or ""):
+        refuse(
+            Code.WRONG_PASSWORD,
+            "That password is not right: enter your sign-in password to prove it is you.",
+            **context,
+        )
+    now = account.sandbox.now()
+    request = DeletionRequest.objects.create(
+        account=account,
+        previous_status=account.status,
+        nonce=secrets.token_urlsafe(24),
+        checklist=checklist,
+        requested_at=now,
+        link_expires_at=now + setting("DELETION_LINK_VALID_FOR"),
+    )
+    before = account.status
+    account.status_before_deletion = before
+    account.status = AccountStatus.DELETION_REQUESTED
+    account.save(update_fields=["status", "status_before_deletion"])
+    record(
+        actor=actor,
+        action=Action.REQUEST_DELETION,
+        subject=account,
+        before=before,
+        after=account.status,
+        account=account,
+        params={
+            "request_id": request.pk,
+            "link_expires_at": request.link_expires_at.isoformat(),
+            "checklist": checklist,
+            "confirmation_email": "owed",
+        },
+    )
+    return request
+
+
+def _load_token(token: str) -> tuple[int, str] | None:
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT)
+        return int(data["r"]), str(data["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+@lifecycle_service(Action.CONFIRM_DELETION)
+def confirm_deletion(*, actor: Actor, token: str, sandbox: Any = None) -> DeletionRequest:
+    """Confirm through the emailed link: the deletion is scheduled after the grace period."""
+    loaded = _load_token(token)
+    request = None
+    if loaded is not None:
+        request = DeletionRequest.objects.filter(pk=loaded[0]).first()
+    if request is None or not secrets.compare_digest(request.nonce, loaded[1]):
+        refuse(
+            Code.TOKEN_INVALID,
+            "This confirmation link is not valid: open the latest email in your inbox.",
+            sandbox=sandbox,
+        )
+    account = lock_account(request.account_id)
+    request = DeletionRequest.objects.select_for_update().get(pk=request.pk)
+    context = {"account": account}
+    check_actor(actor, transition_for(Action.CONFIRM_DELETION), account)
+    if request.confirmed_at is not None:
+        refuse(
+            Code.TOKEN_USED,
+            "This link was used already: the deletion is scheduled for "
+            f"{when(request.scheduled_for)}.",
+            **context,
+        )
+    if request.status != DeletionStatus.PENDING:
+        refuse(
+            Code.REQUEST_CLOSED,
+            f"This deletion request was {request.get_status_display().lower()}: the link no "
+            "longer works. Start a new request if you still want to delete the account.",
+            **context,
+        )
+    now = account.sandbox.now()
+    if now >= request.link_expires_at:
+        refuse(
+            Code.TOKEN_EXPIRED,
+            f"This link expired at {when(request.link_expires_at)}: request the deletion again.",
+            **context,
+        )
+    request.status = DeletionStatus.SCHEDULED
+    request.confirmed_at = now
+    request.scheduled_for = now + setting("DELETION_GRACE")
+    request.save(update_fields=["status", "confirmed_at", "scheduled_for", "updated"])
+    account.status = AccountStatus.DELETION_SCHEDULED
+    account.save(update_fields=["status"])
+    record(
+        actor=actor,
+        action=Action.CONFIRM_DELETION,
+        subject=account,
+        before=AccountStatus.DELETION_REQUESTED,
+        after=account.status,
+        account=account,
+        params={"request_id": request.pk, "scheduled_for": request.scheduled_for.isoformat()},
+    )
+    return request
+
+
+def _close(
+    *, actor: Actor, account: SellerAccount, request: DeletionRequest, action: str, status: str
+) -> DeletionRequest:
+    before = account.status
+    request.status = status
+    request.closed_at = account.sandbox.now()
+    request.save(update_fields=["status", "closed_at", "updated"])
+    account.status = request.previous_status
+    account.status_before_deletion = ""
+    account.save(update_fields=["status", "status_before_deletion"])
+    record(
+        actor=actor,
+        action=action,
+        subject=account,
+        before=before,
+        after=account.status,
+        account=account,
+        params={"request_id": request.pk},
+    )
+    return request
+
+
+@lifecycle_service(Action.LAPSE_DELETION)
+def lapse_deletion(*, actor: Actor, request: DeletionRequest | int) -> DeletionRequest:
+    """The confirmation link expired unused: the account returns to where it was."""
+    pk = request.pk if isinstance(request, DeletionRequest) else request
+    account = lock_account(DeletionRequest.objects.values_list("account_id", flat=True).get(pk=pk))
+    request = DeletionRequest.objects.select_for_update().get(pk=pk)
+    context = {"account": account}
+    check_actor(actor, transition_for(Action.LAPSE_DELETION), account)
+    if request.status == DeletionStatus.LAPSED:
+        return request
+    if request.status != DeletionStatus.PENDING:
+        refuse(Code.REQUEST_CLOSED, "Only a request waiting for its email can lapse.", **context)
+    if account.sandbox.now() < request.link_expires_at:
+        refuse(
+            Code.NOT_DUE,
+            f"The confirmation link is valid until {when(request.link_expires_at)}.",
+            **context,
+        )
+    request = _close(
+        actor=actor,
+        account=account,
+        request=request,
+        action=Action.LAPSE_DELETION,
+        status=DeletionStatus.LAPSED,
+    )
+    return request
+
+
+@lifecycle_service(Action.CANCEL_DELETION)
+def cancel_deletion(*, actor: Actor, account: SellerAccount) -> DeletionRequest:
+    """Cancel before finalization: everything is as before and the emailed link stops working."""
+    account = lock_account(account)
+    context = {"account": account}
+    check_actor(actor, transition_for(Action.CANCEL_DELETION), account)
+    request = open_request(account)
+    if request is None:
+        last = account.deletion_requests.first()
+        if last is not None and last.status == DeletionStatus.CANCELLED:
+            return last  # cancelled already
+        if account.status == AccountStatus.DELETED:
+            refuse(
+                Code.ACCOUNT_DELETED,
+                "The account was deleted already: a deletion cannot be undone.",
+                **context,
+            )
+        refuse(Code.NO_OPEN_REQUEST, "There is no deletion request to cancel.", **context)
+    request = DeletionRequest.objects.select_for_update().get(pk=request.pk)
+    return _close(
+        actor=actor,
+        account=account,
+        request=request,
+        action=Action.CANCEL_DELETION,
+        status=DeletionStatus.CANCELLED,
+    )
+
+
+@lifecycle_service(Action.FINALIZE_DELETION)
+def finalize_deletion(*, actor: Actor, account: SellerAccount | int) -> SellerAccount:
+    """Remove the account's commerce data for good; keep a tombstone and a scrubbed timeline."""
+    account = lock_account(account)
+    context = {"account": account}
+    check_actor(actor, transition_for(Action.FINALIZE_DELETION), account)
+    if account.status == AccountStatus.DELETED:
+        return account
+    request = open_request(account)
+    if account.status != AccountStatus.DELETION_SCHEDULED or request is None:
+        refuse(
+            Code.INVALID_STATE,
+            "Only an account whose deletion was confirmed can be finalized.",
+            **context,
+        )
+    now = account.sandbox.now()
+    if now < request.scheduled_for:
+        refuse(
+            Code.NOT_DUE,
+            f"The deletion is scheduled for {when(request.scheduled_for)}.",
+            **context,
+        )
+    removed = purge_account_data(account)
+    ShopLink.objects.filter(account=account, unlinked_at__isnull=True).update(unlinked_at=now)
+    request.status = DeletionStatus.FINALIZED
+    request.closed_at = now
+    request.save(update_fields=["status", "closed_at", "updated"])
+    account.status = AccountStatus.DELETED
+    account.status_before_deletion = ""
+    account.display_name = DELETED_NAME
+    account.contact_email = ""
+    account.deleted_at = now
+    account.save(
+        update_fields=[
+            "status",
+            "status_before_deletion",
+            "display_name",
+            "contact_email",
+            "deleted_at",
+        ]
+    )
+    scrub_timeline(account)
+    record(
+        actor=actor,
+        action=Action.FINALIZE_DELETION,
+        subject=account,
+        before=AccountStatus.DELETION_SCHEDULED,
+        after=AccountStatus.DELETED,
+        account=account,
+        params={"request_id": request.pk, "removed": removed},
+    )
+    return account
+
+
+def purge_account_data(account: SellerAccount) -> dict[str, int]:
+    """Delete every row of the account's commerce data; return how many of each kind went."""
+    removed: dict[str, int] = {}
+    for export in account.exports.exclude(file=""):
+        export.file.delete(save=False)
+    for label, queryset in (
+        ("orders", account.orders.all()),
+        ("inquiries", account.inquiries.all()),
+        ("customers", account.customers.all()),
+        ("campaigns", account.campaigns.all()),
+        ("products", account.products.all()),
+        ("exports", ExportJob.objects.filter(account=account)),
+        ("inbox", InboxMessage.objects.filter(account=account)),
+        ("app_authorizations", account.app_authorizations.all()),
+    ):
+        count = queryset.count()
+        queryset.delete()
+        removed[label] = count
+    return removed
+
+
+def scrub_timeline(account: SellerAccount) -> None:
+    """Blank the personal details in the account's events; the events themselves stay."""
+    for event in TimelineEvent.objects.filter(account=account, scrubbed=False).only("params"):
+        params = {
+            key: (REDACTED if key in PERSONAL_KEYS else value)
+            for key, value in (event.params or {}).items()
+        }
+        TimelineEvent.objects.filter(pk=event.pk).update(params=params, scrubbed=True)
