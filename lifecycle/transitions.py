@@ -31,6 +31,23 @@ class Action(models.TextChoices):
     REMOVE_APP_ACCESS = "remove_app_access", "Remove app access"
     GRANT_APP_ACCESS = "grant_app_access", "Grant app access"
     ADVANCE_CLOCK = "advance_clock", "Advance the clock"
+    # Day-to-day Seller Center work (orders, inquiries, campaigns).
+    SHIP_ORDER = "ship_order", "Ship order"
+    CANCEL_ORDER = "cancel_order", "Cancel order"
+    REPLY_INQUIRY = "reply_inquiry", "Reply to inquiry"
+    CREATE_CAMPAIGN = "create_campaign", "Create campaign"
+    START_CAMPAIGN = "start_campaign", "Start campaign"
+    PAUSE_CAMPAIGN = "pause_campaign", "Pause campaign"
+    END_CAMPAIGN = "end_campaign", "End campaign"
+    # Data exports, announcements and emails (RULEBOOK §5, §6).
+    REQUEST_EXPORT = "request_export", "Request data export"
+    EXPORT_READY = "export_ready", "Export ready"
+    EXPORT_FAILED = "export_failed", "Export failed"
+    RETRY_EXPORT = "retry_export", "Retry data export"
+    DOWNLOAD_EXPORT = "download_export", "Download data export"
+    EXPIRE_EXPORT = "expire_export", "Export expired"
+    NOTIFY_CUSTOMERS = "notify_customers", "Notify customers"
+    SEND_EMAIL = "send_email", "Send email"
 
 
 # Account states (accounts.models.AccountStatus values) and shop link states.
