@@ -286,9 +286,9 @@ class SellerAccountAdmin(SupportAdmin):
             (
                 (
                     t.label,
-                    " (button above)"
+                    " (an admin action)"
                     if t.action in self.ADMIN_ACTIONS
-                    else " (only the account owner, in the Seller Center)",
+                    else " (not offered in the admin: the owner does it in the Seller Center)",
                 )
                 for t in transitions
             ),

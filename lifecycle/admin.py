@@ -158,6 +158,14 @@ def confirm_first(
     """
     if request.POST.get("confirm") == "yes":
         return None
+    objects = list(queryset)
+    opts = modeladmin.opts
+    from_change = request.POST.get("_from") == "change" and len(objects) == 1
+    back = (
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[objects[0].pk])
+        if from_change
+        else reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    )
     return TemplateResponse(
         request,
         "admin/lifecycle/confirm_action.html",
@@ -165,10 +173,11 @@ def confirm_first(
             **modeladmin.admin_site.each_context(request),
             "title": title,
             "consequence": consequence,
-            "objects": list(queryset),
+            "objects": objects,
             "action": request.POST.get("action", ""),
-            "from_change": request.POST.get("_from", ""),
-            "opts": modeladmin.opts,
+            "from_change": "change" if from_change else "",
+            "back_url": back,
+            "opts": opts,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         },
     )

@@ -260,6 +260,21 @@ def test_saving_the_profile_never_writes_a_stale_status(admin_client, monkeypatc
     assert (account.display_name, account.status) == ("New name", AccountStatus.DEACTIVATED)
 
 
+def test_an_unchanged_form_writes_nothing(admin_client):
+    account = SellerAccountFactory()
+    with CaptureQueriesContext(connection) as captured:
+        admin_client.post(
+            change_page(ACCOUNT, account.pk),
+            {
+                "display_name": account.display_name,
+                "contact_email": account.contact_email,
+                "_save": "Save",
+            },
+        )
+    writes = [q["sql"] for q in captured if 'UPDATE "accounts_selleraccount"' in q["sql"]]
+    assert writes == []
+
+
 def test_lifecycle_fields_of_a_sandbox_cannot_be_posted(admin_client):
     sandbox = SellerAccountFactory().sandbox
     other_owner = staff_with()
@@ -319,7 +334,7 @@ def test_account_page_shows_staff_actions_deletion_state_and_timeline(agent):
     html = page.content.decode()
     assert page.status_code == 200
     # From the declared transitions: staff may only cancel a requested deletion.
-    assert "Cancel deletion (button above)" in html
+    assert "Cancel deletion (an admin action)" in html
     assert "Deactivate account" not in html
     assert 'name="action" value="cancel_deletion"' in html
     assert 'value="deactivate"' not in html
@@ -332,7 +347,7 @@ def test_account_page_offers_no_button_without_the_permission():
     account = SellerAccountFactory()
     html = client_for(staff_with(*SEE_ACCOUNTS)).get(change_page(ACCOUNT, account.pk))
     html = html.content.decode()
-    assert "Deactivate account (button above)" in html
+    assert "Deactivate account (an admin action)" in html
     assert 'name="action"' not in html
 
 
@@ -358,6 +373,16 @@ def test_sandbox_page_shows_clock_schedule_accounts_and_timeline(clock_agent):
     assert f"?sandbox__id__exact={account.sandbox_id}" in html
     assert 'value="advance_one_day"' in html
     assert 'value="reset_demo"' not in html  # not a demo sandbox
+
+
+def test_a_demo_sandbox_page_offers_its_reset_and_shows_shop_links(clock_agent, trainee):
+    demo = build_demo_sandbox(owner=trainee)
+    html = client_for(clock_agent).get(change_page(SANDBOX, demo.pk)).content.decode()
+    assert 'value="reset_demo"' in html
+    client = client_for(staff_with(*SEE_ACCOUNTS))
+    html = client.get(change_page(ACCOUNT, demo.account.pk)).content.decode()
+    assert "Luna Ceramics Shop: linked" in html and "(now)" in html
+    assert "Switch account type (not offered in the admin" in html
 
 
 def test_an_empty_sandbox_page_says_so(admin_client, trainee):
@@ -432,9 +457,12 @@ def test_staff_run_due_work(clock_agent):
 
 def test_reset_asks_for_confirmation_first(clock_agent, trainee):
     demo = build_demo_sandbox(owner=trainee)
-    response = post_action(client_for(clock_agent), SANDBOX, "reset_demo", [demo])
+    response = post_action(client_for(clock_agent), SANDBOX, "reset_demo", [demo], _from="change")
+    html = response.content.decode()
     assert response.status_code == 200
-    assert "built again from scratch" in response.content.decode()
+    assert "built again from scratch" in html
+    assert 'name="confirm" value="yes"' in html
+    assert f'href="{change_page(SANDBOX, demo.pk)}" class="button cancel-link"' in html
     assert Sandbox.objects.filter(pk=demo.pk).exists()
 
 
@@ -480,6 +508,9 @@ def test_sandboxes_are_found_by_name_owner_and_email(admin_client):
     for term in ("Blue pot", mine.owner.username, mine.owner.email):
         found = admin_client.get(changelist(SANDBOX), {"q": term}).context["cl"].result_list
         assert list(found) == [mine], term
+    deactivate_account(actor=Actor.trainee(mine.owner), account=mine.account)
+    query = {"accounts__status__exact": "deactivated", "is_demo__exact": "0"}
+    assert list(admin_client.get(changelist(SANDBOX), query).context["cl"].result_list) == [mine]
 
 
 def test_accounts_are_found_by_name_email_and_status_and_filtered(admin_client):

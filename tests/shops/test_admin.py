@@ -11,6 +11,7 @@ from tests.accounts.factories import SellerAccountFactory
 from tests.shops.factories import CampaignFactory, ProductFactory, ShopFactory
 from tests.support_admin import (
     change_page,
+    changelist,
     client_for,
     offered_actions,
     post_action,
@@ -51,7 +52,9 @@ def test_unlinking_asks_for_confirmation_first(agent):
     account, shop = linked_shop(age=timedelta(days=2))
     response = post_action(client_for(agent), SHOP, "unlink", [shop])
     assert response.status_code == 200
-    assert "active campaigns are paused" in response.content.decode()
+    html = response.content.decode()
+    assert "active campaigns are paused" in html
+    assert f'href="{changelist(SHOP)}" class="button cancel-link"' in html
     assert ShopLink.objects.get(shop=shop).unlinked_at is None
     assert unlink_events(shop) == []
 
@@ -123,8 +126,6 @@ def test_every_commerce_model_has_a_working_list(admin_client, model):
     InquiryFactory()
     CampaignFactory()
     linked_shop(age=timedelta(0))
-    from tests.support_admin import changelist
-
     response = admin_client.get(changelist(f"shops.{model}"))
     assert response.status_code == 200
     first = response.context["cl"].result_list[0]
