@@ -161,8 +161,12 @@ def _record_refusal(action: str, actor: Actor | None, err: LifecycleError) -> No
     sandbox: Sandbox | None = err.details.get("sandbox") or (account.sandbox if account else None)
     if actor is None or sandbox is None:
         return  # nothing identifies whose timeline it belongs to (e.g. a forged link)
+    if account is None:  # the caller's copy may be stale: read the clock as it is now
+        sandbox = Sandbox.objects.get(pk=sandbox.pk)
     subject = err.details.get("subject") or account or sandbox
-    state = str(err.details.get("state", account.status if account else ""))
+    # Without an account the subject is the sandbox, whose state on the timeline is its offset.
+    default = account.status if account else str(sandbox.clock_offset)
+    state = str(err.details.get("state", default))
     with transaction.atomic():
         record(
             actor=actor,

@@ -44,6 +44,8 @@ def advance_clock(
     context = {"sandbox": sandbox, "subject": sandbox, "state": str(sandbox.clock_offset)}
     if actor.kind == "trainee" and sandbox.owner_id != actor.user.pk:
         refuse(Code.NOT_YOUR_SANDBOX, "This sandbox belongs to another trainee.", **context)
+    if actor.kind == "staff" and not actor.user.is_staff:
+        refuse(Code.NOT_ALLOWED_FOR_ACTOR, "Only support staff can act as staff.", **context)
     if to_next:
         upcoming = scheduled_events(sandbox)
         if not upcoming:

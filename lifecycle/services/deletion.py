@@ -15,7 +15,7 @@ from lifecycle.models import (
     InboxMessage,
     TimelineEvent,
 )
-from lifecycle.transitions import Action, transition_for
+from lifecycle.transitions import LINKED, UNLINKED, Action, transition_for
 from shops.models import CampaignStatus, OrderStatus, ShopLink
 
 from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
@@ -163,12 +163,13 @@ def confirm_deletion(*, actor: Actor, token: str, sandbox: Any = None) -> Deleti
     context = {"account": account}
     check_actor(actor, transition_for(Action.CONFIRM_DELETION), account)
     if request.confirmed_at is not None:
-        refuse(
-            Code.TOKEN_USED,
-            "This link was used already: the deletion is scheduled for "
-            f"{when(request.scheduled_for)}.",
-            **context,
+        # After a cancel or the finalization the date is no longer a schedule: do not claim one.
+        scheduled = (
+            f": the deletion is scheduled for {when(request.scheduled_for)}"
+            if request.status == DeletionStatus.SCHEDULED
+            else f", and the request was {request.get_status_display().lower()} since"
         )
+        refuse(Code.TOKEN_USED, f"This link was used already{scheduled}.", **context)
     if request.status != DeletionStatus.PENDING:
         refuse(
             Code.REQUEST_CLOSED,
@@ -301,8 +302,8 @@ def finalize_deletion(*, actor: Actor, account: SellerAccount | int) -> SellerAc
             f"The deletion is scheduled for {when(request.scheduled_for)}.",
             **context,
         )
+    _record_side_effects(actor=actor, account=account, now=now)
     removed = purge_account_data(account)
-    ShopLink.objects.filter(account=account, unlinked_at__isnull=True).update(unlinked_at=now)
     request.status = DeletionStatus.FINALIZED
     request.closed_at = now
     request.save(update_fields=["status", "closed_at", "updated"])
@@ -331,6 +332,39 @@ def finalize_deletion(*, actor: Actor, account: SellerAccount | int) -> SellerAc
         params={"request_id": request.pk, "removed": removed},
     )
     return account
+
+
+def _record_side_effects(*, actor: Actor, account: SellerAccount, now) -> None:
+    """End the account's shop links and app grants, each with its own event.
+
+    Without these events a shop's (or an app's) timeline would still end in "linked"
+    ("connected") while it no longer is, and its next event would not follow on from it.
+    """
+    for link in ShopLink.objects.filter(account=account, unlinked_at__isnull=True).select_related(
+        "shop"
+    ):
+        link.unlinked_at = now
+        link.save(update_fields=["unlinked_at"])
+        record(
+            actor=actor,
+            action=Action.UNLINK_SHOP,
+            subject=link.shop,
+            before=LINKED,
+            after=UNLINKED,
+            account=account,
+            params={"link_id": link.pk, "reason": "account deleted"},
+        )
+    for grant in account.app_authorizations.filter(revoked_at__isnull=True):
+        record(
+            actor=actor,
+            action=Action.REMOVE_APP_ACCESS,
+            subject=account,
+            machine=f"app:{grant.app}",
+            before="connected",
+            after="disconnected",
+            account=account,
+            params={"app": grant.app, "authorization_id": grant.pk, "reason": "account deleted"},
+        )
 
 
 def purge_account_data(account: SellerAccount) -> dict[str, int]:
