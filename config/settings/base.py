@@ -155,6 +155,10 @@ SIMULATOR = {
     "EXPORT_STUCK_AFTER": timedelta(minutes=10),
     "NOTIFY_CUSTOMERS_WINDOW": timedelta(days=90),
     "PURGE_BATCH_SIZE": 500,
+    # Jobs: store every email in the inbox; also hand it to EMAIL_BACKEND when DELIVER_EMAIL is on.
+    "DELIVER_EMAIL": env_bool("DELIVER_EMAIL", False),
+    # Seconds the export waits per progress step; only for tests and demos of a slow export.
+    "EXPORT_SLOWDOWN": float(os.environ.get("SIMULATOR_EXPORT_SLOWDOWN", "0")),
 }
 
 # --- Logging --------------------------------------------------------------------------------
