@@ -37,7 +37,6 @@ class Code(StrEnum):
     UNKNOWN_APP = "unknown_app"
     CLOCK_BACKWARDS = "clock_backwards"
     NOTHING_SCHEDULED = "nothing_scheduled"
-    DELETION_UNDER_WAY = "deletion_under_way"
     EXPORT_IN_FLIGHT = "export_in_flight"
     EXPORT_TOO_SOON = "export_too_soon"
     EXPORT_NOT_RETRYABLE = "export_not_retryable"

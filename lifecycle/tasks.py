@@ -12,9 +12,9 @@ from django.db import InterfaceError, OperationalError
 
 from lifecycle.services import (
     notify_customers,
-    run_due_work,
     sandboxes_with_due_work,
     send_deletion_confirmation,
+    sweep_sandbox,
 )
 from lifecycle.services._core import Actor
 
@@ -52,7 +52,7 @@ def notify_customers_task(account_id: int, announcement_id: int) -> None:
 
 @shared_task(**JOB)
 def sweep_sandbox_task(sandbox_id: int) -> list[str]:
-    done = run_due_work(sandbox=sandbox_id)
+    done = sweep_sandbox(sandbox=sandbox_id)
     if done:
         log.info("sweep of sandbox %s: %s", sandbox_id, "; ".join(done))
     return done

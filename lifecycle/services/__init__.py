@@ -19,7 +19,7 @@ from .deletion import (
     request_deletion,
     request_for_token,
 )
-from .due import run_due_work, sandboxes_with_due_work
+from .due import run_due_work, sandboxes_with_due_work, sweep_sandbox
 from .emails import send_deletion_confirmation, send_deletion_reminder, send_lapse_notice
 from .exports import (
     expire_export,
@@ -73,6 +73,7 @@ __all__ = [
     "send_deletion_reminder",
     "send_lapse_notice",
     "start_export",
+    "sweep_sandbox",
     "switch_account_type",
     "unlink_shop",
 ]

@@ -4,7 +4,6 @@ import secrets
 from typing import Any
 
 from django.core import signing
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -284,17 +283,6 @@ def cancel_deletion(*, actor: Actor, account: SellerAccount) -> DeletionRequest:
     context = {"account": account}
     check_actor(actor, transition_for(Action.CANCEL_DELETION), account)
     request = open_request(account)
-    if (
-        request is not None
-        and request.scheduled_for
-        and account.sandbox.now() >= request.scheduled_for
-    ):
-        refuse(
-            Code.DELETION_UNDER_WAY,
-            "The scheduled time has passed and the deletion is under way: it can no longer be "
-            "cancelled.",
-            **context,
-        )
     if request is None:
         last = account.deletion_requests.first()
         if last is not None and last.status == DeletionStatus.CANCELLED:
@@ -344,7 +332,7 @@ def finalize_deletion(
             f"The deletion is scheduled for {when(request.scheduled_for)}.",
             **context,
         )
-    removed = purge_account_data(account) if purge else purge_account_data(account, bulk=False)
+    removed = purge_account_data(account, bulk=purge)
     ShopLink.objects.filter(account=account, unlinked_at__isnull=True).update(unlinked_at=now)
     request.status = DeletionStatus.FINALIZED
     request.closed_at = now
@@ -393,8 +381,7 @@ def purge_account_data(account: SellerAccount, *, bulk: bool = True) -> dict[str
     go: the bulk rows are then counted and left to `purge_deleted_account`)."""
     removed: dict[str, int] = {}
     for export in account.exports.exclude(file=""):
-        path = export.file.name
-        transaction.on_commit(lambda path=path: default_storage.delete(path))
+        export.file.delete(save=False)
     for label, queryset in bulk_data(account):
         removed[label] = queryset.count()
         if bulk:

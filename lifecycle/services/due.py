@@ -52,8 +52,10 @@ def _for_each(
     label: str,
     done: list[str],
     account_field: str = "account_id",
-) -> None:
-    """Do `work(pk)` for each item of `queryset`, each claimed and re-checked."""
+) -> list[int]:
+    """Do `work(pk)` for each item of `queryset`, each claimed and re-checked; return the pks
+    of the items done."""
+    worked = []
     for pk, account_id in list(queryset.values_list("pk", account_field)):
         with transaction.atomic():
             if not claim_account(account_id) or not queryset.filter(pk=pk).exists():
@@ -63,28 +65,44 @@ def _for_each(
             except LifecycleError:
                 continue  # refused (and recorded): the item changed in a way the query missed
             if result is not False and result is not None:
+                worked.append(pk)
                 done.append(f"{label} {pk}")
+    return worked
 
 
 def run_due_work(*, sandbox: Sandbox | int) -> list[str]:
-    """Do everything due on the sandbox's clock now; return what was done."""
-    sandbox_id = sandbox.pk if isinstance(sandbox, Sandbox) else sandbox
-    sandbox = Sandbox.objects.get(pk=sandbox_id)
+    """The lifecycle transitions due on the sandbox's clock: lapse expired deletion links,
+    finalize due deletions (then purge their data in batches). Returns what was done."""
+    sandbox = Sandbox.objects.get(pk=sandbox.pk if isinstance(sandbox, Sandbox) else sandbox)
     now = sandbox.now()
     done: list[str] = []
-    requests = DeletionRequest.objects.filter(account__sandbox=sandbox)
-
-    def lapse(pk: int) -> DeletionRequest:
-        request = lapse_deletion(actor=SWEEP, request=pk)
-        send_lapse_notice(actor=SWEEP, request=pk)
-        return request
-
     _for_each(
-        requests.filter(status=DeletionStatus.PENDING, link_expires_at__lte=now),
-        lapse,
+        DeletionRequest.objects.filter(
+            account__sandbox=sandbox, status=DeletionStatus.PENDING, link_expires_at__lte=now
+        ),
+        lambda pk: lapse_deletion(actor=SWEEP, request=pk),
         "lapsed deletion request",
         done,
     )
+    finalized = _for_each(
+        _accounts_due_for_finalization(sandbox, now),
+        lambda pk: finalize_deletion(actor=SWEEP, account=pk, purge=False),
+        "finalized account",
+        done,
+        account_field="pk",
+    )
+    for account_id in finalized:  # after the commit, in short transactions
+        purge_deleted_account(account_id)
+    return done
+
+
+def sweep_sandbox(*, sandbox: Sandbox | int) -> list[str]:
+    """Everything the periodic sweep does for one sandbox: the due transitions, then the emails
+    they owe, export expiry, stuck and lost jobs. Returns what was done."""
+    sandbox = Sandbox.objects.get(pk=sandbox.pk if isinstance(sandbox, Sandbox) else sandbox)
+    done = run_due_work(sandbox=sandbox)
+    now = sandbox.now()
+    requests = DeletionRequest.objects.filter(account__sandbox=sandbox)
     _for_each(
         requests.filter(status=DeletionStatus.LAPSED, lapse_notice_sent_at__isnull=True),
         lambda pk: send_lapse_notice(actor=SWEEP, request=pk),
@@ -112,14 +130,7 @@ def run_due_work(*, sandbox: Sandbox | int) -> list[str]:
         "sent a reminder for request",
         done,
     )
-    _for_each(
-        _accounts_due_for_finalization(sandbox, now),
-        lambda pk: finalize_deletion(actor=SWEEP, account=pk, purge=False),
-        "finalized account",
-        done,
-        account_field="pk",
-    )
-    # After the commit, in short batches; this also finishes a purge that a crash interrupted.
+    # Finishes a purge that a crash (or a concurrent sweep's claim) left unfinished.
     for account_id in _accounts_with_leftovers(sandbox):
         if purge_deleted_account(account_id):
             done.append(f"purged the data of account {account_id}")

@@ -153,8 +153,11 @@ def start_export(*, export: ExportJob | int) -> ExportJob | None:
     A running export is taken over only once its heartbeat is older than the stuck limit (its
     worker died and the broker delivered the task again); a fresh one is someone else's.
     """
+    pk = export.pk if isinstance(export, ExportJob) else export
+    if not ExportJob.objects.filter(pk=pk).exists():
+        return None  # removed since it was queued (the account was deleted)
     with transaction.atomic():
-        _account, job = _lock_export(export)
+        _account, job = _lock_export(pk)
         now = timezone.now()
         if job.status == ExportStatus.RUNNING:
             beat = job.heartbeat or job.started
