@@ -22,7 +22,8 @@ def _make_broker_folders(sender: Celery, **kwargs) -> None:
     """The filesystem transport (no REDIS_URL) needs its folders before the first message."""
     options = sender.conf.broker_transport_options or {}
     folders = [
-        options.get(key) for key in ("data_folder_in", "data_folder_out", "processed_folder")
+        options.get(key)
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
     ]
     backend = str(sender.conf.result_backend or "")
     if backend.startswith("file://"):

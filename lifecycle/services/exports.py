@@ -65,6 +65,17 @@ def dispatch_export(pk: int) -> Dispatch:
     return enqueue("build_export_task", pk, on_failure=undispatched)
 
 
+def queued_message(job: ExportJob) -> str:
+    """What to tell the seller right after asking: queued, and whether the jobs are running."""
+    dispatch = getattr(job, "dispatch", None)
+    if dispatch is not None and dispatch.unavailable:
+        return (
+            f"Export #{job.pk} is queued. Background jobs are unavailable right now, so it "
+            "starts as soon as they are back; nothing is lost."
+        )
+    return f"Export #{job.pk} is queued: an email with the download link follows when it is ready."
+
+
 def _queue(job: ExportJob) -> None:
     job.dispatch = dispatch_export(job.pk)  # type: ignore[attr-defined]
 

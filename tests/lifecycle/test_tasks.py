@@ -30,23 +30,12 @@ from lifecycle.services import (
 )
 from lifecycle.services.deletion import DELETED_NAME, REDACTED
 from lifecycle.transitions import Action
-from shops.models import Campaign, CampaignStatus, Customer, Inquiry, Order, OrderStatus, Product
+from shops.models import Campaign, Customer, Inquiry, Order, Product
 
-from .jobs_helpers import PASSWORD, small_account
+from .jobs_helpers import PASSWORD, ready_for_deletion, small_account
 from .workers import flush_broker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def ready_for_deletion(account: SellerAccount) -> SellerAccount:
-    """Ship what waits and end what runs: the demo account may then be deleted."""
-    Order.objects.filter(account=account, status=OrderStatus.AWAITING_SHIPMENT).update(
-        status=OrderStatus.CANCELLED
-    )
-    Campaign.objects.filter(account=account, status=CampaignStatus.ACTIVE).update(
-        status=CampaignStatus.ENDED
-    )
-    return account
 
 
 def test_deletion_from_request_to_email_to_link_to_finalization(

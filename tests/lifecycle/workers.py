@@ -41,16 +41,48 @@ def wait_for(condition: Callable[[], object], *, timeout: float = 30, what: str 
     pytest.fail(f"timed out waiting for {what or condition}")
 
 
-@pytest.fixture
-def celery_worker(transactional_db) -> Iterator[None]:
+@contextmanager
+def inprocess_worker() -> Iterator[None]:
+    """A worker thread in this process, consuming the test broker, stopped on exit."""
     import celery.contrib.testing.tasks  # noqa: F401  (the ping task start_worker checks with)
 
-    flush_broker()
     with start_worker(
         app, pool="solo", concurrency=1, perform_ping_check=True, shutdown_timeout=20
     ):
         yield
+
+
+@pytest.fixture
+def celery_worker(transactional_db) -> Iterator[None]:
     flush_broker()
+    with inprocess_worker():
+        yield
+    flush_broker()
+
+
+@pytest.fixture
+def own_media(settings, tmp_path) -> Path:
+    """This test's files under tmp_path; give worker subprocesses SIMULATOR_VAR_DIR=tmp_path."""
+    settings.MEDIA_ROOT = tmp_path / "test-media"
+    return tmp_path
+
+
+@contextmanager
+def broker_at(url: str) -> Iterator[None]:
+    """Point this process's Celery app at another broker (a closed port: Redis is down)."""
+    saved = app.conf.broker_url
+
+    def reset() -> None:
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.broker_url = url
+    reset()
+    try:
+        yield
+    finally:
+        app.conf.broker_url = saved
+        reset()
 
 
 def worker_env(**extra: str) -> dict[str, str]:
@@ -69,7 +101,9 @@ def worker_env(**extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def worker_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+def worker_process(
+    env: dict[str, str], log: Path, name: str = "killable"
+) -> Iterator[subprocess.Popen]:
     """`celery -A config worker` as a real process (solo pool: one process, the one we kill)."""
     connection.close()  # the subprocess must not share our socket
     with log.open("w") as out:
