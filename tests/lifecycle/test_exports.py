@@ -333,3 +333,26 @@ def test_the_sweep_fails_a_stuck_export_and_it_can_be_retried(account, as_traine
     assert InboxMessage.objects.filter(kind="export_failed").count() == 1
     retry_export(actor=as_trainee, export=job)
     assert build_export(job.pk).status == ExportStatus.READY
+
+
+def test_a_file_written_for_an_export_no_longer_ours_is_removed(account, as_trainee, monkeypatch):
+    job = request_export(actor=as_trainee, account=account)
+    monkeypatch.setattr(exporting, "mark_export_ready", lambda **kwargs: None)
+    assert build_export(job.pk) is None
+    assert stored_exports(account) == set()
+
+
+def test_progress_is_stored_as_it_goes(account, as_trainee, settings, monkeypatch):
+    settings.SIMULATOR = {**settings.SIMULATOR, "EXPORT_SLOWDOWN": 0.0001}
+    seen = []
+    real = exporting.export_progress
+
+    def spy(*, export, progress):
+        seen.append(progress)
+        return real(export=export, progress=progress)
+
+    monkeypatch.setattr(exporting, "export_progress", spy)
+    job = build_export(request_export(actor=as_trainee, account=account).pk)
+    assert job.progress == 100
+    assert seen == sorted(seen) and len(seen) > 1
+    assert max(seen) == 100  # asked for; stored as 99 until the file is ready

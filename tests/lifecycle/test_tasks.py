@@ -24,6 +24,7 @@ from lifecycle.services import (
     advance_clock,
     confirm_deletion,
     deletion_token,
+    queue_customer_notice,
     request_deletion,
     request_export,
     sweep_sandbox,
@@ -114,7 +115,9 @@ def test_the_same_tasks_delivered_twice_change_nothing_twice(celery_worker, trai
         actor=as_trainee, account=account, password=PASSWORD, acknowledged=True
     )
     export = request_export(actor=as_trainee, account=account)
+    notice = queue_customer_notice(actor=as_trainee, account=account)
     for _ in range(2):
+        tasks.notify_customers_task.delay(account.pk, notice.pk)
         tasks.send_deletion_confirmation_task.delay(deletion.pk)
         tasks.build_export_task.delay(export.pk)
         tasks.sweep_sandbox_task.delay(account.sandbox_id)
@@ -125,7 +128,11 @@ def test_the_same_tasks_delivered_twice_change_nothing_twice(celery_worker, trai
     tasks.sweep_task.delay()
     wait_for(_queue_empty, what="the queue to drain")
     kinds = list(InboxMessage.objects.filter(account=account).values_list("kind", flat=True))
-    assert sorted(kinds) == ["deletion_confirmation", "export_ready"]
+    customers = kinds.count("customer_announcement")
+    assert customers == len(set(InboxMessage.objects.values_list("to", flat=True))) - 1 > 0
+    assert sorted(set(kinds)) == ["customer_announcement", "deletion_confirmation", "export_ready"]
+    assert len(kinds) == customers + 2
+    assert TimelineEvent.objects.filter(action=Action.NOTIFY_CUSTOMERS).count() == 2
     assert ExportJob.objects.get(pk=export.pk).attempts == 1
     assert TimelineEvent.objects.filter(action=Action.EXPORT_READY).count() == 1
 
