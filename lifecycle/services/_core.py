@@ -9,7 +9,7 @@ from django.db import models, transaction
 
 from accounts.models import Sandbox, SellerAccount, User
 from lifecycle.errors import Code, LifecycleError
-from lifecycle.models import ActorKind, Outcome, TimelineEvent
+from lifecycle.models import ActorKind, ExportJob, Outcome, TimelineEvent
 from lifecycle.transitions import Transition
 
 P = ParamSpec("P")
@@ -92,6 +92,8 @@ def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, s
         return ("app", obj.pk, obj.get_app_display())
     if isinstance(obj, Sandbox):
         return ("sandbox", obj.pk, f"Sandbox {obj.name}")
+    if isinstance(obj, ExportJob):
+        return ("export", obj.pk, f"Data export #{obj.pk}")
     return (obj._meta.model_name, obj.pk, str(obj))
 
 

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from accounts.models import Sandbox
 from lifecycle.errors import Code
+from lifecycle.jobs import enqueue
 from lifecycle.models import DeletionRequest, DeletionStatus, ExportJob, ExportStatus
 from lifecycle.transitions import Action
 
@@ -70,4 +71,6 @@ def advance_clock(
             "to": sandbox.now().isoformat(timespec="seconds"),
         },
     )
+    # What became due runs at once, through the same job as the periodic sweep.
+    enqueue("sweep_sandbox_task", sandbox.pk)
     return sandbox
