@@ -11,9 +11,9 @@ from lifecycle.services import advance_clock, link_shop, relink_shop, unlink_sho
 from lifecycle.services.links import linked_shops_q, next_unlink_allowed_at, when
 from lifecycle.transitions import Action
 from shops.models import CampaignStatus, Shop
-from tests.shops.factories import CampaignFactory, ProductFactory
+from tests.shops.factories import CampaignFactory, ProductFactory, ShopLinkFactory
 
-from .helpers import actions, assert_refused, events, last_event, snapshot
+from .helpers import actions, assert_refused, drive_to, events, last_event, snapshot
 
 HOUR = timedelta(hours=1)
 
@@ -209,3 +209,11 @@ def test_the_limits_are_settings(world, settings):
     refused(
         world, Code.UNLINK_LIMIT_REACHED, lambda: unlink(world, world.spare), Action.UNLINK_SHOP
     )
+
+
+def test_a_link_left_on_a_deleted_account_cannot_be_unlinked(world):
+    """Finalization ends every link; a link put back by hand still meets the service's guard."""
+    drive_to(world, "deleted")
+    ShopLinkFactory(shop=world.spare, account=world.account, linked_at=world.sandbox.now())
+    call = lambda: unlink(world, world.spare)  # noqa: E731
+    refused(world, Code.ACCOUNT_DELETED, call, Action.UNLINK_SHOP)
