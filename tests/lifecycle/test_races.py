@@ -143,3 +143,31 @@ def test_a_double_click_has_the_effect_of_one(trainee):
     assert a == b
     assert DeletionRequest.objects.filter(account=world.account).count() == 1
     assert [e.action for e in new_events(world, since)] == ["request_deletion", "cancel_deletion"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Known limitation: a refusal is recorded after its transaction rolled back and released "
+    "the row lock, so a change committed in between can come first on the timeline while the "
+    "refusal still reports the state it saw.",
+)
+def test_a_refusal_is_recorded_before_any_later_change(trainee, monkeypatch):
+    """Deterministic version of the window: the request runs exactly inside it."""
+    from lifecycle.services import _core
+
+    world = build_world(trainee, name="Window")
+    record_refusal = _core._record_refusal
+
+    def request_first_then_record(*args, **kwargs):
+        race(lambda: request(world))  # another tab, committed between rollback and record
+        record_refusal(*args, **kwargs)
+
+    monkeypatch.setattr(_core, "_record_refusal", request_first_then_record)
+    since = mark(world)
+    with pytest.raises(LifecycleError):
+        cancel_deletion(actor=world.actor, account=world.account.pk)
+    timeline = new_events(world, since)
+    assert [(e.action, e.before, e.after) for e in timeline] == [
+        ("cancel_deletion", "active", "active"),
+        ("request_deletion", "active", "deletion_requested"),
+    ]
