@@ -34,6 +34,9 @@ from .jobs_helpers import SWEEP, actions, small_account
 BUILDER = Actor.job("export")
 
 
+pytestmark = pytest.mark.usefixtures("own_media")  # files of this test only
+
+
 @pytest.fixture
 def account(trainee) -> SellerAccount:
     return small_account(trainee)

@@ -28,6 +28,8 @@ from shops.models import Customer, Order, OrderLine, OrderStatus, Product
 
 from .jobs_helpers import PASSWORD, SWEEP, actions, small_account
 
+pytestmark = pytest.mark.usefixtures("own_media")  # files of this test only
+
 
 @pytest.fixture
 def account(trainee):
