@@ -39,6 +39,16 @@ def _guard(actor: Actor, transition: Transition, account: SellerAccount, context
         refuse(Code.ACCOUNT_DELETED, "This account was deleted; its data is gone.", **context)
 
 
+def _open(
+    actor: Actor, export: ExportJob | int, action: str
+) -> tuple[SellerAccount, ExportJob, dict]:
+    """Lock an export for `action`, check who acts and the account; return the refusal context."""
+    account, job = _lock_export(export)
+    context = {"account": account, "subject": job, "state": job.status}
+    _guard(actor, transition_for(action), account, context)
+    return account, job, context
+
+
 def in_flight(account: SellerAccount) -> ExportJob | None:
     return account.exports.filter(status__in=IN_FLIGHT_EXPORT_STATUSES).first()
 
@@ -122,9 +132,7 @@ def request_export(*, actor: Actor, account: SellerAccount | int) -> ExportJob:
 @lifecycle_service(Action.RETRY_EXPORT)
 def retry_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     """Queue a failed export again, from the start."""
-    account, job = _lock_export(export)
-    context = {"account": account, "subject": job, "state": job.status}
-    _guard(actor, transition_for(Action.RETRY_EXPORT), account, context)
+    account, job, context = _open(actor, export, Action.RETRY_EXPORT)
     if job.status in IN_FLIGHT_EXPORT_STATUSES:
         return job  # retried already: the same click twice queues it once
     if job.status != ExportStatus.FAILED:
@@ -210,9 +218,7 @@ def mark_export_ready(
 ) -> ExportJob | None:
     """Offer a fully written file. None when the export stopped being ours meanwhile (the caller
     then removes the file it wrote)."""
-    account, job = _lock_export(export)
-    context = {"account": account, "subject": job, "state": job.status}
-    _guard(actor, transition_for(Action.EXPORT_READY), account, context)
+    account, job, context = _open(actor, export, Action.EXPORT_READY)
     if job.status != ExportStatus.RUNNING:
         return None
     now = account.sandbox.now()
@@ -266,9 +272,7 @@ def mark_export_ready(
 @lifecycle_service(Action.EXPORT_FAILED)
 def fail_export(*, actor: Actor, export: ExportJob | int, reason: str) -> ExportJob:
     """Mark the export failed, with the reason, and tell the owner: a failure is never silent."""
-    account, job = _lock_export(export)
-    context = {"account": account, "subject": job, "state": job.status}
-    _guard(actor, transition_for(Action.EXPORT_FAILED), account, context)
+    account, job, context = _open(actor, export, Action.EXPORT_FAILED)
     if job.status not in IN_FLIGHT_EXPORT_STATUSES:
         return job  # failed, finished or expired already
     before = job.status
@@ -320,9 +324,7 @@ def download_refusal(job: ExportJob, now) -> tuple[Code, str] | None:
 @lifecycle_service(Action.DOWNLOAD_EXPORT)
 def record_download(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     """The owner downloads a ready export; it now counts as data backed up (RULEBOOK §5, §6)."""
-    account, job = _lock_export(export)
-    context = {"account": account, "subject": job, "state": job.status}
-    _guard(actor, transition_for(Action.DOWNLOAD_EXPORT), account, context)
+    account, job, context = _open(actor, export, Action.DOWNLOAD_EXPORT)
     now = account.sandbox.now()
     refusal = download_refusal(job, now)
     if refusal is not None:
@@ -345,9 +347,7 @@ def record_download(*, actor: Actor, export: ExportJob | int) -> ExportJob:
 @lifecycle_service(Action.EXPIRE_EXPORT)
 def expire_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     """Past its expiry the link stops working and the file is removed."""
-    account, job = _lock_export(export)
-    context = {"account": account, "subject": job, "state": job.status}
-    check_actor(actor, transition_for(Action.EXPIRE_EXPORT), account)
+    account, job, context = _open(actor, export, Action.EXPIRE_EXPORT)
     if job.status == ExportStatus.EXPIRED:
         return job
     if job.status != ExportStatus.READY:

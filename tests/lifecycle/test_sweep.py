@@ -191,3 +191,11 @@ def test_run_due_work_does_the_transitions_only(account, as_trainee):
 def test_nothing_due_nothing_listed(account):
     assert account.sandbox_id not in sandboxes_with_due_work()
     assert sweep_sandbox(sandbox=account.sandbox) == []
+
+
+def test_moving_the_clock_sweeps_the_sandbox_at_once(
+    account, as_trainee, queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        advance(account, as_trainee, timedelta(hours=1))
+    assert queue.sent == [("sweep_sandbox_task", (account.sandbox_id,))]
