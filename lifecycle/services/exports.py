@@ -166,11 +166,20 @@ def retry_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     return job
 
 
-def start_export(*, export: ExportJob | int) -> ExportJob | None:
-    """Claim a queued export for building; None when it is not this job's to build.
+# A live builder beats at every percent of the rows, so two silent minutes mean it died.
+TAKEOVER_AFTER = timedelta(minutes=2)
 
-    A running export is taken over only once its heartbeat is older than the stuck limit (its
-    worker died and the broker delivered the task again); a fresh one is someone else's.
+
+class ExportBusy(Exception):
+    """Another builder's heartbeat is fresh: ask again later (it may have died a moment ago)."""
+
+
+def start_export(*, export: ExportJob | int) -> ExportJob | None:
+    """Claim a queued export for building; None when there is nothing left to build.
+
+    A running export whose heartbeat is fresh raises ExportBusy: the task asks again later, and
+    takes the export over once the heartbeat is older than TAKEOVER_AFTER (its worker died and
+    the broker delivered the task again).
     """
     pk = export.pk if isinstance(export, ExportJob) else export
     if not ExportJob.objects.filter(pk=pk).exists():
@@ -180,8 +189,8 @@ def start_export(*, export: ExportJob | int) -> ExportJob | None:
         now = timezone.now()
         if job.status == ExportStatus.RUNNING:
             beat = job.heartbeat or job.started
-            if beat is not None and now - beat < setting("EXPORT_STUCK_AFTER"):
-                return None
+            if beat is not None and now - beat < min(TAKEOVER_AFTER, setting("EXPORT_STUCK_AFTER")):
+                raise ExportBusy(f"export {job.pk} is being built")
         elif job.status != ExportStatus.QUEUED:
             return None  # ready, failed or expired: a duplicate delivery changes nothing
         job.status = ExportStatus.RUNNING
