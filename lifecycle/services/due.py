@@ -7,10 +7,11 @@ one holding it re-checks that the item is still due before acting. The services 
 and every email has a dedupe key, so even a late second pass changes nothing twice.
 """
 
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -33,6 +34,7 @@ from .emails import send_deletion_confirmation, send_deletion_reminder, send_lap
 from .exports import dispatch_export, expire_export, fail_export, stuck_reason, stuck_since
 
 SWEEP = Actor.job("sweep")
+log = logging.getLogger(__name__)
 
 
 def claim_account(account_id: int) -> bool:
@@ -61,9 +63,17 @@ def _for_each(
             if not claim_account(account_id) or not queryset.filter(pk=pk).exists():
                 continue  # another worker has it, or it is no longer due
             try:
-                result = work(pk)
+                with transaction.atomic():
+                    result = work(pk)
             except LifecycleError:
                 continue  # refused (and recorded): the item changed in a way the query missed
+            except DatabaseError:
+                raise  # transient (the task retries) or the connection is gone
+            except Exception:
+                # One broken item must not hold back the others; it is tried again next sweep.
+                log.exception("sweep: %s %s failed", label, pk)
+                done.append(f"error, will retry: {label} {pk}")
+                continue
             if result is not False and result is not None:
                 worked.append(pk)
                 done.append(f"{label} {pk}")

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from accounts.models import AccountStatus
+from accounts.models import AccountStatus, SellerAccount
 from lifecycle.conf import setting
 from lifecycle.models import DeletionStatus, InboxMessage, TimelineEvent
 from lifecycle.services import (
@@ -199,3 +199,25 @@ def test_moving_the_clock_sweeps_the_sandbox_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         advance(account, as_trainee, timedelta(hours=1))
     assert queue.sent == [("sweep_sandbox_task", (account.sandbox_id,))]
+
+
+def test_one_broken_item_does_not_hold_back_the_others(account, as_trainee, monkeypatch):
+    from lifecycle.services import due
+
+    other = SellerAccount.objects.create(sandbox=account.sandbox, display_name="Second")
+    first, second = request(account, as_trainee), request(other, as_trainee)
+
+    def buggy(*, actor, request):
+        if request == first.pk:
+            raise ValueError("a bug")
+        return send_deletion_confirmation(actor=actor, request=request)
+
+    monkeypatch.setattr(due, "send_deletion_confirmation", buggy)
+    assert sorted(sweep_sandbox(sandbox=account.sandbox)) == [
+        f"error, will retry: sent the confirmation email of request {first.pk}",
+        f"sent the confirmation email of request {second.pk}",
+    ]
+    monkeypatch.undo()
+    assert sweep_sandbox(sandbox=account.sandbox) == [
+        f"sent the confirmation email of request {first.pk}"
+    ]
