@@ -5,7 +5,7 @@ calls start_export, export_progress, mark_export_ready or fail_export; the sweep
 expire_export and fails exports that stopped making progress.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -53,7 +53,7 @@ def in_flight(account: SellerAccount) -> ExportJob | None:
     return account.exports.filter(status__in=IN_FLIGHT_EXPORT_STATUSES).first()
 
 
-def next_export_allowed_at(account: SellerAccount) -> timezone.datetime | None:
+def next_export_allowed_at(account: SellerAccount) -> datetime | None:
     """When the cooldown allows a new export; None when it allows one now.
 
     A failed export does not count: the seller got nothing from it (and can retry it instead).
@@ -380,7 +380,7 @@ def expire_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     return job
 
 
-def stuck_since() -> timezone.datetime:
+def stuck_since() -> datetime:
     """Running exports whose last heartbeat (real time) is older than this are stuck."""
     return timezone.now() - setting("EXPORT_STUCK_AFTER")
 
