@@ -64,10 +64,13 @@ def _for_each(
             if not claim_account(account_id) or not queryset.filter(pk=pk).exists():
                 continue  # another worker has it, or it is no longer due
             try:
-                with transaction.atomic():
-                    result = work(pk)
-            except LifecycleError:
-                continue  # refused (and recorded): the item changed in a way the query missed
+                with transaction.atomic():  # a broken item rolls back alone
+                    try:
+                        result = work(pk)
+                    except LifecycleError:
+                        # Refused, and the refusal recorded (kept: caught inside the savepoint):
+                        # the item changed in a way the query did not see.
+                        continue
             except DatabaseError:
                 raise  # transient (the task retries) or the connection is gone
             except Exception as exc:

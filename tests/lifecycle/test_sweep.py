@@ -224,3 +224,19 @@ def test_one_broken_item_does_not_hold_back_the_others(account, as_trainee, monk
     assert sweep_sandbox(sandbox=account.sandbox) == [
         f"sent the confirmation email of request {first.pk}"
     ]
+
+
+def test_a_refusal_met_by_the_sweep_stays_on_the_timeline(account, as_trainee, monkeypatch):
+    from lifecycle.services import due
+
+    deletion = request(account, as_trainee)
+
+    def refused(*, actor, request):  # a step that the rules refuse to a job
+        return cancel_deletion(actor=actor, account=account)
+
+    monkeypatch.setattr(due, "send_deletion_confirmation", refused)
+    assert sweep_sandbox(sandbox=account.sandbox) == []
+    refusal = TimelineEvent.objects.filter(outcome="refused").get()
+    assert (refusal.action, refusal.actor_kind) == (Action.CANCEL_DELETION, "job")
+    deletion.refresh_from_db()
+    assert deletion.status == DeletionStatus.PENDING
