@@ -371,16 +371,17 @@ def _short_label(action: str) -> str:
 
 def close_account_preview(account: SellerAccount) -> dict[str, Any]:
     """What finalization removes for good, and what remains (RULEBOOK §5)."""
-    counts = SellerAccount.objects.filter(pk=account.pk).aggregate(
-        orders=Count("orders", distinct=True),
-        products=Count("products", distinct=True),
-        customers=Count("customers", distinct=True),
-        inquiries=Count("inquiries", distinct=True),
-        campaigns=Count("campaigns", distinct=True),
-        exports=Count("exports", distinct=True),
-    )
-    counts["inbox"] = account.inbox.count()
-    counts["apps"] = AppAuthorization.objects.filter(account=account).count()
+    # One count per kind: joining them all in one aggregate would multiply the rows.
+    counts = {
+        "orders": account.orders.count(),
+        "products": account.products.count(),
+        "customers": account.customers.count(),
+        "inquiries": account.inquiries.count(),
+        "campaigns": account.campaigns.count(),
+        "exports": account.exports.count(),
+        "inbox": account.inbox.count(),
+        "apps": AppAuthorization.objects.filter(account=account).count(),
+    }
     removed = [
         (counts["products"], "products and their listings"),
         (counts["orders"], "orders with their lines and addresses"),
