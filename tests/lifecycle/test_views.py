@@ -500,3 +500,13 @@ def test_not_found_page_for_another_trainees_sandbox(client, other_trainee, sand
     assert response.status_code == 404
     assert b"belongs to another trainee" in response.content
     assert b"sandbox-clock" not in response.content
+
+
+def test_clock_buttons_say_what_they_trigger(signed_in, trainee, quiet):
+    requested(trainee, quiet)  # the link expires in 24 hours
+    steps = {
+        s["key"]: s["triggers"]
+        for s in signed_in.get(url("dashboard", quiet.sandbox)).context["clock_steps"]
+    }
+    assert steps["1h"] == []
+    assert steps["1d"] == steps["30d"] == ["the deletion link expires"]
