@@ -510,3 +510,9 @@ def test_clock_buttons_say_what_they_trigger(signed_in, trainee, quiet):
     }
     assert steps["1h"] == []
     assert steps["1d"] == steps["30d"] == ["the deletion link expires"]
+
+
+def test_history_restore_gets_the_whole_page(signed_in, sandbox):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = signed_in.get(url("timeline", sandbox), headers=headers)
+    assert b"<html" in response.content and b"sandbox-clock" in response.content
