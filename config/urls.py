@@ -1,13 +1,10 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from lifecycle import email_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Sign-in until the UI's accounts URLs are merged (they name their own "login").
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("healthz", email_views.healthz, name="healthz"),
     path(
         "s/<int:sandbox_id>/close/confirm/<str:token>/",
@@ -19,4 +16,7 @@ urlpatterns = [
         email_views.download_export_view,
         name="download_export",
     ),
+    path("", include("accounts.urls")),
+    path("", include("shops.urls")),
+    path("", include("lifecycle.urls")),
 ]
