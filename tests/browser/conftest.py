@@ -120,6 +120,22 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def celery_worker() -> Iterator[None]:
+    """A real Celery worker in a thread of this process, on the test Redis.
+
+    It shares the test database, so its tests need `django_db(transaction=True)` (committed rows).
+    """
+    import celery.contrib.testing.tasks  # noqa: F401  (registers the ping used at start-up)
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    app.control.purge()  # nothing left over from an earlier run
+    with start_worker(app, pool="solo", concurrency=1, loglevel="WARNING", shutdown_timeout=30):
+        yield
+
+
 @pytest.fixture
 def new_page(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:
     """Make pages (each in its own context, so its own cookies) at a given viewport size.
