@@ -33,6 +33,9 @@ class Code(StrEnum):
     NO_OPEN_REQUEST = "no_open_request"
     LISTING_NEEDS_STOCK = "listing_needs_stock"
     UNKNOWN_LISTING_STATUS = "unknown_listing_status"
+    # Day-to-day Seller Center work (lifecycle.services.commerce).
+    INPUT_REQUIRED = "input_required"
+    FEATURE_NOT_IN_TYPE = "feature_not_in_type"
     APP_NOT_CONNECTED = "app_not_connected"
     UNKNOWN_APP = "unknown_app"
     CLOCK_BACKWARDS = "clock_backwards"

@@ -80,7 +80,7 @@ def check_actor(actor: Actor, transition: Transition, account: SellerAccount) ->
 def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, str]:
     """(type, id, label) of an event's subject. Labels never carry personal details."""
     from accounts.models import AppAuthorization
-    from shops.models import Product, Shop
+    from shops.models import Inquiry, Product, Shop
 
     if isinstance(obj, SellerAccount):
         return (machine or "account", obj.pk, f"Seller account #{obj.pk}")
@@ -90,6 +90,8 @@ def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, s
         return ("product", obj.pk, f"{obj.title} ({obj.sku})")
     if isinstance(obj, AppAuthorization):
         return ("app", obj.pk, obj.get_app_display())
+    if isinstance(obj, Inquiry):
+        return ("inquiry", obj.pk, f"Inquiry #{obj.pk}")  # str() would name the customer
     if isinstance(obj, Sandbox):
         return ("sandbox", obj.pk, f"Sandbox {obj.name}")
     return (obj._meta.model_name, obj.pk, str(obj))

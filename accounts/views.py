@@ -1,0 +1,222 @@
+"""Sandboxes and Account Settings: seller profile, account type, connected apps, pause.
+
+Each mutating view is POST-only (its GET shows the confirmation, where one is needed), calls one
+lifecycle service and redirects; a refusal re-renders the page with 409.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.forms import AccountTypeForm, SandboxForm
+from accounts.models import ConnectedApp, Sandbox, SellerAccount
+from accounts.types import AccountType, type_change_preview
+from lifecycle import selectors
+from lifecycle.demo import DemoSizes, build_demo_sandbox
+from lifecycle.services import (
+    deactivate_account,
+    grant_app_access,
+    reactivate_account,
+    remove_app_access,
+    switch_account_type,
+)
+from lifecycle.web import after, bad_input, confirm, page, run, sandbox_page
+
+# --- Sandboxes ------------------------------------------------------------------------------
+
+
+def _sandbox_list(request: HttpRequest, form: SandboxForm) -> HttpResponse:
+    sandboxes = Sandbox.objects.filter(owner=request.user).prefetch_related(
+        Prefetch("accounts", queryset=SellerAccount.objects.order_by("id"))
+    )
+    return render(request, "accounts/sandbox_list.html", {"sandboxes": sandboxes, "form": form})
+
+
+@login_required
+def sandbox_list(request: HttpRequest) -> HttpResponse:
+    return _sandbox_list(request, SandboxForm(owner=request.user))
+
+
+@login_required
+@require_POST
+def sandbox_create(request: HttpRequest) -> HttpResponse:
+    form = SandboxForm(request.POST, owner=request.user)
+    if not form.is_valid():
+        return bad_input(request, lambda: _sandbox_list(request, form))
+    sandbox = build_demo_sandbox(
+        owner=request.user, name=form.cleaned_data["name"], sizes=DemoSizes(orders=60)
+    )
+    messages.success(request, f"Sandbox “{sandbox.name}” is ready: a demo seller to practise on.")
+    return redirect("dashboard", sandbox.pk)
+
+
+# --- Account Settings -----------------------------------------------------------------------
+
+
+@sandbox_page
+def seller_profile(request: HttpRequest) -> HttpResponse:
+    return page(request, "accounts/seller_profile.html", {"nav": "settings", "tab": "profile"})
+
+
+def profile_page(request: HttpRequest) -> HttpResponse:
+    """Profile → Shop Settings: the second way to unlink a shop (RULEBOOK §3)."""
+    return page(
+        request,
+        "accounts/profile.html",
+        {"nav": "settings", "shops": selectors.shop_link_states(request.account)},
+    )
+
+
+@sandbox_page
+def profile(request: HttpRequest) -> HttpResponse:
+    return profile_page(request)
+
+
+def _account_type_page(request: HttpRequest, form: AccountTypeForm) -> HttpResponse:
+    account = request.account
+    comparison = [
+        {
+            "type": value,
+            "label": label,
+            "current": value == account.account_type,
+            "preview": type_change_preview(account.account_type, value),
+        }
+        for value, label in AccountType.choices
+    ]
+    return page(
+        request,
+        "accounts/account_type.html",
+        {"nav": "settings", "tab": "type", "form": form, "comparison": comparison},
+    )
+
+
+@sandbox_page
+def account_type(request: HttpRequest) -> HttpResponse:
+    account = request.account
+    if request.method != "POST":
+        wanted = request.GET.get("type") or account.account_type
+        form = AccountTypeForm(initial={"account_type": wanted, "category": account.category})
+        return _account_type_page(request, form)
+    form = AccountTypeForm(request.POST)
+    if not form.is_valid():
+        return bad_input(request, lambda: _account_type_page(request, form))
+    new_type = form.cleaned_data["account_type"]
+    _, error = run(
+        request,
+        switch_account_type,
+        account=account,
+        account_type=new_type,
+        category=form.cleaned_data["category"],
+        done=f"The account is now {AccountType(new_type).label.lower()}.",
+    )
+    return after(
+        request,
+        error,
+        success_url=reverse("account_type", args=[request.sandbox.pk]),
+        refused=lambda: _account_type_page(request, form),
+    )
+
+
+def _apps_page(request: HttpRequest) -> HttpResponse:
+    return page(
+        request,
+        "accounts/connected_apps.html",
+        {"nav": "settings", "tab": "apps", "apps": selectors.connected_apps(request.account)},
+    )
+
+
+@sandbox_page
+def connected_apps(request: HttpRequest) -> HttpResponse:
+    return _apps_page(request)
+
+
+@sandbox_page
+def remove_app(request: HttpRequest, app: str) -> HttpResponse:
+    label = ConnectedApp(app).label if app in ConnectedApp.values else app
+    back = reverse("connected_apps", args=[request.sandbox.pk])
+    if request.method != "POST":
+        return confirm(
+            request,
+            title=f"Remove {label}'s access?",
+            consequences=[
+                f"{label} stops reading or changing this account's data at once.",
+                "Anything it set up on its side stays there; you can grant access again later.",
+            ],
+            button="Remove access",
+            cancel_url=back,
+            context={"nav": "settings"},
+        )
+    _, error = run(
+        request, remove_app_access, account=request.account, app=app, done=f"{label}: removed."
+    )
+    return after(request, error, success_url=back, refused=lambda: _apps_page(request))
+
+
+@sandbox_page
+@require_POST
+def grant_app(request: HttpRequest, app: str) -> HttpResponse:
+    label = ConnectedApp(app).label if app in ConnectedApp.values else app
+    _, error = run(
+        request, grant_app_access, account=request.account, app=app, done=f"{label}: connected."
+    )
+    return after(
+        request,
+        error,
+        success_url=reverse("connected_apps", args=[request.sandbox.pk]),
+        refused=lambda: _apps_page(request),
+    )
+
+
+def _close_or_pause_page(request: HttpRequest) -> HttpResponse:
+    return page(request, "accounts/close_or_pause.html", {"nav": "settings", "tab": "close"})
+
+
+@sandbox_page
+def close_or_pause(request: HttpRequest) -> HttpResponse:
+    return _close_or_pause_page(request)
+
+
+@sandbox_page
+def deactivate(request: HttpRequest) -> HttpResponse:
+    back = reverse("close_or_pause", args=[request.sandbox.pk])
+    if request.method != "POST":
+        return confirm(
+            request,
+            title="Deactivate the account for now?",
+            consequences=[
+                "Your listings are hidden and customers cannot place new orders.",
+                "Orders already placed stay yours to ship.",
+                "Nothing is deleted; reactivate whenever you are ready.",
+            ],
+            button="Deactivate",
+            cancel_url=back,
+            context={"nav": "settings"},
+        )
+    _, error = run(
+        request,
+        deactivate_account,
+        account=request.account,
+        done="The account is deactivated: listings are hidden until you reactivate it.",
+    )
+    return after(request, error, success_url=back, refused=lambda: _close_or_pause_page(request))
+
+
+@sandbox_page
+@require_POST
+def reactivate(request: HttpRequest) -> HttpResponse:
+    _, error = run(
+        request,
+        reactivate_account,
+        account=request.account,
+        done="The account is active again: listings are visible.",
+    )
+    return after(
+        request,
+        error,
+        success_url=reverse("close_or_pause", args=[request.sandbox.pk]),
+        refused=lambda: _close_or_pause_page(request),
+    )

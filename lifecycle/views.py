@@ -1,0 +1,249 @@
+"""Home, the clock, the close-account flow, exports, inbox, timeline and the lifecycle map."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.models import AccountStatus
+from lifecycle import selectors
+from lifecycle.forms import CloseAccountForm, TimelineFilter
+from lifecycle.models import ExportJob, InboxMessage, TimelineEvent
+from lifecycle.services import advance_clock, cancel_deletion, open_request, request_deletion
+from lifecycle.web import after, page, run, sandbox_page
+
+TIMELINE_PAGE_SIZE = 25
+CLOCK_STEPS = {key: delta for key, _, delta in selectors.CLOCK_STEPS}
+
+
+def _dashboard_page(request: HttpRequest) -> HttpResponse:
+    account = request.account
+    return page(
+        request,
+        "lifecycle/dashboard.html",
+        {
+            "nav": "home",
+            "counts": selectors.dashboard_counts(account),
+            "linked_shops": len(selectors.linked_shop_ids(account)),
+            "recent_events": TimelineEvent.objects.filter(sandbox=request.sandbox)[:5],
+        },
+    )
+
+
+@sandbox_page
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return _dashboard_page(request)
+
+
+@sandbox_page
+@require_POST
+def clock(request: HttpRequest) -> HttpResponse:
+    key = request.POST.get("by", "")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    back = back or reverse("dashboard", args=[request.sandbox.pk])
+    kwargs = {"to_next": True} if key == "next" else {"by": CLOCK_STEPS.get(key, timedelta(0))}
+    result, error = run(request, advance_clock, sandbox=request.sandbox, **kwargs)
+    if result is not None:
+        messages.success(request, f"The clock now reads {result.now():%a %d %b %Y, %H:%M}.")
+    return after(request, error, success_url=back, refused=lambda: _dashboard_page(request))
+
+
+# --- Close the account ----------------------------------------------------------------------
+
+
+def _close_page(request: HttpRequest, form: CloseAccountForm | None = None) -> HttpResponse:
+    account = request.account
+    return page(
+        request,
+        "lifecycle/close_account.html",
+        {
+            "nav": "settings",
+            "tab": "close",
+            "checklist": selectors.close_checklist(account),
+            "preview": selectors.close_account_preview(account),
+            "form": form or CloseAccountForm(),
+            "request_open": open_request(account),
+        },
+        partial="lifecycle/partials/close_checklist.html",
+    )
+
+
+@sandbox_page
+def close_account(request: HttpRequest) -> HttpResponse:
+    """The checklist, the preview, the alternatives and the request form (RULEBOOK §5)."""
+    return _close_page(request)
+
+
+@sandbox_page
+@require_POST
+def close_account_request(request: HttpRequest) -> HttpResponse:
+    form = CloseAccountForm(request.POST)
+    form.is_valid()  # both fields are optional; the service gives the refusal sentences
+    _, error = run(
+        request,
+        request_deletion,
+        account=request.account,
+        password=form.cleaned_data.get("password", ""),
+        acknowledged=form.cleaned_data.get("acknowledged", False),
+        done="Deletion requested: open the email in your inbox to confirm it.",
+    )
+    return after(
+        request,
+        error,
+        success_url=reverse("close_requested", args=[request.sandbox.pk]),
+        refused=lambda: _close_page(request, CloseAccountForm()),
+    )
+
+
+@sandbox_page
+def close_requested(request: HttpRequest) -> HttpResponse:
+    """ "Check your inbox": the request waits for the emailed link."""
+    latest = InboxMessage.objects.filter(sandbox=request.sandbox).first()
+    return page(
+        request,
+        "lifecycle/close_requested.html",
+        {"nav": "settings", "request_open": open_request(request.account), "latest": latest},
+    )
+
+
+@sandbox_page
+@require_POST
+def cancel(request: HttpRequest) -> HttpResponse:
+    _, error = run(
+        request,
+        cancel_deletion,
+        account=request.account,
+        done="Deletion cancelled: the account is back as it was and the emailed link no "
+        "longer works.",
+    )
+    return after(
+        request,
+        error,
+        success_url=reverse("close_account", args=[request.sandbox.pk]),
+        refused=lambda: _close_page(request),
+    )
+
+
+@sandbox_page(allow_deleted=True)
+def account_deleted(request: HttpRequest) -> HttpResponse:
+    """What the owner of a deleted account sees instead of the Seller Center."""
+    if request.account.status != AccountStatus.DELETED:
+        return redirect("dashboard", request.sandbox.pk)
+    return page(request, "lifecycle/deleted.html", {"nav": ""})
+
+
+# --- Lifecycle map ("You are here") ---------------------------------------------------------
+
+
+@sandbox_page(allow_deleted=True)
+def lifecycle_map(request: HttpRequest) -> HttpResponse:
+    account = request.account
+    return page(
+        request,
+        "lifecycle/lifecycle_map.html",
+        {
+            "nav": "map",
+            "diagram": selectors.state_diagram(account),
+            "actions": selectors.available_actions(account),
+        },
+    )
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+
+def _exports_page(request: HttpRequest) -> HttpResponse:
+    return page(
+        request,
+        "lifecycle/exports.html",
+        {"nav": "exports", "jobs": ExportJob.objects.filter(account=request.account)[:20]},
+    )
+
+
+@sandbox_page
+def exports(request: HttpRequest) -> HttpResponse:
+    return _exports_page(request)
+
+
+@sandbox_page
+def export_job(request: HttpRequest, export_id: int) -> HttpResponse:
+    """One job's row: htmx polls it while the job is queued or running."""
+    job = get_object_or_404(ExportJob, pk=export_id, account=request.account)
+    return page(
+        request,
+        "lifecycle/exports.html",
+        {"nav": "exports", "jobs": [job], "job": job},
+        partial="lifecycle/partials/export_job.html",
+    )
+
+
+# --- Inbox and timeline ---------------------------------------------------------------------
+
+
+@sandbox_page(allow_deleted=True)
+def inbox(request: HttpRequest) -> HttpResponse:
+    messages_ = InboxMessage.objects.filter(sandbox=request.sandbox)
+    return page(
+        request,
+        "lifecycle/inbox.html",
+        {
+            "nav": "inbox",
+            "page_obj": Paginator(messages_, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page")),
+        },
+    )
+
+
+def _links(message: InboxMessage) -> list[dict[str, str]]:
+    """An email's links as (label, url), whatever shape the sender stored them in."""
+    links = []
+    for item in message.links or []:
+        if isinstance(item, dict):
+            url = item.get("url") or item.get("href") or ""
+            links.append({"url": url, "label": item.get("label") or item.get("text") or url})
+        else:
+            links.append({"url": str(item), "label": str(item)})
+    return [link for link in links if link["url"]]
+
+
+@sandbox_page(allow_deleted=True)
+def inbox_message(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = get_object_or_404(InboxMessage, pk=message_id, sandbox=request.sandbox)
+    return page(
+        request,
+        "lifecycle/inbox_message.html",
+        {"nav": "inbox", "message": message, "links": _links(message)},
+    )
+
+
+@sandbox_page(allow_deleted=True)
+def timeline(request: HttpRequest) -> HttpResponse:
+    form = TimelineFilter(request.GET or None)
+    events = TimelineEvent.objects.filter(sandbox=request.sandbox).order_by("-id")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["actor"]:
+            events = events.filter(actor_kind=data["actor"])
+        if data["outcome"]:
+            events = events.filter(outcome=data["outcome"])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page(
+        request,
+        "lifecycle/timeline.html",
+        {
+            "nav": "timeline",
+            "form": form,
+            "page_obj": Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+        },
+        partial="lifecycle/partials/timeline_rows.html",
+    )

@@ -1,0 +1,144 @@
+"""What every Seller Center view shares: the sandbox lookup, the layout and the refusal path.
+
+The one place that turns a LifecycleError into what the trainee sees is `run`: a message and,
+when the action was refused, status 409 (400 for missing input) on the page the form lives on.
+"""
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.models import AccountStatus, Sandbox, SellerAccount
+from lifecycle.errors import Code, LifecycleError
+
+from .selectors import layout_context
+from .services import Actor
+
+BAD_INPUT = frozenset({Code.INPUT_REQUIRED, Code.UNKNOWN_CATEGORY, Code.UNKNOWN_TYPE})
+
+
+def sandbox_page(view: Callable | None = None, *, allow_deleted: bool = False) -> Callable:
+    """Load the trainee's own sandbox and its account, or 404; deleted accounts see one page.
+
+    Every lookup filters by owner=request.user, so another trainee's sandbox is simply absent.
+    """
+
+    def decorate(fn: Callable) -> Callable:
+        @login_required
+        @functools.wraps(fn)
+        def wrapped(request: HttpRequest, sandbox_id: int, *args: Any, **kwargs: Any):
+            sandbox = get_object_or_404(Sandbox, pk=sandbox_id, owner=request.user)
+            account = SellerAccount.objects.filter(sandbox=sandbox).order_by("id").first()
+            if account is None:
+                raise Http404("This sandbox has no seller account.")
+            account.sandbox = sandbox
+            request.sandbox, request.account = sandbox, account
+            if account.status == AccountStatus.DELETED and not allow_deleted:
+                return redirect("account_deleted", sandbox.pk)
+            return fn(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
+
+
+def actor(request: HttpRequest) -> Actor:
+    return Actor.trainee(request.user)
+
+
+def page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    partial: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a Seller Center page, or only its named partial for a targeted htmx request."""
+    context = dict(context or {})
+    if partial and request.htmx and not request.htmx.boosted:
+        return render(request, partial, context, status=status)
+    sandbox = getattr(request, "sandbox", None)
+    if sandbox is not None:
+        context = {**layout_context(request.user, sandbox, request.account), **context}
+    return render(request, template, context, status=status)
+
+
+def run(request: HttpRequest, service: Callable, *, done: str = "", **kwargs: Any):
+    """Call one service as the signed-in trainee; report the result as a message.
+
+    Returns (result, None) or (None, error). The caller answers with `after`.
+    """
+    try:
+        result = service(actor=actor(request), **kwargs)
+    except LifecycleError as err:
+        messages.error(request, err.message)
+        return None, err
+    if done:
+        messages.success(request, done)
+    return result, None
+
+
+def refusal_status(error: LifecycleError) -> int:
+    return 400 if error.code in BAD_INPUT else 409
+
+
+def after(
+    request: HttpRequest,
+    error: LifecycleError | None,
+    *,
+    success_url: str,
+    refused: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """Redirect after success (post/redirect/get); re-render the page with 4xx when refused."""
+    if error is None:
+        return redirect(success_url)
+    response = refused()
+    response.status_code = refusal_status(error)
+    return response
+
+
+def bad_input(request: HttpRequest, refused: Callable[[], HttpResponse]) -> HttpResponse:
+    """A form that did not validate: the page again, its fields marked, with status 400."""
+    messages.error(request, "Check the highlighted fields and try again.")
+    response = refused()
+    response.status_code = 400
+    return response
+
+
+def confirm(
+    request: HttpRequest,
+    *,
+    title: str,
+    consequences: list[str],
+    button: str,
+    cancel_url: str,
+    hidden: dict[str, str] | None = None,
+    danger: bool = True,
+    extra: str = "",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The confirmation step of a destructive action: it names what will happen.
+
+    Shown on GET of the action's own URL; its form posts back to the same URL.
+    """
+    return page(
+        request,
+        "confirm.html",
+        {
+            "title": title,
+            "consequences": consequences,
+            "button": button,
+            "cancel_url": cancel_url,
+            "hidden": hidden or {},
+            "danger": danger,
+            "extra": extra,
+            **(context or {}),
+        },
+        partial="partials/confirm_dialog.html",
+    )

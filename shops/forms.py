@@ -1,0 +1,29 @@
+"""Input of the Seller Center's commerce pages."""
+
+from decimal import Decimal
+
+from django import forms
+
+from shops.models import Shop
+
+
+class ShipForm(forms.Form):
+    tracking_number = forms.CharField(label="Tracking number", max_length=40)
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="Your reply", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label="Campaign name", max_length=120)
+    budget = forms.DecimalField(
+        label="Budget", min_value=Decimal("0"), max_digits=10, decimal_places=2
+    )
+    shop = forms.ModelChoiceField(label="Shop", queryset=Shop.objects.none())
+
+    def __init__(self, *args, shops, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shop"].queryset = shops

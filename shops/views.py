@@ -1,0 +1,401 @@
+"""The Seller Center's shop tools: products, orders, customers, campaigns, analytics and links.
+
+Only the shops linked to the account now are reachable here (RULEBOOK §3): unlinking hides their
+tools and reports, relinking brings them back with the data that was kept.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, DecimalField, F, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.types import Feature, has_feature
+from accounts.views import profile_page as _profile_page
+from lifecycle import selectors
+from lifecycle.services import change_listing_status, link_shop, relink_shop, unlink_shop
+from lifecycle.services.commerce import (
+    cancel_order,
+    create_campaign,
+    end_campaign,
+    pause_campaign,
+    reply_inquiry,
+    ship_order,
+    start_campaign,
+)
+from lifecycle.web import after, bad_input, confirm, page, run, sandbox_page
+from shops.forms import CampaignForm, ReplyForm, ShipForm
+from shops.models import (
+    Campaign,
+    CampaignStatus,
+    Inquiry,
+    ListingStatus,
+    Order,
+    OrderStatus,
+    Product,
+    Shop,
+)
+
+PAGE_SIZE = 50
+
+
+def _linked(request: HttpRequest) -> list[int]:
+    if not hasattr(request, "_linked_shop_ids"):
+        request._linked_shop_ids = selectors.linked_shop_ids(request.account)
+    return request._linked_shop_ids
+
+
+# --- Products -------------------------------------------------------------------------------
+
+
+def _products_page(request: HttpRequest) -> HttpResponse:
+    products = Product.objects.filter(
+        account=request.account, shop_id__in=_linked(request)
+    ).select_related("shop")
+    return page(
+        request,
+        "shops/products.html",
+        {"nav": "products", "products": products, "linked": bool(_linked(request))},
+    )
+
+
+@sandbox_page
+def products(request: HttpRequest) -> HttpResponse:
+    return _products_page(request)
+
+
+@sandbox_page
+def product_status(request: HttpRequest, product_id: int) -> HttpResponse:
+    product = get_object_or_404(Product, pk=product_id, account=request.account)
+    status = request.POST.get("status") or request.GET.get("status", "")
+    back = reverse("products", args=[request.sandbox.pk])
+    if request.method != "POST":
+        return confirm(
+            request,
+            title=f"Remove “{product.title}” from your shop?",
+            consequences=[
+                "Customers can no longer see or buy it.",
+                "The product and its order history are kept; you can list it again later.",
+            ],
+            button="Remove listing",
+            cancel_url=back,
+            hidden={"status": ListingStatus.REMOVED},
+            context={"nav": "products"},
+        )
+    label = dict(ListingStatus.choices).get(status, status)
+    _, error = run(
+        request,
+        change_listing_status,
+        product=product,
+        status=status,
+        done=f"{product.title}: {str(label).lower()}.",
+    )
+    return after(request, error, success_url=back, refused=lambda: _products_page(request))
+
+
+# --- Orders ---------------------------------------------------------------------------------
+
+
+def _orders_page(request: HttpRequest, forms: dict | None = None) -> HttpResponse:
+    status = request.GET.get("status", "")
+    orders = (
+        Order.objects.filter(account=request.account, shop_id__in=_linked(request))
+        .select_related("customer", "shop")
+        .annotate(
+            total=Sum(
+                F("lines__quantity") * F("lines__unit_price"),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+            item_count=Sum("lines__quantity"),
+        )
+        .order_by("-placed_at", "-id")
+    )
+    if status in OrderStatus.values:
+        orders = orders.filter(status=status)
+    paginated = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page(
+        request,
+        "shops/orders.html",
+        {
+            "nav": "orders",
+            "page_obj": paginated,
+            "status": status,
+            "statuses": OrderStatus.choices,
+            "linked": bool(_linked(request)),
+            "ship_errors": forms or {},
+        },
+    )
+
+
+@sandbox_page
+def orders(request: HttpRequest) -> HttpResponse:
+    return _orders_page(request)
+
+
+def _order(request: HttpRequest, order_id: int) -> Order:
+    return get_object_or_404(Order, pk=order_id, account=request.account)
+
+
+def _orders_url(request: HttpRequest) -> str:
+    url = reverse("orders", args=[request.sandbox.pk])
+    status = request.POST.get("return_status") or request.GET.get("return_status")
+    return f"{url}?status={status}" if status in OrderStatus.values else url
+
+
+@sandbox_page
+@require_POST
+def ship(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order(request, order_id)
+    form = ShipForm(request.POST)
+    if not form.is_valid():
+        return bad_input(request, lambda: _orders_page(request, {order.pk: form}))
+    _, error = run(
+        request,
+        ship_order,
+        order=order,
+        tracking_number=form.cleaned_data["tracking_number"],
+        done=f"Order #{order.number} shipped.",
+    )
+    return after(
+        request, error, success_url=_orders_url(request), refused=lambda: _orders_page(request)
+    )
+
+
+@sandbox_page
+def cancel(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order(request, order_id)
+    if request.method != "POST":
+        return confirm(
+            request,
+            title=f"Cancel order #{order.number}?",
+            consequences=[
+                "The customer is told the order will not arrive.",
+                "A cancelled order cannot be shipped later.",
+            ],
+            button="Cancel the order",
+            cancel_url=_orders_url(request),
+            hidden={"return_status": request.GET.get("return_status", "")},
+            context={"nav": "orders"},
+        )
+    _, error = run(request, cancel_order, order=order, done=f"Order #{order.number} cancelled.")
+    return after(
+        request, error, success_url=_orders_url(request), refused=lambda: _orders_page(request)
+    )
+
+
+# --- Customers and inquiries ----------------------------------------------------------------
+
+
+def _customers_page(request: HttpRequest, reply_form: tuple | None = None) -> HttpResponse:
+    account = request.account
+    customers = account.customers.annotate(order_count=Count("orders")).order_by("name", "id")
+    inquiries = Inquiry.objects.filter(account=account).select_related("customer")
+    return page(
+        request,
+        "shops/customers.html",
+        {
+            "nav": "customers",
+            "customers": Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page")),
+            "inquiries": inquiries,
+            "reply_form": reply_form,
+        },
+    )
+
+
+@sandbox_page
+def customers(request: HttpRequest) -> HttpResponse:
+    return _customers_page(request)
+
+
+@sandbox_page
+@require_POST
+def reply(request: HttpRequest, inquiry_id: int) -> HttpResponse:
+    inquiry = get_object_or_404(Inquiry, pk=inquiry_id, account=request.account)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return bad_input(request, lambda: _customers_page(request, (inquiry.pk, form)))
+    _, error = run(
+        request,
+        reply_inquiry,
+        inquiry=inquiry,
+        reply=form.cleaned_data["reply"],
+        done="Reply sent to the customer.",
+    )
+    return after(
+        request,
+        error,
+        success_url=reverse("customers", args=[request.sandbox.pk]),
+        refused=lambda: _customers_page(request),
+    )
+
+
+# --- Marketing (campaigns) ------------------------------------------------------------------
+
+
+def _linked_shops(request: HttpRequest):
+    return Shop.objects.filter(pk__in=_linked(request))
+
+
+def _campaigns_page(request: HttpRequest, form: CampaignForm | None = None) -> HttpResponse:
+    account = request.account
+    allowed = has_feature(account.account_type, Feature.AD_CAMPAIGNS)
+    campaigns = Campaign.objects.filter(account=account, shop_id__in=_linked(request))
+    return page(
+        request,
+        "shops/campaigns.html",
+        {
+            "nav": "marketing",
+            "campaigns": campaigns.select_related("shop"),
+            "allowed": allowed,
+            "linked": bool(_linked(request)),
+            "form": form or CampaignForm(shops=_linked_shops(request)),
+            "CampaignStatus": CampaignStatus,
+        },
+    )
+
+
+@sandbox_page
+def campaigns(request: HttpRequest) -> HttpResponse:
+    return _campaigns_page(request)
+
+
+@sandbox_page
+@require_POST
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST, shops=_linked_shops(request))
+    if not form.is_valid():
+        return bad_input(request, lambda: _campaigns_page(request, form))
+    _, error = run(
+        request,
+        create_campaign,
+        account=request.account,
+        shop=form.cleaned_data["shop"],
+        name=form.cleaned_data["name"],
+        budget=form.cleaned_data["budget"],
+        done=f"Campaign “{form.cleaned_data['name']}” created as a draft: start it when ready.",
+    )
+    return after(
+        request,
+        error,
+        success_url=reverse("campaigns", args=[request.sandbox.pk]),
+        refused=lambda: _campaigns_page(request, form),
+    )
+
+
+CAMPAIGN_MOVES = {
+    "start": (start_campaign, "started"),
+    "pause": (pause_campaign, "paused"),
+    "end": (end_campaign, "ended"),
+}
+
+
+@sandbox_page
+def campaign_move(request: HttpRequest, campaign_id: int, move: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, pk=campaign_id, account=request.account)
+    service, done = CAMPAIGN_MOVES[move]
+    back = reverse("campaigns", args=[request.sandbox.pk])
+    if request.method != "POST":
+        if move != "end":
+            return _campaigns_page(request)
+        return confirm(
+            request,
+            title=f"End “{campaign.name}” for good?",
+            consequences=[
+                "The campaign stops spending and showing at once.",
+                "An ended campaign cannot be started again; create a new one instead.",
+            ],
+            button="End campaign",
+            cancel_url=back,
+            context={"nav": "marketing"},
+        )
+    _, error = run(request, service, campaign=campaign, done=f"{campaign.name}: {done}.")
+    return after(request, error, success_url=back, refused=lambda: _campaigns_page(request))
+
+
+# --- Analytics ------------------------------------------------------------------------------
+
+
+@sandbox_page
+def analytics(request: HttpRequest) -> HttpResponse:
+    return page(
+        request,
+        "shops/analytics.html",
+        {"nav": "analytics", "stats": selectors.analytics(request.account)},
+    )
+
+
+# --- Linked accounts (shop links) -----------------------------------------------------------
+
+
+def _links_page(request: HttpRequest) -> HttpResponse:
+    return page(
+        request,
+        "shops/linked_accounts.html",
+        {"nav": "settings", "tab": "links", "shops": selectors.shop_link_states(request.account)},
+    )
+
+
+@sandbox_page
+def linked_accounts(request: HttpRequest) -> HttpResponse:
+    return _links_page(request)
+
+
+def _back_to(request: HttpRequest) -> str:
+    name = "profile" if request.POST.get("from", request.GET.get("from")) == "profile" else None
+    return reverse(name or "linked_accounts", args=[request.sandbox.pk])
+
+
+@sandbox_page
+@require_POST
+def link(request: HttpRequest, shop_id: int) -> HttpResponse:
+    shop = get_object_or_404(Shop, pk=shop_id, sandbox=request.sandbox)
+    relinking = request.POST.get("relink") == "1"
+    _, error = run(
+        request,
+        relink_shop if relinking else link_shop,
+        account=request.account,
+        shop=shop,
+        done=f"{shop.name} is linked: its orders, products, campaigns and analytics are back.",
+    )
+    return after(
+        request, error, success_url=_back_to(request), refused=lambda: _links_page(request)
+    )
+
+
+@sandbox_page
+def unlink(request: HttpRequest, shop_id: int) -> HttpResponse:
+    shop = get_object_or_404(Shop, pk=shop_id, sandbox=request.sandbox)
+    if request.method != "POST":
+        state = next(s for s in selectors.shop_link_states(request.account) if s.shop == shop)
+        return confirm(
+            request,
+            title=f"Unlink {shop.name}?",
+            consequences=[
+                "The shop's orders, products, campaigns and analytics disappear from the Seller "
+                "Center at once.",
+                "Its active campaigns are paused.",
+                "Nothing is deleted: relink the shop later and everything comes back.",
+                f"Unlinks used: {state.unlinks_in_window} of {state.unlink_limit} in "
+                f"{state.window_days} days.",
+            ],
+            button="Unlink shop",
+            cancel_url=_back_to(request),
+            hidden={"confirmed": "1", "from": request.GET.get("from", "")},
+            extra="shops/partials/unlink_export_offer.html",
+            context={
+                "nav": "settings",
+                "state": state,
+                "exported_recently": selectors.export_downloaded_recently(request.account),
+            },
+        )
+    _, error = run(
+        request,
+        unlink_shop,
+        account=request.account,
+        shop=shop,
+        confirmed=request.POST.get("confirmed") == "1",
+        done=f"{shop.name} is unlinked. Its data is kept; relink it any time.",
+    )
+    refused = _profile_page if request.POST.get("from") == "profile" else _links_page
+    return after(request, error, success_url=_back_to(request), refused=lambda: refused(request))
