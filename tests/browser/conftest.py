@@ -46,19 +46,22 @@ class AxeViolation(AssertionError):
 
 
 def _describe(violations: list[dict]) -> str:
+    """One block per rule: where it fails, and axe's advice once per distinct message."""
     lines = []
     for v in violations:
         lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl'].split('?')[0]})")
-        for node in v["nodes"][:5]:
-            target = " ".join(
-                json.dumps(t) if not isinstance(t, str) else t for t in node["target"]
+        advice: dict[str, list[str]] = {}
+        for node in v["nodes"]:
+            target = " >> ".join(t if isinstance(t, str) else json.dumps(t) for t in node["target"])
+            summary = " ".join((node.get("failureSummary") or "").split())
+            advice.setdefault(summary, []).append(target)
+        for summary, targets in advice.items():
+            shown = ", ".join(targets[:6]) + (
+                f" and {len(targets) - 6} more" if len(targets) > 6 else ""
             )
-            lines.append(f"    at {target}")
-            summary = (node.get("failureSummary") or "").replace("\n", " ").strip()
+            lines.append(f"    at {shown}")
             if summary:
-                lines.append(f"       {summary[:300]}")
-        if len(v["nodes"]) > 5:
-            lines.append(f"    ... and {len(v['nodes']) - 5} more elements")
+                lines.append(f"       {summary[:400]}")
     return "\n".join(lines)
 
 
@@ -95,15 +98,51 @@ def shoot(page: Page, name: str, *, docs: bool = False) -> Path:
     return target
 
 
+def settle(page: Page) -> None:
+    """Wait until the page is loaded and htmx has no request or swap in progress."""
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+
+
+def act(page: Page, target, *, path: str | None = None) -> Page:
+    """Click a link or button, wait for the server's answer to be on screen, then run axe.
+
+    Works alike for boosted (htmx) and plain navigations; `path` is where the page should be.
+    """
+    origin = urlparse(page.url)
+    with page.expect_response(
+        lambda r: (
+            r.url.startswith(f"{origin.scheme}://{origin.netloc}/")
+            and r.request.resource_type in ("document", "xhr", "fetch")
+        )
+    ):
+        target.click()
+    settle(page)
+    if path is not None:
+        page.wait_for_url(re.compile(rf"^[^?#]*{re.escape(path)}([?#].*)?$"))
+    axe(page)
+    return page
+
+
+def visit(page: Page, path: str) -> Page:
+    page.goto(path)
+    settle(page)
+    axe(page)
+    return page
+
+
 def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
     """Sign in through the login form, as a trainee would."""
     page.goto(reverse("login"))
     axe(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label(re.compile(r"\bUsername\b")).fill(username)
+    page.get_by_label(re.compile(r"\bPassword\b")).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile(r"^(sign|log) ?in$", re.I)).click()
     assert _path(page.url) != reverse("login"), "the login form did not accept the credentials"
+    axe(page)
 
 
 @pytest.fixture(scope="session")
@@ -184,3 +223,28 @@ def page(new_page) -> Page:
 @pytest.fixture
 def phone_page(new_page) -> Page:
     return new_page(PHONE)
+
+
+@pytest.fixture
+def seller(transactional_db):
+    """A trainee with a small demo sandbox: a business account, one linked shop, no open orders."""
+    from accounts.models import User
+    from lifecycle.demo import DemoSizes, build_demo_sandbox
+
+    user = User.objects.create_user("luna", "luna@example.com", PASSWORD)
+    sizes = DemoSizes(products=6, customers=6, orders=8, inquiries=2, campaigns=0)
+    sandbox = build_demo_sandbox(owner=user, name="Browser sandbox", sizes=sizes)
+    return sandbox.account
+
+
+@pytest.fixture
+def signed_in(page, seller) -> Page:
+    """A desktop page signed in through the login form, on the sandbox's Home page."""
+    log_in(page, seller.sandbox.owner.username)
+    sandbox = seller.sandbox
+    act(
+        page,
+        page.get_by_role("link", name=sandbox.name),
+        path=reverse("dashboard", args=[sandbox.pk]),
+    )
+    return page
