@@ -127,7 +127,9 @@ def act(page: Page, target, *, path: str | None = None) -> Page:
 
 
 def visit(page: Page, path: str) -> Page:
-    page.goto(path)
+    """Open a page by its address, check that it answered, wait for it, then run axe."""
+    response = page.goto(path)
+    assert response is not None and response.ok, f"{path} answered {response and response.status}"
     settle(page)
     axe(page)
     return page
