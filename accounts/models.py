@@ -23,6 +23,13 @@ class Sandbox(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        verbose_name_plural = "sandboxes"
+        # Support staff act on a sandbox only through these admin actions, each granted alone.
+        permissions = [
+            ("advance_clock_sandbox", "Can advance a sandbox's clock"),
+            ("run_due_work_sandbox", "Can run a sandbox's due work"),
+            ("reset_demo_sandbox", "Can reset a demo sandbox"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["owner", "name"], name="sandbox_name_unique_per_owner"),
             models.CheckConstraint(
@@ -74,10 +81,16 @@ class SellerAccount(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # Support staff change an account's status only through these admin actions.
+        permissions = [
+            ("deactivate_selleraccount", "Can deactivate a seller account"),
+            ("reactivate_selleraccount", "Can reactivate a seller account"),
+            ("cancel_deletion_selleraccount", "Can cancel a seller account's deletion"),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(account_type__in=list(TYPES_NEEDING_CATEGORY)) & ~Q(category=""))
-                | (~Q(account_type__in=list(TYPES_NEEDING_CATEGORY)) & Q(category="")),
+                condition=(Q(account_type__in=sorted(TYPES_NEEDING_CATEGORY)) & ~Q(category=""))
+                | (~Q(account_type__in=sorted(TYPES_NEEDING_CATEGORY)) & Q(category="")),
                 name="account_category_iff_type_needs_one",
             ),
             models.CheckConstraint(

@@ -15,6 +15,7 @@ class Shop(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        permissions = [("unlink_shop", "Can unlink a shop from its seller account")]
 
     def __str__(self) -> str:
         return self.name

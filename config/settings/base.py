@@ -164,3 +164,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Static files without collectstatic (development and tests) ------------------------------
+WHITENOISE_USE_FINDERS = DEBUG

@@ -1,0 +1,159 @@
+"""Support admin for shops, their link history and the commerce data (RULEBOOK §2–§3).
+
+Listing, order, inquiry and campaign states change through the Seller Center's own actions, so
+they are read-only here; names, prices, stock and addresses stay editable as plain data.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest
+
+from lifecycle.admin import (
+    ReadOnlyInline,
+    SupportAdmin,
+    ViewOnlyAdmin,
+    act_on_each,
+    confirm_first,
+)
+from lifecycle.services import Actor, unlink_shop
+from lifecycle.services.links import active_link
+
+from .models import Campaign, Customer, Inquiry, Order, OrderLine, Product, Shop, ShopLink
+
+
+class ShopLinkInline(ReadOnlyInline):
+    """The link history: links change only through link, unlink and relink."""
+
+    model = ShopLink
+    fields = readonly_fields = ("account", "linked_at", "unlinked_at")
+    show_change_link = True
+
+
+@admin.register(Shop)
+class ShopAdmin(SupportAdmin):
+    list_display = ("name", "sandbox", "linked_to")
+    list_filter = ("sandbox__is_demo",)
+    search_fields = ("name", "sandbox__name", "links__account__display_name")
+    list_select_related = ("sandbox",)
+    raw_id_fields = ("sandbox",)
+    lifecycle_fields = ("created_at",)
+    fixed_after_create = ("sandbox",)
+    inlines = (ShopLinkInline,)
+    actions = ("unlink",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        live = ShopLink.objects.filter(shop=OuterRef("pk"), unlinked_at__isnull=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(linked_account=Subquery(live.values("account__display_name")[:1]))
+        )
+
+    @admin.display(description="Linked to", ordering="linked_account")
+    def linked_to(self, shop: Shop) -> str:
+        return shop.linked_account or "– (not linked)"
+
+    def staff_buttons(self, request: HttpRequest, shop: Shop) -> list[dict[str, Any]]:
+        return self.buttons_for(request, ["unlink"], destructive=("unlink",))
+
+    def has_unlink_permission(self, request: HttpRequest) -> bool:
+        return self.has_staff_permission(request, "unlink")
+
+    @admin.action(description="Unlink shop from its seller account", permissions=["unlink"])
+    def unlink(self, request: HttpRequest, queryset: QuerySet):
+        confirm = confirm_first(
+            self,
+            request,
+            queryset,
+            title="Unlink shop",
+            consequence="Each shop below is unlinked from its seller account at once: its tools "
+            "and reports leave the Seller Center and its active campaigns are paused. Its data is "
+            "kept, and the owner can link it again later.",
+        )
+        if confirm is not None:
+            return confirm
+        actor = Actor.staff(request.user)
+
+        def run(shop: Shop) -> str:
+            link = active_link(shop)
+            if link is None:
+                return "not linked to any account; nothing to unlink."
+            unlink_shop(actor=actor, account=link.account, shop=shop, confirmed=True)
+            return f"unlinked from {link.account}."
+
+        return act_on_each(self, request, queryset, run)
+
+
+@admin.register(ShopLink)
+class ShopLinkAdmin(ViewOnlyAdmin):
+    list_display = ("shop", "account", "linked_at", "unlinked_at")
+    list_filter = (("unlinked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("shop__name", "account__display_name")
+    list_select_related = ("shop", "account")
+
+
+@admin.register(Product)
+class ProductAdmin(SupportAdmin):
+    list_display = ("title", "sku", "account", "shop", "price", "stock", "listing_status")
+    list_filter = ("listing_status",)
+    search_fields = ("title", "sku", "account__display_name")
+    list_select_related = ("account", "shop")
+    raw_id_fields = ("account", "shop")
+    lifecycle_fields = ("listing_status",)
+    fixed_after_create = ("account", "shop")
+
+
+@admin.register(Customer)
+class CustomerAdmin(SupportAdmin):
+    list_display = ("name", "email", "account", "created_at")
+    search_fields = ("name", "email", "account__display_name")
+    list_select_related = ("account",)
+    raw_id_fields = ("account",)
+    fixed_after_create = ("account",)
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = readonly_fields = ("product", "title", "quantity", "unit_price")
+
+
+@admin.register(Order)
+class OrderAdmin(SupportAdmin):
+    list_display = ("__str__", "account", "customer", "status", "placed_at", "tracking_number")
+    list_filter = ("status",)
+    search_fields = ("=number", "customer__name", "tracking_number", "account__display_name")
+    list_select_related = ("account", "customer")
+    raw_id_fields = ("account", "shop", "customer")
+    lifecycle_fields = ("status", "tracking_number", "shipped_at", "delivered_at")
+    fixed_after_create = ("account", "shop", "customer", "number", "placed_at")
+    inlines = (OrderLineInline,)
+
+
+@admin.register(OrderLine)
+class OrderLineAdmin(ViewOnlyAdmin):
+    list_display = ("__str__", "order", "unit_price")
+    search_fields = ("title",)
+    list_select_related = ("order",)
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(SupportAdmin):
+    list_display = ("__str__", "account", "received_at", "replied_at")
+    search_fields = ("message", "customer__name", "account__display_name")
+    list_select_related = ("account", "customer")
+    raw_id_fields = ("account", "customer")
+    lifecycle_fields = ("reply", "replied_at")
+    fixed_after_create = ("account", "customer", "received_at")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(SupportAdmin):
+    list_display = ("name", "account", "shop", "budget", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("name", "account__display_name")
+    list_select_related = ("account", "shop")
+    raw_id_fields = ("account", "shop")
+    lifecycle_fields = ("status",)
+    fixed_after_create = ("account", "shop", "created_at")
