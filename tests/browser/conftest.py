@@ -92,8 +92,9 @@ def shoot(page: Page, name: str, *, docs: bool = False) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / f"{name}-{label}.png"
     page.screenshot(path=str(target), full_page=True, animations="disabled")
-    if docs:
+    if docs:  # the top of the page, as a reader of the README would first see it
         DOCS.mkdir(parents=True, exist_ok=True)
+        page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=str(DOCS / f"{name}.png"), animations="disabled")
     return target
 
