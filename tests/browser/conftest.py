@@ -9,6 +9,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -162,9 +163,9 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def celery_worker() -> Iterator[None]:
-    """A real Celery worker in a thread of this process, on the test Redis.
+@contextmanager
+def running_worker() -> Iterator[None]:
+    """A real Celery worker in a thread of this process, on the test Redis, for the block.
 
     It shares the test database, so its tests need `django_db(transaction=True)` (committed rows).
     """
@@ -173,8 +174,21 @@ def celery_worker() -> Iterator[None]:
 
     from config.celery import app
 
-    app.control.purge()  # nothing left over from an earlier run
     with start_worker(app, pool="solo", concurrency=1, loglevel="WARNING", shutdown_timeout=30):
+        yield
+
+
+@pytest.fixture
+def empty_broker(transactional_db) -> None:
+    """No job left over from an earlier test waits on the test broker."""
+    from config.celery import app
+
+    app.control.purge()
+
+
+@pytest.fixture
+def celery_worker(empty_broker) -> Iterator[None]:
+    with running_worker():
         yield
 
 
