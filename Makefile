@@ -20,7 +20,7 @@ run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/honcho start -f Procfile  # web, one worker and the scheduler; Ctrl-C stops all three
 
 demo-reset: install
 	$(BIN)/python manage.py seed_demo --reset

@@ -9,6 +9,9 @@ from django.conf import settings
 from accounts.models import User
 from lifecycle.services import Actor
 
+# Fixtures of the background-job tests (a fake queue, real Celery workers).
+pytest_plugins = ["tests.lifecycle.jobs_helpers", "tests.lifecycle.workers"]
+
 START = {
     "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
     "Redis": 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',

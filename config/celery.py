@@ -1,6 +1,7 @@
 """The Celery app. Imported by config/__init__.py so that @shared_task binds to it."""
 
 import os
+from pathlib import Path
 
 from celery import Celery
 
@@ -9,3 +10,23 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 app = Celery("simulator")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The one periodic schedule: the sweep finds what became due on each sandbox's clock.
+app.conf.beat_schedule = {
+    "sweep-every-minute": {"task": "lifecycle.tasks.sweep_task", "schedule": 60.0},
+}
+
+
+@app.on_after_configure.connect
+def _make_broker_folders(sender: Celery, **kwargs) -> None:
+    """The filesystem transport (no REDIS_URL) needs its folders before the first message."""
+    options = sender.conf.broker_transport_options or {}
+    folders = [
+        options.get(key)
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
+    ]
+    backend = str(sender.conf.result_backend or "")
+    if backend.startswith("file://"):
+        folders.append(backend.removeprefix("file://"))
+    for folder in filter(None, folders):
+        Path(folder).mkdir(parents=True, exist_ok=True)

@@ -1,8 +1,21 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from lifecycle import email_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", email_views.healthz, name="healthz"),
+    path(
+        "s/<int:sandbox_id>/close/confirm/<str:token>/",
+        email_views.confirm_deletion_view,
+        name="confirm_deletion",
+    ),
+    path(
+        "s/<int:sandbox_id>/exports/<int:export_id>/download/",
+        email_views.download_export_view,
+        name="download_export",
+    ),
     path("", include("accounts.urls")),
     path("", include("shops.urls")),
     path("", include("lifecycle.urls")),

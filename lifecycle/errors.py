@@ -40,6 +40,11 @@ class Code(StrEnum):
     UNKNOWN_APP = "unknown_app"
     CLOCK_BACKWARDS = "clock_backwards"
     NOTHING_SCHEDULED = "nothing_scheduled"
+    EXPORT_IN_FLIGHT = "export_in_flight"
+    EXPORT_TOO_SOON = "export_too_soon"
+    EXPORT_NOT_RETRYABLE = "export_not_retryable"
+    EXPORT_NOT_READY = "export_not_ready"
+    EXPORT_EXPIRED = "export_expired"
 
 
 class LifecycleError(Exception):

@@ -306,11 +306,11 @@ ACTION_PAGES = {
 
 # Positions of the states on the diagram: a row from alive to gone.
 STATE_POSITIONS = {
-    AccountStatus.ACTIVE: (90, 70),
-    AccountStatus.DEACTIVATED: (90, 250),
-    AccountStatus.DELETION_REQUESTED: (360, 160),
-    AccountStatus.DELETION_SCHEDULED: (620, 160),
-    AccountStatus.DELETED: (860, 160),
+    AccountStatus.ACTIVE: (110, 70),
+    AccountStatus.DEACTIVATED: (110, 340),
+    AccountStatus.DELETION_REQUESTED: (440, 200),
+    AccountStatus.DELETION_SCHEDULED: (700, 200),
+    AccountStatus.DELETED: (900, 200),
 }
 
 
@@ -333,12 +333,16 @@ def state_diagram(account: SellerAccount, actor_kind: str = TRAINEE) -> dict[str
     edges = []
     for (source, target), actions in grouped.items():
         (x1, y1), (x2, y2) = STATE_POSITIONS[source], STATE_POSITIONS[target]
-        # Curve each edge to its left so the two directions between a pair never overlap.
+        # Curve each edge to its left so the two directions between a pair never overlap,
+        # and put the label beside the curve's middle, on the outside of the bend.
         mx, my = (x1 + x2) / 2, (y1 + y2) / 2
         dx, dy = x2 - x1, y2 - y1
-        bend = 0.18
-        cx, cy = mx + dy * bend, my - dx * bend
-        lx, ly = (mx + cx) / 2, (my + cy) / 2
+        cx, cy = mx + dy * 0.2, my - dx * 0.2
+        px, py = (mx + cx) / 2, (my + cy) / 2  # the curve's midpoint
+        side_x, side_y = cx - mx, cy - my
+        anchor = "start" if side_x > 8 else "end" if side_x < -8 else "middle"
+        lx = px + (6 if anchor == "start" else -6 if anchor == "end" else 0)
+        ly = py + (-6 if side_y < -8 else 14 if side_y > 8 else 4)
         edges.append(
             {
                 "source": source,
@@ -346,6 +350,7 @@ def state_diagram(account: SellerAccount, actor_kind: str = TRAINEE) -> dict[str
                 "path": f"M{x1},{y1} Q{cx:.0f},{cy:.0f} {x2},{y2}",
                 "label_x": round(lx),
                 "label_y": round(ly),
+                "anchor": anchor,
                 "actions": [
                     {
                         "action": a,
@@ -357,13 +362,24 @@ def state_diagram(account: SellerAccount, actor_kind: str = TRAINEE) -> dict[str
                 ],
             }
         )
-    return {"nodes": nodes, "edges": edges, "width": 960, "height": 320}
+    return {"nodes": nodes, "edges": edges, "width": 980, "height": 400}
+
+
+SHORT_LABELS = {
+    "deactivate": "Deactivate",
+    "reactivate": "Reactivate",
+    "request_deletion": "Request deletion",
+    "confirm_deletion": "Confirm by email",
+    "lapse_deletion": "Link lapses",
+    "cancel_deletion": "Cancel",
+    "finalize_deletion": "Finalize (job)",
+}
 
 
 def _short_label(action: str) -> str:
     from lifecycle.transitions import Action
 
-    return Action(action).label.replace(" account", "").replace("Deletion request ", "")
+    return SHORT_LABELS.get(action) or Action(action).label
 
 
 # --- Close account --------------------------------------------------------------------------
@@ -371,16 +387,17 @@ def _short_label(action: str) -> str:
 
 def close_account_preview(account: SellerAccount) -> dict[str, Any]:
     """What finalization removes for good, and what remains (RULEBOOK §5)."""
-    counts = SellerAccount.objects.filter(pk=account.pk).aggregate(
-        orders=Count("orders", distinct=True),
-        products=Count("products", distinct=True),
-        customers=Count("customers", distinct=True),
-        inquiries=Count("inquiries", distinct=True),
-        campaigns=Count("campaigns", distinct=True),
-        exports=Count("exports", distinct=True),
-    )
-    counts["inbox"] = account.inbox.count()
-    counts["apps"] = AppAuthorization.objects.filter(account=account).count()
+    # One count per kind: joining them all in one aggregate would multiply the rows.
+    counts = {
+        "orders": account.orders.count(),
+        "products": account.products.count(),
+        "customers": account.customers.count(),
+        "inquiries": account.inquiries.count(),
+        "campaigns": account.campaigns.count(),
+        "exports": account.exports.count(),
+        "inbox": account.inbox.count(),
+        "apps": AppAuthorization.objects.filter(account=account).count(),
+    }
     removed = [
         (counts["products"], "products and their listings"),
         (counts["orders"], "orders with their lines and addresses"),
@@ -394,7 +411,7 @@ def close_account_preview(account: SellerAccount) -> dict[str, Any]:
     events = TimelineEvent.objects.filter(account=account).count()
     remains = [
         "an anonymised record that the account existed (no name, no email)",
-        f"the timeline ({events} events), with personal details removed",
+        f"the timeline ({events} event{'s' if events != 1 else ''}), with personal details removed",
         "the shops themselves, unlinked, so another account could link them",
     ]
     return {"removed": removed, "remains": remains}

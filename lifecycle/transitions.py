@@ -55,6 +55,14 @@ ACTIVE, DEACTIVATED = "active", "deactivated"
 REQUESTED, SCHEDULED, DELETED = "deletion_requested", "deletion_scheduled", "deleted"
 LINKED, UNLINKED = "linked", "unlinked"
 PREVIOUS = "(state before the request)"
+NEW, QUEUED, RUNNING, READY, FAILED, EXPIRED = (
+    "new",
+    "queued",
+    "running",
+    "ready",
+    "failed",
+    "expired",
+)
 SAME = "(unchanged)"
 
 NOT_DELETED = (ACTIVE, DEACTIVATED, REQUESTED, SCHEDULED)
@@ -114,6 +122,18 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.CHANGE_LISTING, "account", NOT_DELETED, SAME, PEOPLE),
     Transition(Action.REMOVE_APP_ACCESS, "account", NOT_DELETED, SAME, PEOPLE),
     Transition(Action.GRANT_APP_ACCESS, "account", (ACTIVE,), SAME, PEOPLE),
+    Transition(Action.NOTIFY_CUSTOMERS, "account", NOT_DELETED, SAME, PEOPLE | {JOB}),
+    # §6 a data export's own machine; account_statuses says when the account allows it.
+    Transition(Action.REQUEST_EXPORT, "export", (NEW,), QUEUED, PEOPLE, NOT_DELETED),
+    Transition(Action.RETRY_EXPORT, "export", (FAILED,), QUEUED, PEOPLE, NOT_DELETED),
+    Transition(Action.EXPORT_READY, "export", (RUNNING,), READY, frozenset({JOB}), NOT_DELETED),
+    Transition(
+        Action.EXPORT_FAILED, "export", (QUEUED, RUNNING), FAILED, frozenset({JOB}), NOT_DELETED
+    ),
+    Transition(
+        Action.DOWNLOAD_EXPORT, "export", (READY,), READY, frozenset({TRAINEE}), NOT_DELETED
+    ),
+    Transition(Action.EXPIRE_EXPORT, "export", (READY,), EXPIRED, frozenset({JOB}), NOT_DELETED),
 )
 
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}

@@ -60,10 +60,12 @@ def page(
     status: int = 200,
 ) -> HttpResponse:
     """Render a Seller Center page, or only its named partial for a targeted htmx request."""
+    sandbox = getattr(request, "sandbox", None)
     context = dict(context or {})
     if partial and request.htmx and not request.htmx.boosted:
+        if sandbox is not None:
+            context = {"sandbox": sandbox, "account": request.account, **context}
         return render(request, partial, context, status=status)
-    sandbox = getattr(request, "sandbox", None)
     if sandbox is not None:
         context = {**layout_context(request.user, sandbox, request.account), **context}
     return render(request, template, context, status=status)

@@ -128,6 +128,7 @@ else:
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),  # worker pings (/healthz) go here
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{BROKER_DIR / 'results'}"
@@ -155,6 +156,10 @@ SIMULATOR = {
     "EXPORT_STUCK_AFTER": timedelta(minutes=10),
     "NOTIFY_CUSTOMERS_WINDOW": timedelta(days=90),
     "PURGE_BATCH_SIZE": 500,
+    # Jobs: store every email in the inbox; also hand it to EMAIL_BACKEND when DELIVER_EMAIL is on.
+    "DELIVER_EMAIL": env_bool("DELIVER_EMAIL", False),
+    # Seconds the export waits per progress step; only for tests and demos of a slow export.
+    "EXPORT_SLOWDOWN": float(os.environ.get("SIMULATOR_EXPORT_SLOWDOWN", "0")),
 }
 
 # --- Logging --------------------------------------------------------------------------------

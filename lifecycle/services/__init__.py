@@ -5,6 +5,7 @@ Views, admin actions, Celery tasks and management commands call them; none chang
 
 from ._core import Actor, lifecycle_service
 from .account import deactivate_account, reactivate_account, switch_account_type
+from .announcements import notify_customers, queue_customer_notice
 from .clock import advance_clock, scheduled_events
 from .deletion import (
     cancel_deletion,
@@ -14,9 +15,23 @@ from .deletion import (
     finalize_deletion,
     lapse_deletion,
     open_request,
+    purge_deleted_account,
     request_deletion,
+    request_for_token,
 )
-from .due import run_due_work
+from .due import run_due_work, sandboxes_with_due_work, sweep_sandbox
+from .emails import send_deletion_confirmation, send_deletion_reminder, send_lapse_notice
+from .exports import (
+    expire_export,
+    export_progress,
+    fail_export,
+    mark_export_ready,
+    record_download,
+    request_export,
+    requeue_export,
+    retry_export,
+    start_export,
+)
 from .links import link_shop, relink_shop, unlink_shop
 from .listings import change_listing_status, grant_app_access, remove_app_access
 
@@ -29,18 +44,36 @@ __all__ = [
     "deactivate_account",
     "deletion_checklist",
     "deletion_token",
+    "expire_export",
+    "export_progress",
+    "fail_export",
     "finalize_deletion",
     "grant_app_access",
     "lapse_deletion",
     "lifecycle_service",
     "link_shop",
+    "mark_export_ready",
+    "notify_customers",
     "open_request",
+    "purge_deleted_account",
+    "queue_customer_notice",
     "reactivate_account",
+    "record_download",
     "relink_shop",
     "remove_app_access",
     "request_deletion",
+    "request_export",
+    "request_for_token",
+    "requeue_export",
+    "retry_export",
     "run_due_work",
+    "sandboxes_with_due_work",
     "scheduled_events",
+    "send_deletion_confirmation",
+    "send_deletion_reminder",
+    "send_lapse_notice",
+    "start_export",
+    "sweep_sandbox",
     "switch_account_type",
     "unlink_shop",
 ]

@@ -9,7 +9,7 @@ from django.db import models, transaction
 
 from accounts.models import Sandbox, SellerAccount, User
 from lifecycle.errors import Code, LifecycleError
-from lifecycle.models import ActorKind, Outcome, TimelineEvent
+from lifecycle.models import ActorKind, ExportJob, Outcome, TimelineEvent
 from lifecycle.transitions import Transition
 
 P = ParamSpec("P")
@@ -94,6 +94,8 @@ def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, s
         return ("inquiry", obj.pk, f"Inquiry #{obj.pk}")  # str() would name the customer
     if isinstance(obj, Sandbox):
         return ("sandbox", obj.pk, f"Sandbox {obj.name}")
+    if isinstance(obj, ExportJob):
+        return ("export", obj.pk, f"Data export #{obj.pk}")
     return (obj._meta.model_name, obj.pk, str(obj))
 
 
@@ -163,8 +165,12 @@ def _record_refusal(action: str, actor: Actor | None, err: LifecycleError) -> No
     sandbox: Sandbox | None = err.details.get("sandbox") or (account.sandbox if account else None)
     if actor is None or sandbox is None:
         return  # nothing identifies whose timeline it belongs to (e.g. a forged link)
+    if account is None:  # the caller's copy may be stale: read the clock as it is now
+        sandbox = Sandbox.objects.get(pk=sandbox.pk)
     subject = err.details.get("subject") or account or sandbox
-    state = str(err.details.get("state", account.status if account else ""))
+    # Without an account the subject is the sandbox, whose state on the timeline is its offset.
+    default = account.status if account else str(sandbox.clock_offset)
+    state = str(err.details.get("state", default))
     with transaction.atomic():
         record(
             actor=actor,

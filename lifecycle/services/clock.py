@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from accounts.models import Sandbox
 from lifecycle.errors import Code
+from lifecycle.jobs import enqueue
 from lifecycle.models import DeletionRequest, DeletionStatus, ExportJob, ExportStatus
 from lifecycle.transitions import Action
 
@@ -44,6 +45,8 @@ def advance_clock(
     context = {"sandbox": sandbox, "subject": sandbox, "state": str(sandbox.clock_offset)}
     if actor.kind == "trainee" and sandbox.owner_id != actor.user.pk:
         refuse(Code.NOT_YOUR_SANDBOX, "This sandbox belongs to another trainee.", **context)
+    if actor.kind == "staff" and not actor.user.is_staff:
+        refuse(Code.NOT_ALLOWED_FOR_ACTOR, "Only support staff can act as staff.", **context)
     if to_next:
         upcoming = scheduled_events(sandbox)
         if not upcoming:
@@ -68,4 +71,6 @@ def advance_clock(
             "to": sandbox.now().isoformat(timespec="seconds"),
         },
     )
+    # What became due runs at once, through the same job as the periodic sweep.
+    enqueue("sweep_sandbox_task", sandbox.pk)
     return sandbox

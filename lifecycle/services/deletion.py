@@ -4,10 +4,13 @@ import secrets
 from typing import Any
 
 from django.core import signing
+from django.db import transaction
+from django.db.models import QuerySet
 
 from accounts.models import AccountStatus, SellerAccount
 from lifecycle.conf import setting
 from lifecycle.errors import Code
+from lifecycle.jobs import enqueue
 from lifecycle.models import (
     DeletionRequest,
     DeletionStatus,
@@ -15,8 +18,17 @@ from lifecycle.models import (
     InboxMessage,
     TimelineEvent,
 )
-from lifecycle.transitions import Action, transition_for
-from shops.models import CampaignStatus, OrderStatus, ShopLink
+from lifecycle.transitions import LINKED, UNLINKED, Action, transition_for
+from shops.models import (
+    Campaign,
+    CampaignStatus,
+    Customer,
+    Inquiry,
+    Order,
+    OrderStatus,
+    Product,
+    ShopLink,
+)
 
 from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
 from .links import when
@@ -134,6 +146,8 @@ def request_deletion(
             "confirmation_email": "owed",
         },
     )
+    # The row says the email is owed, so a broker that is down loses nothing: the sweep sends it.
+    enqueue("send_deletion_confirmation_task", request.pk)
     return request
 
 
@@ -143,6 +157,17 @@ def _load_token(token: str) -> tuple[int, str] | None:
         return int(data["r"]), str(data["n"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
+
+
+def request_for_token(token: str) -> DeletionRequest | None:
+    """The request a confirmation link names, if its signature and nonce are right."""
+    loaded = _load_token(token)
+    if loaded is None:
+        return None
+    request = DeletionRequest.objects.select_related("account").filter(pk=loaded[0]).first()
+    if request is None or not secrets.compare_digest(request.nonce, loaded[1]):
+        return None
+    return request
 
 
 @lifecycle_service(Action.CONFIRM_DELETION)
@@ -163,12 +188,13 @@ def confirm_deletion(*, actor: Actor, token: str, sandbox: Any = None) -> Deleti
     context = {"account": account}
     check_actor(actor, transition_for(Action.CONFIRM_DELETION), account)
     if request.confirmed_at is not None:
-        refuse(
-            Code.TOKEN_USED,
-            "This link was used already: the deletion is scheduled for "
-            f"{when(request.scheduled_for)}.",
-            **context,
+        # After a cancel or the finalization the date is no longer a schedule: do not claim one.
+        scheduled = (
+            f": the deletion is scheduled for {when(request.scheduled_for)}"
+            if request.status == DeletionStatus.SCHEDULED
+            else f", and the request was {request.get_status_display().lower()} since"
         )
+        refuse(Code.TOKEN_USED, f"This link was used already{scheduled}.", **context)
     if request.status != DeletionStatus.PENDING:
         refuse(
             Code.REQUEST_CLOSED,
@@ -280,8 +306,14 @@ def cancel_deletion(*, actor: Actor, account: SellerAccount) -> DeletionRequest:
 
 
 @lifecycle_service(Action.FINALIZE_DELETION)
-def finalize_deletion(*, actor: Actor, account: SellerAccount | int) -> SellerAccount:
-    """Remove the account's commerce data for good; keep a tombstone and a scrubbed timeline."""
+def finalize_deletion(
+    *, actor: Actor, account: SellerAccount | int, purge: bool = True
+) -> SellerAccount:
+    """Remove the account's commerce data for good; keep a tombstone and a scrubbed timeline.
+
+    With purge=False (the sweep) the bulk rows are only counted here, and removed after the
+    commit by `purge_deleted_account` in short batches, so no transaction holds locks for long.
+    """
     account = lock_account(account)
     context = {"account": account}
     check_actor(actor, transition_for(Action.FINALIZE_DELETION), account)
@@ -301,8 +333,8 @@ def finalize_deletion(*, actor: Actor, account: SellerAccount | int) -> SellerAc
             f"The deletion is scheduled for {when(request.scheduled_for)}.",
             **context,
         )
-    removed = purge_account_data(account)
-    ShopLink.objects.filter(account=account, unlinked_at__isnull=True).update(unlinked_at=now)
+    _record_side_effects(actor=actor, account=account, now=now)
+    removed = purge_account_data(account, bulk=purge)
     request.status = DeletionStatus.FINALIZED
     request.closed_at = now
     request.save(update_fields=["status", "closed_at", "updated"])
@@ -333,25 +365,94 @@ def finalize_deletion(*, actor: Actor, account: SellerAccount | int) -> SellerAc
     return account
 
 
-def purge_account_data(account: SellerAccount) -> dict[str, int]:
-    """Delete every row of the account's commerce data; return how many of each kind went."""
+def _record_side_effects(*, actor: Actor, account: SellerAccount, now) -> None:
+    """End the account's shop links and app grants, each with its own event.
+
+    Without these events a shop's (or an app's) timeline would still end in "linked"
+    ("connected") while it no longer is, and its next event would not follow on from it.
+    """
+    for link in ShopLink.objects.filter(account=account, unlinked_at__isnull=True).select_related(
+        "shop"
+    ):
+        link.unlinked_at = now
+        link.save(update_fields=["unlinked_at"])
+        record(
+            actor=actor,
+            action=Action.UNLINK_SHOP,
+            subject=link.shop,
+            before=LINKED,
+            after=UNLINKED,
+            account=account,
+            params={"link_id": link.pk, "reason": "account deleted"},
+        )
+    for grant in account.app_authorizations.filter(revoked_at__isnull=True):
+        record(
+            actor=actor,
+            action=Action.REMOVE_APP_ACCESS,
+            subject=account,
+            machine=f"app:{grant.app}",
+            before="connected",
+            after="disconnected",
+            account=account,
+            params={"app": grant.app, "authorization_id": grant.pk, "reason": "account deleted"},
+        )
+
+
+def bulk_data(account: SellerAccount | int) -> list[tuple[str, QuerySet]]:
+    """The account's commerce rows that can be many, in an order that deletes no row twice."""
+    pk = account.pk if isinstance(account, SellerAccount) else account
+    return [
+        ("orders", Order.objects.filter(account_id=pk)),
+        ("inquiries", Inquiry.objects.filter(account_id=pk)),
+        ("customers", Customer.objects.filter(account_id=pk)),
+        ("campaigns", Campaign.objects.filter(account_id=pk)),
+        ("products", Product.objects.filter(account_id=pk)),
+    ]
+
+
+def purge_account_data(account: SellerAccount, *, bulk: bool = True) -> dict[str, int]:
+    """Delete the account's data; return how many of each kind went (or, with bulk=False, will
+    go: the bulk rows are then counted and left to `purge_deleted_account`)."""
     removed: dict[str, int] = {}
     for export in account.exports.exclude(file=""):
         export.file.delete(save=False)
+    for label, queryset in bulk_data(account):
+        removed[label] = queryset.count()
+        if bulk:
+            queryset.delete()
     for label, queryset in (
-        ("orders", account.orders.all()),
-        ("inquiries", account.inquiries.all()),
-        ("customers", account.customers.all()),
-        ("campaigns", account.campaigns.all()),
-        ("products", account.products.all()),
         ("exports", ExportJob.objects.filter(account=account)),
         ("inbox", InboxMessage.objects.filter(account=account)),
         ("app_authorizations", account.app_authorizations.all()),
     ):
-        count = queryset.count()
+        removed[label] = queryset.count()
         queryset.delete()
-        removed[label] = count
     return removed
+
+
+def purge_deleted_account(account_id: int, *, batch_size: int | None = None) -> int:
+    """Remove a deleted account's remaining rows, one short transaction per batch.
+
+    Each batch takes rows with SKIP LOCKED, so two workers purging the same account share the
+    rows instead of waiting on each other. Returns how many top-level rows went.
+    """
+    batch_size = batch_size or setting("PURGE_BATCH_SIZE")
+    if not SellerAccount.objects.filter(pk=account_id, status=AccountStatus.DELETED).exists():
+        return 0  # only a finalized account is purged
+    total = 0
+    for _label, queryset in bulk_data(account_id):
+        while True:
+            with transaction.atomic():
+                ids = list(
+                    queryset.select_for_update(skip_locked=True)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[:batch_size]
+                )
+                if not ids:
+                    break
+                queryset.model.objects.filter(pk__in=ids).delete()
+                total += len(ids)
+    return total
 
 
 def scrub_timeline(account: SellerAccount) -> None:

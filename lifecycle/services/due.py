@@ -1,40 +1,221 @@
-"""Run what became due on a sandbox's clock, through the same services as everything else."""
+"""Run what became due on a sandbox's clock, through the same services as everything else.
 
-from accounts.models import AccountStatus, Sandbox
+Several workers may sweep the same sandbox at once (the periodic sweep on many machines, a clock
+advance). Each item is done inside a short transaction that first claims the item's account row
+with SELECT ... FOR UPDATE SKIP LOCKED: a worker that finds the row taken skips the item, and the
+one holding it re-checks that the item is still due before acting. The services are idempotent
+and every email has a dedupe key, so even a late second pass changes nothing twice.
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import AccountStatus, Sandbox, SellerAccount
+from lifecycle.conf import setting
 from lifecycle.errors import LifecycleError
-from lifecycle.models import DeletionRequest, DeletionStatus
+from lifecycle.models import (
+    DeletionRequest,
+    DeletionStatus,
+    ExportJob,
+    ExportStatus,
+    TimelineEvent,
+)
+from lifecycle.transitions import Action
 
 from ._core import Actor
-from .deletion import finalize_deletion, lapse_deletion
+from .announcements import QUEUED, notify_customers, stale_announcements
+from .deletion import bulk_data, finalize_deletion, lapse_deletion, purge_deleted_account
+from .emails import send_deletion_confirmation, send_deletion_reminder, send_lapse_notice
+from .exports import dispatch_export, expire_export, fail_export, stuck_reason, stuck_since
 
 SWEEP = Actor.job("sweep")
 
 
+def claim_account(account_id: int) -> bool:
+    """Lock the account row for this transaction unless another worker holds it."""
+    return bool(
+        list(
+            SellerAccount.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=account_id)
+            .values_list("pk", flat=True)
+        )
+    )
+
+
+def _for_each(
+    queryset: QuerySet,
+    work: Callable[[int], object],
+    label: str,
+    done: list[str],
+    account_field: str = "account_id",
+) -> list[int]:
+    """Do `work(pk)` for each item of `queryset`, each claimed and re-checked; return the pks
+    of the items done."""
+    worked = []
+    for pk, account_id in list(queryset.values_list("pk", account_field)):
+        with transaction.atomic():
+            if not claim_account(account_id) or not queryset.filter(pk=pk).exists():
+                continue  # another worker has it, or it is no longer due
+            try:
+                result = work(pk)
+            except LifecycleError:
+                continue  # refused (and recorded): the item changed in a way the query missed
+            if result is not False and result is not None:
+                worked.append(pk)
+                done.append(f"{label} {pk}")
+    return worked
+
+
 def run_due_work(*, sandbox: Sandbox | int) -> list[str]:
-    """Lapse expired deletion links and finalize due deletions; return what was done."""
-    sandbox_id = sandbox.pk if isinstance(sandbox, Sandbox) else sandbox
-    sandbox = Sandbox.objects.get(pk=sandbox_id)
+    """The lifecycle transitions due on the sandbox's clock: lapse expired deletion links,
+    finalize due deletions (then purge their data in batches). Returns what was done."""
+    sandbox = Sandbox.objects.get(pk=sandbox.pk if isinstance(sandbox, Sandbox) else sandbox)
     now = sandbox.now()
     done: list[str] = []
-    expired = DeletionRequest.objects.filter(
-        account__sandbox=sandbox, status=DeletionStatus.PENDING, link_expires_at__lte=now
-    ).values_list("pk", flat=True)
-    for request_id in expired:
+    _for_each(
+        DeletionRequest.objects.filter(
+            account__sandbox=sandbox, status=DeletionStatus.PENDING, link_expires_at__lte=now
+        ),
+        lambda pk: lapse_deletion(actor=SWEEP, request=pk),
+        "lapsed deletion request",
+        done,
+    )
+    finalized = _for_each(
+        _accounts_due_for_finalization(sandbox, now),
+        lambda pk: finalize_deletion(actor=SWEEP, account=pk, purge=False),
+        "finalized account",
+        done,
+        account_field="pk",
+    )
+    for account_id in finalized:  # after the commit, in short transactions
+        purge_deleted_account(account_id)
+    return done
+
+
+def sweep_sandbox(*, sandbox: Sandbox | int) -> list[str]:
+    """Everything the periodic sweep does for one sandbox: the due transitions, then the emails
+    they owe, export expiry, stuck and lost jobs. Returns what was done."""
+    sandbox = Sandbox.objects.get(pk=sandbox.pk if isinstance(sandbox, Sandbox) else sandbox)
+    done = run_due_work(sandbox=sandbox)
+    now = sandbox.now()
+    requests = DeletionRequest.objects.filter(account__sandbox=sandbox)
+    _for_each(
+        requests.filter(status=DeletionStatus.LAPSED, lapse_notice_sent_at__isnull=True),
+        lambda pk: send_lapse_notice(actor=SWEEP, request=pk),
+        "sent the lapse notice of request",
+        done,
+    )
+    _for_each(
+        requests.filter(
+            status=DeletionStatus.PENDING,
+            confirmation_sent_at__isnull=True,
+            link_expires_at__gt=now,
+        ),
+        lambda pk: send_deletion_confirmation(actor=SWEEP, request=pk),
+        "sent the confirmation email of request",
+        done,
+    )
+    first_reminder = max(setting("DELETION_REMINDERS"), default=timedelta(0))
+    _for_each(
+        requests.filter(
+            status=DeletionStatus.SCHEDULED,
+            scheduled_for__gt=now,
+            scheduled_for__lte=now + first_reminder,
+        ),
+        lambda pk: send_deletion_reminder(actor=SWEEP, request=pk),
+        "sent a reminder for request",
+        done,
+    )
+    # Finishes a purge that a crash (or a concurrent sweep's claim) left unfinished.
+    for account_id in _accounts_with_leftovers(sandbox):
+        if purge_deleted_account(account_id):
+            done.append(f"purged the data of account {account_id}")
+    exports = ExportJob.objects.filter(account__sandbox=sandbox)
+    _for_each(
+        exports.filter(status=ExportStatus.READY, expires_at__lte=now),
+        lambda pk: expire_export(actor=SWEEP, export=pk),
+        "expired export",
+        done,
+    )
+    stuck = stuck_since()
+    _for_each(
+        exports.filter(status=ExportStatus.RUNNING).filter(
+            Q(heartbeat__lt=stuck) | Q(heartbeat__isnull=True, started__lt=stuck)
+        ),
+        lambda pk: fail_export(actor=SWEEP, export=pk, reason=stuck_reason()),
+        "failed stuck export",
+        done,
+    )
+    _for_each(
+        exports.filter(status=ExportStatus.QUEUED).filter(
+            Q(heartbeat__isnull=True) | Q(heartbeat__lt=stuck)
+        ),
+        _requeue,
+        "queued again export",
+        done,
+    )
+    for event in stale_announcements(
+        sandbox_id=sandbox.pk, older_than=setting("EXPORT_STUCK_AFTER")
+    ):
         try:
-            lapse_deletion(actor=SWEEP, request=request_id)
-            done.append(f"lapsed deletion request {request_id}")
-        except LifecycleError:
-            pass  # changed since it was listed (cancelled, or lapsed by another sweep)
-    due = DeletionRequest.objects.filter(
-        account__sandbox=sandbox,
-        account__status=AccountStatus.DELETION_SCHEDULED,
-        status=DeletionStatus.SCHEDULED,
-        scheduled_for__lte=now,
-    ).values_list("account_id", flat=True)
-    for account_id in due:
-        try:
-            finalize_deletion(actor=SWEEP, account=account_id)
-            done.append(f"finalized account {account_id}")
+            notify_customers(actor=SWEEP, account=event.account_id, announcement=event.pk)
+            done.append(f"sent announcement {event.pk}")
         except LifecycleError:
             pass
     return done
+
+
+def _accounts_due_for_finalization(sandbox: Sandbox, now) -> QuerySet:
+    due = DeletionRequest.objects.filter(
+        account=OuterRef("pk"), status=DeletionStatus.SCHEDULED, scheduled_for__lte=now
+    )
+    return SellerAccount.objects.filter(
+        sandbox=sandbox, status=AccountStatus.DELETION_SCHEDULED
+    ).filter(Exists(due))
+
+
+def _deleted_with_leftovers() -> QuerySet:
+    """Deleted accounts that still have commerce rows (a purge is running or was cut short)."""
+    leftovers = Q()
+    for _label, queryset in bulk_data(0):
+        leftovers |= Q(Exists(queryset.model.objects.filter(account=OuterRef("pk"))))
+    return SellerAccount.objects.filter(status=AccountStatus.DELETED).filter(leftovers)
+
+
+def _accounts_with_leftovers(sandbox: Sandbox) -> list[int]:
+    return list(_deleted_with_leftovers().filter(sandbox=sandbox).values_list("pk", flat=True))
+
+
+def _requeue(pk: int) -> bool:
+    """Send a queued export to the broker again: its message was lost or never went out."""
+    ExportJob.objects.filter(pk=pk).update(heartbeat=timezone.now())
+    dispatch_export(pk)
+    return True
+
+
+def sandboxes_with_due_work() -> list[int]:
+    """Sandboxes that may have something due: the sweep looks only at these."""
+    ids: set[int] = set()
+    ids.update(
+        DeletionRequest.objects.filter(
+            Q(status__in=[DeletionStatus.PENDING, DeletionStatus.SCHEDULED])
+            | Q(status=DeletionStatus.LAPSED, lapse_notice_sent_at__isnull=True)
+        ).values_list("account__sandbox_id", flat=True)
+    )
+    ids.update(
+        ExportJob.objects.filter(
+            status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING, ExportStatus.READY]
+        ).values_list("account__sandbox_id", flat=True)
+    )
+    recent = timezone.now() - timedelta(days=7)
+    ids.update(
+        TimelineEvent.objects.filter(
+            action=Action.NOTIFY_CUSTOMERS, after=QUEUED, real_time__gte=recent
+        ).values_list("sandbox_id", flat=True)
+    )
+    ids.update(_deleted_with_leftovers().values_list("sandbox_id", flat=True))
+    return sorted(ids)

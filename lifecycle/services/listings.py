@@ -56,6 +56,9 @@ def remove_app_access(*, actor: Actor, account: SellerAccount, app: str) -> AppA
     context = {"account": account, "machine": f"app:{app}", "state": state}
     check_actor(actor, transition_for(Action.REMOVE_APP_ACCESS), account)
     _app_or_refuse(app, context)
+    # A deleted account's authorizations were purged: say it was deleted, not "not connected".
+    if account.status == AccountStatus.DELETED:
+        refuse(Code.ACCOUNT_DELETED, "This account was deleted; nothing can change.", **context)
     if live is None:
         last = account.app_authorizations.filter(app=app).order_by("-granted_at").first()
         if last is not None:
@@ -65,8 +68,6 @@ def remove_app_access(*, actor: Actor, account: SellerAccount, app: str) -> AppA
             f"{ConnectedApp(app).label} has no access to remove.",
             **context,
         )
-    if account.status == AccountStatus.DELETED:
-        refuse(Code.ACCOUNT_DELETED, "This account was deleted; nothing can change.", **context)
     live.revoked_at = account.sandbox.now()
     live.save(update_fields=["revoked_at"])
     record(

@@ -1,0 +1,112 @@
+"""The pages the jobs' emails link to (deletion confirmation, export download) and /healthz.
+
+Each validates input, calls one service and renders; a refusal becomes a message with a 4xx
+status, never a server error.
+"""
+
+from http import HTTPStatus
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Sandbox
+from lifecycle.conf import setting
+from lifecycle.errors import Code, LifecycleError
+from lifecycle.jobs import broker_ok, workers_answering
+from lifecycle.models import ExportJob
+from lifecycle.services import Actor, confirm_deletion, record_download, request_for_token
+
+# Refusals that mean "this link is wrong" (400) rather than "this link is no longer usable" (409).
+BAD_LINK = {Code.TOKEN_INVALID, Code.NOT_YOUR_SANDBOX}
+GONE = {Code.EXPORT_EXPIRED}
+
+
+def _own_sandbox(request: HttpRequest, sandbox_id: int) -> Sandbox:
+    """The sandbox, if the signed-in trainee owns it; 404 for anyone else (staff included)."""
+    return get_object_or_404(Sandbox, pk=sandbox_id, owner=request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm_deletion_view(request: HttpRequest, sandbox_id: int, token: str) -> HttpResponse:
+    sandbox = _own_sandbox(request, sandbox_id)
+    deletion = request_for_token(token)
+    if deletion is not None and deletion.account.sandbox_id != sandbox.pk:
+        deletion = None  # a link of another sandbox is no link of this one
+    context = {
+        "sandbox": sandbox,
+        "deletion": deletion,
+        "account": deletion.account if deletion else None,
+        "grace_days": setting("DELETION_GRACE").days,
+    }
+    status = HTTPStatus.OK
+    if request.method == "POST" or deletion is None:
+        try:
+            if deletion is None:
+                raise LifecycleError(
+                    Code.TOKEN_INVALID,
+                    "This confirmation link is not valid: open the latest email in your inbox.",
+                )
+            context["confirmed"] = confirm_deletion(
+                actor=Actor.trainee(request.user), token=token, sandbox=sandbox
+            )
+        except LifecycleError as err:
+            context["error"] = err
+            status = HTTPStatus.BAD_REQUEST if err.code in BAD_LINK else HTTPStatus.CONFLICT
+    return render(request, "lifecycle/confirm_deletion.html", context, status=status)
+
+
+@login_required
+@require_GET
+def download_export_view(request: HttpRequest, sandbox_id: int, export_id: int) -> HttpResponse:
+    sandbox = _own_sandbox(request, sandbox_id)
+    export = get_object_or_404(ExportJob, pk=export_id, account__sandbox=sandbox)
+    try:
+        export = record_download(actor=Actor.trainee(request.user), export=export)
+    except LifecycleError as err:
+        if err.code not in GONE and err.code != Code.EXPORT_NOT_READY:
+            raise Http404(err.message) from err
+        status = HTTPStatus.GONE if err.code in GONE else HTTPStatus.CONFLICT
+        return render(
+            request,
+            "lifecycle/export_unavailable.html",
+            {"sandbox": sandbox, "export": export, "error": err},
+            status=status,
+        )
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"seller-data-export-{export.pk}.zip",
+        content_type="application/zip",
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database, broker and worker state; 503 when any of them is down."""
+    checks = {"database": _database_ok(), "broker": broker_ok()}
+    workers = workers_answering() if checks["broker"] else []
+    checks["worker"] = bool(workers)
+    healthy = all(checks.values())
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "degraded",
+            **{name: "ok" if ok else "down" for name, ok in checks.items()},
+            "workers": workers,
+        },
+        status=HTTPStatus.OK if healthy else HTTPStatus.SERVICE_UNAVAILABLE,
+    )
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return False
+    return True

@@ -1,0 +1,328 @@
+"""Building a data export: a ZIP of CSV files and a manifest.json (RULEBOOK §6).
+
+Rows are streamed from the database with .iterator() into a ZIP written to a temporary file, so
+memory stays flat whatever the account's size. Progress and a heartbeat are stored as it goes.
+Only a complete archive is copied into storage and then marked ready in one transaction: nothing
+half-written is ever offered.
+"""
+
+import csv
+import hashlib
+import io
+import json
+import logging
+import secrets
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO, Any
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import DatabaseError
+from django.db.models import Count, F, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from accounts.models import SellerAccount
+from lifecycle.conf import setting
+from lifecycle.models import ExportJob
+from lifecycle.services import (
+    export_progress,
+    fail_export,
+    mark_export_ready,
+    requeue_export,
+    start_export,
+)
+from lifecycle.services.exports import BUILDER
+from shops.models import Customer, Inquiry, Order, OrderLine, OrderStatus, Product
+
+log = logging.getLogger(__name__)
+CHUNK = 2000
+
+
+class ExportStopped(Exception):
+    """The export stopped being ours while it was built (the sweep marked it failed)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[str, ...]
+    rows: Callable[[], Iterable[tuple]]
+    count: Callable[[], int]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def daily_sales(account: SellerAccount) -> QuerySet:
+    """Revenue per day of the account's orders that were not cancelled (sandbox dates)."""
+    return (
+        Order.objects.filter(account=account)
+        .exclude(status=OrderStatus.CANCELLED)
+        .annotate(day=TruncDate("placed_at"))
+        .values("day")
+        .annotate(
+            orders=Count("id", distinct=True),
+            units=Sum("lines__quantity"),
+            revenue=Sum(F("lines__quantity") * F("lines__unit_price")),
+        )
+        .order_by("day")
+    )
+
+
+def tables(account: SellerAccount) -> list[Table]:
+    """What an export holds, file by file, each with its columns and its rows."""
+    orders = (
+        Order.objects.filter(account=account)
+        .select_related("customer", "shop")
+        .annotate(
+            line_count=Count("lines"), total=Sum(F("lines__quantity") * F("lines__unit_price"))
+        )
+        .order_by("number")
+    )
+    lines = (
+        OrderLine.objects.filter(order__account=account)
+        .select_related("order", "product")
+        .order_by("order__number", "id")
+    )
+    products = Product.objects.filter(account=account).select_related("shop").order_by("id")
+    customers = Customer.objects.filter(account=account).order_by("id")
+    inquiries = Inquiry.objects.filter(account=account).select_related("customer").order_by("id")
+    sales = daily_sales(account)
+    return [
+        Table(
+            "orders.csv",
+            (
+                "number",
+                "status",
+                "placed_at",
+                "shop",
+                "customer_id",
+                "customer_name",
+                "customer_email",
+                "shipping_address",
+                "tracking_number",
+                "shipped_at",
+                "delivered_at",
+                "lines",
+                "total",
+            ),
+            lambda: (
+                (
+                    o.number,
+                    o.status,
+                    o.placed_at,
+                    o.shop.name,
+                    o.customer_id,
+                    o.customer.name,
+                    o.customer.email,
+                    o.shipping_address,
+                    o.tracking_number,
+                    o.shipped_at,
+                    o.delivered_at,
+                    o.line_count,
+                    o.total,
+                )
+                for o in orders.iterator(chunk_size=CHUNK)
+            ),
+            orders.count,
+        ),
+        Table(
+            "order_lines.csv",
+            ("order_number", "line_id", "sku", "title", "quantity", "unit_price", "line_total"),
+            lambda: (
+                (
+                    ln.order.number,
+                    ln.pk,
+                    ln.product.sku if ln.product else "",
+                    ln.title,
+                    ln.quantity,
+                    ln.unit_price,
+                    ln.total,
+                )
+                for ln in lines.iterator(chunk_size=CHUNK)
+            ),
+            lines.count,
+        ),
+        Table(
+            "products.csv",
+            ("id", "sku", "title", "shop", "price", "stock", "listing_status"),
+            lambda: (
+                (p.pk, p.sku, p.title, p.shop.name, p.price, p.stock, p.listing_status)
+                for p in products.iterator(chunk_size=CHUNK)
+            ),
+            products.count,
+        ),
+        Table(
+            "customers.csv",
+            ("id", "name", "email", "created_at"),
+            lambda: customers.values_list("pk", "name", "email", "created_at").iterator(
+                chunk_size=CHUNK
+            ),
+            customers.count,
+        ),
+        Table(
+            "inquiries.csv",
+            ("id", "customer_id", "customer_name", "received_at", "message", "reply", "replied_at"),
+            lambda: (
+                (
+                    i.pk,
+                    i.customer_id,
+                    i.customer.name,
+                    i.received_at,
+                    i.message,
+                    i.reply,
+                    i.replied_at,
+                )
+                for i in inquiries.iterator(chunk_size=CHUNK)
+            ),
+            inquiries.count,
+        ),
+        Table(
+            "analytics_summary.csv",
+            ("day", "orders", "units", "revenue"),
+            lambda: (
+                (s["day"], s["orders"], s["units"] or 0, s["revenue"] or 0)
+                for s in sales.iterator(chunk_size=CHUNK)
+            ),
+            sales.count,
+        ),
+    ]
+
+
+class _HashingWriter:
+    """A text sink for csv.writer that encodes, hashes and counts what it passes on."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8")
+        self.sha256.update(data)
+        self.size += len(data)
+        self.raw.write(data)
+        return len(text)
+
+
+class _Progress:
+    """Stores progress and a heartbeat every 1% of the rows; raises when the export was taken
+    away from this job."""
+
+    def __init__(self, job: ExportJob, total: int) -> None:
+        self.job = job
+        self.total = max(total, 1)
+        self.step = max(1, self.total // 100)
+        self.done = 0
+        self.delay = setting("EXPORT_SLOWDOWN")
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.done % self.step == 0:
+            self.report()
+
+    def report(self) -> None:
+        if self.delay:
+            time.sleep(self.delay)
+        if not export_progress(export=self.job, progress=self.done * 100 // self.total):
+            raise ExportStopped
+
+
+def write_archive(job: ExportJob, target: IO[bytes]) -> dict[str, Any]:
+    """Write the ZIP into `target`; return the manifest (also stored in the ZIP)."""
+    account = SellerAccount.objects.select_related("sandbox").get(pk=job.account_id)
+    parts = tables(account)
+    progress = _Progress(job, sum(table.count() for table in parts))
+    files = []
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for table in parts:
+            with archive.open(table.name, "w") as raw:
+                sink = _HashingWriter(raw)
+                writer = csv.writer(sink)
+                writer.writerow(table.columns)
+                rows = 0
+                for row in table.rows():
+                    writer.writerow([_cell(value) for value in row])
+                    rows += 1
+                    progress.tick()
+            files.append(
+                {
+                    "name": table.name,
+                    "rows": rows,
+                    "bytes": sink.size,
+                    "sha256": sink.sha256.hexdigest(),
+                    "columns": list(table.columns),
+                }
+            )
+        progress.report()
+        manifest = {
+            "export_id": job.pk,
+            "account_id": account.pk,
+            "account": account.display_name,
+            "generated_at": account.sandbox.now().isoformat(),
+            "generated_at_real": timezone.now().isoformat(),
+            "format": "CSV, UTF-8, one header row per file",
+            "files": files,
+            "rows": {f["name"]: f["rows"] for f in files},
+        }
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
+    return manifest
+
+
+def build_export(export_id: int) -> ExportJob | None:
+    """The whole job: claim, write to a temporary file, store, mark ready.
+
+    Transient database errors put the export back in the queue and propagate, so the task
+    retries it; any other error marks it failed with a reason (never silently).
+    """
+    job = start_export(export=export_id)
+    if job is None:
+        return None  # not this delivery's to build: done, failed, or being built elsewhere
+    try:
+        with tempfile.TemporaryFile(suffix=".zip") as tmp:
+            manifest = write_archive(job, tmp)
+            size = tmp.tell()
+            tmp.seek(0)
+            name = default_storage.save(
+                f"exports/{job.account_id}/export-{job.pk}-{secrets.token_hex(8)}.zip",
+                File(tmp, name="export.zip"),
+            )
+    except ExportStopped:
+        log.info("export %s was taken away while it was built; dropping the file", job.pk)
+        return None
+    except DatabaseError:
+        requeue_export(export=job)
+        raise
+    except Exception as exc:
+        log.exception("export %s failed", job.pk)
+        fail_export(
+            actor=BUILDER,
+            export=job,
+            reason=f"Writing the archive failed ({type(exc).__name__}).",
+        )
+        return None
+    ready = mark_export_ready(
+        actor=BUILDER, export=job, file_name=name, size_bytes=size, manifest=manifest
+    )
+    if ready is None:
+        default_storage.delete(name)
+    return ready
+
+
+def iter_csv(archive: zipfile.ZipFile, name: str) -> Iterator[list[str]]:
+    """The rows of one CSV inside an export, header first (for checks and tests)."""
+    with archive.open(name) as raw:
+        yield from csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))

@@ -1,0 +1,163 @@
+"""The emails a deletion request owes its owner: the confirmation link, reminders, the lapse notice.
+
+Each is sent by a job, at most once: the request row says what was sent (its *_sent fields) and the
+inbox's dedupe key stops a second copy even if two jobs race past that check.
+"""
+
+from datetime import timedelta
+
+from django.urls import reverse
+
+from accounts.models import SellerAccount
+from lifecycle.conf import setting
+from lifecycle.mail import send_platform_email
+from lifecycle.models import DeletionRequest, DeletionStatus, InboxMessage
+from lifecycle.transitions import Action
+
+from ._core import Actor, lifecycle_service, lock_account, record
+from .links import when
+
+
+def email_owner(
+    *,
+    actor: Actor,
+    account: SellerAccount,
+    kind: str,
+    subject: str,
+    body: str,
+    dedupe_key: str,
+    links: list[dict[str, str]] | None = None,
+    about: object = None,
+) -> InboxMessage | None:
+    """Send one email to the account's owner; record it; None when it was sent before."""
+    message, sent = send_platform_email(
+        sandbox=account.sandbox,
+        account=account,
+        kind=kind,
+        to=account.contact_email or account.sandbox.owner.email,
+        subject=subject,
+        body=body,
+        links=links,
+        dedupe_key=dedupe_key,
+    )
+    if not sent:
+        return None
+    record(
+        actor=actor,
+        action=Action.SEND_EMAIL,
+        subject=about or account,
+        before="",
+        after="sent",
+        account=account,
+        params={"kind": kind, "message_id": message.pk, "to": message.to},
+    )
+    return message
+
+
+def _lock_request(request: DeletionRequest | int) -> tuple[SellerAccount, DeletionRequest]:
+    pk = request.pk if isinstance(request, DeletionRequest) else request
+    account = lock_account(DeletionRequest.objects.values_list("account_id", flat=True).get(pk=pk))
+    return account, DeletionRequest.objects.select_for_update().get(pk=pk)
+
+
+@lifecycle_service(Action.SEND_EMAIL)
+def send_deletion_confirmation(*, actor: Actor, request: DeletionRequest | int) -> bool:
+    """Email the single-use confirmation link of a waiting request; False when nothing is owed."""
+    from .deletion import deletion_token
+
+    account, request = _lock_request(request)
+    if request.status != DeletionStatus.PENDING or request.confirmation_sent_at is not None:
+        return False
+    url = reverse(
+        "confirm_deletion",
+        kwargs={"sandbox_id": account.sandbox_id, "token": deletion_token(request)},
+    )
+    email_owner(
+        actor=actor,
+        account=account,
+        kind="deletion_confirmation",
+        subject="Confirm the deletion of your seller account",
+        body=(
+            f"A request to delete the seller account {account.display_name} was made. "
+            "Nothing is removed until you confirm it with the link below; "
+            f"the link works once, until {when(request.link_expires_at)}. "
+            f"After confirmation the account is deleted {setting('DELETION_GRACE').days} days "
+            "later, and you can still cancel until then. If you did not ask for this, ignore "
+            "this email: the request lapses on its own."
+        ),
+        links=[{"label": "Confirm the deletion", "url": url}],
+        dedupe_key=f"deletion-{request.pk}-confirm",
+    )
+    request.confirmation_sent_at = account.sandbox.now()
+    request.save(update_fields=["confirmation_sent_at", "updated"])
+    return True
+
+
+def due_reminders(request: DeletionRequest, now) -> list[timedelta]:
+    """Reminders whose time has come and that were not sent, most imminent last."""
+    if request.status != DeletionStatus.SCHEDULED or now >= request.scheduled_for:
+        return []
+    sent = set(request.reminders_sent or [])
+    return sorted(
+        (
+            before
+            for before in setting("DELETION_REMINDERS")
+            if now >= request.scheduled_for - before and int(before.total_seconds()) not in sent
+        ),
+        reverse=True,
+    )
+
+
+@lifecycle_service(Action.SEND_EMAIL)
+def send_deletion_reminder(*, actor: Actor, request: DeletionRequest | int) -> bool:
+    """Send the reminder that is due now. When several fell due at once (the clock jumped), only
+    the most imminent is sent and the earlier ones count as covered."""
+    account, request = _lock_request(request)
+    now = account.sandbox.now()
+    due = due_reminders(request, now)
+    if not due:
+        return False
+    before = due[-1]
+    left = request.scheduled_for - now
+    days = left.days
+    span = f"{days} day{'s' if days != 1 else ''}" if days else "less than a day"
+    email_owner(
+        actor=actor,
+        account=account,
+        kind="deletion_reminder",
+        subject=f"Your seller account will be deleted in {span}",
+        body=(
+            f"The seller account {account.display_name} is scheduled for deletion on "
+            f"{when(request.scheduled_for)}. After that its shops, products, orders, customers "
+            "and exports are gone for good. To keep the account, cancel the deletion from "
+            "Account Settings before then."
+        ),
+        dedupe_key=f"deletion-{request.pk}-reminder-{int(before.total_seconds())}",
+    )
+    request.reminders_sent = sorted(
+        set(request.reminders_sent or []) | {int(b.total_seconds()) for b in due}
+    )
+    request.save(update_fields=["reminders_sent", "updated"])
+    return True
+
+
+@lifecycle_service(Action.SEND_EMAIL)
+def send_lapse_notice(*, actor: Actor, request: DeletionRequest | int) -> bool:
+    account, request = _lock_request(request)
+    if request.status != DeletionStatus.LAPSED or request.lapse_notice_sent_at is not None:
+        return False
+    email_owner(
+        actor=actor,
+        account=account,
+        kind="deletion_lapsed",
+        subject="Your deletion request expired",
+        body=(
+            f"The deletion of the seller account {account.display_name} was not confirmed in "
+            "time, so nothing was deleted and the account is back as it was. To delete it, "
+            "make a new request from Account Settings."
+        ),
+        dedupe_key=f"deletion-{request.pk}-lapsed",
+    )
+    request.lapse_notice_sent_at = account.sandbox.now()
+    request.save(update_fields=["lapse_notice_sent_at", "updated"])
+    return True

@@ -1,0 +1,183 @@
+"""The pages the emails link to: confirm a deletion, download an export."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AccountStatus
+from lifecycle.conf import setting
+from lifecycle.exporting import build_export
+from lifecycle.models import DeletionStatus, Outcome, TimelineEvent
+from lifecycle.services import (
+    advance_clock,
+    deletion_token,
+    request_deletion,
+    request_export,
+)
+from lifecycle.transitions import Action
+
+from .jobs_helpers import PASSWORD, ready_for_deletion, small_account
+
+
+@pytest.fixture
+def account(trainee):
+    return ready_for_deletion(small_account(trainee))
+
+
+def confirm_url(account, token: str) -> str:
+    return reverse("confirm_deletion", kwargs={"sandbox_id": account.sandbox_id, "token": token})
+
+
+@pytest.fixture
+def link(account, as_trainee) -> str:
+    deletion = request_deletion(
+        actor=as_trainee, account=account, password=PASSWORD, acknowledged=True
+    )
+    return confirm_url(account, deletion_token(deletion))
+
+
+def test_get_explains_and_post_confirms(client, trainee, account, link):
+    client.force_login(trainee)
+    page = client.get(link)
+    assert page.status_code == 200
+    assert b"Confirm: delete this account in 30 days" in page.content
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DELETION_REQUESTED  # a GET changes nothing
+
+    done = client.post(link)
+    assert done.status_code == 200
+    assert b"Deletion confirmed" in done.content
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DELETION_SCHEDULED
+    again = client.post(link)
+    assert again.status_code == 409
+    assert b'data-code="token_used"' in again.content
+
+
+def test_an_expired_link_is_refused_with_409(client, trainee, account, link, as_trainee):
+    advance_clock(
+        actor=as_trainee,
+        sandbox=account.sandbox,
+        by=setting("DELETION_LINK_VALID_FOR") + timedelta(minutes=1),
+    )
+    client.force_login(trainee)
+    response = client.post(link)
+    assert response.status_code == 409
+    assert b'data-code="token_expired"' in response.content
+    assert account.deletion_requests.get().status == DeletionStatus.PENDING
+
+
+def test_a_forged_or_foreign_link_is_refused_with_400(client, trainee, account, link):
+    client.force_login(trainee)
+    forged = client.get(confirm_url(account, "not-a-token"))
+    assert forged.status_code == 400
+    assert b'data-code="token_invalid"' in forged.content
+    other = small_account(trainee, name="Second shop")
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    foreign = client.post(confirm_url(other, token))
+    assert foreign.status_code == 400
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DELETION_REQUESTED
+
+
+@pytest.mark.parametrize("who", ["other_trainee", "staff_user"])
+def test_only_the_owner_reaches_the_page(client, link, who, request, account):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(link).status_code == 404
+    assert client.post(link).status_code == 404
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DELETION_REQUESTED
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, link):
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+# --- download ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ready(account, as_trainee):
+    return build_export(request_export(actor=as_trainee, account=account).pk)
+
+
+def download_url(export) -> str:
+    return reverse(
+        "download_export",
+        kwargs={"sandbox_id": export.account.sandbox_id, "export_id": export.pk},
+    )
+
+
+def test_the_owner_downloads_the_file(client, trainee, ready):
+    client.force_login(trainee)
+    response = client.get(download_url(ready))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert f"seller-data-export-{ready.pk}.zip" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content)
+    assert body[:2] == b"PK" and len(body) == ready.size_bytes
+    ready.refresh_from_db()
+    assert ready.downloaded_at is not None
+
+
+@pytest.mark.parametrize("who", ["other_trainee", "staff_user"])
+def test_nobody_else_downloads(client, ready, who, request):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(download_url(ready)).status_code == 404
+    ready.refresh_from_db()
+    assert ready.downloaded_at is None
+
+
+def test_an_expired_export_is_gone(client, trainee, ready, as_trainee):
+    advance_clock(
+        actor=as_trainee, sandbox=ready.account.sandbox, by=setting("EXPORT_LINK_VALID_FOR")
+    )
+    client.force_login(trainee)
+    response = client.get(download_url(ready))
+    assert response.status_code == 410
+    assert b'data-code="export_expired"' in response.content
+    refusal = TimelineEvent.objects.filter(outcome=Outcome.REFUSED).latest("id")
+    assert refusal.action == Action.DOWNLOAD_EXPORT
+
+
+def test_an_export_not_ready_yet_says_so(client, trainee, account, as_trainee):
+    export = request_export(actor=as_trainee, account=account)
+    client.force_login(trainee)
+    response = client.get(download_url(export))
+    assert response.status_code == 409
+    assert b"once it is ready" in response.content
+
+
+def test_a_deleted_account_has_no_download(client, trainee, ready):
+    type(ready.account).objects.filter(pk=ready.account_id).update(status=AccountStatus.DELETED)
+    client.force_login(trainee)
+    assert client.get(download_url(ready)).status_code == 404
+
+
+def test_healthz_says_when_the_database_is_down(client, monkeypatch):
+    from lifecycle import email_views
+
+    class Down:
+        def cursor(self):
+            raise email_views.connection.Database.OperationalError("down")
+
+    monkeypatch.setattr(email_views, "connection", Down())
+    monkeypatch.setattr(email_views, "broker_ok", lambda: True)
+    monkeypatch.setattr(email_views, "workers_answering", lambda: ["w@host"])
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+
+
+def test_no_worker_list_when_the_ping_fails(monkeypatch):
+    from config.celery import app
+    from lifecycle import jobs
+
+    def broken(**kwargs):
+        raise OSError("no broker")
+
+    monkeypatch.setattr(app.control, "ping", broken)
+    assert jobs.workers_answering(timeout=0.1) == []

@@ -1,0 +1,191 @@
+"""The sweep and the emails a deletion owes: confirmation, reminders, lapse notice, purge."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AccountStatus
+from lifecycle.conf import setting
+from lifecycle.models import DeletionStatus, InboxMessage, TimelineEvent
+from lifecycle.services import (
+    advance_clock,
+    cancel_deletion,
+    confirm_deletion,
+    deletion_token,
+    finalize_deletion,
+    purge_deleted_account,
+    request_deletion,
+    run_due_work,
+    sandboxes_with_due_work,
+    send_deletion_confirmation,
+    send_deletion_reminder,
+    send_lapse_notice,
+    sweep_sandbox,
+)
+from lifecycle.transitions import Action
+from shops.models import Customer, Order, OrderLine, OrderStatus, Product
+
+from .jobs_helpers import PASSWORD, SWEEP, actions, small_account
+
+
+@pytest.fixture
+def account(trainee):
+    account = small_account(trainee)
+    # The demo has orders to ship and a running campaign: clear the way for a deletion.
+    Order.objects.filter(account=account, status=OrderStatus.AWAITING_SHIPMENT).update(
+        status=OrderStatus.CANCELLED
+    )
+    return account
+
+
+def request(account, actor):
+    return request_deletion(actor=actor, account=account, password=PASSWORD, acknowledged=True)
+
+
+def inbox(account, kind: str) -> list[InboxMessage]:
+    return list(InboxMessage.objects.filter(account=account, kind=kind).order_by("id"))
+
+
+def advance(account, actor, by: timedelta) -> None:
+    advance_clock(actor=actor, sandbox=account.sandbox, by=by)
+
+
+def test_request_deletion_owes_the_confirmation_email_with_its_link(
+    account, as_trainee, queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        deletion = request(account, as_trainee)
+    assert queue.sent == [("send_deletion_confirmation_task", (deletion.pk,))]
+    assert send_deletion_confirmation(actor=SWEEP, request=deletion.pk) is True
+    [mail] = inbox(account, "deletion_confirmation")
+    url = reverse(
+        "confirm_deletion",
+        kwargs={"sandbox_id": account.sandbox_id, "token": deletion_token(deletion)},
+    )
+    assert mail.links == [{"label": "Confirm the deletion", "url": url}]
+    assert mail.to == account.contact_email
+    deletion.refresh_from_db()
+    assert deletion.confirmation_sent_at is not None
+    # The same task delivered again sends nothing.
+    assert send_deletion_confirmation(actor=SWEEP, request=deletion.pk) is False
+    assert len(inbox(account, "deletion_confirmation")) == 1
+    assert actions(account.sandbox)[-2:] == [Action.REQUEST_DELETION, Action.SEND_EMAIL]
+
+
+def test_the_sweep_sends_a_confirmation_the_broker_lost(account, as_trainee):
+    deletion = request(account, as_trainee)
+    assert sweep_sandbox(sandbox=account.sandbox) == [
+        f"sent the confirmation email of request {deletion.pk}"
+    ]
+    assert sweep_sandbox(sandbox=account.sandbox) == []
+    assert len(inbox(account, "deletion_confirmation")) == 1
+
+
+def test_no_confirmation_email_for_a_cancelled_request(account, as_trainee):
+    deletion = request(account, as_trainee)
+    cancel_deletion(actor=as_trainee, account=account)
+    assert send_deletion_confirmation(actor=SWEEP, request=deletion.pk) is False
+    assert inbox(account, "deletion_confirmation") == []
+
+
+def test_an_unconfirmed_request_lapses_with_a_notice(account, as_trainee):
+    deletion = request(account, as_trainee)
+    send_deletion_confirmation(actor=SWEEP, request=deletion.pk)
+    assert send_lapse_notice(actor=SWEEP, request=deletion.pk) is False  # not lapsed yet
+    advance(account, as_trainee, setting("DELETION_LINK_VALID_FOR") + timedelta(minutes=1))
+    assert sweep_sandbox(sandbox=account.sandbox) == [
+        f"lapsed deletion request {deletion.pk}",
+        f"sent the lapse notice of request {deletion.pk}",
+    ]
+    account.refresh_from_db()
+    assert account.status == AccountStatus.ACTIVE
+    assert len(inbox(account, "deletion_lapsed")) == 1
+    assert sweep_sandbox(sandbox=account.sandbox) == []
+    assert len(inbox(account, "deletion_lapsed")) == 1
+
+
+def confirmed(account, actor):
+    deletion = request(account, actor)
+    confirm_deletion(actor=actor, token=deletion_token(deletion))
+    deletion.refresh_from_db()
+    return deletion
+
+
+def test_reminders_seven_days_and_one_day_before(account, as_trainee):
+    deletion = confirmed(account, as_trainee)
+    assert send_deletion_reminder(actor=SWEEP, request=deletion.pk) is False  # 30 days left
+    advance(account, as_trainee, timedelta(days=23, minutes=1))
+    assert sweep_sandbox(sandbox=account.sandbox) == [f"sent a reminder for request {deletion.pk}"]
+    assert sweep_sandbox(sandbox=account.sandbox) == []
+    advance(account, as_trainee, timedelta(days=6))
+    assert sweep_sandbox(sandbox=account.sandbox) == [f"sent a reminder for request {deletion.pk}"]
+    subjects = [m.subject for m in inbox(account, "deletion_reminder")]
+    assert subjects == [
+        "Your seller account will be deleted in 6 days",
+        "Your seller account will be deleted in less than a day",
+    ]
+    deletion.refresh_from_db()
+    assert deletion.reminders_sent == sorted(
+        int(b.total_seconds()) for b in setting("DELETION_REMINDERS")
+    )
+
+
+def test_a_clock_jump_sends_only_the_most_imminent_reminder(account, as_trainee):
+    deletion = confirmed(account, as_trainee)
+    advance(account, as_trainee, timedelta(days=29, hours=12))
+    sweep_sandbox(sandbox=account.sandbox)
+    assert len(inbox(account, "deletion_reminder")) == 1
+    deletion.refresh_from_db()
+    assert len(deletion.reminders_sent) == 2
+    assert send_deletion_reminder(actor=SWEEP, request=deletion.pk) is False
+
+
+def test_finalization_purges_a_large_account_in_batches(account, as_trainee, trainee, settings):
+    settings.SIMULATOR = {**settings.SIMULATOR, "PURGE_BATCH_SIZE": 4}
+    bystander = small_account(trainee, name="Bystander")
+    deletion = confirmed(account, as_trainee)
+    orders = account.orders.count()
+    advance(account, as_trainee, setting("DELETION_GRACE") + timedelta(minutes=1))
+    done = sweep_sandbox(sandbox=account.sandbox)
+    assert done == [f"finalized account {account.pk}"]
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DELETED
+    for model in (Order, Customer, Product):
+        assert not model.objects.filter(account=account).exists()
+    assert not OrderLine.objects.filter(order__account=account).exists()
+    assert Order.objects.filter(account=bystander).exists()
+    event = TimelineEvent.objects.get(action=Action.FINALIZE_DELETION)
+    assert event.params["removed"]["orders"] == orders
+    deletion.refresh_from_db()
+    assert deletion.status == DeletionStatus.FINALIZED
+    assert sweep_sandbox(sandbox=account.sandbox) == []
+
+
+def test_the_sweep_finishes_a_purge_a_crash_cut_short(account, as_trainee):
+    confirmed(account, as_trainee)
+    advance(account, as_trainee, setting("DELETION_GRACE") + timedelta(minutes=1))
+    finalize_deletion(actor=SWEEP, account=account, purge=False)  # then the worker died
+    assert account.orders.exists()
+    assert account.sandbox_id in sandboxes_with_due_work()
+    assert sweep_sandbox(sandbox=account.sandbox) == [f"purged the data of account {account.pk}"]
+    assert not account.orders.exists() and not account.customers.exists()
+    assert purge_deleted_account(account.pk) == 0
+
+
+def test_only_a_deleted_account_is_purged(account):
+    assert purge_deleted_account(account.pk) == 0
+    assert account.orders.exists()
+
+
+def test_run_due_work_does_the_transitions_only(account, as_trainee):
+    deletion = request(account, as_trainee)
+    advance(account, as_trainee, setting("DELETION_LINK_VALID_FOR") + timedelta(minutes=1))
+    assert run_due_work(sandbox=account.sandbox) == [f"lapsed deletion request {deletion.pk}"]
+    assert inbox(account, "deletion_lapsed") == []  # the notice is the sweep's
+    assert account.sandbox_id in sandboxes_with_due_work()
+
+
+def test_nothing_due_nothing_listed(account):
+    assert account.sandbox_id not in sandboxes_with_due_work()
+    assert sweep_sandbox(sandbox=account.sandbox) == []

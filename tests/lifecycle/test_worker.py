@@ -1,0 +1,167 @@
+"""Workers as real processes: killed mid-export, Redis down, the embedded broker; /healthz."""
+
+import os
+import signal
+import subprocess
+import sys
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from lifecycle.conf import setting
+from lifecycle.demo import build_demo_sandbox
+from lifecycle.models import ExportJob, ExportStatus, InboxMessage
+from lifecycle.services import (
+    request_deletion,
+    request_export,
+    retry_export,
+    sweep_sandbox,
+)
+from lifecycle.services.exports import queued_message
+
+from .jobs_helpers import PASSWORD, ready_for_deletion, small_account
+from .workers import (
+    ROOT,
+    broker_at,
+    flush_broker,
+    inprocess_worker,
+    wait_for,
+    worker_env,
+    worker_process,
+)
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+CLOSED_PORT = "redis://127.0.0.1:1/0"
+
+
+def stored(account) -> list[str]:
+    folder = f"exports/{account.pk}"
+    return default_storage.listdir(folder)[1] if default_storage.exists(folder) else []
+
+
+def export_state(pk: int) -> ExportJob:
+    return ExportJob.objects.get(pk=pk)
+
+
+def test_a_worker_killed_mid_export_is_swept_and_a_retry_completes(trainee, as_trainee, own_media):
+    flush_broker()
+    tmp_path = own_media
+    account = build_demo_sandbox(owner=trainee).account
+    env = worker_env(SIMULATOR_EXPORT_SLOWDOWN="0.05", SIMULATOR_VAR_DIR=str(tmp_path))
+    with worker_process(env, tmp_path / "worker.log") as proc:
+        job = request_export(actor=as_trainee, account=account)
+        wait_for(
+            lambda: export_state(job.pk).progress > 0,
+            timeout=60,
+            what="the worker process to start the export",
+        )
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+    job = export_state(job.pk)
+    assert job.status == ExportStatus.RUNNING and 0 < job.progress < 100
+    assert (job.file.name, stored(account)) == ("", [])  # nothing half-written is offered
+    assert sweep_sandbox(sandbox=account.sandbox) == []  # its heartbeat is still fresh
+
+    # Ten real minutes without a heartbeat: the sweep marks it failed, with a reason and an email.
+    stale = timezone.now() - setting("EXPORT_STUCK_AFTER") - timedelta(seconds=1)
+    ExportJob.objects.filter(pk=job.pk).update(heartbeat=stale)
+    assert sweep_sandbox(sandbox=account.sandbox) == [f"failed stuck export {job.pk}"]
+    assert export_state(job.pk).status == ExportStatus.FAILED
+    assert InboxMessage.objects.filter(account=account, kind="export_failed").count() == 1
+
+    with inprocess_worker():
+        retry_export(actor=as_trainee, export=job)
+        wait_for(
+            lambda: export_state(job.pk).status == ExportStatus.READY, what="the retried export"
+        )
+    job = export_state(job.pk)
+    assert job.attempts == 2
+    assert len(stored(account)) == 1
+    with default_storage.open(job.file.name) as raw, zipfile.ZipFile(raw) as archive:
+        assert archive.testzip() is None
+        assert "manifest.json" in archive.namelist()
+    flush_broker()  # the killed worker's unacknowledged message
+
+
+def test_with_redis_down_pages_render_and_nothing_is_lost(client, trainee, as_trainee):
+    flush_broker()
+    account = ready_for_deletion(small_account(trainee))
+    client.force_login(trainee)
+    with broker_at(CLOSED_PORT):
+        job = request_export(actor=as_trainee, account=account)
+        assert "Background jobs are unavailable" in queued_message(job)
+        assert export_state(job.pk).status == ExportStatus.QUEUED
+        deletion = request_deletion(
+            actor=as_trainee, account=account, password=PASSWORD, acknowledged=True
+        )  # the email it owes cannot be queued either: the request still stands
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json()["broker"] == "down"
+        assert health.json()["database"] == "ok"
+        page = client.get(f"/s/{account.sandbox_id}/exports/{job.pk}/download/")
+        assert page.status_code == 409  # a page, not an error
+
+    with inprocess_worker():
+        done = sweep_sandbox(sandbox=account.sandbox)
+        assert f"queued again export {job.pk}" in done
+        assert f"sent the confirmation email of request {deletion.pk}" in done
+        wait_for(lambda: export_state(job.pk).status == ExportStatus.READY, what="the export")
+    assert "an email with the download link follows" in queued_message(export_state(job.pk))
+    flush_broker()
+
+
+def test_healthz_answers_ok_with_a_worker_and_503_without(client, celery_worker):
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"], body["worker"]) == (
+        "ok",
+        "ok",
+        "ok",
+        "ok",
+    )
+    assert body["workers"]
+
+
+def test_healthz_says_when_no_worker_answers(client, transactional_db):
+    flush_broker()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert (response.json()["broker"], response.json()["worker"]) == ("ok", "down")
+
+
+def test_the_embedded_broker_runs_a_delayed_task_end_to_end(trainee, as_trainee, tmp_path):
+    """`make run` without REDIS_URL: the filesystem transport under var/, a real worker."""
+    account = ready_for_deletion(small_account(trainee))
+    env = worker_env(DJANGO_SETTINGS_MODULE="config.settings.dev", SIMULATOR_VAR_DIR=str(tmp_path))
+    env.pop("REDIS_URL")
+    with broker_at(CLOSED_PORT):  # nothing of this test goes through Redis
+        deletion = request_deletion(
+            actor=as_trainee, account=account, password=PASSWORD, acknowledged=True
+        )
+    with worker_process(env, tmp_path / "worker.log", name="embedded"):
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                "from lifecycle.tasks import send_deletion_confirmation_task as t; "
+                f"t.apply_async(args=[{deletion.pk}], countdown=1)",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=60,
+        )
+        wait_for(
+            lambda: InboxMessage.objects.filter(kind="deletion_confirmation").exists(),
+            timeout=60,
+            what="the embedded worker to send the email",
+        )
+    log = (tmp_path / "worker.log").read_text()
+    assert "transport:   filesystem" in log
+    assert "send_deletion_confirmation_task" in log and "succeeded" in log
