@@ -9,13 +9,15 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+# The jobs' own worker helpers: a worker thread on the test Redis, and a broker flush.
+from tests.lifecycle.workers import celery_worker, flush_broker  # noqa: F401  (a fixture)
 
 # Playwright's sync API keeps an event loop running in this thread, which makes Django refuse
 # ORM calls from the test body unless told that this is safe (the loop never runs Django code).
@@ -163,33 +165,10 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@contextmanager
-def running_worker() -> Iterator[None]:
-    """A real Celery worker in a thread of this process, on the test Redis, for the block.
-
-    It shares the test database, so its tests need `django_db(transaction=True)` (committed rows).
-    """
-    import celery.contrib.testing.tasks  # noqa: F401  (registers the ping used at start-up)
-    from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
-
-    with start_worker(app, pool="solo", concurrency=1, loglevel="WARNING", shutdown_timeout=30):
-        yield
-
-
 @pytest.fixture
 def empty_broker(transactional_db) -> None:
     """No job left over from an earlier test waits on the test broker."""
-    from config.celery import app
-
-    app.control.purge()
-
-
-@pytest.fixture
-def celery_worker(empty_broker) -> Iterator[None]:
-    with running_worker():
-        yield
+    flush_broker()
 
 
 @pytest.fixture

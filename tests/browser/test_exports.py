@@ -10,8 +10,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from lifecycle.models import ExportJob, ExportStatus
+from tests.lifecycle.workers import inprocess_worker
 
-from .conftest import act, axe, running_worker
+from .conftest import act, axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +36,7 @@ def test_export_progress_reaches_ready_without_a_reload_and_downloads(
     axe(page)
     page.evaluate("() => { window.stillTheSamePage = true; }")
 
-    with running_worker():
+    with inprocess_worker():
         expect(row).to_have_attribute("data-status", "ready", timeout=20_000)
     expect(row.get_by_text("Ready", exact=True)).to_be_visible()
     assert page.evaluate("() => window.stillTheSamePage === true"), "the page was reloaded"
