@@ -11,7 +11,8 @@ from accounts.models import AccountStatus
 from lifecycle.models import DeletionRequest, DeletionStatus, TimelineEvent
 from lifecycle.services import Actor, confirm_deletion, deletion_token, request_deletion
 from lifecycle.transitions import Action
-from shops.models import Order
+from shops.models import Order, OrderStatus
+from tests.shops.factories import OrderFactory
 
 from .conftest import PASSWORD, act, axe, shoot
 
@@ -34,9 +35,8 @@ def _done_actions(account) -> list[str]:
     return list(events.values_list("action", flat=True))
 
 
-def test_close_account_from_settings_to_the_deleted_account_page(signed_in, seller, celery_worker):
-    page = signed_in
-    sandbox = seller.sandbox.pk
+def _open_close_page(page: Page, sandbox: int) -> None:
+    """Account Settings -> Close or pause the account -> Start closing the account."""
     nav = page.get_by_role("navigation", name="Seller Center")
     act(page, nav.get_by_role("link", name="Account Settings"))
     act(page, page.get_by_role("link", name="Close or pause the account"))
@@ -45,10 +45,34 @@ def test_close_account_from_settings_to_the_deleted_account_page(signed_in, sell
         page.get_by_role("link", name=re.compile("^Start closing the account")),
         path=reverse("close_account", args=[sandbox]),
     )
+
+
+def test_close_account_from_settings_to_the_deleted_account_page(signed_in, seller, celery_worker):
+    page = signed_in
+    sandbox = seller.sandbox.pk
+    shop = seller.shop_links.get(unlinked_at__isnull=True).shop
+    waiting = OrderFactory(account=seller, shop=shop, status=OrderStatus.AWAITING_SHIPMENT)
+    _open_close_page(page, sandbox)
     checklist = page.get_by_test_id("close-checklist")
     expect(checklist.get_by_role("listitem")).to_have_count(4)
-    expect(page.get_by_test_id("removed-preview")).to_contain_text("8 orders")
+    orders_item = checklist.get_by_role("listitem").filter(has_text="Every order shipped")
+    expect(orders_item).to_contain_text("Blocks the request")
+    expect(page.get_by_test_id("removed-preview")).to_contain_text("9 orders")
     shoot(page, "close-account-1-checklist", docs=True)
+
+    # The checklist item links to what fixes it: ship the order, and the item is done.
+    act(
+        page,
+        orders_item.get_by_role("link", name="Ship or cancel orders"),
+        path=reverse("orders", args=[sandbox]),
+    )
+    page.get_by_label(f"Tracking number for order #{waiting.number}").fill("TRK-BROWSER-1")
+    row = page.get_by_role("row", name=re.compile(f"#{waiting.number}"))
+    act(page, row.get_by_role("button", name="Ship"))
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.tracking_number) == (OrderStatus.SHIPPED, "TRK-BROWSER-1")
+    _open_close_page(page, sandbox)
+    expect(orders_item).to_contain_text("Done")
 
     # A wrong password is refused with the rulebook's sentence, and nothing changes.
     page.get_by_label(re.compile("sign-in password")).fill("not-my-password")
@@ -83,6 +107,7 @@ def test_close_account_from_settings_to_the_deleted_account_page(signed_in, sell
     seller.refresh_from_db()
     assert seller.status == AccountStatus.DELETION_SCHEDULED
 
+    nav = page.get_by_role("navigation", name="Seller Center")
     act(page, nav.get_by_role("link", name="Home"), path=reverse("dashboard", args=[sandbox]))
     banner = page.get_by_test_id("deletion-banner")
     expect(banner).to_contain_text("will be deleted for good")
