@@ -171,6 +171,23 @@ def empty_broker(transactional_db) -> None:
     flush_broker()
 
 
+def track_visits(page: Page, origin: str) -> Page:
+    """Record every address of `origin` the page lands on, boosted (pushState) ones included."""
+    page._axe_checked = set()
+    page._visited = set()
+
+    def landed(frame) -> None:
+        if frame == page.main_frame and frame.url.startswith(origin):
+            page._visited.add(_path(frame.url))
+
+    page.on("framenavigated", landed)
+    return page
+
+
+def unchecked_pages(page: Page) -> set[str]:
+    return page._visited - page._axe_checked
+
+
 @pytest.fixture
 def new_page(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:
     """Make pages (each in its own context, so its own cookies) at a given viewport size.
@@ -188,24 +205,14 @@ def new_page(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:
             has_touch=viewport["width"] <= PHONE["width"],
         )
         context.set_default_timeout(10_000)
-        page = context.new_page()
-        page._axe_checked = set()
-        page._visited = set()
-        page.on(
-            "framenavigated",
-            lambda frame: (
-                frame == page.main_frame
-                and frame.url.startswith(live_server.url)
-                and page._visited.add(_path(frame.url))
-            ),
-        )
+        page = track_visits(context.new_page(), live_server.url)
         made.append((context, page))
         return page
 
     yield make
     unchecked = set()
     for context, page in made:
-        unchecked |= page._visited - page._axe_checked
+        unchecked |= unchecked_pages(page)
         context.close()
     if unchecked:
         pytest.fail(f"pages visited without an axe-core check: {sorted(unchecked)}")

@@ -1,8 +1,9 @@
 """The harness itself: axe-core fails a page with a serious problem and passes a clean one."""
 
 import pytest
+from django.urls import reverse
 
-from .conftest import AxeViolation, axe
+from .conftest import AxeViolation, axe, track_visits, unchecked_pages
 
 pytestmark = pytest.mark.browser
 
@@ -32,3 +33,16 @@ def test_axe_fails_on_serious_and_critical_violations_and_names_them(blank):
     assert "[critical] image-alt" in report
     assert "[critical] button-name" in report
     assert "at img" in report
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_landed_on_without_an_axe_check_is_reported(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    page = track_visits(context.new_page(), live_server.url)
+    try:
+        page.goto(reverse("login"))
+        assert unchecked_pages(page) == {reverse("login")}
+        axe(page)
+        assert unchecked_pages(page) == set()
+    finally:
+        context.close()
