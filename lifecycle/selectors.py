@@ -302,6 +302,7 @@ ACTION_PAGES = {
     "change_listing": "products",
     "remove_app_access": "connected_apps",
     "grant_app_access": "connected_apps",
+    "notify_customers": "close_account",
 }
 
 # Positions of the states on the diagram: a row from alive to gone.

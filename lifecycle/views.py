@@ -14,7 +14,17 @@ from accounts.models import AccountStatus
 from lifecycle import selectors
 from lifecycle.forms import CloseAccountForm, TimelineFilter
 from lifecycle.models import ExportJob, InboxMessage, TimelineEvent
-from lifecycle.services import advance_clock, cancel_deletion, open_request, request_deletion
+from lifecycle.services import (
+    advance_clock,
+    cancel_deletion,
+    open_request,
+    queue_customer_notice,
+    request_deletion,
+    request_export,
+    retry_export,
+)
+from lifecycle.services.announcements import pending_announcement, recent_customers
+from lifecycle.services.exports import in_flight, next_export_allowed_at, queued_message
 from lifecycle.web import after, page, run, sandbox_page
 
 TIMELINE_PAGE_SIZE = 25
@@ -70,6 +80,8 @@ def _close_page(request: HttpRequest, form: CloseAccountForm | None = None) -> H
             "preview": selectors.close_account_preview(account),
             "form": form or CloseAccountForm(),
             "request_open": open_request(account),
+            "announcement_pending": pending_announcement(account),
+            "recipients": recent_customers(account).count(),
         },
         partial="lifecycle/partials/close_checklist.html",
     )
@@ -110,6 +122,27 @@ def close_requested(request: HttpRequest) -> HttpResponse:
         request,
         "lifecycle/close_requested.html",
         {"nav": "settings", "request_open": open_request(request.account), "latest": latest},
+    )
+
+
+@sandbox_page
+@require_POST
+def notify(request: HttpRequest) -> HttpResponse:
+    """Queue the announcement to recent customers; a job sends it (RULEBOOK §5)."""
+    _, error = run(
+        request,
+        queue_customer_notice,
+        account=request.account,
+        done=lambda event: (
+            f"The announcement is on its way to {event.params.get('recipients', 0)} "
+            "customer(s); copies land in your inbox."
+        ),
+    )
+    return after(
+        request,
+        error,
+        success_url=reverse("close_account", args=[request.sandbox.pk]) + "#notify",
+        refused=lambda: _close_page(request),
     )
 
 
@@ -160,16 +193,47 @@ def lifecycle_map(request: HttpRequest) -> HttpResponse:
 
 
 def _exports_page(request: HttpRequest) -> HttpResponse:
+    account = request.account
     return page(
         request,
         "lifecycle/exports.html",
-        {"nav": "exports", "jobs": ExportJob.objects.filter(account=request.account)[:20]},
+        {
+            "nav": "exports",
+            "jobs": ExportJob.objects.filter(account=account)[:20],
+            "in_flight": in_flight(account),
+            "next_allowed_at": next_export_allowed_at(account),
+        },
     )
 
 
 @sandbox_page
 def exports(request: HttpRequest) -> HttpResponse:
     return _exports_page(request)
+
+
+@sandbox_page
+@require_POST
+def export_request(request: HttpRequest) -> HttpResponse:
+    _, error = run(request, request_export, account=request.account, done=queued_message)
+    return after(
+        request,
+        error,
+        success_url=reverse("exports", args=[request.sandbox.pk]),
+        refused=lambda: _exports_page(request),
+    )
+
+
+@sandbox_page
+@require_POST
+def export_retry(request: HttpRequest, export_id: int) -> HttpResponse:
+    job = get_object_or_404(ExportJob, pk=export_id, account=request.account)
+    _, error = run(request, retry_export, export=job, done=queued_message)
+    return after(
+        request,
+        error,
+        success_url=reverse("exports", args=[request.sandbox.pk]),
+        refused=lambda: _exports_page(request),
+    )
 
 
 @sandbox_page

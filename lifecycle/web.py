@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.models import AccountStatus, Sandbox, SellerAccount
 from lifecycle.errors import Code, LifecycleError
 
-from .selectors import layout_context
 from .services import Actor
 
 BAD_INPUT = frozenset({Code.INPUT_REQUIRED, Code.UNKNOWN_CATEGORY, Code.UNKNOWN_TYPE})
@@ -59,21 +58,23 @@ def page(
     partial: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """Render a Seller Center page, or only its named partial for a targeted htmx request."""
-    sandbox = getattr(request, "sandbox", None)
+    """Render a Seller Center page, or only its named partial for a targeted htmx request.
+
+    The layout's context comes from `lifecycle.context_processors.seller_center`.
+    """
     context = dict(context or {})
     if partial and request.htmx and not request.htmx.boosted:
-        if sandbox is not None:
-            context = {"sandbox": sandbox, "account": request.account, **context}
+        context = {"sandbox": request.sandbox, "account": request.account, **context}
         return render(request, partial, context, status=status)
-    if sandbox is not None:
-        context = {**layout_context(request.user, sandbox, request.account), **context}
     return render(request, template, context, status=status)
 
 
-def run(request: HttpRequest, service: Callable, *, done: str = "", **kwargs: Any):
+def run(
+    request: HttpRequest, service: Callable, *, done: str | Callable[[Any], str] = "", **kwargs: Any
+):
     """Call one service as the signed-in trainee; report the result as a message.
 
+    `done` is the success message, or a function of the result that returns it.
     Returns (result, None) or (None, error). The caller answers with `after`.
     """
     try:
@@ -81,8 +82,9 @@ def run(request: HttpRequest, service: Callable, *, done: str = "", **kwargs: An
     except LifecycleError as err:
         messages.error(request, err.message)
         return None, err
-    if done:
-        messages.success(request, done)
+    text = done(result) if callable(done) else done
+    if text:
+        messages.success(request, text)
     return result, None
 
 

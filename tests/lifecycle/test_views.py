@@ -363,6 +363,9 @@ def actions(sandbox):
         url("advance_clock", sandbox),
         url("request_deletion", sandbox),
         url("cancel_deletion", sandbox),
+        url("notify_customers", sandbox),
+        url("request_export", sandbox),
+        url("retry_export", sandbox, 1),
     ]
 
 
@@ -399,3 +402,85 @@ def test_campaign_block_names_the_campaign(signed_in, trainee, quiet):
     assert response.status_code == 409
     name = Campaign.objects.get(account=quiet).name
     assert shown(response, f"1 campaign is still running ({name}): end them first.")
+
+
+# --- Exports and announcements, through the jobs' services ----------------------------------
+
+
+def test_request_export_then_refused_while_in_flight(
+    signed_in, sandbox, queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(url("request_export", sandbox))
+    assert response["Location"] == url("exports", sandbox)
+    job = ExportJob.objects.get(account__sandbox=sandbox)
+    assert job.status == "queued" and queue.names() == ["build_export_task"]
+    page = signed_in.get(response["Location"])
+    assert shown(page, f"Export #{job.pk} is queued")
+    assert f'hx-get="{url("export_job", sandbox, job.pk)}"'.encode() in page.content
+    response = signed_in.post(url("request_export", sandbox))
+    assert response.status_code == 409
+    assert shown(response, f"Export #{job.pk} is still being prepared")
+    assert ExportJob.objects.filter(account__sandbox=sandbox).count() == 1
+
+
+def test_failed_export_shows_reason_and_retries(signed_in, trainee, sandbox, queue):
+    from lifecycle.services import fail_export, request_export
+
+    job = request_export(actor=Actor.trainee(trainee), account=sandbox.account)
+    fail_export(actor=Actor.job("build_export"), export=job, reason="The disk was full.")
+    page = signed_in.get(url("exports", sandbox))
+    assert b"The disk was full." in page.content
+    assert url("retry_export", sandbox, job.pk).encode() in page.content
+    response = signed_in.post(url("retry_export", sandbox, job.pk))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == "queued"
+
+
+def test_retry_of_an_export_that_did_not_fail_is_refused(signed_in, sandbox):
+    job = ExportJob.objects.create(
+        account=sandbox.account, status="expired", requested_at=sandbox.now()
+    )
+    response = signed_in.post(url("retry_export", sandbox, job.pk))
+    assert response.status_code == 409
+    assert shown(response, f"Export #{job.pk} is expired: only a failed export can be retried.")
+
+
+def test_ready_export_offers_download_and_expiry(signed_in, sandbox):
+    now = sandbox.now()
+    job = ExportJob.objects.create(
+        account=sandbox.account,
+        status="ready",
+        progress=100,
+        requested_at=now,
+        ready_at=now,
+        expires_at=now + timedelta(days=7),
+        size_bytes=2048,
+    )
+    page = signed_in.get(url("exports", sandbox))
+    assert url("download_export", sandbox, job.pk).encode() in page.content
+    assert b"link valid until" in page.content and b"every 2s" not in page.content
+
+
+def test_notify_customers_queues_the_announcement(
+    signed_in, sandbox, queue, django_capture_on_commit_callbacks
+):
+    page = signed_in.get(url("close_account", sandbox))
+    assert page.context["recipients"] > 0
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(url("notify_customers", sandbox))
+    assert response["Location"] == url("close_account", sandbox) + "#notify"
+    assert queue.names() == ["notify_customers_task"]
+    page = signed_in.get(url("close_account", sandbox))
+    assert b"The announcement is queued and being sent now." in page.content
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(url("notify_customers", sandbox))  # a second click changes nothing
+    assert queue.names() == ["notify_customers_task"]
+
+
+def test_notify_refused_for_a_deleted_account(signed_in, trainee, quiet):
+    deleted(trainee, quiet)
+    response = signed_in.post(url("notify_customers", quiet.sandbox))
+    assert response.status_code == 302  # a deleted account sees only its closing page
+    assert response["Location"] == url("account_deleted", quiet.sandbox)

@@ -1,0 +1,30 @@
+"""The Seller Center layout (top bar, clock, switcher, deletion banner) for any sandbox page.
+
+Pages of `lifecycle.web.sandbox_page` have looked the sandbox up already; other pages under
+/s/<sandbox_id>/ (the emailed links) get it here, for its owner only. Partials that htmx swaps
+into a page need none of it.
+"""
+
+from django.http import HttpRequest
+
+from accounts.models import Sandbox, SellerAccount
+
+from .selectors import layout_context
+
+
+def seller_center(request: HttpRequest) -> dict:
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.boosted:
+        return {}
+    sandbox = getattr(request, "sandbox", None)
+    account = getattr(request, "account", None)
+    if sandbox is None:
+        match = request.resolver_match
+        sandbox_id = match.kwargs.get("sandbox_id") if match else None
+        if sandbox_id is None or not request.user.is_authenticated:
+            return {}
+        sandbox = Sandbox.objects.filter(pk=sandbox_id, owner=request.user).first()
+        account = SellerAccount.objects.filter(sandbox=sandbox).order_by("id").first()
+        if account is None:
+            return {}
+    return layout_context(request.user, sandbox, account)
