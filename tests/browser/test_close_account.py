@@ -11,7 +11,8 @@ from accounts.models import AccountStatus
 from lifecycle.models import DeletionRequest, DeletionStatus, TimelineEvent
 from lifecycle.services import Actor, confirm_deletion, deletion_token, request_deletion
 from lifecycle.transitions import Action
-from shops.models import Order, OrderStatus
+from shops.models import Customer, Order, OrderStatus, Product
+from tests.lifecycle.workers import wait_for
 from tests.shops.factories import OrderFactory
 
 from .conftest import PASSWORD, act, axe, shoot
@@ -123,7 +124,13 @@ def test_close_account_from_settings_to_the_deleted_account_page(signed_in, sell
 
     seller.refresh_from_db()
     assert seller.status == AccountStatus.DELETED
-    assert not Order.objects.filter(account=seller).exists()
+    # The bulk rows are purged in batches by the worker after the deletion is final.
+    wait_for(
+        lambda: (
+            not any(m.objects.filter(account=seller).exists() for m in (Order, Product, Customer))
+        ),
+        what="the account's data to be purged",
+    )
     actions = _done_actions(seller)
     assert actions.index(Action.REQUEST_DELETION) < actions.index(Action.CONFIRM_DELETION)
     assert actions[-1] == Action.FINALIZE_DELETION
