@@ -10,11 +10,11 @@ from django.http import HttpRequest
 from accounts.models import Sandbox, SellerAccount
 
 from .selectors import layout_context
+from .web import wants_partial
 
 
 def seller_center(request: HttpRequest) -> dict:
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
+    if wants_partial(request):
         return {}
     sandbox = getattr(request, "sandbox", None)
     account = getattr(request, "account", None)

@@ -47,6 +47,15 @@ TRAINEE = "trainee"
 def layout_context(user, sandbox: Sandbox, account: SellerAccount) -> dict[str, Any]:
     """What the top bar, the navigation and the deletion banner need on every page."""
     upcoming = scheduled_events(sandbox)
+    now = sandbox.now()
+    steps = [
+        {
+            "key": key,
+            "label": label,
+            "triggers": [what for at, what in upcoming if at <= now + delta],
+        }
+        for key, label, delta in CLOCK_STEPS
+    ]
     request = account.deletion_requests.filter(
         status__in=[DeletionStatus.PENDING, DeletionStatus.SCHEDULED]
     ).first()
@@ -54,10 +63,10 @@ def layout_context(user, sandbox: Sandbox, account: SellerAccount) -> dict[str, 
         "sandbox": sandbox,
         "account": account,
         "my_sandboxes": list(Sandbox.objects.filter(owner=user).only("id", "name")),
-        "sandbox_now": sandbox.now(),
+        "sandbox_now": now,
         "next_event": upcoming[0] if upcoming else None,
         "open_deletion": request,
-        "clock_steps": CLOCK_STEPS,
+        "clock_steps": steps,
     }
 
 

@@ -50,6 +50,12 @@ def actor(request: HttpRequest) -> Actor:
     return Actor.trainee(request.user)
 
 
+def wants_partial(request: HttpRequest) -> bool:
+    """A targeted htmx request (not a boosted page load, not a history restore)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
 def page(
     request: HttpRequest,
     template: str,
@@ -63,7 +69,7 @@ def page(
     The layout's context comes from `lifecycle.context_processors.seller_center`.
     """
     context = dict(context or {})
-    if partial and request.htmx and not request.htmx.boosted:
+    if partial and wants_partial(request):
         context = {"sandbox": request.sandbox, "account": request.account, **context}
         return render(request, partial, context, status=status)
     return render(request, template, context, status=status)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils.formats import date_format
 
 from accounts.models import AccountStatus
@@ -484,3 +485,34 @@ def test_notify_refused_for_a_deleted_account(signed_in, trainee, quiet):
     response = signed_in.post(url("notify_customers", quiet.sandbox))
     assert response.status_code == 302  # a deleted account sees only its closing page
     assert response["Location"] == url("account_deleted", quiet.sandbox)
+
+
+def test_emailed_link_pages_get_the_layout(signed_in, trainee, quiet):
+    request = requested(trainee, quiet)
+    address = reverse("confirm_deletion", args=[quiet.sandbox.pk, deletion_token(request)])
+    body = signed_in.get(address).content.decode()
+    assert 'data-testid="sandbox-clock"' in body and 'data-testid="deletion-banner"' in body
+
+
+def test_not_found_page_for_another_trainees_sandbox(client, other_trainee, sandbox):
+    client.force_login(other_trainee)
+    response = client.get(url("dashboard", sandbox))
+    assert response.status_code == 404
+    assert b"belongs to another trainee" in response.content
+    assert b"sandbox-clock" not in response.content
+
+
+def test_clock_buttons_say_what_they_trigger(signed_in, trainee, quiet):
+    requested(trainee, quiet)  # the link expires in 24 hours
+    steps = {
+        s["key"]: s["triggers"]
+        for s in signed_in.get(url("dashboard", quiet.sandbox)).context["clock_steps"]
+    }
+    assert steps["1h"] == []
+    assert steps["1d"] == steps["30d"] == ["the deletion link expires"]
+
+
+def test_history_restore_gets_the_whole_page(signed_in, sandbox):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = signed_in.get(url("timeline", sandbox), headers=headers)
+    assert b"<html" in response.content and b"sandbox-clock" in response.content
