@@ -24,7 +24,7 @@ from lifecycle.services import (
     remove_app_access,
     switch_account_type,
 )
-from lifecycle.web import after, bad_input, confirm, page, run, sandbox_page
+from lifecycle.web import act, bad_input, confirm, page, sandbox_page
 
 # --- Sandboxes ------------------------------------------------------------------------------
 
@@ -71,9 +71,7 @@ def profile_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@sandbox_page
-def profile(request: HttpRequest) -> HttpResponse:
-    return profile_page(request)
+profile = sandbox_page(profile_page)
 
 
 def _account_type_page(request: HttpRequest, form: AccountTypeForm) -> HttpResponse:
@@ -105,17 +103,13 @@ def account_type(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return bad_input(request, lambda: _account_type_page(request, form))
     new_type = form.cleaned_data["account_type"]
-    _, error = run(
+    return act(
         request,
         switch_account_type,
         account=account,
         account_type=new_type,
         category=form.cleaned_data["category"],
         done=f"The account is now {AccountType(new_type).label.lower()}.",
-    )
-    return after(
-        request,
-        error,
         success_url=reverse("account_type", args=[request.sandbox.pk]),
         refused=lambda: _account_type_page(request, form),
     )
@@ -129,9 +123,7 @@ def _apps_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@sandbox_page
-def connected_apps(request: HttpRequest) -> HttpResponse:
-    return _apps_page(request)
+connected_apps = sandbox_page(_apps_page)
 
 
 @sandbox_page
@@ -150,22 +142,27 @@ def remove_app(request: HttpRequest, app: str) -> HttpResponse:
             cancel_url=back,
             context={"nav": "settings"},
         )
-    _, error = run(
-        request, remove_app_access, account=request.account, app=app, done=f"{label}: removed."
+    return act(
+        request,
+        remove_app_access,
+        account=request.account,
+        app=app,
+        done=f"{label}: removed.",
+        success_url=back,
+        refused=lambda: _apps_page(request),
     )
-    return after(request, error, success_url=back, refused=lambda: _apps_page(request))
 
 
 @sandbox_page
 @require_POST
 def grant_app(request: HttpRequest, app: str) -> HttpResponse:
     label = ConnectedApp(app).label if app in ConnectedApp.values else app
-    _, error = run(
-        request, grant_app_access, account=request.account, app=app, done=f"{label}: connected."
-    )
-    return after(
+    return act(
         request,
-        error,
+        grant_app_access,
+        account=request.account,
+        app=app,
+        done=f"{label}: connected.",
         success_url=reverse("connected_apps", args=[request.sandbox.pk]),
         refused=lambda: _apps_page(request),
     )
@@ -175,9 +172,7 @@ def _close_or_pause_page(request: HttpRequest) -> HttpResponse:
     return page(request, "accounts/close_or_pause.html", {"nav": "settings", "tab": "close"})
 
 
-@sandbox_page
-def close_or_pause(request: HttpRequest) -> HttpResponse:
-    return _close_or_pause_page(request)
+close_or_pause = sandbox_page(_close_or_pause_page)
 
 
 @sandbox_page
@@ -196,27 +191,24 @@ def deactivate(request: HttpRequest) -> HttpResponse:
             cancel_url=back,
             context={"nav": "settings"},
         )
-    _, error = run(
+    return act(
         request,
         deactivate_account,
         account=request.account,
         done="The account is deactivated: listings are hidden until you reactivate it.",
+        success_url=back,
+        refused=lambda: _close_or_pause_page(request),
     )
-    return after(request, error, success_url=back, refused=lambda: _close_or_pause_page(request))
 
 
 @sandbox_page
 @require_POST
 def reactivate(request: HttpRequest) -> HttpResponse:
-    _, error = run(
+    return act(
         request,
         reactivate_account,
         account=request.account,
         done="The account is active again: listings are visible.",
-    )
-    return after(
-        request,
-        error,
         success_url=reverse("close_or_pause", args=[request.sandbox.pk]),
         refused=lambda: _close_or_pause_page(request),
     )

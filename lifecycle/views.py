@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -25,7 +24,7 @@ from lifecycle.services import (
 )
 from lifecycle.services.announcements import pending_announcement, recent_customers
 from lifecycle.services.exports import in_flight, next_export_allowed_at, queued_message
-from lifecycle.web import after, page, run, sandbox_page
+from lifecycle.web import act, page, sandbox_page
 
 TIMELINE_PAGE_SIZE = 25
 CLOCK_STEPS = {key: delta for key, _, delta in selectors.CLOCK_STEPS}
@@ -45,9 +44,7 @@ def _dashboard_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@sandbox_page
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return _dashboard_page(request)
+dashboard = sandbox_page(_dashboard_page)
 
 
 @sandbox_page
@@ -59,10 +56,15 @@ def clock(request: HttpRequest) -> HttpResponse:
         back = ""
     back = back or reverse("dashboard", args=[request.sandbox.pk])
     kwargs = {"to_next": True} if key == "next" else {"by": CLOCK_STEPS.get(key, timedelta(0))}
-    result, error = run(request, advance_clock, sandbox=request.sandbox, **kwargs)
-    if result is not None:
-        messages.success(request, f"The clock now reads {result.now():%a %d %b %Y, %H:%M}.")
-    return after(request, error, success_url=back, refused=lambda: _dashboard_page(request))
+    return act(
+        request,
+        advance_clock,
+        sandbox=request.sandbox,
+        done=lambda sandbox: f"The clock now reads {sandbox.now():%a %d %b %Y, %H:%M}.",
+        success_url=back,
+        refused=lambda: _dashboard_page(request),
+        **kwargs,
+    )
 
 
 # --- Close the account ----------------------------------------------------------------------
@@ -87,10 +89,8 @@ def _close_page(request: HttpRequest, form: CloseAccountForm | None = None) -> H
     )
 
 
-@sandbox_page
-def close_account(request: HttpRequest) -> HttpResponse:
-    """The checklist, the preview, the alternatives and the request form (RULEBOOK §5)."""
-    return _close_page(request)
+# The checklist, the preview, the alternatives and the request form (RULEBOOK §5).
+close_account = sandbox_page(_close_page)
 
 
 @sandbox_page
@@ -98,17 +98,13 @@ def close_account(request: HttpRequest) -> HttpResponse:
 def close_account_request(request: HttpRequest) -> HttpResponse:
     form = CloseAccountForm(request.POST)
     form.is_valid()  # both fields are optional; the service gives the refusal sentences
-    _, error = run(
+    return act(
         request,
         request_deletion,
         account=request.account,
         password=form.cleaned_data.get("password", ""),
         acknowledged=form.cleaned_data.get("acknowledged", False),
         done="Deletion requested: open the email in your inbox to confirm it.",
-    )
-    return after(
-        request,
-        error,
         success_url=reverse("close_requested", args=[request.sandbox.pk]),
         refused=lambda: _close_page(request, CloseAccountForm()),
     )
@@ -129,7 +125,7 @@ def close_requested(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notify(request: HttpRequest) -> HttpResponse:
     """Queue the announcement to recent customers; a job sends it (RULEBOOK §5)."""
-    _, error = run(
+    return act(
         request,
         queue_customer_notice,
         account=request.account,
@@ -137,10 +133,6 @@ def notify(request: HttpRequest) -> HttpResponse:
             f"The announcement is on its way to {event.params.get('recipients', 0)} "
             "customer(s); copies land in your inbox."
         ),
-    )
-    return after(
-        request,
-        error,
         success_url=reverse("close_account", args=[request.sandbox.pk]) + "#notify",
         refused=lambda: _close_page(request),
     )
@@ -149,16 +141,12 @@ def notify(request: HttpRequest) -> HttpResponse:
 @sandbox_page
 @require_POST
 def cancel(request: HttpRequest) -> HttpResponse:
-    _, error = run(
+    return act(
         request,
         cancel_deletion,
         account=request.account,
         done="Deletion cancelled: the account is back as it was and the emailed link no "
         "longer works.",
-    )
-    return after(
-        request,
-        error,
         success_url=reverse("close_account", args=[request.sandbox.pk]),
         refused=lambda: _close_page(request),
     )
@@ -206,18 +194,17 @@ def _exports_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@sandbox_page
-def exports(request: HttpRequest) -> HttpResponse:
-    return _exports_page(request)
+exports = sandbox_page(_exports_page)
 
 
 @sandbox_page
 @require_POST
 def export_request(request: HttpRequest) -> HttpResponse:
-    _, error = run(request, request_export, account=request.account, done=queued_message)
-    return after(
+    return act(
         request,
-        error,
+        request_export,
+        account=request.account,
+        done=queued_message,
         success_url=reverse("exports", args=[request.sandbox.pk]),
         refused=lambda: _exports_page(request),
     )
@@ -227,10 +214,11 @@ def export_request(request: HttpRequest) -> HttpResponse:
 @require_POST
 def export_retry(request: HttpRequest, export_id: int) -> HttpResponse:
     job = get_object_or_404(ExportJob, pk=export_id, account=request.account)
-    _, error = run(request, retry_export, export=job, done=queued_message)
-    return after(
+    return act(
         request,
-        error,
+        retry_export,
+        export=job,
+        done=queued_message,
         success_url=reverse("exports", args=[request.sandbox.pk]),
         refused=lambda: _exports_page(request),
     )

@@ -113,6 +113,20 @@ def after(
     return response
 
 
+def act(
+    request: HttpRequest,
+    service: Callable,
+    *,
+    success_url: str,
+    refused: Callable[[], HttpResponse],
+    done: str | Callable[[Any], str] = "",
+    **kwargs: Any,
+) -> HttpResponse:
+    """The whole of a mutating view: one service, then redirect, or the page again with 4xx."""
+    _, error = run(request, service, done=done, **kwargs)
+    return after(request, error, success_url=success_url, refused=refused)
+
+
 def bad_input(request: HttpRequest, refused: Callable[[], HttpResponse]) -> HttpResponse:
     """A form that did not validate: the page again, its fields marked, with status 400."""
     messages.error(request, "Check the highlighted fields and try again.")

@@ -24,7 +24,7 @@ from lifecycle.services.commerce import (
     ship_order,
     start_campaign,
 )
-from lifecycle.web import after, bad_input, confirm, page, run, sandbox_page
+from lifecycle.web import act, bad_input, confirm, page, sandbox_page
 from shops.forms import CampaignForm, ReplyForm, ShipForm
 from shops.models import (
     Campaign,
@@ -60,9 +60,7 @@ def _products_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@sandbox_page
-def products(request: HttpRequest) -> HttpResponse:
-    return _products_page(request)
+products = sandbox_page(_products_page)
 
 
 @sandbox_page
@@ -84,14 +82,15 @@ def product_status(request: HttpRequest, product_id: int) -> HttpResponse:
             context={"nav": "products"},
         )
     label = dict(ListingStatus.choices).get(status, status)
-    _, error = run(
+    return act(
         request,
         change_listing_status,
         product=product,
         status=status,
         done=f"{product.title}: {str(label).lower()}.",
+        success_url=back,
+        refused=lambda: _products_page(request),
     )
-    return after(request, error, success_url=back, refused=lambda: _products_page(request))
 
 
 # --- Orders ---------------------------------------------------------------------------------
@@ -128,9 +127,7 @@ def _orders_page(request: HttpRequest, forms: dict | None = None) -> HttpRespons
     )
 
 
-@sandbox_page
-def orders(request: HttpRequest) -> HttpResponse:
-    return _orders_page(request)
+orders = sandbox_page(_orders_page)
 
 
 def _order(request: HttpRequest, order_id: int) -> Order:
@@ -150,15 +147,14 @@ def ship(request: HttpRequest, order_id: int) -> HttpResponse:
     form = ShipForm(request.POST)
     if not form.is_valid():
         return bad_input(request, lambda: _orders_page(request, {order.pk: form}))
-    _, error = run(
+    return act(
         request,
         ship_order,
         order=order,
         tracking_number=form.cleaned_data["tracking_number"],
         done=f"Order #{order.number} shipped.",
-    )
-    return after(
-        request, error, success_url=_orders_url(request), refused=lambda: _orders_page(request)
+        success_url=_orders_url(request),
+        refused=lambda: _orders_page(request),
     )
 
 
@@ -178,9 +174,13 @@ def cancel(request: HttpRequest, order_id: int) -> HttpResponse:
             hidden={"return_status": request.GET.get("return_status", "")},
             context={"nav": "orders"},
         )
-    _, error = run(request, cancel_order, order=order, done=f"Order #{order.number} cancelled.")
-    return after(
-        request, error, success_url=_orders_url(request), refused=lambda: _orders_page(request)
+    return act(
+        request,
+        cancel_order,
+        order=order,
+        done=f"Order #{order.number} cancelled.",
+        success_url=_orders_url(request),
+        refused=lambda: _orders_page(request),
     )
 
 
@@ -203,9 +203,7 @@ def _customers_page(request: HttpRequest, reply_form: tuple | None = None) -> Ht
     )
 
 
-@sandbox_page
-def customers(request: HttpRequest) -> HttpResponse:
-    return _customers_page(request)
+customers = sandbox_page(_customers_page)
 
 
 @sandbox_page
@@ -215,16 +213,12 @@ def reply(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return bad_input(request, lambda: _customers_page(request, (inquiry.pk, form)))
-    _, error = run(
+    return act(
         request,
         reply_inquiry,
         inquiry=inquiry,
         reply=form.cleaned_data["reply"],
         done="Reply sent to the customer.",
-    )
-    return after(
-        request,
-        error,
         success_url=reverse("customers", args=[request.sandbox.pk]),
         refused=lambda: _customers_page(request),
     )
@@ -255,9 +249,7 @@ def _campaigns_page(request: HttpRequest, form: CampaignForm | None = None) -> H
     )
 
 
-@sandbox_page
-def campaigns(request: HttpRequest) -> HttpResponse:
-    return _campaigns_page(request)
+campaigns = sandbox_page(_campaigns_page)
 
 
 @sandbox_page
@@ -266,7 +258,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST, shops=_linked_shops(request))
     if not form.is_valid():
         return bad_input(request, lambda: _campaigns_page(request, form))
-    _, error = run(
+    return act(
         request,
         create_campaign,
         account=request.account,
@@ -274,10 +266,6 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         name=form.cleaned_data["name"],
         budget=form.cleaned_data["budget"],
         done=f"Campaign “{form.cleaned_data['name']}” created as a draft: start it when ready.",
-    )
-    return after(
-        request,
-        error,
         success_url=reverse("campaigns", args=[request.sandbox.pk]),
         refused=lambda: _campaigns_page(request, form),
     )
@@ -309,8 +297,14 @@ def campaign_move(request: HttpRequest, campaign_id: int, move: str) -> HttpResp
             cancel_url=back,
             context={"nav": "marketing"},
         )
-    _, error = run(request, service, campaign=campaign, done=f"{campaign.name}: {done}.")
-    return after(request, error, success_url=back, refused=lambda: _campaigns_page(request))
+    return act(
+        request,
+        service,
+        campaign=campaign,
+        done=f"{campaign.name}: {done}.",
+        success_url=back,
+        refused=lambda: _campaigns_page(request),
+    )
 
 
 # --- Analytics ------------------------------------------------------------------------------
@@ -336,9 +330,7 @@ def _links_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@sandbox_page
-def linked_accounts(request: HttpRequest) -> HttpResponse:
-    return _links_page(request)
+linked_accounts = sandbox_page(_links_page)
 
 
 def _back_to(request: HttpRequest) -> str:
@@ -351,15 +343,14 @@ def _back_to(request: HttpRequest) -> str:
 def link(request: HttpRequest, shop_id: int) -> HttpResponse:
     shop = get_object_or_404(Shop, pk=shop_id, sandbox=request.sandbox)
     relinking = request.POST.get("relink") == "1"
-    _, error = run(
+    return act(
         request,
         relink_shop if relinking else link_shop,
         account=request.account,
         shop=shop,
         done=f"{shop.name} is linked: its orders, products, campaigns and analytics are back.",
-    )
-    return after(
-        request, error, success_url=_back_to(request), refused=lambda: _links_page(request)
+        success_url=_back_to(request),
+        refused=lambda: _links_page(request),
     )
 
 
@@ -389,13 +380,14 @@ def unlink(request: HttpRequest, shop_id: int) -> HttpResponse:
                 "exported_recently": selectors.export_downloaded_recently(request.account),
             },
         )
-    _, error = run(
+    refused = _profile_page if request.POST.get("from") == "profile" else _links_page
+    return act(
         request,
         unlink_shop,
         account=request.account,
         shop=shop,
         confirmed=request.POST.get("confirmed") == "1",
         done=f"{shop.name} is unlinked. Its data is kept; relink it any time.",
+        success_url=_back_to(request),
+        refused=lambda: refused(request),
     )
-    refused = _profile_page if request.POST.get("from") == "profile" else _links_page
-    return after(request, error, success_url=_back_to(request), refused=lambda: refused(request))
