@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test lint install browser demo-reset clean
+.PHONY: run test lint install browser screenshots demo-reset clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ browser: $(CHROMIUM) $(AXE)
 
 test: install browser
 	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+screenshots: install browser  # retake the README's pictures from the browser tests
+	UPDATE_README_SCREENSHOTS=1 $(BIN)/pytest -m browser -q $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var
