@@ -34,7 +34,7 @@ def flush_broker() -> None:
     client.delete(*keys)
 
 
-def wait_for(condition: Callable[[], object], *, timeout: float = 30, what: str = "") -> object:
+def wait_for(condition: Callable[[], object], *, timeout: float = 60, what: str = "") -> object:
     """Poll until `condition()` is truthy; fail the test after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
