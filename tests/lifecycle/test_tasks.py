@@ -72,11 +72,13 @@ def test_deletion_from_request_to_email_to_link_to_finalization(
     )
     advance_clock(actor=as_trainee, sandbox=sandbox, by=timedelta(hours=1))
 
+    removed_kinds = (Order, Product, Customer, Inquiry, Campaign, ExportJob, InboxMessage)
+
     def purged():
+        # The purge runs in batches after the finalization commits: wait for its last batch.
         account.refresh_from_db()
-        return (
-            account.status == AccountStatus.DELETED
-            and not Order.objects.filter(account=account).exists()
+        return account.status == AccountStatus.DELETED and not any(
+            model.objects.filter(account=account).exists() for model in removed_kinds
         )
 
     wait_for(purged, what="the account to be finalized and purged")
