@@ -8,8 +8,8 @@ installed, else runserver) with DEBUG off, signs the demo trainee in through the
 runs wrk for a bounded time on the dashboard, the orders list and the timeline, one after the
 other. Prints requests per second and latency percentiles per page. Nothing is asserted.
 
-Options (environment): SECONDS per page (20), CONNECTIONS (8), THREADS (2), WORKERS (gunicorn
-processes, the CPU count), PORT (8765).
+Options (environment): DURATION in seconds per page (20), CONNECTIONS (8), THREADS (2),
+WORKERS (gunicorn processes, the CPU count), PORT (8765).
 """
 
 import http.cookiejar
@@ -39,7 +39,7 @@ from django.db import connection  # noqa: E402
 
 from lifecycle.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME  # noqa: E402
 
-SECONDS = int(os.environ.get("SECONDS", "20"))
+DURATION = int(os.environ.get("DURATION", "20"))  # not SECONDS: bash owns that name
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "8"))
 THREADS = int(os.environ.get("THREADS", "2"))
 WORKERS = int(os.environ.get("WORKERS", str(os.cpu_count() or 2)))
@@ -124,7 +124,7 @@ def load(path: str, cookie: str) -> dict[str, str]:
             "wrk",
             f"-t{THREADS}",
             f"-c{CONNECTIONS}",
-            f"-d{SECONDS}s",
+            f"-d{DURATION}s",
             "--latency",
             "-H",
             f"Cookie: {cookie}",
@@ -161,7 +161,7 @@ def main() -> None:
             check_page(path, cookie)
         print(
             f"{name} on {BASE}, PostgreSQL, DEBUG off; wrk {THREADS} threads, "
-            f"{CONNECTIONS} connections, {SECONDS} s per page"
+            f"{CONNECTIONS} connections, {DURATION} s per page"
         )
         print(f"{'page':<10} {'req/s':>8} {'p50':>9} {'p75':>9} {'p90':>9} {'p99':>9}  requests")
         for label, path in pages.items():
