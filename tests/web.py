@@ -13,6 +13,24 @@ def demo(owner, *, name="Practice", rows=10, **sizes):
     return build_demo_sandbox(owner=owner, name=name, sizes=DemoSizes(**sizes))
 
 
+def ready_export(sandbox):
+    """A finished export of the sandbox's account, downloadable for a week of sandbox time."""
+    from datetime import timedelta
+
+    from lifecycle.models import ExportJob
+
+    now = sandbox.now()
+    return ExportJob.objects.create(
+        account=sandbox.account,
+        status="ready",
+        progress=100,
+        requested_at=now,
+        ready_at=now,
+        expires_at=now + timedelta(days=7),
+        size_bytes=2048,
+    )
+
+
 def url(name, sandbox, *args, query=""):
     return reverse(name, args=[sandbox.pk, *args]) + (f"?{query}" if query else "")
 

@@ -20,7 +20,7 @@ from lifecycle.services import (
 )
 from shops.models import Campaign, CampaignStatus, Order, OrderStatus
 from tests.accounts.factories import SellerAccountFactory
-from tests.web import demo, page_checks, shown, url
+from tests.web import demo, page_checks, ready_export, shown, url
 
 PAGES = [
     "dashboard",
@@ -298,7 +298,7 @@ def test_export_job_polls_while_running(signed_in, sandbox):
     )
     response = signed_in.get(url("export_job", sandbox, job.pk), headers={"HX-Request": "true"})
     body = response.content.decode()
-    assert 'hx-trigger="every 2s"' in body and 'aria-valuenow="40"' in body
+    assert 'data-hx-trigger="every 2s"' in body and 'aria-valuenow="40"' in body
     assert "<html" not in body
     ExportJob.objects.filter(pk=job.pk).update(status="failed", failure_reason="disk full")
     response = signed_in.get(url("export_job", sandbox, job.pk), headers={"HX-Request": "true"})
@@ -418,7 +418,7 @@ def test_request_export_then_refused_while_in_flight(
     assert job.status == "queued" and queue.names() == ["build_export_task"]
     page = signed_in.get(response["Location"])
     assert shown(page, f"Export #{job.pk} is queued")
-    assert f'hx-get="{url("export_job", sandbox, job.pk)}"'.encode() in page.content
+    assert f'data-hx-get="{url("export_job", sandbox, job.pk)}"'.encode() in page.content
     response = signed_in.post(url("request_export", sandbox))
     assert response.status_code == 409
     assert shown(response, f"Export #{job.pk} is still being prepared")
@@ -449,16 +449,7 @@ def test_retry_of_an_export_that_did_not_fail_is_refused(signed_in, sandbox):
 
 
 def test_ready_export_offers_download_and_expiry(signed_in, sandbox):
-    now = sandbox.now()
-    job = ExportJob.objects.create(
-        account=sandbox.account,
-        status="ready",
-        progress=100,
-        requested_at=now,
-        ready_at=now,
-        expires_at=now + timedelta(days=7),
-        size_bytes=2048,
-    )
+    job = ready_export(sandbox)
     page = signed_in.get(url("exports", sandbox))
     assert url("download_export", sandbox, job.pk).encode() in page.content
     assert b"link valid until" in page.content and b"every 2s" not in page.content

@@ -62,7 +62,7 @@ def other_shop(sandbox):
 def test_page_renders_for_its_owner(signed_in, sandbox, name):
     response = signed_in.get(url(name, sandbox))
     assert response.status_code == 200
-    assert b'hx-headers=\'{"X-CSRFToken"' in response.content
+    assert b'data-hx-headers=\'{"X-CSRFToken"' in response.content
 
 
 # --- Products -------------------------------------------------------------------------------
