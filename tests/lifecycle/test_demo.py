@@ -3,10 +3,17 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.models import User
+from accounts.roles import SUPPORT_GROUP
 from lifecycle.demo import DemoSizes, build_demo_sandbox
-from lifecycle.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
+from lifecycle.management.commands.seed_demo import (
+    DEMO_PASSWORD,
+    DEMO_USERNAME,
+    STAFF_PASSWORD,
+    STAFF_USERNAME,
+)
 from lifecycle.services import unlink_shop
 from lifecycle.services._core import Actor
 from shops.models import CampaignStatus
@@ -18,7 +25,8 @@ def test_seed_demo_creates_the_users_once_and_resets_on_request(db):
     assert f"{DEMO_USERNAME} / {DEMO_PASSWORD}" in out.getvalue()
     demo = User.objects.get(username=DEMO_USERNAME)
     assert demo.check_password(DEMO_PASSWORD)
-    assert User.objects.get(username="support").is_staff
+    # DEBUG is off here: no staff login with a published password unless asked for.
+    assert not User.objects.filter(username="support").exists()
     first = demo.sandboxes.get(is_demo=True)
 
     call_command("seed_demo", stdout=StringIO())  # idempotent
@@ -26,6 +34,32 @@ def test_seed_demo_creates_the_users_once_and_resets_on_request(db):
 
     call_command("seed_demo", "--reset", stdout=StringIO())
     assert demo.sandboxes.get(is_demo=True) != first
+
+
+def test_the_support_agent_is_staff_through_the_support_group_not_a_superuser(db, client):
+    out = StringIO()
+    call_command("seed_demo", "--with-support", stdout=out)
+    assert f"{STAFF_USERNAME} / {STAFF_PASSWORD}" in out.getvalue()
+    agent = User.objects.get(username=STAFF_USERNAME)
+    assert agent.is_staff and not agent.is_superuser
+    assert list(agent.groups.values_list("name", flat=True)) == [SUPPORT_GROUP]
+    assert agent.has_perm("accounts.deactivate_selleraccount")
+    assert agent.has_perm("lifecycle.view_timelineevent")
+    assert not agent.has_perm("accounts.change_selleraccount")
+
+    # The group is enough to act through the admin's whitelist, through the service.
+    account = User.objects.get(username=DEMO_USERNAME).sandboxes.get().account
+    client.force_login(agent)
+    changelist = reverse("admin:accounts_selleraccount_changelist")
+    assert client.get(changelist).status_code == 200
+    response = client.post(
+        changelist, {"action": "deactivate", "_selected_action": [account.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    account.refresh_from_db()
+    assert account.status == "deactivated"
+    event = account.events.get(action="deactivate")
+    assert (event.actor_kind, event.actor_label) == ("staff", STAFF_USERNAME)
 
 
 def test_the_demo_link_can_be_unlinked_at_once(trainee):

@@ -1,0 +1,31 @@
+"""The "Support staff" group: what a support agent may see and do in the admin panel."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+SUPPORT_GROUP = "Support staff"
+SUPPORT_APPS = ("accounts", "shops", "lifecycle")
+# The admin actions of the support whitelist, each calling one lifecycle service.
+SUPPORT_ACTIONS = (
+    ("accounts", "advance_clock_sandbox"),
+    ("accounts", "run_due_work_sandbox"),
+    ("accounts", "reset_demo_sandbox"),
+    ("accounts", "deactivate_selleraccount"),
+    ("accounts", "reactivate_selleraccount"),
+    ("accounts", "cancel_deletion_selleraccount"),
+    ("shops", "unlink_shop"),
+)
+
+
+def ensure_support_group(**kwargs) -> Group:
+    """Create or refresh the group: view every simulator model, plus the whitelisted actions.
+
+    Runs after every `migrate` (post_migrate), once the permissions themselves exist.
+    """
+    group, _ = Group.objects.get_or_create(name=SUPPORT_GROUP)
+    actions = Q()
+    for app, codename in SUPPORT_ACTIONS:
+        actions |= Q(content_type__app_label=app, codename=codename)
+    views = Q(content_type__app_label__in=SUPPORT_APPS, codename__startswith="view_")
+    group.permissions.set(Permission.objects.filter(views | actions))
+    return group
