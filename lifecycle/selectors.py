@@ -322,6 +322,7 @@ STATE_POSITIONS = {
     AccountStatus.DELETION_SCHEDULED: (700, 200),
     AccountStatus.DELETED: (900, 200),
 }
+DIAGRAM_MIDDLE = 200
 
 
 def state_diagram(account: SellerAccount, actor_kind: str = TRAINEE) -> dict[str, Any]:
@@ -348,6 +349,10 @@ def state_diagram(account: SellerAccount, actor_kind: str = TRAINEE) -> dict[str
         mx, my = (x1 + x2) / 2, (y1 + y2) / 2
         dx, dy = x2 - x1, y2 - y1
         cx, cy = mx + dy * 0.2, my - dx * 0.2
+        # A one-way edge bends away from the middle row, so a long edge (a cancel from
+        # "scheduled") arcs around the states in between instead of through them.
+        if (target, source) not in grouped and (cy - my) * (my - DIAGRAM_MIDDLE) < 0:
+            cx, cy = 2 * mx - cx, 2 * my - cy
         px, py = (mx + cx) / 2, (my + cy) / 2  # the curve's midpoint
         side_x, side_y = cx - mx, cy - my
         anchor = "start" if side_x > 8 else "end" if side_x < -8 else "middle"
