@@ -29,7 +29,21 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install
+# The browser tests drive Debian's Chromium and inject axe-core from node_modules/.
+CHROMIUM := /usr/bin/chromium
+AXE := node_modules/axe-core/axe.min.js
+
+$(CHROMIUM):
+	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium \
+	  || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+browser: $(CHROMIUM) $(AXE)
+
+test: install browser
 	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 clean:

@@ -82,11 +82,16 @@ def daily_sales(account: SellerAccount) -> QuerySet:
     )
 
 
+def _table(name: str, queryset: QuerySet, columns: dict[str, str]) -> Table:
+    """A CSV file: column headers mapped to the queryset's fields, rows read as plain tuples."""
+    rows = queryset.values_list(*columns.values())
+    return Table(name, tuple(columns), lambda: rows.iterator(chunk_size=CHUNK), queryset.count)
+
+
 def tables(account: SellerAccount) -> list[Table]:
     """What an export holds, file by file, each with its columns and its rows."""
     orders = (
         Order.objects.filter(account=account)
-        .select_related("customer", "shop")
         .annotate(
             line_count=Count("lines"), total=Sum(F("lines__quantity") * F("lines__unit_price"))
         )
@@ -94,101 +99,73 @@ def tables(account: SellerAccount) -> list[Table]:
     )
     lines = (
         OrderLine.objects.filter(order__account=account)
-        .select_related("order", "product")
+        .annotate(line_total=F("quantity") * F("unit_price"))
         .order_by("order__number", "id")
     )
-    products = Product.objects.filter(account=account).select_related("shop").order_by("id")
-    customers = Customer.objects.filter(account=account).order_by("id")
-    inquiries = Inquiry.objects.filter(account=account).select_related("customer").order_by("id")
     sales = daily_sales(account)
     return [
-        Table(
+        _table(
             "orders.csv",
-            (
-                "number",
-                "status",
-                "placed_at",
-                "shop",
-                "customer_id",
-                "customer_name",
-                "customer_email",
-                "shipping_address",
-                "tracking_number",
-                "shipped_at",
-                "delivered_at",
-                "lines",
-                "total",
-            ),
-            lambda: (
-                (
-                    o.number,
-                    o.status,
-                    o.placed_at,
-                    o.shop.name,
-                    o.customer_id,
-                    o.customer.name,
-                    o.customer.email,
-                    o.shipping_address,
-                    o.tracking_number,
-                    o.shipped_at,
-                    o.delivered_at,
-                    o.line_count,
-                    o.total,
-                )
-                for o in orders.iterator(chunk_size=CHUNK)
-            ),
-            orders.count,
+            orders,
+            {
+                "number": "number",
+                "status": "status",
+                "placed_at": "placed_at",
+                "shop": "shop__name",
+                "customer_id": "customer_id",
+                "customer_name": "customer__name",
+                "customer_email": "customer__email",
+                "shipping_address": "shipping_address",
+                "tracking_number": "tracking_number",
+                "shipped_at": "shipped_at",
+                "delivered_at": "delivered_at",
+                "lines": "line_count",
+                "total": "total",
+            },
         ),
-        Table(
+        _table(
             "order_lines.csv",
-            ("order_number", "line_id", "sku", "title", "quantity", "unit_price", "line_total"),
-            lambda: (
-                (
-                    ln.order.number,
-                    ln.pk,
-                    ln.product.sku if ln.product else "",
-                    ln.title,
-                    ln.quantity,
-                    ln.unit_price,
-                    ln.total,
-                )
-                for ln in lines.iterator(chunk_size=CHUNK)
-            ),
-            lines.count,
+            lines,
+            {
+                "order_number": "order__number",
+                "line_id": "id",
+                "sku": "product__sku",
+                "title": "title",
+                "quantity": "quantity",
+                "unit_price": "unit_price",
+                "line_total": "line_total",
+            },
         ),
-        Table(
+        _table(
             "products.csv",
-            ("id", "sku", "title", "shop", "price", "stock", "listing_status"),
-            lambda: (
-                (p.pk, p.sku, p.title, p.shop.name, p.price, p.stock, p.listing_status)
-                for p in products.iterator(chunk_size=CHUNK)
-            ),
-            products.count,
+            Product.objects.filter(account=account).order_by("id"),
+            {
+                "id": "id",
+                "sku": "sku",
+                "title": "title",
+                "shop": "shop__name",
+                "price": "price",
+                "stock": "stock",
+                "listing_status": "listing_status",
+            },
         ),
-        Table(
+        _table(
             "customers.csv",
-            ("id", "name", "email", "created_at"),
-            lambda: customers.values_list("pk", "name", "email", "created_at").iterator(
-                chunk_size=CHUNK
-            ),
-            customers.count,
+            Customer.objects.filter(account=account).order_by("id"),
+            {"id": "id", "name": "name", "email": "email", "created_at": "created_at"},
         ),
-        Table(
+        _table(
             "inquiries.csv",
-            ("id", "customer_id", "customer_name", "received_at", "message", "reply", "replied_at"),
-            lambda: (
-                (
-                    i.pk,
-                    i.customer_id,
-                    i.customer.name,
-                    i.received_at,
-                    i.message,
-                    i.reply,
-                    i.replied_at,
-                )
-                for i in inquiries.iterator(chunk_size=CHUNK)
-            ),
-            inquiries.count,
+            Inquiry.objects.filter(account=account).order_by("id"),
+            {
+                "id": "id",
+                "customer_id": "customer_id",
+                "customer_name": "customer__name",
+                "received_at": "received_at",
+                "message": "message",
+                "reply": "reply",
+                "replied_at": "replied_at",
+            },
         ),
         Table(
             "analytics_summary.csv",

@@ -58,7 +58,7 @@ def broker_ok(timeout: float = 1.0) -> bool:
 
     try:
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=timeout)
+            conn.ensure_connection(max_retries=0, timeout=timeout)  # one try
     except Exception:
         return False
     return True

@@ -17,6 +17,7 @@ from lifecycle.services import (
     sweep_sandbox,
 )
 from lifecycle.services._core import Actor
+from lifecycle.services.exports import ExportBusy
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ JOB = {
 }
 
 
-@shared_task(**JOB)
+@shared_task(**{**JOB, "autoretry_for": (*JOB["autoretry_for"], ExportBusy), "max_retries": 8})
 def build_export_task(export_id: int) -> None:
     from lifecycle.exporting import build_export
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from accounts.models import Sandbox, SellerAccount, User
 from lifecycle.errors import Code, LifecycleError
@@ -137,22 +137,45 @@ def record(
     )
 
 
-def lifecycle_service(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Run a service in one transaction; on refusal roll it back and record the refusal.
+class _WriteWatch:
+    """Notices whether a service wrote anything before it refused."""
 
-    The refusal event is written in its own transaction after the rollback, so nothing of the
-    refused action remains but the record that it was refused.
+    def __init__(self) -> None:
+        self.wrote = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.wrote and sql.lstrip()[:6].upper() in {"INSERT", "UPDATE", "DELETE"}:
+            self.wrote = True
+        return execute(sql, params, many, context)
+
+
+def lifecycle_service(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Run a service in one transaction; a refusal leaves nothing but its own timeline event.
+
+    Services check every guard before they write. So a refusal is normally recorded inside the
+    service's own transaction, while its row locks are still held: it takes its true place on the
+    timeline, before any change another request makes next. Should a service refuse after it
+    wrote, everything is rolled back first and the refusal recorded afterwards.
     """
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(fn)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            actor = kwargs.get("actor")
+            watch = _WriteWatch()
             try:
-                with transaction.atomic():
-                    return fn(*args, **kwargs)
+                with transaction.atomic(), connection.execute_wrapper(watch):
+                    try:
+                        return fn(*args, **kwargs)
+                    except LifecycleError as err:
+                        if watch.wrote:
+                            raise  # roll the writes back; recorded below
+                        _record_refusal(action, actor, err)
+                        refusal = err
             except LifecycleError as err:
-                _record_refusal(action, kwargs.get("actor"), err)
+                _record_refusal(action, actor, err)
                 raise
+            raise refusal
 
         run.action = action  # type: ignore[attr-defined]
         return run

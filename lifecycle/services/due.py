@@ -7,17 +7,19 @@ one holding it re-checks that the item is still due before acting. The services 
 and every email has a dedupe key, so even a late second pass changes nothing twice.
 """
 
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import DatabaseError, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
 from lifecycle.conf import setting
 from lifecycle.errors import LifecycleError
 from lifecycle.models import (
+    OPEN_DELETION_STATUSES,
     DeletionRequest,
     DeletionStatus,
     ExportJob,
@@ -33,6 +35,7 @@ from .emails import send_deletion_confirmation, send_deletion_reminder, send_lap
 from .exports import dispatch_export, expire_export, fail_export, stuck_reason, stuck_since
 
 SWEEP = Actor.job("sweep")
+log = logging.getLogger(__name__)
 
 
 def claim_account(account_id: int) -> bool:
@@ -61,13 +64,39 @@ def _for_each(
             if not claim_account(account_id) or not queryset.filter(pk=pk).exists():
                 continue  # another worker has it, or it is no longer due
             try:
-                result = work(pk)
-            except LifecycleError:
-                continue  # refused (and recorded): the item changed in a way the query missed
+                with transaction.atomic():  # a broken item rolls back alone
+                    try:
+                        result = work(pk)
+                    except LifecycleError:
+                        # Refused, and the refusal recorded (kept: caught inside the savepoint):
+                        # the item changed in a way the query did not see.
+                        continue
+            except DatabaseError:
+                raise  # transient (the task retries) or the connection is gone
+            except Exception as exc:
+                # One broken item must not hold back the others; it is tried again next sweep.
+                log.exception("sweep: %s %s failed", label, pk)
+                _note_failure(queryset.model, pk, exc)
+                done.append(f"error, will retry: {label} {pk}")
+                continue
             if result is not False and result is not None:
                 worked.append(pk)
                 done.append(f"{label} {pk}")
     return worked
+
+
+def _note_failure(model: type, pk: int, exc: Exception) -> None:
+    """Keep a deletion's failed job step on its row (attempts, reason) for support to see."""
+    if model is SellerAccount:
+        rows = DeletionRequest.objects.filter(account_id=pk, status__in=OPEN_DELETION_STATUSES)
+    elif model is DeletionRequest:
+        rows = DeletionRequest.objects.filter(pk=pk)
+    else:
+        return  # an export's failures have their own path (status failed, reason, email)
+    when = timezone.now().isoformat(timespec="seconds")
+    rows.update(
+        attempts=F("attempts") + 1, failure_reason=f"{when} {type(exc).__name__}: {exc}"[:1000]
+    )
 
 
 def run_due_work(*, sandbox: Sandbox | int) -> list[str]:

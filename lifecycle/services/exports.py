@@ -5,7 +5,7 @@ calls start_export, export_progress, mark_export_ready or fail_export; the sweep
 expire_export and fails exports that stopped making progress.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -39,11 +39,21 @@ def _guard(actor: Actor, transition: Transition, account: SellerAccount, context
         refuse(Code.ACCOUNT_DELETED, "This account was deleted; its data is gone.", **context)
 
 
+def _open(
+    actor: Actor, export: ExportJob | int, action: str
+) -> tuple[SellerAccount, ExportJob, dict]:
+    """Lock an export for `action`, check who acts and the account; return the refusal context."""
+    account, job = _lock_export(export)
+    context = {"account": account, "subject": job, "state": job.status}
+    _guard(actor, transition_for(action), account, context)
+    return account, job, context
+
+
 def in_flight(account: SellerAccount) -> ExportJob | None:
     return account.exports.filter(status__in=IN_FLIGHT_EXPORT_STATUSES).first()
 
 
-def next_export_allowed_at(account: SellerAccount) -> timezone.datetime | None:
+def next_export_allowed_at(account: SellerAccount) -> datetime | None:
     """When the cooldown allows a new export; None when it allows one now.
 
     A failed export does not count: the seller got nothing from it (and can retry it instead).
@@ -122,9 +132,7 @@ def request_export(*, actor: Actor, account: SellerAccount | int) -> ExportJob:
 @lifecycle_service(Action.RETRY_EXPORT)
 def retry_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     """Queue a failed export again, from the start."""
-    account, job = _lock_export(export)
-    context = {"account": account, "subject": job, "state": job.status}
-    _guard(actor, transition_for(Action.RETRY_EXPORT), account, context)
+    account, job, context = _open(actor, export, Action.RETRY_EXPORT)
     if job.status in IN_FLIGHT_EXPORT_STATUSES:
         return job  # retried already: the same click twice queues it once
     if job.status != ExportStatus.FAILED:
@@ -158,11 +166,20 @@ def retry_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     return job
 
 
-def start_export(*, export: ExportJob | int) -> ExportJob | None:
-    """Claim a queued export for building; None when it is not this job's to build.
+# A live builder beats at every percent of the rows, so two silent minutes mean it died.
+TAKEOVER_AFTER = timedelta(minutes=2)
 
-    A running export is taken over only once its heartbeat is older than the stuck limit (its
-    worker died and the broker delivered the task again); a fresh one is someone else's.
+
+class ExportBusy(Exception):
+    """Another builder's heartbeat is fresh: ask again later (it may have died a moment ago)."""
+
+
+def start_export(*, export: ExportJob | int) -> ExportJob | None:
+    """Claim a queued export for building; None when there is nothing left to build.
+
+    A running export whose heartbeat is fresh raises ExportBusy: the task asks again later, and
+    takes the export over once the heartbeat is older than TAKEOVER_AFTER (its worker died and
+    the broker delivered the task again).
     """
     pk = export.pk if isinstance(export, ExportJob) else export
     if not ExportJob.objects.filter(pk=pk).exists():
@@ -172,8 +189,8 @@ def start_export(*, export: ExportJob | int) -> ExportJob | None:
         now = timezone.now()
         if job.status == ExportStatus.RUNNING:
             beat = job.heartbeat or job.started
-            if beat is not None and now - beat < setting("EXPORT_STUCK_AFTER"):
-                return None
+            if beat is not None and now - beat < min(TAKEOVER_AFTER, setting("EXPORT_STUCK_AFTER")):
+                raise ExportBusy(f"export {job.pk} is being built")
         elif job.status != ExportStatus.QUEUED:
             return None  # ready, failed or expired: a duplicate delivery changes nothing
         job.status = ExportStatus.RUNNING
@@ -210,9 +227,7 @@ def mark_export_ready(
 ) -> ExportJob | None:
     """Offer a fully written file. None when the export stopped being ours meanwhile (the caller
     then removes the file it wrote)."""
-    account, job = _lock_export(export)
-    context = {"account": account, "subject": job, "state": job.status}
-    _guard(actor, transition_for(Action.EXPORT_READY), account, context)
+    account, job, context = _open(actor, export, Action.EXPORT_READY)
     if job.status != ExportStatus.RUNNING:
         return None
     now = account.sandbox.now()
@@ -266,9 +281,7 @@ def mark_export_ready(
 @lifecycle_service(Action.EXPORT_FAILED)
 def fail_export(*, actor: Actor, export: ExportJob | int, reason: str) -> ExportJob:
     """Mark the export failed, with the reason, and tell the owner: a failure is never silent."""
-    account, job = _lock_export(export)
-    context = {"account": account, "subject": job, "state": job.status}
-    _guard(actor, transition_for(Action.EXPORT_FAILED), account, context)
+    account, job, context = _open(actor, export, Action.EXPORT_FAILED)
     if job.status not in IN_FLIGHT_EXPORT_STATUSES:
         return job  # failed, finished or expired already
     before = job.status
@@ -320,9 +333,7 @@ def download_refusal(job: ExportJob, now) -> tuple[Code, str] | None:
 @lifecycle_service(Action.DOWNLOAD_EXPORT)
 def record_download(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     """The owner downloads a ready export; it now counts as data backed up (RULEBOOK §5, §6)."""
-    account, job = _lock_export(export)
-    context = {"account": account, "subject": job, "state": job.status}
-    _guard(actor, transition_for(Action.DOWNLOAD_EXPORT), account, context)
+    account, job, context = _open(actor, export, Action.DOWNLOAD_EXPORT)
     now = account.sandbox.now()
     refusal = download_refusal(job, now)
     if refusal is not None:
@@ -345,9 +356,7 @@ def record_download(*, actor: Actor, export: ExportJob | int) -> ExportJob:
 @lifecycle_service(Action.EXPIRE_EXPORT)
 def expire_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     """Past its expiry the link stops working and the file is removed."""
-    account, job = _lock_export(export)
-    context = {"account": account, "subject": job, "state": job.status}
-    check_actor(actor, transition_for(Action.EXPIRE_EXPORT), account)
+    account, job, context = _open(actor, export, Action.EXPIRE_EXPORT)
     if job.status == ExportStatus.EXPIRED:
         return job
     if job.status != ExportStatus.READY:
@@ -371,7 +380,7 @@ def expire_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     return job
 
 
-def stuck_since() -> timezone.datetime:
+def stuck_since() -> datetime:
     """Running exports whose last heartbeat (real time) is older than this are stuck."""
     return timezone.now() - setting("EXPORT_STUCK_AFTER")
 

@@ -34,7 +34,7 @@ from lifecycle.services import (
 from shops.models import Campaign, Product, Shop, ShopLink
 from tests.shops.factories import ProductFactory
 
-PASSWORD = "correct-horse-9"
+PASSWORD = "correct-horse-9"  # the `trainee` fixture's password (root conftest.py)
 SWEEP = Actor.job("sweep")
 
 # Account statuses, plus the two where the clock has moved past a deadline.

@@ -21,6 +21,8 @@ from shops.models import Customer
 
 from .jobs_helpers import SWEEP, small_account
 
+pytestmark = pytest.mark.usefixtures("own_media")  # files of this test only
+
 
 @pytest.fixture
 def account(trainee) -> SellerAccount:

@@ -19,6 +19,8 @@ from lifecycle.transitions import Action
 
 from .jobs_helpers import PASSWORD, ready_for_deletion, small_account
 
+pytestmark = pytest.mark.usefixtures("own_media")  # files of this test only
+
 
 @pytest.fixture
 def account(trainee):

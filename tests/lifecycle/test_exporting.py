@@ -17,7 +17,11 @@ from shops.models import Customer, Inquiry, Order, OrderLine, Product
 
 from .workers import wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("own_media"),
+]
 
 
 def iso(value) -> str:

@@ -27,11 +27,15 @@ from lifecycle.services import (
     start_export,
     sweep_sandbox,
 )
+from lifecycle.services.exports import TAKEOVER_AFTER, ExportBusy
 from lifecycle.transitions import Action
 
 from .jobs_helpers import SWEEP, actions, small_account
 
 BUILDER = Actor.job("export")
+
+
+pytestmark = pytest.mark.usefixtures("own_media")  # files of this test only
 
 
 @pytest.fixture
@@ -170,11 +174,23 @@ def test_a_second_delivery_of_the_build_changes_nothing(account, as_trainee):
 def test_a_running_export_is_taken_over_only_once_its_heartbeat_is_stale(account, as_trainee):
     job = request_export(actor=as_trainee, account=account)
     assert start_export(export=job.pk).status == ExportStatus.RUNNING
-    assert start_export(export=job.pk) is None  # a live worker is on it
-    stale = timezone.now() - setting("EXPORT_STUCK_AFTER") - timedelta(seconds=1)
-    ExportJob.objects.filter(pk=job.pk).update(heartbeat=stale)
+    with pytest.raises(ExportBusy):  # a live worker is on it: the task asks again later
+        start_export(export=job.pk)
+    silent = timezone.now() - TAKEOVER_AFTER - timedelta(seconds=1)
+    ExportJob.objects.filter(pk=job.pk).update(heartbeat=silent)
     assert start_export(export=job.pk).attempts == 2
     assert start_export(export=0) is None  # gone (its account was deleted)
+
+
+def test_the_build_task_waits_for_a_live_builder_and_never_builds_twice(account, as_trainee):
+    from lifecycle.tasks import build_export_task
+
+    job = request_export(actor=as_trainee, account=account)
+    start_export(export=job.pk)  # a builder is on it
+    result = build_export_task.apply(args=[job.pk])  # retried in place, then given up
+    assert isinstance(result.result, ExportBusy)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (ExportStatus.RUNNING, 1)
 
 
 def test_an_error_while_writing_fails_the_export_with_a_reason(account, as_trainee, monkeypatch):

@@ -11,9 +11,19 @@ from lifecycle.services import advance_clock, link_shop, relink_shop, unlink_sho
 from lifecycle.services.links import linked_shops_q, next_unlink_allowed_at, when
 from lifecycle.transitions import Action
 from shops.models import CampaignStatus, Shop
-from tests.shops.factories import CampaignFactory, ProductFactory
+from tests.shops.factories import CampaignFactory, ProductFactory, ShopLinkFactory
 
-from .helpers import actions, assert_refused, events, last_event, snapshot
+from .helpers import (
+    ACTIVE,
+    DELETED,
+    STATUSES,
+    actions,
+    assert_refused,
+    drive_to,
+    events,
+    last_event,
+    snapshot,
+)
 
 HOUR = timedelta(hours=1)
 
@@ -209,3 +219,74 @@ def test_the_limits_are_settings(world, settings):
     refused(
         world, Code.UNLINK_LIMIT_REACHED, lambda: unlink(world, world.spare), Action.UNLINK_SHOP
     )
+
+
+def test_a_link_left_on_a_deleted_account_cannot_be_unlinked(world):
+    """Finalization ends every link; a link put back by hand still meets the service's guard."""
+    drive_to(world, "deleted")
+    ShopLinkFactory(shop=world.spare, account=world.account, linked_at=world.sandbox.now())
+    call = lambda: unlink(world, world.spare)  # noqa: E731
+    refused(world, Code.ACCOUNT_DELETED, call, Action.UNLINK_SHOP)
+
+
+# --- Link actions x link states x account statuses ---------------------------------------------
+NEVER, HERE, ELSEWHERE, BEFORE = "never linked", "linked here", "linked elsewhere", "unlinked here"
+DONE, SAME = "done", "same"
+LINK_ACTIONS = (Action.LINK_SHOP, Action.RELINK_SHOP, Action.UNLINK_SHOP)
+# What each link action does to a shop in each state, while the account is active.
+WHEN_ACTIVE = {
+    NEVER: (DONE, Code.NEVER_LINKED, Code.SHOP_NOT_LINKED),
+    HERE: (SAME, SAME, DONE),
+    ELSEWHERE: (Code.SHOP_LINKED_ELSEWHERE, Code.SHOP_LINKED_ELSEWHERE, Code.SHOP_NOT_LINKED),
+    BEFORE: (DONE, DONE, SAME),
+}
+
+
+def expected(action: str, link_state: str, status: str):
+    """The rules' precedence: a repeat is no change at all, then the account's status, then
+    the shop's state. Finalization ended the deleted account's links, so "here" is "before"."""
+    if status == DELETED and link_state == HERE:
+        link_state = BEFORE
+    outcome = WHEN_ACTIVE[link_state][LINK_ACTIONS.index(action)]
+    if action != Action.UNLINK_SHOP and status != ACTIVE and outcome != SAME:
+        return Code.ACCOUNT_NOT_ACTIVE
+    return outcome
+
+
+def shop_in(world, link_state: str, rival_shop) -> Shop:
+    return {NEVER: world.spare, HERE: world.shop, ELSEWHERE: rival_shop, BEFORE: world.former}[
+        link_state
+    ]
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("link_state", [NEVER, HERE, ELSEWHERE, BEFORE])
+@pytest.mark.parametrize("action", LINK_ACTIONS)
+def test_link_action_in_link_state_and_account_status(world, action, link_state, status):
+    rival = SellerAccount.objects.create(sandbox=world.sandbox, display_name="Rival")
+    rival_shop = Shop.objects.create(sandbox=world.sandbox, name="Rival shop")
+    link_shop(actor=world.actor, account=rival, shop=rival_shop)
+    drive_to(world, status)
+    shop = shop_in(world, link_state, rival_shop)
+    service = {
+        Action.LINK_SHOP: link_shop,
+        Action.RELINK_SHOP: relink_shop,
+        Action.UNLINK_SHOP: lambda **kw: unlink_shop(confirmed=True, **kw),
+    }[action]
+    call = lambda: service(actor=world.actor, account=world.account, shop=shop)  # noqa: E731
+    outcome = expected(action, link_state, status)
+    before, count = snapshot(world), len(events(world.sandbox))
+    if isinstance(outcome, Code):
+        refused(world, outcome, call, action)
+        return
+    call()
+    new = events(world.sandbox)[count:]
+    if outcome == SAME:
+        assert (new, snapshot(world)) == ([], before)
+        return
+    linked = shop.links.filter(unlinked_at=None, account=world.account).exists()
+    assert linked == (action != Action.UNLINK_SHOP)
+    recorded = Action.RELINK_SHOP if link_state == BEFORE else action  # linking again is a relink
+    assert [(e.action, e.subject_id, e.after) for e in new] == [
+        (recorded, shop.pk, "linked" if linked else "unlinked")
+    ]

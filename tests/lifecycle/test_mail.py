@@ -9,6 +9,8 @@ from lifecycle.services import request_deletion, send_deletion_confirmation
 
 from .jobs_helpers import PASSWORD, SWEEP, ready_for_deletion, small_account
 
+pytestmark = pytest.mark.usefixtures("own_media")  # files of this test only
+
 
 @pytest.fixture
 def account(trainee):

@@ -6,10 +6,11 @@ final one, and every call left one event or none (a repeat).
 """
 
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import DeletionRequest, DeletionStatus, TimelineEvent
@@ -143,3 +144,65 @@ def test_a_double_click_has_the_effect_of_one(trainee):
     assert a == b
     assert DeletionRequest.objects.filter(account=world.account).count() == 1
     assert [e.action for e in new_events(world, since)] == ["request_deletion", "cancel_deletion"]
+
+
+def _wait_until_a_backend_waits_for_a_lock(seconds: float = 10.0) -> bool:
+    """Poll PostgreSQL, on a connection of its own, until a session is blocked on a lock."""
+    poller = connections.create_connection("default")
+    try:
+        with poller.cursor() as cursor:
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+                if cursor.fetchone()[0]:
+                    return True
+                time.sleep(0.05)
+        return False
+    finally:
+        poller.close()
+
+
+def test_a_refusal_is_recorded_before_any_later_change(trainee, monkeypatch):
+    """Another tab's request arrives while a refused cancel still holds the account's lock.
+
+    The refusal is recorded inside the refused service's transaction, so the other request waits
+    for it and comes after it on the timeline, and every event follows on from the one before.
+    """
+    from lifecycle.services import _core
+
+    world = build_world(trainee, name="Window")
+    record_refusal = _core._record_refusal
+    other: list[threading.Thread] = []
+    results: list[object] = []
+
+    def other_tab() -> None:
+        try:
+            results.append(request(world))
+        except Exception as err:  # noqa: BLE001  (checked below)
+            results.append(err)
+        finally:
+            connection.close()
+
+    def let_another_tab_in_then_record(*args, **kwargs):
+        thread = threading.Thread(target=other_tab)
+        thread.start()
+        other.append(thread)
+        assert _wait_until_a_backend_waits_for_a_lock(), "the other tab never reached the lock"
+        record_refusal(*args, **kwargs)
+
+    monkeypatch.setattr(_core, "_record_refusal", let_another_tab_in_then_record)
+    since = mark(world)
+    with pytest.raises(LifecycleError) as refused:
+        cancel_deletion(actor=world.actor, account=world.account.pk)
+    assert refused.value.code == Code.NO_OPEN_REQUEST
+    other[0].join(timeout=30)
+    assert not other[0].is_alive()
+    assert [type(r).__name__ for r in results] == ["DeletionRequest"]
+    timeline = new_events(world, since)
+    assert [(e.action, e.before, e.after) for e in timeline] == [
+        ("cancel_deletion", "active", "active"),
+        ("request_deletion", "active", "deletion_requested"),
+    ]

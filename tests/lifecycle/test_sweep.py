@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve
 
-from accounts.models import AccountStatus
+from accounts.models import AccountStatus, SellerAccount
 from lifecycle.conf import setting
 from lifecycle.models import DeletionStatus, InboxMessage, TimelineEvent
 from lifecycle.services import (
@@ -16,6 +16,7 @@ from lifecycle.services import (
     finalize_deletion,
     purge_deleted_account,
     request_deletion,
+    request_for_token,
     run_due_work,
     sandboxes_with_due_work,
     send_deletion_confirmation,
@@ -27,6 +28,8 @@ from lifecycle.transitions import Action
 from shops.models import Customer, Order, OrderLine, OrderStatus, Product
 
 from .jobs_helpers import PASSWORD, SWEEP, actions, small_account
+
+pytestmark = pytest.mark.usefixtures("own_media")  # files of this test only
 
 
 @pytest.fixture
@@ -59,11 +62,11 @@ def test_request_deletion_owes_the_confirmation_email_with_its_link(
     assert queue.sent == [("send_deletion_confirmation_task", (deletion.pk,))]
     assert send_deletion_confirmation(actor=SWEEP, request=deletion.pk) is True
     [mail] = inbox(account, "deletion_confirmation")
-    url = reverse(
-        "confirm_deletion",
-        kwargs={"sandbox_id": account.sandbox_id, "token": deletion_token(deletion)},
-    )
-    assert mail.links == [{"label": "Confirm the deletion", "url": url}]
+    [link] = mail.links
+    match = resolve(link["url"])  # the token is signed with a timestamp: compare what it names
+    assert (link["label"], match.url_name) == ("Confirm the deletion", "confirm_deletion")
+    assert match.kwargs["sandbox_id"] == account.sandbox_id
+    assert request_for_token(match.kwargs["token"]) == deletion
     assert mail.to == account.contact_email
     deletion.refresh_from_db()
     assert deletion.confirmation_sent_at is not None
@@ -189,3 +192,51 @@ def test_run_due_work_does_the_transitions_only(account, as_trainee):
 def test_nothing_due_nothing_listed(account):
     assert account.sandbox_id not in sandboxes_with_due_work()
     assert sweep_sandbox(sandbox=account.sandbox) == []
+
+
+def test_moving_the_clock_sweeps_the_sandbox_at_once(
+    account, as_trainee, queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        advance(account, as_trainee, timedelta(hours=1))
+    assert queue.sent == [("sweep_sandbox_task", (account.sandbox_id,))]
+
+
+def test_one_broken_item_does_not_hold_back_the_others(account, as_trainee, monkeypatch):
+    from lifecycle.services import due
+
+    other = SellerAccount.objects.create(sandbox=account.sandbox, display_name="Second")
+    first, second = request(account, as_trainee), request(other, as_trainee)
+
+    def buggy(*, actor, request):
+        if request == first.pk:
+            raise ValueError("a bug")
+        return send_deletion_confirmation(actor=actor, request=request)
+
+    monkeypatch.setattr(due, "send_deletion_confirmation", buggy)
+    assert sorted(sweep_sandbox(sandbox=account.sandbox)) == [
+        f"error, will retry: sent the confirmation email of request {first.pk}",
+        f"sent the confirmation email of request {second.pk}",
+    ]
+    first.refresh_from_db()
+    assert first.attempts == 1 and "ValueError: a bug" in first.failure_reason  # for support
+    monkeypatch.undo()
+    assert sweep_sandbox(sandbox=account.sandbox) == [
+        f"sent the confirmation email of request {first.pk}"
+    ]
+
+
+def test_a_refusal_met_by_the_sweep_stays_on_the_timeline(account, as_trainee, monkeypatch):
+    from lifecycle.services import due
+
+    deletion = request(account, as_trainee)
+
+    def refused(*, actor, request):  # a step that the rules refuse to a job
+        return cancel_deletion(actor=actor, account=account)
+
+    monkeypatch.setattr(due, "send_deletion_confirmation", refused)
+    assert sweep_sandbox(sandbox=account.sandbox) == []
+    refusal = TimelineEvent.objects.filter(outcome="refused").get()
+    assert (refusal.action, refusal.actor_kind) == (Action.CANCEL_DELETION, "job")
+    deletion.refresh_from_db()
+    assert deletion.status == DeletionStatus.PENDING

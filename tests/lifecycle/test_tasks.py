@@ -36,7 +36,11 @@ from shops.models import Campaign, Customer, Inquiry, Order, Product
 from .jobs_helpers import PASSWORD, ready_for_deletion, small_account
 from .workers import flush_broker, wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("own_media"),
+]
 
 
 def test_deletion_from_request_to_email_to_link_to_finalization(

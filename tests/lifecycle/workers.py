@@ -26,8 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def flush_broker() -> None:
-    """Forget every message of the test broker database (earlier tests' leftovers)."""
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    """Forget the queued and unacknowledged messages left by earlier tests (only Celery's keys:
+    other users of the same Redis database keep theirs)."""
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    keys = ["celery", "unacked", "unacked_index", "unacked_mutex"]
+    keys += client.keys("celery-task-meta-*")
+    client.delete(*keys)
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float = 30, what: str = "") -> object:
