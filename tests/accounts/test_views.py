@@ -237,3 +237,17 @@ def test_actions_need_sign_in_and_ownership(client, other_trainee, sandbox):
         assert client.post(address).status_code == 404, address
     sandbox.account.refresh_from_db()
     assert sandbox.account.status == AccountStatus.ACTIVE
+
+
+def test_deactivate_during_a_deletion_request_is_refused(signed_in, trainee):
+    account = SellerAccountFactory(sandbox__owner=trainee)
+    request_deletion(
+        actor=Actor.trainee(trainee), account=account, password="correct-horse-9", acknowledged=True
+    )
+    response = signed_in.post(url("deactivate", account.sandbox))
+    assert response.status_code == 409
+    assert shown(
+        response, "The account is deletion requested: only active accounts can be deactivated."
+    )
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DELETION_REQUESTED
