@@ -6,7 +6,7 @@ tools and reports, relinking brings them back with the data that was kept.
 
 from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, F, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -280,6 +280,8 @@ CAMPAIGN_MOVES = {
 
 @sandbox_page
 def campaign_move(request: HttpRequest, campaign_id: int, move: str) -> HttpResponse:
+    if move not in CAMPAIGN_MOVES:
+        raise Http404("No such campaign action.")
     campaign = get_object_or_404(Campaign, pk=campaign_id, account=request.account)
     service, done = CAMPAIGN_MOVES[move]
     back = reverse("campaigns", args=[request.sandbox.pk])

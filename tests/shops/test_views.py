@@ -237,6 +237,15 @@ def test_campaign_bad_input_and_refused_move(signed_in, sandbox):
     assert signed_in.get(url("move_campaign", sandbox, ended.pk, "start")).status_code == 200
 
 
+def test_an_unknown_campaign_move_is_404_not_a_server_error(signed_in, sandbox):
+    campaign = Campaign.objects.filter(account__sandbox=sandbox).first()
+    before = campaign.status
+    for method in (signed_in.get, signed_in.post):
+        assert method(url("move_campaign", sandbox, campaign.pk, "launch")).status_code == 404
+    campaign.refresh_from_db()
+    assert campaign.status == before
+
+
 # --- Analytics ------------------------------------------------------------------------------
 
 
