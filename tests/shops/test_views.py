@@ -99,6 +99,19 @@ def test_listing_without_stock_is_refused(signed_in, sandbox):
     assert product.listing_status == ListingStatus.SOLD_OUT
 
 
+def test_listing_of_an_unlinked_shop_is_refused(signed_in, sandbox):
+    shop = main_shop(sandbox)
+    product = Product.objects.filter(shop=shop, listing_status="active").first()
+    assert (
+        signed_in.post(url("unlink_shop", sandbox, shop.pk), {"confirmed": "1"}).status_code == 302
+    )
+    response = signed_in.post(url("product_status", sandbox, product.pk), {"status": "sold_out"})
+    assert response.status_code == 409
+    assert shown(response, f"{product.shop.name} is not linked to this account")
+    product.refresh_from_db()
+    assert product.listing_status == ListingStatus.ACTIVE
+
+
 def test_product_of_another_sandbox_is_404(signed_in, other_trainee, sandbox):
     theirs = demo(other_trainee, name="Theirs")
     product = Product.objects.filter(account__sandbox=theirs).first()
