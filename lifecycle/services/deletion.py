@@ -170,6 +170,33 @@ def request_for_token(token: str) -> DeletionRequest | None:
     return request
 
 
+def confirmation_refusal(request: DeletionRequest, now) -> tuple[Code, str] | None:
+    """Why the emailed link of `request` no longer confirms anything at `now`, if it does not.
+
+    The link page asks this before it offers the button; the service refuses with it.
+    """
+    if request.confirmed_at is not None:
+        # After a cancel or the finalization the date is no longer a schedule: do not claim one.
+        scheduled = (
+            f": the deletion is scheduled for {when(request.scheduled_for)}"
+            if request.status == DeletionStatus.SCHEDULED
+            else f", and the request was {request.get_status_display().lower()} since"
+        )
+        return Code.TOKEN_USED, f"This link was used already{scheduled}."
+    if request.status != DeletionStatus.PENDING:
+        return (
+            Code.REQUEST_CLOSED,
+            f"This deletion request was {request.get_status_display().lower()}: the link no "
+            "longer works. Start a new request if you still want to delete the account.",
+        )
+    if now >= request.link_expires_at:
+        return (
+            Code.TOKEN_EXPIRED,
+            f"This link expired at {when(request.link_expires_at)}: request the deletion again.",
+        )
+    return None
+
+
 @lifecycle_service(Action.CONFIRM_DELETION)
 def confirm_deletion(*, actor: Actor, token: str, sandbox: Any = None) -> DeletionRequest:
     """Confirm through the emailed link: the deletion is scheduled after the grace period."""
@@ -187,28 +214,10 @@ def confirm_deletion(*, actor: Actor, token: str, sandbox: Any = None) -> Deleti
     request = DeletionRequest.objects.select_for_update().get(pk=request.pk)
     context = {"account": account}
     check_actor(actor, transition_for(Action.CONFIRM_DELETION), account)
-    if request.confirmed_at is not None:
-        # After a cancel or the finalization the date is no longer a schedule: do not claim one.
-        scheduled = (
-            f": the deletion is scheduled for {when(request.scheduled_for)}"
-            if request.status == DeletionStatus.SCHEDULED
-            else f", and the request was {request.get_status_display().lower()} since"
-        )
-        refuse(Code.TOKEN_USED, f"This link was used already{scheduled}.", **context)
-    if request.status != DeletionStatus.PENDING:
-        refuse(
-            Code.REQUEST_CLOSED,
-            f"This deletion request was {request.get_status_display().lower()}: the link no "
-            "longer works. Start a new request if you still want to delete the account.",
-            **context,
-        )
     now = account.sandbox.now()
-    if now >= request.link_expires_at:
-        refuse(
-            Code.TOKEN_EXPIRED,
-            f"This link expired at {when(request.link_expires_at)}: request the deletion again.",
-            **context,
-        )
+    refusal = confirmation_refusal(request, now)
+    if refusal is not None:
+        refuse(*refusal, **context)
     request.status = DeletionStatus.SCHEDULED
     request.confirmed_at = now
     request.scheduled_for = now + setting("DELETION_GRACE")
