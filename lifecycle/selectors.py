@@ -70,6 +70,25 @@ def layout_context(user, sandbox: Sandbox, account: SellerAccount) -> dict[str, 
     }
 
 
+def rule_numbers() -> dict[str, int]:
+    """The rulebook's numbers as the pages state them, read from the settings (never typed in a
+    template, so a deployment that changes a setting changes what the pages say too)."""
+
+    def hours(name: str) -> int:
+        return int(setting(name).total_seconds() // 3600)
+
+    return {
+        "unlink_cooldown_hours": hours("UNLINK_COOLDOWN"),
+        "unlink_limit": setting("UNLINK_LIMIT"),
+        "unlink_window_days": setting("UNLINK_WINDOW").days,
+        "export_fresh_days": setting("EXPORT_FRESH_FOR").days,
+        "export_cooldown_hours": hours("EXPORT_COOLDOWN"),
+        "export_valid_days": setting("EXPORT_LINK_VALID_FOR").days,
+        "deletion_grace_days": setting("DELETION_GRACE").days,
+        "notify_window_days": setting("NOTIFY_CUSTOMERS_WINDOW").days,
+    }
+
+
 CLOCK_STEPS: tuple[tuple[str, str, timedelta], ...] = (
     ("1h", "+1 hour", timedelta(hours=1)),
     ("1d", "+1 day", timedelta(days=1)),
