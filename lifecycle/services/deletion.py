@@ -76,6 +76,34 @@ def _numbers(numbers: list[int]) -> str:
     return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
 
 
+def deletion_blockers(checklist: dict[str, Any]) -> list[tuple[Code, str, dict[str, Any]]]:
+    """The hard blocks of a deletion request (code, sentence, parameters), in the order the
+    service checks them. The lifecycle map shows the first one too, so it never disagrees."""
+    blockers: list[tuple[Code, str, dict[str, Any]]] = []
+    awaiting = checklist["orders_awaiting_shipment"]
+    if awaiting:
+        orders = "1 order is" if len(awaiting) == 1 else f"{len(awaiting)} orders are"
+        blockers.append(
+            (
+                Code.ORDERS_AWAITING_SHIPMENT,
+                f"{orders} still awaiting shipment ({_numbers(awaiting)}): ship or cancel them "
+                "first.",
+                {"orders": awaiting},
+            )
+        )
+    campaigns = checklist["active_campaigns"]
+    if campaigns:
+        count = "1 campaign is" if len(campaigns) == 1 else f"{len(campaigns)} campaigns are"
+        blockers.append(
+            (
+                Code.CAMPAIGNS_ACTIVE,
+                f"{count} still running ({', '.join(campaigns[:5])}): end them first.",
+                {},
+            )
+        )
+    return blockers
+
+
 @lifecycle_service(Action.REQUEST_DELETION)
 def request_deletion(
     *, actor: Actor, account: SellerAccount, password: str, acknowledged: bool
@@ -90,23 +118,10 @@ def request_deletion(
     if account.status not in (AccountStatus.ACTIVE, AccountStatus.DEACTIVATED):
         refuse(Code.ACCOUNT_DELETED, "This account was deleted already.", **context)
     checklist = deletion_checklist(account)
-    awaiting = checklist["orders_awaiting_shipment"]
-    if awaiting:
-        orders = "1 order is" if len(awaiting) == 1 else f"{len(awaiting)} orders are"
-        refuse(
-            Code.ORDERS_AWAITING_SHIPMENT,
-            f"{orders} still awaiting shipment ({_numbers(awaiting)}): ship or cancel them first.",
-            params={"orders": awaiting},
-            **context,
-        )
-    campaigns = checklist["active_campaigns"]
-    if campaigns:
-        count = "1 campaign is" if len(campaigns) == 1 else f"{len(campaigns)} campaigns are"
-        refuse(
-            Code.CAMPAIGNS_ACTIVE,
-            f"{count} still running ({', '.join(campaigns[:5])}): end them first.",
-            **context,
-        )
+    blockers = deletion_blockers(checklist)
+    if blockers:
+        code, message, params = blockers[0]
+        refuse(code, message, params=params, **context)
     if not acknowledged:
         refuse(
             Code.CONSEQUENCES_NOT_ACKNOWLEDGED,

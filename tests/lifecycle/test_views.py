@@ -300,6 +300,13 @@ def test_map_marks_the_state_and_links_actions(signed_in, sandbox):
     assert f'href="{url("close_or_pause", sandbox)}"' in body  # deactivate is live
     actions = {a.transition.action: a for a in response.context["actions"]}
     assert not actions["request_deletion"].enabled  # an order awaits shipment
+    # The reason is the request's own refusal sentence, so the two never disagree.
+    refusal = signed_in.post(
+        url("request_deletion", sandbox), {"password": PASSWORD, "acknowledged": "on"}
+    )
+    assert refusal.status_code == 409
+    assert shown(refusal, actions["request_deletion"].reason)
+    assert actions["request_deletion"].reason.endswith(": ship or cancel them first.")
     assert actions["deactivate"].enabled
 
 
