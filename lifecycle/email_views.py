@@ -23,7 +23,7 @@ from lifecycle.services.deletion import confirmation_refusal
 
 # Refusals that mean "this link is wrong" (400) rather than "this link is no longer usable" (409).
 BAD_LINK = {Code.TOKEN_INVALID, Code.NOT_YOUR_SANDBOX}
-GONE = {Code.EXPORT_EXPIRED}
+GONE = {Code.EXPORT_EXPIRED, Code.EXPORT_FILE_MISSING}
 
 
 def _own_sandbox(request: HttpRequest, sandbox_id: int) -> Sandbox:

@@ -153,6 +153,16 @@ def test_an_expired_export_is_gone(client, trainee, ready, as_trainee):
     assert refusal.action == Action.DOWNLOAD_EXPORT
 
 
+def test_a_ready_export_whose_file_is_gone_is_not_counted_as_downloaded(client, trainee, ready):
+    ready.file.storage.delete(ready.file.name)
+    client.force_login(trainee)
+    response = client.get(download_url(ready))
+    assert response.status_code == 410
+    assert b'data-code="export_file_missing"' in response.content
+    ready.refresh_from_db()
+    assert ready.downloaded_at is None  # no file, no backup for the deletion checklist
+
+
 def test_an_export_not_ready_yet_says_so(client, trainee, account, as_trainee):
     export = request_export(actor=as_trainee, account=account)
     client.force_login(trainee)
