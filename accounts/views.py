@@ -7,7 +7,7 @@ lifecycle service and redirects; a refusal re-renders the page with 409.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -126,9 +126,16 @@ def _apps_page(request: HttpRequest) -> HttpResponse:
 connected_apps = sandbox_page(_apps_page)
 
 
+def _app_label(app: str) -> str:
+    """The app the URL names; an app the Seller Center does not know is a page that is not there."""
+    if app not in ConnectedApp.values:
+        raise Http404("No such app.")
+    return ConnectedApp(app).label
+
+
 @sandbox_page
 def remove_app(request: HttpRequest, app: str) -> HttpResponse:
-    label = ConnectedApp(app).label if app in ConnectedApp.values else app
+    label = _app_label(app)
     back = reverse("connected_apps", args=[request.sandbox.pk])
     if request.method != "POST":
         return confirm(
@@ -156,7 +163,7 @@ def remove_app(request: HttpRequest, app: str) -> HttpResponse:
 @sandbox_page
 @require_POST
 def grant_app(request: HttpRequest, app: str) -> HttpResponse:
-    label = ConnectedApp(app).label if app in ConnectedApp.values else app
+    label = _app_label(app)
     return act(
         request,
         grant_app_access,

@@ -170,6 +170,13 @@ def test_remove_app_never_granted_is_refused(signed_in, sandbox):
     assert shown(response, "ParcelPilot shipping has no access to remove.")
 
 
+def test_an_app_the_seller_center_does_not_know_is_404(signed_in, sandbox):
+    assert signed_in.get(url("remove_app", sandbox, "spyware")).status_code == 404
+    assert signed_in.post(url("remove_app", sandbox, "spyware")).status_code == 404
+    assert signed_in.post(url("grant_app", sandbox, "spyware")).status_code == 404
+    assert not AppAuthorization.objects.filter(app="spyware").exists()
+
+
 def test_grant_app_while_deactivated_is_refused(signed_in, trainee, sandbox):
     deactivate_account(actor=Actor.trainee(trainee), account=sandbox.account)
     response = signed_in.post(url("grant_app", sandbox, ConnectedApp.SHIPPING_PARTNER))
