@@ -310,7 +310,7 @@ def available_actions(account: SellerAccount, actor_kind: str = TRAINEE) -> list
         enabled, reason = True, ""
         if transition.action == "request_deletion":
             # The service's own guards, so the map never promises what the request refuses.
-            blockers = deletion_blockers(deletion_checklist(account))
+            blockers = deletion_blockers(account, deletion_checklist(account))
             if blockers:
                 enabled, reason = False, blockers[0][1]
         result.append(AvailableAction(transition, enabled, reason))

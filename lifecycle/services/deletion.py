@@ -27,6 +27,7 @@ from shops.models import (
     Order,
     OrderStatus,
     Product,
+    Shop,
     ShopLink,
 )
 
@@ -76,18 +77,43 @@ def _numbers(numbers: list[int]) -> str:
     return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
 
 
-def deletion_blockers(checklist: dict[str, Any]) -> list[tuple[Code, str, dict[str, Any]]]:
+def _unreachable_shops(account: SellerAccount) -> list[str]:
+    """Shops not linked now that hold orders awaiting shipment: their orders are out of the
+    Seller Center's reach until the shop is relinked (RULEBOOK §3)."""
+    return list(
+        Shop.objects.filter(orders__account=account, orders__status=OrderStatus.AWAITING_SHIPMENT)
+        .exclude(
+            pk__in=ShopLink.objects.filter(account=account, unlinked_at__isnull=True).values(
+                "shop_id"
+            )
+        )
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+def deletion_blockers(
+    account: SellerAccount, checklist: dict[str, Any]
+) -> list[tuple[Code, str, dict[str, Any]]]:
     """The hard blocks of a deletion request (code, sentence, parameters), in the order the
     service checks them. The lifecycle map shows the first one too, so it never disagrees."""
     blockers: list[tuple[Code, str, dict[str, Any]]] = []
     awaiting = checklist["orders_awaiting_shipment"]
     if awaiting:
         orders = "1 order is" if len(awaiting) == 1 else f"{len(awaiting)} orders are"
+        unreachable = _unreachable_shops(account)
+        relink = (
+            f"; relink {' and '.join(unreachable)} in Account Settings to reach "
+            f"{'its' if len(unreachable) == 1 else 'their'} orders"
+            if unreachable
+            else ""
+        )
         blockers.append(
             (
                 Code.ORDERS_AWAITING_SHIPMENT,
                 f"{orders} still awaiting shipment ({_numbers(awaiting)}): ship or cancel them "
-                "first.",
+                f"first{relink}.",
                 {"orders": awaiting},
             )
         )
@@ -118,7 +144,7 @@ def request_deletion(
     if account.status not in (AccountStatus.ACTIVE, AccountStatus.DEACTIVATED):
         refuse(Code.ACCOUNT_DELETED, "This account was deleted already.", **context)
     checklist = deletion_checklist(account)
-    blockers = deletion_blockers(checklist)
+    blockers = deletion_blockers(account, checklist)
     if blockers:
         code, message, params = blockers[0]
         refuse(code, message, params=params, **context)
