@@ -49,6 +49,11 @@ CAMPAIGN_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+def campaign_moves_from(status: str) -> list[str]:
+    """The campaign actions the machine above declares from `status` (for the UI's buttons)."""
+    return [action for action, (sources, _target) in CAMPAIGN_MOVES.items() if status in sources]
+
+
 def _shop_is_linked(account: SellerAccount, shop_id: int) -> bool:
     return ShopLink.objects.filter(
         account=account, shop_id=shop_id, unlinked_at__isnull=True

@@ -250,6 +250,24 @@ def test_campaign_bad_input_and_refused_move(signed_in, sandbox):
     assert signed_in.get(url("move_campaign", sandbox, ended.pk, "start")).status_code == 200
 
 
+def test_campaign_buttons_follow_the_campaign_machine(signed_in, sandbox):
+    response = signed_in.get(url("campaigns", sandbox))
+    body = response.content.decode()
+    for campaign in response.context["campaigns"]:
+        offered = {
+            move
+            for move in ("start", "pause", "end")
+            if url("move_campaign", sandbox, campaign.pk, move) in body
+        }
+        expected = {
+            CampaignStatus.DRAFT: {"start", "end"},
+            CampaignStatus.PAUSED: {"start", "end"},
+            CampaignStatus.ACTIVE: {"pause", "end"},
+            CampaignStatus.ENDED: set(),
+        }[campaign.status]
+        assert offered == expected, campaign.status
+
+
 def test_an_unknown_campaign_move_is_404_not_a_server_error(signed_in, sandbox):
     campaign = Campaign.objects.filter(account__sandbox=sandbox).first()
     before = campaign.status
