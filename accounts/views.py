@@ -24,6 +24,7 @@ from lifecycle.services import (
     remove_app_access,
     switch_account_type,
 )
+from lifecycle.transitions import TRAINEE, account_actions_from
 from lifecycle.web import act, bad_input, confirm, page, sandbox_page
 
 # --- Sandboxes ------------------------------------------------------------------------------
@@ -176,7 +177,13 @@ def grant_app(request: HttpRequest, app: str) -> HttpResponse:
 
 
 def _close_or_pause_page(request: HttpRequest) -> HttpResponse:
-    return page(request, "accounts/close_or_pause.html", {"nav": "settings", "tab": "close"})
+    # What the transition table lets the owner do from the current status, not a status check.
+    actions = {t.action for t in account_actions_from(request.account.status, TRAINEE)}
+    return page(
+        request,
+        "accounts/close_or_pause.html",
+        {"nav": "settings", "tab": "close", "actions": actions},
+    )
 
 
 close_or_pause = sandbox_page(_close_or_pause_page)

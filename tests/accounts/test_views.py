@@ -188,6 +188,9 @@ def test_grant_app_while_deactivated_is_refused(signed_in, trainee, sandbox):
 
 
 def test_deactivate_asks_then_reactivate(signed_in, sandbox):
+    offered = signed_in.get(url("close_or_pause", sandbox)).content
+    assert url("deactivate", sandbox).encode() in offered
+    assert b"Reactivate the account" not in offered
     confirmation = signed_in.get(url("deactivate", sandbox))
     assert b"Orders already placed stay yours to ship." in confirmation.content
     assert signed_in.post(url("deactivate", sandbox)).status_code == 302
@@ -205,6 +208,9 @@ def test_reactivate_during_a_deletion_request_is_refused(signed_in, trainee):
     request_deletion(
         actor=Actor.trainee(trainee), account=account, password="correct-horse-9", acknowledged=True
     )
+    page = signed_in.get(url("close_or_pause", account.sandbox))
+    assert shown(page, "Not available while the account is deletion requested.")
+    assert url("deactivate", account.sandbox).encode() not in page.content
     response = signed_in.post(url("reactivate", account.sandbox))
     assert response.status_code == 409
     assert shown(
