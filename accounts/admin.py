@@ -26,8 +26,8 @@ from lifecycle.services import (
     deactivate_account,
     open_request,
     reactivate_account,
-    run_due_work,
     scheduled_events,
+    sweep_sandbox,
 )
 from lifecycle.services.links import when
 from lifecycle.transitions import STAFF, Action, account_actions_from
@@ -200,7 +200,9 @@ class SandboxAdmin(SupportAdmin):
 
 
 def _due(sandbox: Sandbox) -> str:
-    done = run_due_work(sandbox=sandbox)
+    # The whole sweep, as the periodic job runs it: lapse and finalization, and also the emails
+    # they owe, export expiry and stuck jobs (RULEBOOK §7), not only the status transitions.
+    done = sweep_sandbox(sandbox=sandbox)
     return "; then " + ", ".join(done) + "." if done else "; nothing else was due."
 
 

@@ -7,7 +7,7 @@ lifecycle service and redirects; a refusal re-renders the page with 409.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -24,6 +24,7 @@ from lifecycle.services import (
     remove_app_access,
     switch_account_type,
 )
+from lifecycle.transitions import TRAINEE, account_actions_from
 from lifecycle.web import act, bad_input, confirm, page, sandbox_page
 
 # --- Sandboxes ------------------------------------------------------------------------------
@@ -126,9 +127,16 @@ def _apps_page(request: HttpRequest) -> HttpResponse:
 connected_apps = sandbox_page(_apps_page)
 
 
+def _app_label(app: str) -> str:
+    """The app the URL names; an app the Seller Center does not know is a page that is not there."""
+    if app not in ConnectedApp.values:
+        raise Http404("No such app.")
+    return ConnectedApp(app).label
+
+
 @sandbox_page
 def remove_app(request: HttpRequest, app: str) -> HttpResponse:
-    label = ConnectedApp(app).label if app in ConnectedApp.values else app
+    label = _app_label(app)
     back = reverse("connected_apps", args=[request.sandbox.pk])
     if request.method != "POST":
         return confirm(
@@ -156,7 +164,7 @@ def remove_app(request: HttpRequest, app: str) -> HttpResponse:
 @sandbox_page
 @require_POST
 def grant_app(request: HttpRequest, app: str) -> HttpResponse:
-    label = ConnectedApp(app).label if app in ConnectedApp.values else app
+    label = _app_label(app)
     return act(
         request,
         grant_app_access,
@@ -169,7 +177,13 @@ def grant_app(request: HttpRequest, app: str) -> HttpResponse:
 
 
 def _close_or_pause_page(request: HttpRequest) -> HttpResponse:
-    return page(request, "accounts/close_or_pause.html", {"nav": "settings", "tab": "close"})
+    # What the transition table lets the owner do from the current status, not a status check.
+    actions = {t.action for t in account_actions_from(request.account.status, TRAINEE)}
+    return page(
+        request,
+        "accounts/close_or_pause.html",
+        {"nav": "settings", "tab": "close", "actions": actions},
+    )
 
 
 close_or_pause = sandbox_page(_close_or_pause_page)

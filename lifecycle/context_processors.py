@@ -9,22 +9,23 @@ from django.http import HttpRequest
 
 from accounts.models import Sandbox, SellerAccount
 
-from .selectors import layout_context
+from .selectors import layout_context, rule_numbers
 from .web import wants_partial
 
 
 def seller_center(request: HttpRequest) -> dict:
+    rules = {"rules": rule_numbers()}  # for partials too: they state the rulebook's numbers
     if wants_partial(request):
-        return {}
+        return rules
     sandbox = getattr(request, "sandbox", None)
     account = getattr(request, "account", None)
     if sandbox is None:
         match = request.resolver_match
         sandbox_id = match.kwargs.get("sandbox_id") if match else None
         if sandbox_id is None or not request.user.is_authenticated:
-            return {}
+            return rules
         sandbox = Sandbox.objects.filter(pk=sandbox_id, owner=request.user).first()
         account = SellerAccount.objects.filter(sandbox=sandbox).order_by("id").first()
         if account is None:
-            return {}
-    return layout_context(request.user, sandbox, account)
+            return rules
+    return {**rules, **layout_context(request.user, sandbox, account)}

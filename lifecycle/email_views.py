@@ -19,10 +19,11 @@ from lifecycle.errors import Code, LifecycleError
 from lifecycle.jobs import broker_ok, workers_answering
 from lifecycle.models import ExportJob
 from lifecycle.services import Actor, confirm_deletion, record_download, request_for_token
+from lifecycle.services.deletion import confirmation_refusal
 
 # Refusals that mean "this link is wrong" (400) rather than "this link is no longer usable" (409).
 BAD_LINK = {Code.TOKEN_INVALID, Code.NOT_YOUR_SANDBOX}
-GONE = {Code.EXPORT_EXPIRED}
+GONE = {Code.EXPORT_EXPIRED, Code.EXPORT_FILE_MISSING}
 
 
 def _own_sandbox(request: HttpRequest, sandbox_id: int) -> Sandbox:
@@ -44,7 +45,13 @@ def confirm_deletion_view(request: HttpRequest, sandbox_id: int, token: str) -> 
         "grace_days": setting("DELETION_GRACE").days,
     }
     status = HTTPStatus.OK
-    if request.method == "POST" or deletion is None:
+    if request.method == "GET" and deletion is not None:
+        # A used, closed or expired link says so at once instead of offering a button.
+        refusal = confirmation_refusal(deletion, sandbox.now())
+        if refusal is not None:
+            context["error"] = LifecycleError(*refusal)
+            status = HTTPStatus.CONFLICT
+    elif request.method == "POST" or deletion is None:
         try:
             if deletion is None:
                 raise LifecycleError(

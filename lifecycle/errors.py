@@ -45,6 +45,7 @@ class Code(StrEnum):
     EXPORT_NOT_RETRYABLE = "export_not_retryable"
     EXPORT_NOT_READY = "export_not_ready"
     EXPORT_EXPIRED = "export_expired"
+    EXPORT_FILE_MISSING = "export_file_missing"
 
 
 class LifecycleError(Exception):

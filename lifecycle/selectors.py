@@ -16,7 +16,7 @@ from accounts.types import Feature, has_feature
 from lifecycle.conf import setting
 from lifecycle.models import DeletionStatus, ExportJob, ExportStatus, TimelineEvent
 from lifecycle.services.clock import scheduled_events
-from lifecycle.services.deletion import deletion_checklist
+from lifecycle.services.deletion import deletion_blockers, deletion_checklist
 from lifecycle.services.links import next_unlink_allowed_at, unlinks_in_window
 from lifecycle.transitions import (
     ACCOUNT_STATES,
@@ -67,6 +67,25 @@ def layout_context(user, sandbox: Sandbox, account: SellerAccount) -> dict[str, 
         "next_event": upcoming[0] if upcoming else None,
         "open_deletion": request,
         "clock_steps": steps,
+    }
+
+
+def rule_numbers() -> dict[str, int]:
+    """The rulebook's numbers as the pages state them, read from the settings (never typed in a
+    template, so a deployment that changes a setting changes what the pages say too)."""
+
+    def hours(name: str) -> int:
+        return int(setting(name).total_seconds() // 3600)
+
+    return {
+        "unlink_cooldown_hours": hours("UNLINK_COOLDOWN"),
+        "unlink_limit": setting("UNLINK_LIMIT"),
+        "unlink_window_days": setting("UNLINK_WINDOW").days,
+        "export_fresh_days": setting("EXPORT_FRESH_FOR").days,
+        "export_cooldown_hours": hours("EXPORT_COOLDOWN"),
+        "export_valid_days": setting("EXPORT_LINK_VALID_FOR").days,
+        "deletion_grace_days": setting("DELETION_GRACE").days,
+        "notify_window_days": setting("NOTIFY_CUSTOMERS_WINDOW").days,
     }
 
 
@@ -287,15 +306,13 @@ class AvailableAction:
 def available_actions(account: SellerAccount, actor_kind: str = TRAINEE) -> list[AvailableAction]:
     """Account actions declared from the current status for this actor, with their guard state."""
     result = []
-    checklist = None
     for transition in account_actions_from(account.status, actor_kind):
         enabled, reason = True, ""
         if transition.action == "request_deletion":
-            checklist = checklist or deletion_checklist(account)
-            if checklist["orders_awaiting_shipment"]:
-                enabled, reason = False, "orders are still awaiting shipment"
-            elif checklist["active_campaigns"]:
-                enabled, reason = False, "campaigns are still running"
+            # The service's own guards, so the map never promises what the request refuses.
+            blockers = deletion_blockers(account, deletion_checklist(account))
+            if blockers:
+                enabled, reason = False, blockers[0][1]
         result.append(AvailableAction(transition, enabled, reason))
     return result
 

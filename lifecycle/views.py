@@ -113,11 +113,10 @@ def close_account_request(request: HttpRequest) -> HttpResponse:
 @sandbox_page
 def close_requested(request: HttpRequest) -> HttpResponse:
     """ "Check your inbox": the request waits for the emailed link."""
-    latest = InboxMessage.objects.filter(sandbox=request.sandbox).first()
     return page(
         request,
         "lifecycle/close_requested.html",
-        {"nav": "settings", "request_open": open_request(request.account), "latest": latest},
+        {"nav": "settings", "request_open": open_request(request.account)},
     )
 
 

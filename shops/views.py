@@ -6,7 +6,7 @@ tools and reports, relinking brings them back with the data that was kept.
 
 from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, F, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from accounts.views import profile_page as _profile_page
 from lifecycle import selectors
 from lifecycle.services import change_listing_status, link_shop, relink_shop, unlink_shop
 from lifecycle.services.commerce import (
+    campaign_moves_from,
     cancel_order,
     create_campaign,
     end_campaign,
@@ -234,13 +235,22 @@ def _linked_shops(request: HttpRequest):
 def _campaigns_page(request: HttpRequest, form: CampaignForm | None = None) -> HttpResponse:
     account = request.account
     allowed = has_feature(account.account_type, Feature.AD_CAMPAIGNS)
-    campaigns = Campaign.objects.filter(account=account, shop_id__in=_linked(request))
+    campaigns = list(
+        Campaign.objects.filter(account=account, shop_id__in=_linked(request)).select_related(
+            "shop"
+        )
+    )
+    for campaign in campaigns:  # the buttons come from the declared campaign machine
+        declared = campaign_moves_from(campaign.status)
+        campaign.moves = [
+            move for move, (svc, _) in CAMPAIGN_MOVES.items() if svc.action in declared
+        ]
     return page(
         request,
         "shops/campaigns.html",
         {
             "nav": "marketing",
-            "campaigns": campaigns.select_related("shop"),
+            "campaigns": campaigns,
             "allowed": allowed,
             "linked": bool(_linked(request)),
             "form": form or CampaignForm(shops=_linked_shops(request)),
@@ -280,6 +290,8 @@ CAMPAIGN_MOVES = {
 
 @sandbox_page
 def campaign_move(request: HttpRequest, campaign_id: int, move: str) -> HttpResponse:
+    if move not in CAMPAIGN_MOVES:
+        raise Http404("No such campaign action.")
     campaign = get_object_or_404(Campaign, pk=campaign_id, account=request.account)
     service, done = CAMPAIGN_MOVES[move]
     back = reverse("campaigns", args=[request.sandbox.pk])

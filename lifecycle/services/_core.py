@@ -62,11 +62,16 @@ def refuse(code: Code, message: str, *, account: SellerAccount | None = None, **
     raise LifecycleError(code, message, account=account, **context)
 
 
-def check_actor(actor: Actor, transition: Transition, account: SellerAccount) -> None:
-    if actor.kind == ActorKind.TRAINEE and account.sandbox.owner_id != actor.user.pk:
-        refuse(Code.NOT_YOUR_SANDBOX, "This sandbox belongs to another trainee.", account=account)
+def check_person(actor: Actor, sandbox: Sandbox, /, **context: Any) -> None:
+    """A trainee acts only in their own sandbox; only staff act as staff."""
+    if actor.kind == ActorKind.TRAINEE and sandbox.owner_id != actor.user.pk:
+        refuse(Code.NOT_YOUR_SANDBOX, "This sandbox belongs to another trainee.", **context)
     if actor.kind == ActorKind.STAFF and not actor.user.is_staff:
-        refuse(Code.NOT_ALLOWED_FOR_ACTOR, "Only support staff can act as staff.", account=account)
+        refuse(Code.NOT_ALLOWED_FOR_ACTOR, "Only support staff can act as staff.", **context)
+
+
+def check_actor(actor: Actor, transition: Transition, account: SellerAccount) -> None:
+    check_person(actor, account.sandbox, account=account)
     if actor.kind not in transition.actors:
         who = {"trainee": "the account owner", "staff": "support staff", "job": "a background job"}
         allowed = " or ".join(sorted(who[k] for k in transition.actors))

@@ -8,7 +8,7 @@ from lifecycle.jobs import enqueue
 from lifecycle.models import DeletionRequest, DeletionStatus, ExportJob, ExportStatus
 from lifecycle.transitions import Action
 
-from ._core import Actor, lifecycle_service, lock_sandbox, record, refuse
+from ._core import Actor, check_person, lifecycle_service, lock_sandbox, record, refuse
 
 
 def scheduled_events(sandbox: Sandbox) -> list[tuple[datetime, str]]:
@@ -43,10 +43,7 @@ def advance_clock(
     """Move the sandbox clock forward by `by`, or to just after the next scheduled event."""
     sandbox = lock_sandbox(sandbox)
     context = {"sandbox": sandbox, "subject": sandbox, "state": str(sandbox.clock_offset)}
-    if actor.kind == "trainee" and sandbox.owner_id != actor.user.pk:
-        refuse(Code.NOT_YOUR_SANDBOX, "This sandbox belongs to another trainee.", **context)
-    if actor.kind == "staff" and not actor.user.is_staff:
-        refuse(Code.NOT_ALLOWED_FOR_ACTOR, "Only support staff can act as staff.", **context)
+    check_person(actor, sandbox, **context)
     if to_next:
         upcoming = scheduled_events(sandbox)
         if not upcoming:

@@ -49,6 +49,11 @@ CAMPAIGN_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+def campaign_moves_from(status: str) -> list[str]:
+    """The campaign actions the machine above declares from `status` (for the UI's buttons)."""
+    return [action for action, (sources, _target) in CAMPAIGN_MOVES.items() if status in sources]
+
+
 def _shop_is_linked(account: SellerAccount, shop_id: int) -> bool:
     return ShopLink.objects.filter(
         account=account, shop_id=shop_id, unlinked_at__isnull=True
@@ -68,7 +73,7 @@ def _check_status(account: SellerAccount, action: str, context: dict) -> None:
         )
 
 
-def _check_shop_linked(account: SellerAccount, shop_id: int, context: dict) -> None:
+def check_shop_linked(account: SellerAccount, shop_id: int, context: dict) -> None:
     if not _shop_is_linked(account, shop_id):
         name = Shop.objects.values_list("name", flat=True).get(pk=shop_id)
         refuse(
@@ -111,7 +116,7 @@ def ship_order(*, actor: Actor, order: Order | int, tracking_number: str) -> Ord
             "Enter the carrier's tracking number so the customer can follow the parcel.",
             **context,
         )
-    _check_shop_linked(account, order.shop_id, context)
+    check_shop_linked(account, order.shop_id, context)
     order.status = OrderStatus.SHIPPED
     order.tracking_number = tracking_number[:40]
     order.shipped_at = account.sandbox.now()
@@ -145,7 +150,7 @@ def cancel_order(*, actor: Actor, order: Order | int) -> Order:
             "way cannot be cancelled.",
             **context,
         )
-    _check_shop_linked(account, order.shop_id, context)
+    check_shop_linked(account, order.shop_id, context)
     order.status = OrderStatus.CANCELLED
     order.save(update_fields=["status"])
     record(
@@ -238,7 +243,7 @@ def create_campaign(
         )
     if not Shop.objects.filter(pk=shop_id, sandbox_id=account.sandbox_id).exists():
         refuse(Code.SHOP_OTHER_SANDBOX, "That shop is in another sandbox.", **context)
-    _check_shop_linked(account, shop_id, context)
+    check_shop_linked(account, shop_id, context)
     campaign = Campaign.objects.create(
         account=account,
         shop_id=shop_id,
@@ -281,7 +286,7 @@ def _move_campaign(*, actor: Actor, campaign: Campaign | int, action: str) -> Ca
         )
     if action == Action.START_CAMPAIGN:
         _check_campaign_feature(account, context)
-        _check_shop_linked(account, campaign.shop_id, context)
+        check_shop_linked(account, campaign.shop_id, context)
     campaign.status = target
     campaign.save(update_fields=["status"])
     record(

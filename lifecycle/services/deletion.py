@@ -27,6 +27,7 @@ from shops.models import (
     Order,
     OrderStatus,
     Product,
+    Shop,
     ShopLink,
 )
 
@@ -76,6 +77,59 @@ def _numbers(numbers: list[int]) -> str:
     return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
 
 
+def _unreachable_shops(account: SellerAccount) -> list[str]:
+    """Shops not linked now that hold orders awaiting shipment: their orders are out of the
+    Seller Center's reach until the shop is relinked (RULEBOOK §3)."""
+    return list(
+        Shop.objects.filter(orders__account=account, orders__status=OrderStatus.AWAITING_SHIPMENT)
+        .exclude(
+            pk__in=ShopLink.objects.filter(account=account, unlinked_at__isnull=True).values(
+                "shop_id"
+            )
+        )
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+def deletion_blockers(
+    account: SellerAccount, checklist: dict[str, Any]
+) -> list[tuple[Code, str, dict[str, Any]]]:
+    """The hard blocks of a deletion request (code, sentence, parameters), in the order the
+    service checks them. The lifecycle map shows the first one too, so it never disagrees."""
+    blockers: list[tuple[Code, str, dict[str, Any]]] = []
+    awaiting = checklist["orders_awaiting_shipment"]
+    if awaiting:
+        orders = "1 order is" if len(awaiting) == 1 else f"{len(awaiting)} orders are"
+        unreachable = _unreachable_shops(account)
+        relink = (
+            f"; relink {' and '.join(unreachable)} in Account Settings to reach "
+            f"{'its' if len(unreachable) == 1 else 'their'} orders"
+            if unreachable
+            else ""
+        )
+        blockers.append(
+            (
+                Code.ORDERS_AWAITING_SHIPMENT,
+                f"{orders} still awaiting shipment ({_numbers(awaiting)}): ship or cancel them "
+                f"first{relink}.",
+                {"orders": awaiting},
+            )
+        )
+    campaigns = checklist["active_campaigns"]
+    if campaigns:
+        count = "1 campaign is" if len(campaigns) == 1 else f"{len(campaigns)} campaigns are"
+        blockers.append(
+            (
+                Code.CAMPAIGNS_ACTIVE,
+                f"{count} still running ({', '.join(campaigns[:5])}): end them first.",
+                {},
+            )
+        )
+    return blockers
+
+
 @lifecycle_service(Action.REQUEST_DELETION)
 def request_deletion(
     *, actor: Actor, account: SellerAccount, password: str, acknowledged: bool
@@ -90,23 +144,10 @@ def request_deletion(
     if account.status not in (AccountStatus.ACTIVE, AccountStatus.DEACTIVATED):
         refuse(Code.ACCOUNT_DELETED, "This account was deleted already.", **context)
     checklist = deletion_checklist(account)
-    awaiting = checklist["orders_awaiting_shipment"]
-    if awaiting:
-        orders = "1 order is" if len(awaiting) == 1 else f"{len(awaiting)} orders are"
-        refuse(
-            Code.ORDERS_AWAITING_SHIPMENT,
-            f"{orders} still awaiting shipment ({_numbers(awaiting)}): ship or cancel them first.",
-            params={"orders": awaiting},
-            **context,
-        )
-    campaigns = checklist["active_campaigns"]
-    if campaigns:
-        count = "1 campaign is" if len(campaigns) == 1 else f"{len(campaigns)} campaigns are"
-        refuse(
-            Code.CAMPAIGNS_ACTIVE,
-            f"{count} still running ({', '.join(campaigns[:5])}): end them first.",
-            **context,
-        )
+    blockers = deletion_blockers(account, checklist)
+    if blockers:
+        code, message, params = blockers[0]
+        refuse(code, message, params=params, **context)
     if not acknowledged:
         refuse(
             Code.CONSEQUENCES_NOT_ACKNOWLEDGED,
@@ -170,6 +211,33 @@ def request_for_token(token: str) -> DeletionRequest | None:
     return request
 
 
+def confirmation_refusal(request: DeletionRequest, now) -> tuple[Code, str] | None:
+    """Why the emailed link of `request` no longer confirms anything at `now`, if it does not.
+
+    The link page asks this before it offers the button; the service refuses with it.
+    """
+    if request.confirmed_at is not None:
+        # After a cancel or the finalization the date is no longer a schedule: do not claim one.
+        scheduled = (
+            f": the deletion is scheduled for {when(request.scheduled_for)}"
+            if request.status == DeletionStatus.SCHEDULED
+            else f", and the request was {request.get_status_display().lower()} since"
+        )
+        return Code.TOKEN_USED, f"This link was used already{scheduled}."
+    if request.status != DeletionStatus.PENDING:
+        return (
+            Code.REQUEST_CLOSED,
+            f"This deletion request was {request.get_status_display().lower()}: the link no "
+            "longer works. Start a new request if you still want to delete the account.",
+        )
+    if now >= request.link_expires_at:
+        return (
+            Code.TOKEN_EXPIRED,
+            f"This link expired at {when(request.link_expires_at)}: request the deletion again.",
+        )
+    return None
+
+
 @lifecycle_service(Action.CONFIRM_DELETION)
 def confirm_deletion(*, actor: Actor, token: str, sandbox: Any = None) -> DeletionRequest:
     """Confirm through the emailed link: the deletion is scheduled after the grace period."""
@@ -187,28 +255,10 @@ def confirm_deletion(*, actor: Actor, token: str, sandbox: Any = None) -> Deleti
     request = DeletionRequest.objects.select_for_update().get(pk=request.pk)
     context = {"account": account}
     check_actor(actor, transition_for(Action.CONFIRM_DELETION), account)
-    if request.confirmed_at is not None:
-        # After a cancel or the finalization the date is no longer a schedule: do not claim one.
-        scheduled = (
-            f": the deletion is scheduled for {when(request.scheduled_for)}"
-            if request.status == DeletionStatus.SCHEDULED
-            else f", and the request was {request.get_status_display().lower()} since"
-        )
-        refuse(Code.TOKEN_USED, f"This link was used already{scheduled}.", **context)
-    if request.status != DeletionStatus.PENDING:
-        refuse(
-            Code.REQUEST_CLOSED,
-            f"This deletion request was {request.get_status_display().lower()}: the link no "
-            "longer works. Start a new request if you still want to delete the account.",
-            **context,
-        )
     now = account.sandbox.now()
-    if now >= request.link_expires_at:
-        refuse(
-            Code.TOKEN_EXPIRED,
-            f"This link expired at {when(request.link_expires_at)}: request the deletion again.",
-            **context,
-        )
+    refusal = confirmation_refusal(request, now)
+    if refusal is not None:
+        refuse(*refusal, **context)
     request.status = DeletionStatus.SCHEDULED
     request.confirmed_at = now
     request.scheduled_for = now + setting("DELETION_GRACE")

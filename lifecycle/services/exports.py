@@ -327,6 +327,12 @@ def download_refusal(job: ExportJob, now) -> tuple[Code, str] | None:
             f"Export #{job.pk} is {job.get_status_display().lower()}: it can be downloaded once "
             "it is ready.",
         )
+    if not job.file.name or not job.file.storage.exists(job.file.name):
+        # Checked before the download is counted as data backed up: no file, no backup.
+        return (
+            Code.EXPORT_FILE_MISSING,
+            f"Export #{job.pk}'s file is no longer in storage: ask for a new export.",
+        )
     return None
 
 

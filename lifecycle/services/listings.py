@@ -6,6 +6,7 @@ from lifecycle.transitions import Action, transition_for
 from shops.models import ListingStatus, Product
 
 from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
+from .commerce import check_shop_linked
 
 
 @lifecycle_service(Action.CHANGE_LISTING)
@@ -22,6 +23,8 @@ def change_listing_status(*, actor: Actor, product: Product | int, status: str) 
         return product
     if account.status == AccountStatus.DELETED:
         refuse(Code.ACCOUNT_DELETED, "This account was deleted; nothing can change.", **context)
+    # An unlinked shop's inventory is out of the Seller Center's reach until it is relinked (§3).
+    check_shop_linked(account, product.shop_id, context)
     if status == ListingStatus.ACTIVE and product.stock == 0:
         refuse(
             Code.LISTING_NEEDS_STOCK,

@@ -10,10 +10,21 @@ from django.urls import reverse
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount, User
 from lifecycle.demo import build_demo_sandbox
-from lifecycle.models import ActorKind, DeletionRequest, DeletionStatus, Outcome, TimelineEvent
-from lifecycle.services import Actor, deactivate_account, request_deletion
+from lifecycle.exporting import build_export
+from lifecycle.models import (
+    ActorKind,
+    DeletionRequest,
+    DeletionStatus,
+    ExportJob,
+    ExportStatus,
+    InboxMessage,
+    Outcome,
+    TimelineEvent,
+)
+from lifecycle.services import Actor, deactivate_account, request_deletion, request_export
 from shops.models import Shop, ShopLink
 from tests.accounts.factories import SellerAccountFactory
+from tests.lifecycle.jobs_helpers import small_account
 from tests.support_admin import (
     change_page,
     changelist,
@@ -424,7 +435,11 @@ def test_advancing_to_the_next_event_runs_what_became_due(clock_agent):
     assert request.status == DeletionStatus.LAPSED
     assert account.status == AccountStatus.ACTIVE
     assert clock_events(account.sandbox) == [("done", "staff", clock_agent.username, "")]
-    assert events_of(account)[-1] == ("lapse_deletion", "done", "job", "job: sweep")
+    # The whole sweep ran: the lapse, then the notice the lapse owes the owner.
+    assert events_of(account)[-2:] == [
+        ("lapse_deletion", "done", "job", "job: sweep"),
+        ("send_email", "done", "job", "job: sweep"),
+    ]
     assert f"lapsed deletion request {request.pk}" in reported(response)[0][1]
 
 
@@ -449,10 +464,25 @@ def test_staff_run_due_work(clock_agent):
     request.refresh_from_db()
     assert request.status == DeletionStatus.LAPSED
     assert reported(response) == [
-        ("success", f"{account.sandbox}: due work run; then lapsed deletion request {request.pk}.")
+        (
+            "success",
+            f"{account.sandbox}: due work run; then lapsed deletion request {request.pk}, "
+            f"sent the lapse notice of request {request.pk}.",
+        )
     ]
+    assert InboxMessage.objects.filter(account=account, kind="deletion_lapsed").exists()
     again = post_action(client_for(clock_agent), SANDBOX, "run_due_work_now", [account.sandbox])
     assert reported(again)[0][1].endswith("nothing else was due.")
+
+
+def test_staff_run_due_work_expires_a_due_export(clock_agent, trainee, own_media):
+    account = small_account(trainee)
+    export = build_export(request_export(actor=Actor.trainee(trainee), account=account).pk)
+    ExportJob.objects.filter(pk=export.pk).update(expires_at=export.ready_at)
+    response = post_action(client_for(clock_agent), SANDBOX, "run_due_work_now", [account.sandbox])
+    export.refresh_from_db()
+    assert export.status == ExportStatus.EXPIRED and not export.file
+    assert f"expired export {export.pk}" in reported(response)[0][1]
 
 
 def test_reset_asks_for_confirmation_first(clock_agent, trainee):

@@ -170,6 +170,13 @@ def test_remove_app_never_granted_is_refused(signed_in, sandbox):
     assert shown(response, "ParcelPilot shipping has no access to remove.")
 
 
+def test_an_app_the_seller_center_does_not_know_is_404(signed_in, sandbox):
+    assert signed_in.get(url("remove_app", sandbox, "spyware")).status_code == 404
+    assert signed_in.post(url("remove_app", sandbox, "spyware")).status_code == 404
+    assert signed_in.post(url("grant_app", sandbox, "spyware")).status_code == 404
+    assert not AppAuthorization.objects.filter(app="spyware").exists()
+
+
 def test_grant_app_while_deactivated_is_refused(signed_in, trainee, sandbox):
     deactivate_account(actor=Actor.trainee(trainee), account=sandbox.account)
     response = signed_in.post(url("grant_app", sandbox, ConnectedApp.SHIPPING_PARTNER))
@@ -181,6 +188,9 @@ def test_grant_app_while_deactivated_is_refused(signed_in, trainee, sandbox):
 
 
 def test_deactivate_asks_then_reactivate(signed_in, sandbox):
+    offered = signed_in.get(url("close_or_pause", sandbox)).content
+    assert url("deactivate", sandbox).encode() in offered
+    assert b"Reactivate the account" not in offered
     confirmation = signed_in.get(url("deactivate", sandbox))
     assert b"Orders already placed stay yours to ship." in confirmation.content
     assert signed_in.post(url("deactivate", sandbox)).status_code == 302
@@ -198,6 +208,9 @@ def test_reactivate_during_a_deletion_request_is_refused(signed_in, trainee):
     request_deletion(
         actor=Actor.trainee(trainee), account=account, password="correct-horse-9", acknowledged=True
     )
+    page = signed_in.get(url("close_or_pause", account.sandbox))
+    assert shown(page, "Not available while the account is deletion requested.")
+    assert url("deactivate", account.sandbox).encode() not in page.content
     response = signed_in.post(url("reactivate", account.sandbox))
     assert response.status_code == 409
     assert shown(

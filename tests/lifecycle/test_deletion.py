@@ -123,6 +123,15 @@ def test_orders_awaiting_shipment_block_the_request_and_are_listed(world):
     assert last_event(world.sandbox).params == {"orders": [1001, 1002]}
 
 
+def test_waiting_orders_of_an_unlinked_shop_say_how_to_reach_them(world):
+    OrderFactory(account=world.account, shop=world.former, number=9, status="awaiting_shipment")
+    err = refused_request(world, Code.ORDERS_AWAITING_SHIPMENT)
+    assert err.message == (
+        f"1 order is still awaiting shipment (#9): ship or cancel them first; relink "
+        f"{world.former.name} in Account Settings to reach its orders."
+    )
+
+
 def test_a_long_list_of_waiting_orders_is_shortened(world):
     for number in range(1, 8):
         OrderFactory(

@@ -55,6 +55,10 @@ def test_get_explains_and_post_confirms(client, trainee, account, link):
     again = client.post(link)
     assert again.status_code == 409
     assert b'data-code="token_used"' in again.content
+    reopened = client.get(link)  # the used link offers no button that could only fail
+    assert reopened.status_code == 409
+    assert b'data-code="token_used"' in reopened.content
+    assert b"Confirm: delete this account" not in reopened.content
 
 
 def test_an_expired_link_is_refused_with_409(client, trainee, account, link, as_trainee):
@@ -64,6 +68,10 @@ def test_an_expired_link_is_refused_with_409(client, trainee, account, link, as_
         by=setting("DELETION_LINK_VALID_FOR") + timedelta(minutes=1),
     )
     client.force_login(trainee)
+    opened = client.get(link)
+    assert opened.status_code == 409
+    assert b'data-code="token_expired"' in opened.content
+    assert b"Confirm: delete this account" not in opened.content
     response = client.post(link)
     assert response.status_code == 409
     assert b'data-code="token_expired"' in response.content
@@ -143,6 +151,16 @@ def test_an_expired_export_is_gone(client, trainee, ready, as_trainee):
     assert b'data-code="export_expired"' in response.content
     refusal = TimelineEvent.objects.filter(outcome=Outcome.REFUSED).latest("id")
     assert refusal.action == Action.DOWNLOAD_EXPORT
+
+
+def test_a_ready_export_whose_file_is_gone_is_not_counted_as_downloaded(client, trainee, ready):
+    ready.file.storage.delete(ready.file.name)
+    client.force_login(trainee)
+    response = client.get(download_url(ready))
+    assert response.status_code == 410
+    assert b'data-code="export_file_missing"' in response.content
+    ready.refresh_from_db()
+    assert ready.downloaded_at is None  # no file, no backup for the deletion checklist
 
 
 def test_an_export_not_ready_yet_says_so(client, trainee, account, as_trainee):

@@ -49,6 +49,16 @@ def test_a_listing_without_stock_cannot_be_made_active(world):
     assert last_event(world.sandbox).before == "sold_out"
 
 
+def test_a_listing_of_an_unlinked_shop_is_out_of_reach(world):
+    kept = Product.objects.create(
+        account=world.account, shop=world.former, title="Vase", sku="V-1", price=9, stock=3
+    )
+    call = lambda: listing(world, ListingStatus.SOLD_OUT, kept)  # noqa: E731
+    refused(world, Code.SHOP_NOT_LINKED, call, Action.CHANGE_LISTING)
+    kept.refresh_from_db()
+    assert kept.listing_status == ListingStatus.ACTIVE
+
+
 def test_an_unknown_listing_status_is_refused(world):
     refused(
         world, Code.UNKNOWN_LISTING_STATUS, lambda: listing(world, "hidden"), Action.CHANGE_LISTING

@@ -180,6 +180,32 @@ def test_close_page_checklist_preview_and_alternatives(signed_in, sandbox):
     assert "with personal details removed" in body
 
 
+def test_pages_state_the_rulebook_numbers_from_the_settings(signed_in, sandbox, settings):
+    settings.SIMULATOR = {
+        **settings.SIMULATOR,
+        "UNLINK_COOLDOWN": timedelta(hours=12),
+        "UNLINK_LIMIT": 5,
+        "UNLINK_WINDOW": timedelta(days=90),
+        "EXPORT_FRESH_FOR": timedelta(days=3),
+        "EXPORT_COOLDOWN": timedelta(hours=6),
+        "EXPORT_LINK_VALID_FOR": timedelta(days=2),
+        "DELETION_GRACE": timedelta(days=14),
+        "NOTIFY_CUSTOMERS_WINDOW": timedelta(days=60),
+    }
+    shop = sandbox.account.shop_links.get(unlinked_at__isnull=True).shop
+    expected = {
+        url("linked_accounts", sandbox): "unlinked 12 hours after it was linked, and at most 5 "
+        "times in 90 days",
+        url("unlink_shop", sandbox, shop.pk): "export in the last 3 days",
+        url("exports", sandbox): "one new one per 6 hours; the download link works for 2 days",
+        url("close_or_pause", sandbox): "a 14-day grace period",
+        url("close_account", sandbox): "who ordered in the last 60 days",
+    }
+    for address, sentence in expected.items():
+        assert shown(signed_in.get(address), sentence), address
+    assert shown(signed_in.get(url("close_account", sandbox)), "deleted in 14 days unless")
+
+
 def test_close_checklist_partial_for_htmx(signed_in, sandbox):
     response = signed_in.get(url("close_account", sandbox), headers={"HX-Request": "true"})
     assert response.templates[0].name == "lifecycle/partials/close_checklist.html"
@@ -274,6 +300,13 @@ def test_map_marks_the_state_and_links_actions(signed_in, sandbox):
     assert f'href="{url("close_or_pause", sandbox)}"' in body  # deactivate is live
     actions = {a.transition.action: a for a in response.context["actions"]}
     assert not actions["request_deletion"].enabled  # an order awaits shipment
+    # The reason is the request's own refusal sentence, so the two never disagree.
+    refusal = signed_in.post(
+        url("request_deletion", sandbox), {"password": PASSWORD, "acknowledged": "on"}
+    )
+    assert refusal.status_code == 409
+    assert shown(refusal, actions["request_deletion"].reason)
+    assert actions["request_deletion"].reason.endswith(": ship or cancel them first.")
     assert actions["deactivate"].enabled
 
 

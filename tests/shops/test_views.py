@@ -99,6 +99,19 @@ def test_listing_without_stock_is_refused(signed_in, sandbox):
     assert product.listing_status == ListingStatus.SOLD_OUT
 
 
+def test_listing_of_an_unlinked_shop_is_refused(signed_in, sandbox):
+    shop = main_shop(sandbox)
+    product = Product.objects.filter(shop=shop, listing_status="active").first()
+    assert (
+        signed_in.post(url("unlink_shop", sandbox, shop.pk), {"confirmed": "1"}).status_code == 302
+    )
+    response = signed_in.post(url("product_status", sandbox, product.pk), {"status": "sold_out"})
+    assert response.status_code == 409
+    assert shown(response, f"{product.shop.name} is not linked to this account")
+    product.refresh_from_db()
+    assert product.listing_status == ListingStatus.ACTIVE
+
+
 def test_product_of_another_sandbox_is_404(signed_in, other_trainee, sandbox):
     theirs = demo(other_trainee, name="Theirs")
     product = Product.objects.filter(account__sandbox=theirs).first()
@@ -235,6 +248,33 @@ def test_campaign_bad_input_and_refused_move(signed_in, sandbox):
     response = signed_in.post(url("move_campaign", sandbox, ended.pk, "start"))
     assert response.status_code == 409
     assert signed_in.get(url("move_campaign", sandbox, ended.pk, "start")).status_code == 200
+
+
+def test_campaign_buttons_follow_the_campaign_machine(signed_in, sandbox):
+    response = signed_in.get(url("campaigns", sandbox))
+    body = response.content.decode()
+    for campaign in response.context["campaigns"]:
+        offered = {
+            move
+            for move in ("start", "pause", "end")
+            if url("move_campaign", sandbox, campaign.pk, move) in body
+        }
+        expected = {
+            CampaignStatus.DRAFT: {"start", "end"},
+            CampaignStatus.PAUSED: {"start", "end"},
+            CampaignStatus.ACTIVE: {"pause", "end"},
+            CampaignStatus.ENDED: set(),
+        }[campaign.status]
+        assert offered == expected, campaign.status
+
+
+def test_an_unknown_campaign_move_is_404_not_a_server_error(signed_in, sandbox):
+    campaign = Campaign.objects.filter(account__sandbox=sandbox).first()
+    before = campaign.status
+    for method in (signed_in.get, signed_in.post):
+        assert method(url("move_campaign", sandbox, campaign.pk, "launch")).status_code == 404
+    campaign.refresh_from_db()
+    assert campaign.status == before
 
 
 # --- Analytics ------------------------------------------------------------------------------
