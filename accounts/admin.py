@@ -17,7 +17,6 @@ from lifecycle.admin import (
     confirm_first,
     timeline_excerpt,
 )
-from lifecycle.demo import reset_demo_sandbox
 from lifecycle.models import OPEN_DELETION_STATUSES, DeletionRequest, DeletionStatus
 from lifecycle.services import (
     Actor,
@@ -26,6 +25,7 @@ from lifecycle.services import (
     deactivate_account,
     open_request,
     reactivate_account,
+    reset_demo_sandbox,
     scheduled_events,
     sweep_sandbox,
 )
@@ -191,8 +191,8 @@ class SandboxAdmin(SupportAdmin):
             return confirm
 
         def run(sandbox: Sandbox) -> str:
-            fresh = reset_demo_sandbox(sandbox=sandbox)
-            # The old timeline goes with the old sandbox; the admin log keeps who reset it.
+            fresh = reset_demo_sandbox(actor=Actor.staff(request.user), sandbox=sandbox)
+            # The fresh timeline starts with the reset; the admin log keeps it too.
             self.log_addition(request, fresh, f"Reset demo sandbox #{sandbox.pk} as #{fresh.pk}.")
             return f"rebuilt from scratch as sandbox #{fresh.pk}."
 

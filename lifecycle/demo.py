@@ -26,9 +26,7 @@ from shops.models import (
     Shop,
 )
 
-from .errors import Code, LifecycleError
 from .services import Actor, link_shop
-from .services._core import lock_sandbox
 
 FIRST = ["Ada", "Bo", "Chen", "Dara", "Eli", "Fay", "Gus", "Hana", "Ivo", "June", "Kai", "Lina"]
 LAST = ["Moreau", "Okafor", "Silva", "Tanaka", "Novak", "Haddad", "Berg", "Quinn", "Ortiz"]
@@ -173,20 +171,3 @@ def build_demo_sandbox(
         for app in (ConnectedApp.TIKTOK_FOR_BUSINESS, ConnectedApp.ANALYTICS_PARTNER)
     )
     return sandbox
-
-
-def reset_demo_sandbox(*, sandbox: Sandbox | int) -> Sandbox:
-    """Throw a demo sandbox away and build it again for the same owner, under the same name.
-
-    Only demo sandboxes can be reset: a trainee's own sandbox and its timeline are never wiped.
-    """
-    with transaction.atomic():
-        sandbox = lock_sandbox(sandbox)
-        if not sandbox.is_demo:
-            raise LifecycleError(
-                Code.INVALID_STATE,
-                f"{sandbox.name} is not a demo sandbox: only demo sandboxes can be reset.",
-            )
-        owner, name = sandbox.owner, sandbox.name
-        sandbox.delete()
-        return build_demo_sandbox(owner=owner, name=name)

@@ -48,6 +48,7 @@ class Action(models.TextChoices):
     EXPIRE_EXPORT = "expire_export", "Export expired"
     NOTIFY_CUSTOMERS = "notify_customers", "Notify customers"
     SEND_EMAIL = "send_email", "Send email"
+    RESET_DEMO = "reset_demo", "Reset demo sandbox"
 
 
 # Account states (accounts.models.AccountStatus values) and shop link states.

@@ -34,6 +34,7 @@ from .exports import (
 )
 from .links import link_shop, relink_shop, unlink_shop
 from .listings import change_listing_status, grant_app_access, remove_app_access
+from .sandboxes import reset_demo_sandbox
 
 __all__ = [
     "Actor",
@@ -62,6 +63,7 @@ __all__ = [
     "relink_shop",
     "remove_app_access",
     "request_deletion",
+    "reset_demo_sandbox",
     "request_export",
     "request_for_token",
     "requeue_export",

@@ -508,6 +508,8 @@ def test_staff_reset_a_demo_sandbox(clock_agent, trainee):
     assert fresh.account.orders.count() == 200
     entry = LogEntry.objects.get(object_id=str(fresh.pk))
     assert entry.user == clock_agent and entry.is_addition()
+    reset = fresh.events.get(action="reset_demo")
+    assert (reset.actor_kind, reset.actor_label) == ("staff", clock_agent.username)
     assert reported(response) == [
         ("success", f"{demo.name}: rebuilt from scratch as sandbox #{fresh.pk}.")
     ]

@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import ensure_support_group
 from lifecycle.demo import build_demo_sandbox
+from lifecycle.services import Actor, reset_demo_sandbox
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-seller-2026"  # noqa: S105  (a published demo credential, on purpose)
@@ -33,11 +34,11 @@ class Command(BaseCommand):
         if created:
             trainee.set_password(DEMO_PASSWORD)
             trainee.save()
-        demo = trainee.sandboxes.filter(is_demo=True)
-        if reset:
-            demo.delete()
-        if not demo.exists():
+        demo = trainee.sandboxes.filter(is_demo=True).first()
+        if demo is None:
             build_demo_sandbox(owner=trainee)
+        elif reset:
+            reset_demo_sandbox(actor=Actor.job("seed_demo --reset"), sandbox=demo)
         self.stdout.write(f"Demo trainee: {DEMO_USERNAME} / {DEMO_PASSWORD}")
         # A staff login with a published password belongs on a developer's machine only.
         if not (settings.DEBUG or with_support):
