@@ -7,6 +7,7 @@ transaction commits (SMTP by setting EMAIL_BACKEND), so a rolled-back job mails 
 """
 
 import logging
+from urllib.parse import urljoin
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -54,8 +55,12 @@ def send_platform_email(
 
 
 def _deliver(message: InboxMessage) -> None:
+    # Inbox links are paths within the simulator; a real mailbox needs the site's address.
+    site = setting("SITE_URL")
     text = message.body
     if message.links:
-        text += "\n\n" + "\n".join(f"{link['label']}: {link['url']}" for link in message.links)
+        text += "\n\n" + "\n".join(
+            f"{link['label']}: {urljoin(site, link['url'])}" for link in message.links
+        )
     send_mail(message.subject, text, None, [message.to])
     log.info("delivered inbox message %s to the email backend", message.pk)

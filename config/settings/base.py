@@ -159,6 +159,8 @@ SIMULATOR = {
     "PURGE_BATCH_SIZE": 500,
     # Jobs: store every email in the inbox; also hand it to EMAIL_BACKEND when DELIVER_EMAIL is on.
     "DELIVER_EMAIL": env_bool("DELIVER_EMAIL", False),
+    # The address emailed links start with, when emails are delivered outside the inbox.
+    "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
     # Seconds the export waits per progress step; only for tests and demos of a slow export.
     "EXPORT_SLOWDOWN": float(os.environ.get("SIMULATOR_EXPORT_SLOWDOWN", "0")),
 }
