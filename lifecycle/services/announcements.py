@@ -21,7 +21,10 @@ from shops.models import Customer
 
 from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
 
-QUEUED, SENT = "announcement queued", "announcement sent"
+QUEUED, SENT, NONE = "announcement queued", "announcement sent", "no announcement"
+# The announcement is a small machine of its own on the timeline (none -> queued -> sent), so
+# its events chain among themselves and never break the account status's chain.
+MACHINE = "announcement"
 ANNOUNCER = Actor.job("notify_customers")
 
 
@@ -30,12 +33,19 @@ def recent_customers(account: SellerAccount) -> QuerySet[Customer]:
     return account.customers.filter(orders__placed_at__gte=since).distinct().order_by("pk")
 
 
+def latest_announcement(account: SellerAccount) -> TimelineEvent | None:
+    return (
+        TimelineEvent.objects.filter(
+            account=account, action=Action.NOTIFY_CUSTOMERS, after__in=[QUEUED, SENT]
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
 def pending_announcement(account: SellerAccount) -> TimelineEvent | None:
     """The latest queued announcement that no job has sent yet."""
-    events = TimelineEvent.objects.filter(
-        account=account, action=Action.NOTIFY_CUSTOMERS, after__in=[QUEUED, SENT]
-    ).order_by("-id")
-    latest = events.first()
+    latest = latest_announcement(account)
     return latest if latest is not None and latest.after == QUEUED else None
 
 
@@ -61,16 +71,18 @@ def _guard(actor: Actor, account: SellerAccount, context: dict) -> None:
 def queue_customer_notice(*, actor: Actor, account: SellerAccount | int) -> TimelineEvent:
     """Queue the announcement; a second click while it is queued changes nothing."""
     account = lock_account(account)
-    context = {"account": account, "state": account.status}
+    latest = latest_announcement(account)
+    state = latest.after if latest is not None else NONE
+    context = {"account": account, "machine": MACHINE, "state": state}
     _guard(actor, account, context)
-    pending = pending_announcement(account)
-    if pending is not None:
-        return pending
+    if state == QUEUED:
+        return latest
     event = record(
         actor=actor,
         action=Action.NOTIFY_CUSTOMERS,
         subject=account,
-        before=account.status,
+        machine=MACHINE,
+        before=state,
         after=QUEUED,
         account=account,
         params={"recipients": recent_customers(account).count()},
@@ -83,7 +95,9 @@ def queue_customer_notice(*, actor: Actor, account: SellerAccount | int) -> Time
 def notify_customers(*, actor: Actor, account: SellerAccount | int, announcement: int) -> int:
     """Send the queued announcement `announcement` (its event id); return how many went now."""
     account = lock_account(account)
-    context = {"account": account, "state": account.status}
+    latest = latest_announcement(account)
+    state = latest.after if latest is not None else NONE
+    context = {"account": account, "machine": MACHINE, "state": state}
     _guard(actor, account, context)
     done = TimelineEvent.objects.filter(
         account=account,
@@ -116,6 +130,7 @@ def notify_customers(*, actor: Actor, account: SellerAccount | int, announcement
         actor=actor,
         action=Action.NOTIFY_CUSTOMERS,
         subject=account,
+        machine=MACHINE,
         before=QUEUED,
         after=SENT,
         account=account,

@@ -68,6 +68,14 @@ def test_queue_then_send_one_message_per_recent_customer(
     ]
     # Once sent, a new click queues a new announcement.
     assert queue_customer_notice(actor=as_trainee, account=account).pk != event.pk
+    # The announcement is a machine of its own: its events chain, the account's status is untouched.
+    chain = TimelineEvent.objects.filter(action=Action.NOTIFY_CUSTOMERS).order_by("id")
+    assert [(e.subject_type, e.before, e.after) for e in chain] == [
+        ("announcement", "no announcement", "announcement queued"),
+        ("announcement", "announcement queued", "announcement sent"),
+        ("announcement", "announcement sent", "announcement queued"),
+    ]
+    assert not TimelineEvent.objects.filter(subject_type="account", after__startswith="announ")
 
 
 def test_refused_for_a_deleted_account_and_another_trainee(account, other_trainee):
