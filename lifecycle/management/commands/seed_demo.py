@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
-from lifecycle.demo import build_demo_sandbox
+from lifecycle.demo import build_demo_sandbox, reset_demo_sandbox
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-seller-2026"  # noqa: S105  (a published demo credential, on purpose)
@@ -34,7 +34,8 @@ class Command(BaseCommand):
             staff.save()
         demo = trainee.sandboxes.filter(is_demo=True)
         if reset:
-            demo.delete()
+            for sandbox in list(demo):  # the same reset as the support admin's
+                reset_demo_sandbox(sandbox=sandbox)
         if not demo.exists():
             build_demo_sandbox(owner=trainee)
         self.stdout.write(
