@@ -49,7 +49,10 @@ def sandbox_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return bad_input(request, lambda: _sandbox_list(request, form))
     sandbox = build_demo_sandbox(
-        owner=request.user, name=form.cleaned_data["name"], sizes=DemoSizes(orders=60)
+        owner=request.user,
+        name=form.cleaned_data["name"],
+        sizes=DemoSizes(orders=60),
+        is_demo=False,  # the trainee's own: a demo reset must never wipe it
     )
     messages.success(request, f"Sandbox “{sandbox.name}” is ready: a demo seller to practise on.")
     return redirect("dashboard", sandbox.pk)

@@ -58,12 +58,21 @@ class DemoSizes:
 
 @transaction.atomic
 def build_demo_sandbox(
-    *, owner: User, name: str = "Demo shop", sizes: DemoSizes | None = None, seed: int = 7
+    *,
+    owner: User,
+    name: str = "Demo shop",
+    sizes: DemoSizes | None = None,
+    seed: int = 7,
+    is_demo: bool = True,
 ) -> Sandbox:
-    """One business seller account, two shops (one linked) and the data the Seller Center shows."""
+    """One business seller account, two shops (one linked) and the data the Seller Center shows.
+
+    is_demo=False builds a trainee's own practice sandbox from the same data: it is not a demo,
+    so no reset can wipe it and its timeline (RULEBOOK §8).
+    """
     sizes = sizes or DemoSizes()
     rng = random.Random(seed)
-    sandbox = Sandbox.objects.create(owner=owner, name=name, is_demo=True)
+    sandbox = Sandbox.objects.create(owner=owner, name=name, is_demo=is_demo)
     now = sandbox.now()
     account = SellerAccount.objects.create(
         sandbox=sandbox,

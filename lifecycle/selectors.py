@@ -174,21 +174,26 @@ def export_downloaded_recently(account: SellerAccount) -> bool:
 
 
 def dashboard_counts(account: SellerAccount) -> dict[str, int]:
-    """What needs attention, in four aggregate queries."""
-    orders = Order.objects.filter(account=account).aggregate(
+    """What needs attention, in a few aggregate queries. Orders, campaigns and listings count
+    for the shops linked now only: an unlinked shop's tools are out of reach (RULEBOOK §3), and
+    each card links to a page that lists exactly what it counts."""
+    linked = ShopLink.objects.filter(account=account, unlinked_at__isnull=True).values("shop_id")
+    orders = Order.objects.filter(account=account, shop_id__in=linked).aggregate(
         awaiting=Count("pk", filter=Q(status=OrderStatus.AWAITING_SHIPMENT)),
         total=Count("pk"),
     )
     inquiries = Inquiry.objects.filter(account=account).aggregate(
         unanswered=Count("pk", filter=Q(replied_at__isnull=True))
     )
-    campaigns = account.campaigns.aggregate(active=Count("pk", filter=Q(status="active")))
+    campaigns = account.campaigns.filter(shop_id__in=linked).aggregate(
+        active=Count("pk", filter=Q(status="active"))
+    )
     exports = ExportJob.objects.filter(account=account).aggregate(
         ready=Count("pk", filter=Q(status=ExportStatus.READY)),
         failed=Count("pk", filter=Q(status=ExportStatus.FAILED)),
         running=Count("pk", filter=Q(status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])),
     )
-    products = account.products.aggregate(
+    products = account.products.filter(shop_id__in=linked).aggregate(
         active=Count("pk", filter=Q(listing_status=ListingStatus.ACTIVE)),
         sold_out=Count("pk", filter=Q(listing_status=ListingStatus.SOLD_OUT)),
     )

@@ -18,7 +18,16 @@ from lifecycle.errors import Code, LifecycleError
 
 from .services import Actor
 
-BAD_INPUT = frozenset({Code.INPUT_REQUIRED, Code.UNKNOWN_CATEGORY, Code.UNKNOWN_TYPE})
+# Refusals of what was typed or sent (400), not of the state things are in (409).
+BAD_INPUT = frozenset(
+    {
+        Code.INPUT_REQUIRED,
+        Code.UNKNOWN_CATEGORY,
+        Code.UNKNOWN_TYPE,
+        Code.UNKNOWN_LISTING_STATUS,
+        Code.UNKNOWN_APP,
+    }
+)
 
 
 def sandbox_page(view: Callable | None = None, *, allow_deleted: bool = False) -> Callable:

@@ -72,6 +72,7 @@ def test_create_sandbox_builds_a_demo(signed_in, trainee):
     sandbox = Sandbox.objects.get(owner=trainee, name="Week one")
     assert response["Location"] == url("dashboard", sandbox)
     assert sandbox.account.orders.exists()
+    assert not sandbox.is_demo  # a trainee's own sandbox: no demo reset can wipe its timeline
 
 
 def test_create_sandbox_with_a_taken_name_is_bad_input(signed_in, trainee):

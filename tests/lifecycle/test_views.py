@@ -131,6 +131,18 @@ def test_dashboard_shows_what_needs_attention(signed_in, sandbox):
     assert response.context["counts"]["campaigns_active"] == 1
 
 
+def test_dashboard_counts_what_the_linked_shops_pages_list(signed_in, sandbox):
+    shop = sandbox.account.shop_links.get(unlinked_at__isnull=True).shop
+    unlinked = signed_in.post(url("unlink_shop", sandbox, shop.pk), {"confirmed": "1"})
+    assert unlinked.status_code == 302
+    counts = signed_in.get(url("dashboard", sandbox)).context["counts"]
+    kept = ("orders_awaiting", "campaigns_active", "products_active")
+    shown_counts = {k: counts[k] for k in kept}
+    assert shown_counts == {"orders_awaiting": 0, "campaigns_active": 0, "products_active": 0}
+    orders = signed_in.get(url("orders", sandbox, query="status=awaiting_shipment"))
+    assert orders.context["page_obj"].paginator.count == 0
+
+
 def test_advance_clock(signed_in, sandbox):
     before = sandbox.now()
     response = signed_in.post(

@@ -112,6 +112,16 @@ def test_listing_of_an_unlinked_shop_is_refused(signed_in, sandbox):
     assert product.listing_status == ListingStatus.ACTIVE
 
 
+def test_an_unknown_or_missing_listing_status_is_bad_input(signed_in, sandbox):
+    product = Product.objects.filter(account__sandbox=sandbox, listing_status="active").first()
+    for data in ({"status": "hidden"}, {}):
+        response = signed_in.post(url("product_status", sandbox, product.pk), data)
+        assert response.status_code == 400
+        assert shown(response, "Choose active, sold out or removed.")
+    product.refresh_from_db()
+    assert product.listing_status == ListingStatus.ACTIVE
+
+
 def test_product_of_another_sandbox_is_404(signed_in, other_trainee, sandbox):
     theirs = demo(other_trainee, name="Theirs")
     product = Product.objects.filter(account__sandbox=theirs).first()
