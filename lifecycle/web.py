@@ -103,6 +103,18 @@ def run(
     return result, None
 
 
+def show_messages(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A boosted form answered with the page again: scroll to the message saying why.
+
+    Boosted swaps keep the scroll position (htmx-config), so a refusal of a form at the bottom of
+    a long page would otherwise appear above the screen, out of sight.
+    """
+    htmx = getattr(request, "htmx", None)
+    if htmx and htmx.boosted:
+        response["HX-Reswap"] = "innerHTML show:#messages:top"
+    return response
+
+
 def refusal_status(error: LifecycleError) -> int:
     return 400 if error.code in BAD_INPUT else 409
 
@@ -119,7 +131,7 @@ def after(
         return redirect(success_url)
     response = refused()
     response.status_code = refusal_status(error)
-    return response
+    return show_messages(request, response)
 
 
 def act(
@@ -141,7 +153,7 @@ def bad_input(request: HttpRequest, refused: Callable[[], HttpResponse]) -> Http
     messages.error(request, "Check the highlighted fields and try again.")
     response = refused()
     response.status_code = 400
-    return response
+    return show_messages(request, response)
 
 
 def confirm(

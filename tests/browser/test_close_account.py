@@ -15,7 +15,7 @@ from shops.models import Customer, Order, OrderStatus, Product
 from tests.lifecycle.workers import wait_for
 from tests.shops.factories import OrderFactory
 
-from .conftest import PASSWORD, act, axe, shoot
+from .conftest import PASSWORD, act, axe, log_in, shoot, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -155,3 +155,50 @@ def test_cancel_the_deletion_from_the_banner(signed_in, seller, confirmed):
     assert seller.status == AccountStatus.ACTIVE
     assert DeletionRequest.objects.get(pk=request.pk).status == DeletionStatus.CANCELLED
     assert _done_actions(seller)[-1] == Action.CANCEL_DELETION
+
+
+def _sideways_overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the screen (0: no sideways scrolling)."""
+    return page.evaluate(
+        "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - document.documentElement.clientWidth"
+    )
+
+
+def _within_screen(page: Page, locator) -> None:
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not rendered"
+    width = page.viewport_size["width"]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"{locator} overflows: {box}"
+
+
+def test_close_refused_at_phone_width_shows_checklist_and_reason_without_sideways_scroll(
+    phone_page, seller
+):
+    page = phone_page
+    shop = seller.shop_links.get(unlinked_at__isnull=True).shop
+    waiting = OrderFactory(account=seller, shop=shop, status=OrderStatus.AWAITING_SHIPMENT)
+    log_in(page, seller.sandbox.owner.username)
+    visit(page, reverse("close_account", args=[seller.sandbox.pk]))
+    checklist = page.get_by_test_id("close-checklist")
+    expect(
+        checklist.get_by_role("listitem").filter(has_text="Every order shipped")
+    ).to_contain_text("Blocks the request")
+    assert _sideways_overflow(page) == 0
+
+    page.get_by_label(re.compile("sign-in password")).fill(PASSWORD)
+    page.get_by_role("checkbox", name=re.compile("I understand")).check()
+    act(page, page.get_by_role("button", name="Request deletion"))
+    refusal = page.locator("#messages").get_by_role("alert")
+    expect(refusal).to_contain_text(f"#{waiting.number}")
+    expect(refusal).to_contain_text("ship or cancel them first")
+    expect(refusal).to_be_in_viewport()  # the button was at the bottom of a long page
+    shoot(page, "close-account-refused")
+    for shown in (refusal, checklist):
+        expect(shown).to_be_visible()
+        _within_screen(page, shown)
+    assert _sideways_overflow(page) == 0
+    seller.refresh_from_db()
+    assert seller.status == AccountStatus.ACTIVE
+    refused = TimelineEvent.objects.filter(account=seller, outcome="refused").order_by("id").last()
+    assert refused.action == Action.REQUEST_DELETION

@@ -96,3 +96,51 @@ def test_switch_to_business_with_a_category_and_back(signed_in, seller):
         ("personal", "business"),
         ("business", "personal"),
     ]
+
+
+def test_unlink_from_profile_shop_settings_shows_on_linked_accounts_and_timeline(signed_in, seller):
+    page = signed_in
+    sandbox = seller.sandbox.pk
+    shop = seller.shop_links.get(unlinked_at__isnull=True).shop
+    page.get_by_role("button", name=seller.sandbox.owner.username).click()  # the user menu
+    act(page, page.get_by_role("link", name="Profile"), path=reverse("profile", args=[sandbox]))
+    shop_settings = page.get_by_role("region", name="Shop Settings")
+    row = shop_settings.get_by_role("row", name=re.compile(re.escape(shop.name)))
+    expect(row).to_contain_text("Linked since")
+
+    act(
+        page,
+        row.get_by_role("link", name=re.compile("^Unlink")),
+        path=reverse("unlink_shop", args=[sandbox, shop.pk]),
+    )
+    dialog = page.locator("#confirm-dialog")
+    expect(dialog.get_by_role("heading")).to_contain_text(f"Unlink {shop.name}")
+    keep = dialog.get_by_role("link", name="Keep things as they are")
+    expect(keep).to_have_attribute("href", reverse("profile", args=[sandbox]))
+    assert ShopLink.objects.filter(shop=shop, unlinked_at__isnull=True).exists()  # not yet
+
+    act(
+        page,
+        dialog.get_by_role("button", name="Unlink shop"),
+        path=reverse("profile", args=[sandbox]),  # back where the unlink started
+    )
+    expect(page.locator("#messages")).to_contain_text(f"{shop.name} is unlinked")
+    row = shop_settings.get_by_role("row", name=re.compile(re.escape(shop.name)))
+    expect(row).to_contain_text("Not linked")
+    assert not ShopLink.objects.filter(shop=shop, unlinked_at__isnull=True).exists()
+
+    # The other way in shows the same state at once.
+    _settings(page, seller, "Linked accounts")
+    row = page.get_by_role("row", name=re.compile(re.escape(shop.name)))
+    expect(row).to_contain_text("Not linked")
+    expect(row).to_contain_text("1 of 3")
+    expect(row.get_by_role("button", name=re.compile("^Relink"))).to_be_visible()
+
+    nav = page.get_by_role("navigation", name="Seller Center")
+    act(page, nav.get_by_role("link", name="Timeline"), path=reverse("timeline", args=[sandbox]))
+    newest = page.locator("#timeline-rows tbody tr").first
+    expect(newest).to_contain_text("Unlink shop")
+    expect(newest).to_contain_text(shop.name)
+    expect(newest).to_contain_text("Done")
+    event = TimelineEvent.objects.filter(account=seller).order_by("id").last()
+    assert (event.action, event.outcome) == (Action.UNLINK_SHOP, "done")

@@ -237,6 +237,17 @@ def test_request_refused_while_orders_await_shipment(signed_in, sandbox):
     assert sandbox.account.status == AccountStatus.ACTIVE
 
 
+def test_a_refused_boosted_form_scrolls_to_the_reason(signed_in, quiet):
+    form = {"password": "nope", "acknowledged": "on"}
+    boosted = {"HX-Request": "true", "HX-Boosted": "true"}
+    response = signed_in.post(url("request_deletion", quiet.sandbox), form, headers=boosted)
+    assert response.status_code == 409
+    assert response["HX-Reswap"] == "innerHTML show:#messages:top"
+    # Without htmx there is no swap: a plain browser loads the page at its top anyway.
+    plain = signed_in.post(url("request_deletion", quiet.sandbox), form)
+    assert plain.status_code == 409 and "HX-Reswap" not in plain
+
+
 def test_request_refused_with_wrong_password(signed_in, quiet):
     response = signed_in.post(
         url("request_deletion", quiet.sandbox), {"password": "nope", "acknowledged": "on"}
