@@ -95,7 +95,7 @@ class ShopLinkAdmin(ViewOnlyAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(SupportAdmin):
+class ProductAdmin(ViewOnlyAdmin):
     list_display = ("title", "sku", "account", "shop", "price", "stock", "listing_status")
     list_filter = ("listing_status",)
     search_fields = ("title", "sku", "account__display_name")
@@ -106,7 +106,7 @@ class ProductAdmin(SupportAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(SupportAdmin):
+class CustomerAdmin(ViewOnlyAdmin):
     list_display = ("name", "email", "account", "created_at")
     search_fields = ("name", "email", "account__display_name")
     list_select_related = ("account",)
@@ -120,7 +120,7 @@ class OrderLineInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(SupportAdmin):
+class OrderAdmin(ViewOnlyAdmin):
     list_display = ("__str__", "account", "customer", "status", "placed_at", "tracking_number")
     list_filter = ("status",)
     search_fields = ("=number", "customer__name", "tracking_number", "account__display_name")
@@ -139,7 +139,7 @@ class OrderLineAdmin(ViewOnlyAdmin):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(SupportAdmin):
+class InquiryAdmin(ViewOnlyAdmin):
     list_display = ("__str__", "account", "received_at", "replied_at")
     search_fields = ("message", "customer__name", "account__display_name")
     list_select_related = ("account", "customer")
@@ -149,7 +149,7 @@ class InquiryAdmin(SupportAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SupportAdmin):
+class CampaignAdmin(ViewOnlyAdmin):
     list_display = ("name", "account", "shop", "budget", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("name", "account__display_name")
