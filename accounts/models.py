@@ -71,10 +71,6 @@ class SellerAccount(models.Model):
     status = models.CharField(
         max_length=24, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
     )
-    # The status a cancelled or lapsed deletion request returns to.
-    status_before_deletion = models.CharField(
-        max_length=24, choices=AccountStatus.choices, blank=True
-    )
     customers_notified_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -103,6 +99,15 @@ class SellerAccount(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def status_before_deletion(self) -> str:
+        """The status a cancelled or lapsed deletion returns to: the open request's record of it.
+
+        Derived, not stored, so the account and its request can never disagree.
+        """
+        open_request = self.deletion_requests.filter(status__in=["pending", "scheduled"]).first()
+        return open_request.previous_status if open_request else ""
 
     @property
     def is_deleted(self) -> bool:

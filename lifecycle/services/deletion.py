@@ -170,9 +170,8 @@ def request_deletion(
         link_expires_at=now + setting("DELETION_LINK_VALID_FOR"),
     )
     before = account.status
-    account.status_before_deletion = before
     account.status = AccountStatus.DELETION_REQUESTED
-    account.save(update_fields=["status", "status_before_deletion"])
+    account.save(update_fields=["status"])
     record(
         actor=actor,
         action=Action.REQUEST_DELETION,
@@ -285,8 +284,7 @@ def _close(
     request.closed_at = account.sandbox.now()
     request.save(update_fields=["status", "closed_at", "updated"])
     account.status = request.previous_status
-    account.status_before_deletion = ""
-    account.save(update_fields=["status", "status_before_deletion"])
+    account.save(update_fields=["status"])
     record(
         actor=actor,
         action=action,
@@ -389,14 +387,12 @@ def finalize_deletion(
     request.closed_at = now
     request.save(update_fields=["status", "closed_at", "updated"])
     account.status = AccountStatus.DELETED
-    account.status_before_deletion = ""
     account.display_name = DELETED_NAME
     account.contact_email = ""
     account.deleted_at = now
     account.save(
         update_fields=[
             "status",
-            "status_before_deletion",
             "display_name",
             "contact_email",
             "deleted_at",

@@ -135,7 +135,6 @@ def snapshot(world: World) -> dict:
             SellerAccount.objects.filter(sandbox=sandbox).values_list(
                 "id",
                 "status",
-                "status_before_deletion",
                 "account_type",
                 "category",
                 "display_name",
@@ -162,7 +161,9 @@ def snapshot(world: World) -> dict:
         "requests": list(
             DeletionRequest.objects.filter(account__sandbox=sandbox)
             .order_by("id")
-            .values_list("id", "status", "confirmed_at", "scheduled_for", "closed_at")
+            .values_list(
+                "id", "status", "previous_status", "confirmed_at", "scheduled_for", "closed_at"
+            )
         ),
         "campaigns": list(
             Campaign.objects.filter(account__sandbox=sandbox)
