@@ -6,6 +6,7 @@ lifecycle service and redirects; a refusal re-renders the page with 409.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -48,12 +49,19 @@ def sandbox_create(request: HttpRequest) -> HttpResponse:
     form = SandboxForm(request.POST, owner=request.user)
     if not form.is_valid():
         return bad_input(request, lambda: _sandbox_list(request, form))
-    sandbox = build_demo_sandbox(
-        owner=request.user,
-        name=form.cleaned_data["name"],
-        sizes=DemoSizes(orders=60),
-        is_demo=False,  # the trainee's own: a demo reset must never wipe it
-    )
+    name = form.cleaned_data["name"]
+    try:
+        sandbox = build_demo_sandbox(
+            owner=request.user,
+            name=name,
+            sizes=DemoSizes(orders=60),
+            is_demo=False,  # the trainee's own: a demo reset must never wipe it
+        )
+    except IntegrityError:
+        # A double click: the other request took the name between our check and our insert.
+        # The builder is one transaction, so nothing of this one remains; the form says why.
+        form.add_error("name", "You already have a sandbox with that name.")
+        return bad_input(request, lambda: _sandbox_list(request, form))
     messages.success(request, f"Sandbox “{sandbox.name}” is ready: a demo seller to practise on.")
     return redirect("dashboard", sandbox.pk)
 

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AccountStatus, AppAuthorization, ConnectedApp, Sandbox
+from lifecycle.demo import DemoSizes
 from lifecycle.services import Actor, deactivate_account, request_deletion
 from shops.models import Campaign, CampaignStatus
 from tests.accounts.factories import SellerAccountFactory
@@ -81,6 +82,25 @@ def test_create_sandbox_with_a_taken_name_is_bad_input(signed_in, trainee):
     assert response.status_code == 400
     assert b"You already have a sandbox with that name." in response.content
     assert Sandbox.objects.filter(owner=trainee).count() == 1
+
+
+def test_a_double_click_on_create_makes_one_sandbox_and_no_server_error(
+    signed_in, trainee, monkeypatch
+):
+    """The second request passes the form's check, then finds the name taken at insert."""
+    from accounts import views
+
+    real_builder = views.build_demo_sandbox
+
+    def other_tab_first(**kwargs):
+        real_builder(owner=trainee, name="Twice", sizes=DemoSizes(orders=1, customers=1))
+        return real_builder(**kwargs)
+
+    monkeypatch.setattr(views, "build_demo_sandbox", other_tab_first)
+    response = signed_in.post(reverse("sandbox_create"), {"name": "Twice"})
+    assert response.status_code == 400
+    assert b"You already have a sandbox with that name." in response.content
+    assert Sandbox.objects.filter(owner=trainee, name="Twice").count() == 1
 
 
 def test_anonymous_sandbox_pages_redirect(client):
