@@ -38,8 +38,18 @@ TOKEN_SALT = "lifecycle.deletion-confirmation"
 DELETED_NAME = "Deleted seller"
 REDACTED = "[removed]"
 # Keys of timeline parameters that may hold personal details; finalization blanks them.
+# A tracking number leads to a customer's parcel and address, so it counts as personal.
 PERSONAL_KEYS = frozenset(
-    {"display_name", "contact_email", "email", "customer", "customer_name", "address", "to"}
+    {
+        "display_name",
+        "contact_email",
+        "email",
+        "customer",
+        "customer_name",
+        "address",
+        "to",
+        "tracking_number",
+    }
 )
 
 

@@ -29,6 +29,7 @@ from lifecycle.services import (
     run_due_work,
 )
 from lifecycle.services._core import record
+from lifecycle.services.commerce import ship_order
 from lifecycle.services.deletion import DELETED_NAME, REDACTED, TOKEN_SALT
 from lifecycle.services.links import when
 from lifecycle.transitions import Action
@@ -39,6 +40,7 @@ from shops.models import (
     Inquiry,
     Order,
     OrderLine,
+    OrderStatus,
     Product,
 )
 from tests.shops.factories import (
@@ -395,6 +397,24 @@ def test_finalize_after_30_days_leaves_a_tombstone_and_a_scrubbed_timeline(world
     assert sent.params == {"to": REDACTED, "kind": "deletion_confirmation"} and sent.scrubbed
     assert all(e.scrubbed for e in TimelineEvent.objects.filter(account=account)[1:])
     assert "mira@example.com" not in str(list(TimelineEvent.objects.values("params", "message")))
+
+
+def test_finalize_scrubs_the_tracking_numbers_of_shipped_orders(world):
+    order = OrderFactory(
+        account=world.account, shop=world.shop, status=OrderStatus.AWAITING_SHIPMENT
+    )
+    ship_order(actor=world.actor, order=order, tracking_number="PARCEL-4711")
+    shipped = TimelineEvent.objects.get(action=Action.SHIP_ORDER)
+    assert shipped.params["tracking_number"] == "PARCEL-4711"
+    drive_to(world, SCHEDULED)
+    advance_clock(actor=world.actor, sandbox=world.sandbox, by=setting("DELETION_GRACE") + HOUR)
+    run_due_work(sandbox=world.sandbox)
+
+    shipped = TimelineEvent.objects.get(pk=shipped.pk)
+    assert shipped.scrubbed and shipped.params == {
+        "order": order.number,
+        "tracking_number": REDACTED,
+    }
 
 
 def test_a_deleted_account_stays_deleted(world):
