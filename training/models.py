@@ -1,0 +1,1 @@
+"""The training layer's rows: attempts at scenarios, cohorts and their invitations."""
