@@ -17,7 +17,7 @@ from lifecycle.admin import (
     confirm_first,
     timeline_excerpt,
 )
-from lifecycle.models import OPEN_DELETION_STATUSES, DeletionRequest, DeletionStatus
+from lifecycle.models import DeletionRequest, DeletionStatus
 from lifecycle.services import (
     Actor,
     advance_clock,
@@ -248,9 +248,7 @@ class SellerAccountAdmin(SupportAdmin):
     }
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        open_request = DeletionRequest.objects.filter(
-            account=OuterRef("pk"), status__in=OPEN_DELETION_STATUSES
-        )
+        open_request = DeletionRequest.objects.open().filter(account=OuterRef("pk"))
         return (
             super()
             .get_queryset(request)

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from accounts.models import AccountStatus
+from shops.models import CampaignStatus
+
 
 class Action(models.TextChoices):
     LINK_SHOP = "link_shop", "Link shop"
@@ -136,6 +139,38 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(Action.EXPIRE_EXPORT, "export", (READY,), EXPIRED, frozenset({JOB}), NOT_DELETED),
 )
+
+# The shop's day-to-day work: who may do it and in which account statuses (its sources). Orders
+# placed before a deactivation must still be shipped (§5), so order work runs in every status
+# but deleted.
+COMMERCE: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition(Action.SHIP_ORDER, "order", NOT_DELETED, SAME, PEOPLE),
+        Transition(Action.CANCEL_ORDER, "order", NOT_DELETED, SAME, PEOPLE),
+        Transition(Action.REPLY_INQUIRY, "inquiry", NOT_DELETED, SAME, PEOPLE),
+        Transition(Action.CREATE_CAMPAIGN, "campaign", (AccountStatus.ACTIVE,), SAME, PEOPLE),
+        Transition(Action.START_CAMPAIGN, "campaign", (AccountStatus.ACTIVE,), SAME, PEOPLE),
+        Transition(Action.PAUSE_CAMPAIGN, "campaign", NOT_DELETED, SAME, PEOPLE),
+        Transition(Action.END_CAMPAIGN, "campaign", NOT_DELETED, SAME, PEOPLE),
+    )
+}
+
+# Campaign status machine: action -> (sources, target).
+CAMPAIGN_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
+    Action.START_CAMPAIGN: ((CampaignStatus.DRAFT, CampaignStatus.PAUSED), CampaignStatus.ACTIVE),
+    Action.PAUSE_CAMPAIGN: ((CampaignStatus.ACTIVE,), CampaignStatus.PAUSED),
+    Action.END_CAMPAIGN: (
+        (CampaignStatus.DRAFT, CampaignStatus.ACTIVE, CampaignStatus.PAUSED),
+        CampaignStatus.ENDED,
+    ),
+}
+
+
+def campaign_moves_from(status: str) -> list[str]:
+    """The campaign actions the machine above declares from `status` (for the UI's buttons)."""
+    return [action for action, (sources, _target) in CAMPAIGN_MOVES.items() if status in sources]
+
 
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
 ACCOUNT_STATES = (ACTIVE, DEACTIVATED, REQUESTED, SCHEDULED, DELETED)

@@ -18,7 +18,6 @@ from lifecycle.admin import (
     confirm_first,
 )
 from lifecycle.services import Actor, unlink_shop
-from lifecycle.services.links import active_link
 
 from .models import Campaign, Customer, Inquiry, Order, OrderLine, Product, Shop, ShopLink
 
@@ -44,7 +43,7 @@ class ShopAdmin(SupportAdmin):
     actions = ("unlink",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        live = ShopLink.objects.filter(shop=OuterRef("pk"), unlinked_at__isnull=True)
+        live = ShopLink.objects.live().filter(shop=OuterRef("pk"))
         return (
             super()
             .get_queryset(request)
@@ -77,7 +76,7 @@ class ShopAdmin(SupportAdmin):
         actor = Actor.staff(request.user)
 
         def run(shop: Shop) -> str:
-            link = active_link(shop)
+            link = shop.live_link()
             if link is None:
                 return "not linked to any account; nothing to unlink."
             unlink_shop(actor=actor, account=link.account, shop=shop, confirmed=True)

@@ -9,11 +9,10 @@ from accounts.types import (
     has_feature,
     type_change_preview,
 )
+from lifecycle.core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
 from lifecycle.errors import Code
 from lifecycle.transitions import Action, transition_for
 from shops.models import Campaign, CampaignStatus
-
-from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
 
 
 def _status_phrase(account: SellerAccount) -> str:
@@ -61,9 +60,7 @@ def switch_account_type(
     if has_feature(before, Feature.AD_CAMPAIGNS) and not has_feature(
         account_type, Feature.AD_CAMPAIGNS
     ):
-        paused = list(
-            account.campaigns.filter(status=CampaignStatus.ACTIVE).values_list("pk", flat=True)
-        )
+        paused = list(account.campaigns.active().values_list("pk", flat=True))
         Campaign.objects.filter(pk__in=paused).update(status=CampaignStatus.PAUSED)
     account.account_type = account_type
     account.category = category

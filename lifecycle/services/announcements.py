@@ -12,14 +12,13 @@ from django.utils import timezone
 
 from accounts.models import SellerAccount
 from lifecycle.conf import setting
+from lifecycle.core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
 from lifecycle.errors import Code
-from lifecycle.jobs import enqueue
+from lifecycle.jobs import Job, enqueue
 from lifecycle.mail import send_platform_email
 from lifecycle.models import TimelineEvent
 from lifecycle.transitions import Action, transition_for
 from shops.models import Customer
-
-from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
 
 QUEUED, SENT, NONE = "announcement queued", "announcement sent", "no announcement"
 # The announcement is a small machine of its own on the timeline (none -> queued -> sent), so
@@ -87,7 +86,7 @@ def queue_customer_notice(*, actor: Actor, account: SellerAccount | int) -> Time
         account=account,
         params={"recipients": recent_customers(account).count()},
     )
-    event.dispatch = enqueue("notify_customers_task", account.pk, event.pk)
+    event.dispatch = enqueue(Job.NOTIFY_CUSTOMERS, account.pk, event.pk)
     return event
 
 

@@ -3,23 +3,19 @@
 from datetime import datetime, timedelta
 
 from accounts.models import Sandbox
+from lifecycle.conf import setting
+from lifecycle.core import Actor, check_person, lifecycle_service, lock_sandbox, record, refuse
 from lifecycle.errors import Code
-from lifecycle.jobs import enqueue
+from lifecycle.jobs import Job, enqueue
 from lifecycle.models import DeletionRequest, DeletionStatus, ExportJob, ExportStatus
 from lifecycle.transitions import Action
-
-from ._core import Actor, check_person, lifecycle_service, lock_sandbox, record, refuse
 
 
 def scheduled_events(sandbox: Sandbox) -> list[tuple[datetime, str]]:
     """What is due later on this sandbox's clock, soonest first."""
-    from lifecycle.conf import setting
-
     now = sandbox.now()
     events: list[tuple[datetime, str]] = []
-    requests = DeletionRequest.objects.filter(
-        account__sandbox=sandbox, status__in=[DeletionStatus.PENDING, DeletionStatus.SCHEDULED]
-    )
+    requests = DeletionRequest.objects.open().filter(account__sandbox=sandbox)
     for request in requests:
         if request.status == DeletionStatus.PENDING:
             events.append((request.link_expires_at, "the deletion link expires"))
@@ -69,5 +65,5 @@ def advance_clock(
         },
     )
     # What became due runs at once, through the same job as the periodic sweep.
-    enqueue("sweep_sandbox_task", sandbox.pk)
+    enqueue(Job.SWEEP_SANDBOX, sandbox.pk)
     return sandbox

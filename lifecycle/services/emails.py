@@ -10,11 +10,12 @@ from django.urls import reverse
 
 from accounts.models import SellerAccount
 from lifecycle.conf import setting
+from lifecycle.core import Actor, lifecycle_service, lock_account, record
 from lifecycle.mail import send_platform_email
 from lifecycle.models import DeletionRequest, DeletionStatus, InboxMessage
 from lifecycle.transitions import Action
 
-from ._core import Actor, lifecycle_service, lock_account, record
+from .deletion import deletion_token
 from .links import when
 
 
@@ -63,8 +64,6 @@ def _lock_request(request: DeletionRequest | int) -> tuple[SellerAccount, Deleti
 @lifecycle_service(Action.SEND_EMAIL)
 def send_deletion_confirmation(*, actor: Actor, request: DeletionRequest | int) -> bool:
     """Email the single-use confirmation link of a waiting request; False when nothing is owed."""
-    from .deletion import deletion_token
-
     account, request = _lock_request(request)
     if request.status != DeletionStatus.PENDING or request.confirmation_sent_at is not None:
         return False

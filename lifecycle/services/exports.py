@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from accounts.models import SellerAccount
 from lifecycle.conf import setting
+from lifecycle.core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
 from lifecycle.errors import Code
-from lifecycle.jobs import Dispatch, enqueue
+from lifecycle.jobs import Dispatch, Job, enqueue
 from lifecycle.models import IN_FLIGHT_EXPORT_STATUSES, ExportJob, ExportStatus
 from lifecycle.transitions import NEW, Action, Transition, transition_for
 
-from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
 from .emails import email_owner
 from .links import when
 
@@ -50,7 +50,7 @@ def _open(
 
 
 def in_flight(account: SellerAccount) -> ExportJob | None:
-    return account.exports.filter(status__in=IN_FLIGHT_EXPORT_STATUSES).first()
+    return account.exports.in_flight().first()
 
 
 def next_export_allowed_at(account: SellerAccount) -> datetime | None:
@@ -72,7 +72,7 @@ def dispatch_export(pk: int) -> Dispatch:
     def undispatched() -> None:
         ExportJob.objects.filter(pk=pk, status=ExportStatus.QUEUED).update(heartbeat=None)
 
-    return enqueue("build_export_task", pk, on_failure=undispatched)
+    return enqueue(Job.BUILD_EXPORT, pk, on_failure=undispatched)
 
 
 def queued_message(job: ExportJob) -> str:

@@ -2,24 +2,23 @@
 
 from datetime import datetime
 
-from django.db.models import Q
 from django.utils.formats import date_format
 
 from accounts.models import SellerAccount
 from lifecycle.conf import setting
+from lifecycle.core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
 from lifecycle.errors import Code
 from lifecycle.transitions import LINKED, UNLINKED, Action, transition_for
 from shops.models import Campaign, CampaignStatus, Shop, ShopLink
-
-from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
 
 
 def when(moment: datetime) -> str:
     return date_format(moment, "N j, Y, H:i")
 
 
-def active_link(shop: Shop) -> ShopLink | None:
-    return shop.links.filter(unlinked_at__isnull=True).select_related("account").first()
+def link_action_for(*, shop: Shop, account: SellerAccount) -> str:
+    """Linking a shop this account had before is a relink (§3); one it never had is a link."""
+    return Action.RELINK_SHOP if shop.links.filter(account=account).exists() else Action.LINK_SHOP
 
 
 def unlinks_in_window(shop: Shop, now: datetime) -> list[ShopLink]:
@@ -48,7 +47,7 @@ def _link(*, actor: Actor, account: SellerAccount, shop: Shop | int, relink_only
     account = lock_account(account)
     shop = _lock_shop(shop)
     context = {"account": account, "subject": shop}
-    current = active_link(shop)
+    current = shop.live_link()
     state = LINKED if current else UNLINKED
     context["state"] = state
     check_actor(actor, transition_for(action), account)
@@ -69,7 +68,7 @@ def _link(*, actor: Actor, account: SellerAccount, shop: Shop | int, relink_only
             f"{shop.name} is linked to another seller account: unlink it there first.",
             **context,
         )
-    been_here = shop.links.filter(account=account).exists()
+    been_here = link_action_for(shop=shop, account=account) == Action.RELINK_SHOP
     if relink_only and not been_here:
         refuse(
             Code.NEVER_LINKED,
@@ -107,7 +106,7 @@ def relink_shop(*, actor: Actor, account: SellerAccount, shop: Shop | int) -> Sh
 def _unlink(*, actor: Actor, account: SellerAccount, shop: Shop | int, confirmed: bool) -> ShopLink:
     account = lock_account(account)
     shop = _lock_shop(shop)
-    current = active_link(shop)
+    current = shop.live_link()
     context = {"account": account, "subject": shop, "state": LINKED if current else UNLINKED}
     check_actor(actor, transition_for(Action.UNLINK_SHOP), account)
     if current is None or current.account_id != account.pk:
@@ -148,11 +147,7 @@ def _unlink(*, actor: Actor, account: SellerAccount, shop: Shop | int, confirmed
         )
     current.unlinked_at = now
     current.save(update_fields=["unlinked_at"])
-    paused = list(
-        Campaign.objects.filter(
-            account=account, shop=shop, status=CampaignStatus.ACTIVE
-        ).values_list("pk", flat=True)
-    )
+    paused = list(account.campaigns.active().filter(shop=shop).values_list("pk", flat=True))
     Campaign.objects.filter(pk__in=paused).update(status=CampaignStatus.PAUSED)
     record(
         actor=actor,
@@ -172,8 +167,3 @@ def unlink_shop(
 ) -> ShopLink:
     """End the shop's link at once. Its data is kept; its active campaigns are paused."""
     return _unlink(actor=actor, account=account, shop=shop, confirmed=confirmed)
-
-
-def linked_shops_q(account: SellerAccount) -> Q:
-    """Shops whose Seller Center tools this account can reach now."""
-    return Q(links__account=account, links__unlinked_at__isnull=True)

@@ -1,10 +1,10 @@
 """Resetting a demo sandbox (the onboarding demos of RULEBOOK §1)."""
 
 from accounts.models import Sandbox
+from lifecycle.core import Actor, check_person, lifecycle_service, lock_sandbox, record, refuse
+from lifecycle.demo import build_demo_sandbox
 from lifecycle.errors import Code
 from lifecycle.transitions import Action
-
-from ._core import Actor, check_person, lifecycle_service, lock_sandbox, record, refuse
 
 
 @lifecycle_service(Action.RESET_DEMO)
@@ -14,8 +14,6 @@ def reset_demo_sandbox(*, actor: Actor, sandbox: Sandbox | int) -> Sandbox:
     Only demo sandboxes can be reset: a trainee's own sandbox and its timeline are never wiped.
     The fresh sandbox's timeline says who reset it and which sandbox it replaces.
     """
-    from lifecycle.demo import build_demo_sandbox  # the builder links its shop via a service
-
     sandbox = lock_sandbox(sandbox)
     context = {"sandbox": sandbox, "subject": sandbox, "state": str(sandbox.clock_offset)}
     check_person(actor, sandbox, **context)

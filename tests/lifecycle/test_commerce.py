@@ -15,7 +15,8 @@ from lifecycle.services import (
     switch_account_type,
     unlink_shop,
 )
-from lifecycle.services.commerce import (
+from shops.models import CampaignStatus, OrderStatus
+from shops.services import (
     cancel_order,
     create_campaign,
     end_campaign,
@@ -24,7 +25,6 @@ from lifecycle.services.commerce import (
     ship_order,
     start_campaign,
 )
-from shops.models import CampaignStatus, OrderStatus
 from tests.accounts.factories import SellerAccountFactory
 from tests.shops.factories import CampaignFactory, InquiryFactory, OrderFactory, ShopFactory
 

@@ -7,10 +7,11 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.db import connection, models, transaction
 
-from accounts.models import Sandbox, SellerAccount, User
+from accounts.models import AppAuthorization, Sandbox, SellerAccount, User
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import ActorKind, ExportJob, Outcome, TimelineEvent
 from lifecycle.transitions import Transition
+from shops.models import Inquiry, Product, Shop
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -84,9 +85,6 @@ def check_actor(actor: Actor, transition: Transition, account: SellerAccount) ->
 
 def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, str]:
     """(type, id, label) of an event's subject. Labels never carry personal details."""
-    from accounts.models import AppAuthorization
-    from shops.models import Inquiry, Product, Shop
-
     if isinstance(obj, SellerAccount):
         return (machine or "account", obj.pk, f"Seller account #{obj.pk}")
     if isinstance(obj, Shop):
