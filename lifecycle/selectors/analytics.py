@@ -9,6 +9,7 @@ from django.db.models.functions import TruncDate
 
 from accounts.models import SellerAccount
 from accounts.types import Feature, has_feature
+from lifecycle.money import amount
 from shops.models import (
     Customer,
     Order,
@@ -41,13 +42,14 @@ def analytics(account: SellerAccount, *, days: int = 30) -> dict[str, Any]:
     series = []
     for offset in range(days):
         day: date = (since + timedelta(days=offset)).date()
-        series.append((day, per_day.get(day) or Decimal("0")))
-    top_products = list(
-        OrderLine.objects.filter(counted)
+        series.append((day, amount(per_day.get(day))))
+    top_products = [
+        {**row, "revenue": amount(row["revenue"])}
+        for row in OrderLine.objects.filter(counted)
         .values("title")
         .annotate(revenue=Sum(LINE_TOTAL), units=Sum("quantity"))
         .order_by("-revenue", "title")[:5]
-    )
+    ]
     buyers = (
         Customer.objects.filter(account=account)
         .annotate(
@@ -69,7 +71,7 @@ def analytics(account: SellerAccount, *, days: int = 30) -> dict[str, Any]:
         "linked": bool(shops),
         "series": series,
         "chart": bar_chart(series),
-        "revenue_total": sum((v for _, v in series), Decimal("0")),
+        "revenue_total": amount(sum((v for _, v in series), Decimal("0"))),
         "top_products": top_products,
         "repeat_customers": list(buyers.order_by("-order_count", "name")[:5]),
         "repeat_count": buyers.count(),

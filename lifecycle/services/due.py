@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
 from lifecycle.conf import setting
-from lifecycle.core import Actor
+from lifecycle.core import Actor, lock_sandbox_of
 from lifecycle.errors import LifecycleError
 from lifecycle.models import (
     IN_FLIGHT_EXPORT_STATUSES,
@@ -40,7 +40,13 @@ log = logging.getLogger(__name__)
 
 
 def claim_account(account_id: int) -> bool:
-    """Lock the account row for this transaction unless another worker holds it."""
+    """Lock the account row for this transaction unless another worker holds it.
+
+    The sandbox's clock row is locked first, as every service does (so a sweep and an action
+    never wait on each other) and so the item is re-checked under the clock it commits under.
+    """
+    if not lock_sandbox_of(account_id):
+        return False
     return bool(
         list(
             SellerAccount.objects.select_for_update(skip_locked=True, of=("self",))
