@@ -183,3 +183,13 @@ def test_the_nightly_reset_is_declared_with_the_periodic_schedules():
     entry = app.conf.beat_schedule["reset-demo-sandboxes-nightly"]
     assert entry["task"] == reset_demo_sandboxes_task.name
     assert entry["schedule"].hour == {3} and entry["schedule"].minute == {0}
+
+
+def test_seed_demo_trainees_fills_the_demo_cohort_once(db):
+    out = StringIO()
+    call_command("seed_demo", "--trainees", "5", stdout=out)
+    assert "5 trainees" in out.getvalue()
+    cohort = Cohort.objects.get(is_demo=True)
+    assert cohort.trainees.filter(username__startswith="demo-trainee-").count() == 5
+    call_command("seed_demo", "--trainees", "5", stdout=StringIO())
+    assert cohort.trainees.count() == 6  # the five and the demo trainee, nobody twice

@@ -77,3 +77,22 @@ def demo_cohort(trainer: User, trainees: list[User]) -> Cohort:
             params={"joined": [t.username for t in new], "by": "seed_demo"},
         )
     return cohort
+
+
+def demo_class(trainer: User, size: int) -> Cohort:
+    """The demo cohort filled up to `size` trainees (demo-trainee-01…), all demo logins.
+
+    Bulk-created, so 30 take a moment: they are rows to show, not people who will sign in
+    (their password is unusable; the demo trainee is the one to sign in as).
+    """
+    names = [f"demo-trainee-{n:02d}" for n in range(1, size + 1)]
+    have = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+    fresh = [
+        User(username=name, email=f"{name}@example.com", password="!demo")  # noqa: S106
+        for name in names
+        if name not in have
+    ]
+    User.objects.bulk_create(fresh)
+    people = list(User.objects.filter(username__in=names))
+    Group.objects.get(name=DEMO_GROUP).user_set.add(*people)
+    return demo_cohort(trainer, people)
