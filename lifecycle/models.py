@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from accounts.models import Sandbox, SellerAccount
 
-from .transitions import Action
+from .actions import Action
 
 
 class ActorKind(models.TextChoices):

@@ -1,28 +1,37 @@
-"""The engine every state change runs through: who acts, row locks, refusals and the event.
+"""The engine every state change runs through: who acts, row locks, `apply`, refusals, events.
 
 `lifecycle.services` and `shops.services` build on it; it imports neither, so the shop's
 services can use it without a cycle through `lifecycle.services`.
 """
 
-from .apply import (
+from .engine import (
+    THE_EVENT,
     Actor,
-    check_actor,
-    check_person,
+    Change,
+    FollowUp,
+    account_rows,
+    apply,
+    applying,
     lifecycle_service,
     lock_account,
+    lock_owned,
     lock_sandbox,
     lock_sandbox_of,
-    record,
     refuse,
-    subject_of,
 )
+from .events import record, subject_of
 
 __all__ = [
+    "THE_EVENT",
     "Actor",
-    "check_actor",
-    "check_person",
+    "Change",
+    "FollowUp",
+    "account_rows",
+    "applying",
+    "apply",
     "lifecycle_service",
     "lock_account",
+    "lock_owned",
     "lock_sandbox",
     "lock_sandbox_of",
     "record",

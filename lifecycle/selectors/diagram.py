@@ -36,7 +36,7 @@ def available_actions(account: SellerAccount, actor_kind: str = TRAINEE) -> list
             # The service's own guards, so the map never promises what the request refuses.
             blockers = deletion_blockers(account, deletion_checklist(account))
             if blockers:
-                enabled, reason = False, blockers[0][1]
+                enabled, reason = False, blockers[0].sentence
         result.append(AvailableAction(transition, enabled, reason))
     return result
 

@@ -6,6 +6,7 @@ from typing import Any
 from accounts.models import Sandbox, SellerAccount
 from lifecycle.conf import setting
 from lifecycle.services.clock import scheduled_events
+from lifecycle.transitions.base import hours
 
 
 def layout_context(user, sandbox: Sandbox, account: SellerAccount) -> dict[str, Any]:
@@ -35,9 +36,6 @@ def layout_context(user, sandbox: Sandbox, account: SellerAccount) -> dict[str, 
 def rule_numbers() -> dict[str, int]:
     """The rulebook's numbers as the pages state them, read from the settings (never typed in a
     template, so a deployment that changes a setting changes what the pages say too)."""
-
-    def hours(name: str) -> int:
-        return int(setting(name).total_seconds() // 3600)
 
     return {
         "unlink_cooldown_hours": hours("UNLINK_COOLDOWN"),

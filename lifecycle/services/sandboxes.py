@@ -1,10 +1,28 @@
 """Resetting a demo sandbox (the onboarding demos of RULEBOOK §1)."""
 
 from accounts.models import Sandbox
-from lifecycle.core import Actor, check_person, lifecycle_service, lock_sandbox, record, refuse
+from lifecycle.core import Actor, Change, apply, lifecycle_service, lock_sandbox
 from lifecycle.demo import build_demo_sandbox
-from lifecycle.errors import Code
-from lifecycle.transitions import Action
+from lifecycle.transitions import Action, Rows
+from lifecycle.transitions.sandbox import RESET_DEMO
+
+from .clock import sandbox_rows
+
+
+def _rebuild(rows: Rows, target: str) -> Change:
+    sandbox = rows.sandbox
+    owner, name, replaced = sandbox.owner, sandbox.name, sandbox.pk
+    sandbox.delete()
+    fresh = build_demo_sandbox(owner=owner, name=name)
+    state = str(fresh.clock_offset)
+    return Change(
+        result=fresh,
+        subject=fresh,
+        sandbox=fresh,
+        before=state,
+        after=state,
+        params={"replaces_sandbox": replaced},
+    )
 
 
 @lifecycle_service(Action.RESET_DEMO)
@@ -14,25 +32,4 @@ def reset_demo_sandbox(*, actor: Actor, sandbox: Sandbox | int) -> Sandbox:
     Only demo sandboxes can be reset: a trainee's own sandbox and its timeline are never wiped.
     The fresh sandbox's timeline says who reset it and which sandbox it replaces.
     """
-    sandbox = lock_sandbox(sandbox)
-    context = {"sandbox": sandbox, "subject": sandbox, "state": str(sandbox.clock_offset)}
-    check_person(actor, sandbox, **context)
-    if not sandbox.is_demo:
-        refuse(
-            Code.INVALID_STATE,
-            f"{sandbox.name} is not a demo sandbox: only demo sandboxes can be reset.",
-            **context,
-        )
-    owner, name, replaced = sandbox.owner, sandbox.name, sandbox.pk
-    sandbox.delete()
-    fresh = build_demo_sandbox(owner=owner, name=name)
-    record(
-        actor=actor,
-        action=Action.RESET_DEMO,
-        subject=fresh,
-        sandbox=fresh,
-        before=str(fresh.clock_offset),
-        after=str(fresh.clock_offset),
-        params={"replaces_sandbox": replaced},
-    )
-    return fresh
+    return apply(RESET_DEMO, sandbox_rows(lock_sandbox(sandbox)), actor=actor, effect=_rebuild)

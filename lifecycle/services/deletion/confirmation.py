@@ -5,16 +5,28 @@ from typing import Any
 
 from django.core import signing
 
-from accounts.models import AccountStatus
 from lifecycle.conf import setting
-from lifecycle.core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
-from lifecycle.errors import Code
-from lifecycle.models import (
-    DeletionRequest,
-    DeletionStatus,
+from lifecycle.core import (
+    Actor,
+    Change,
+    account_rows,
+    apply,
+    lifecycle_service,
+    lock_account,
+    refuse,
 )
-from lifecycle.services.links import when
-from lifecycle.transitions import Action, transition_for
+from lifecycle.errors import Code
+from lifecycle.models import DeletionRequest
+from lifecycle.transitions import Action, Rows
+from lifecycle.transitions.deletion import CONFIRM_DELETION, confirmation_refusal
+
+__all__ = [
+    "TOKEN_SALT",
+    "confirm_deletion",
+    "confirmation_refusal",
+    "deletion_token",
+    "request_for_token",
+]
 
 TOKEN_SALT = "lifecycle.deletion-confirmation"
 
@@ -43,41 +55,11 @@ def request_for_token(token: str) -> DeletionRequest | None:
     return request
 
 
-def confirmation_refusal(request: DeletionRequest, now) -> tuple[Code, str] | None:
-    """Why the emailed link of `request` no longer confirms anything at `now`, if it does not.
-
-    The link page asks this before it offers the button; the service refuses with it.
-    """
-    if request.confirmed_at is not None:
-        # After a cancel or the finalization the date is no longer a schedule: do not claim one.
-        scheduled = (
-            f": the deletion is scheduled for {when(request.scheduled_for)}"
-            if request.status == DeletionStatus.SCHEDULED
-            else f", and the request was {request.get_status_display().lower()} since"
-        )
-        return Code.TOKEN_USED, f"This link was used already{scheduled}."
-    if request.status != DeletionStatus.PENDING:
-        return (
-            Code.REQUEST_CLOSED,
-            f"This deletion request was {request.get_status_display().lower()}: the link no "
-            "longer works. Start a new request if you still want to delete the account.",
-        )
-    if now >= request.link_expires_at:
-        return (
-            Code.TOKEN_EXPIRED,
-            f"This link expired at {when(request.link_expires_at)}: request the deletion again.",
-        )
-    return None
-
-
 @lifecycle_service(Action.CONFIRM_DELETION)
 def confirm_deletion(*, actor: Actor, token: str, sandbox: Any = None) -> DeletionRequest:
     """Confirm through the emailed link: the deletion is scheduled after the grace period."""
-    loaded = _load_token(token)
-    request = None
-    if loaded is not None:
-        request = DeletionRequest.objects.filter(pk=loaded[0]).first()
-    if request is None or not secrets.compare_digest(request.nonce, loaded[1]):
+    request = request_for_token(token)
+    if request is None:
         refuse(
             Code.TOKEN_INVALID,
             "This confirmation link is not valid: open the latest email in your inbox.",
@@ -85,25 +67,17 @@ def confirm_deletion(*, actor: Actor, token: str, sandbox: Any = None) -> Deleti
         )
     account = lock_account(request.account_id)
     request = DeletionRequest.objects.select_for_update().get(pk=request.pk)
-    context = {"account": account}
-    check_actor(actor, transition_for(Action.CONFIRM_DELETION), account)
-    now = account.sandbox.now()
-    refusal = confirmation_refusal(request, now)
-    if refusal is not None:
-        refuse(*refusal, **context)
-    request.status = DeletionStatus.SCHEDULED
-    request.confirmed_at = now
-    request.scheduled_for = now + setting("DELETION_GRACE")
-    request.save(update_fields=["status", "confirmed_at", "scheduled_for", "updated"])
-    account.status = AccountStatus.DELETION_SCHEDULED
-    account.save(update_fields=["status"])
-    record(
-        actor=actor,
-        action=Action.CONFIRM_DELETION,
-        subject=account,
-        before=AccountStatus.DELETION_REQUESTED,
-        after=account.status,
-        account=account,
+    return apply(
+        CONFIRM_DELETION, account_rows(account, request=request), actor=actor, effect=_schedule
+    )
+
+
+def _schedule(rows: Rows, target: str) -> Change:
+    request = rows.request
+    request.confirmed_at = rows.now
+    request.scheduled_for = rows.now + setting("DELETION_GRACE")
+    return Change(
+        result=request,
+        request_fields=("confirmed_at", "scheduled_for", "updated"),
         params={"request_id": request.pk, "scheduled_for": request.scheduled_for.isoformat()},
     )
-    return request
