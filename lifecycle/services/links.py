@@ -209,9 +209,7 @@ def unlink_shop(
 
     `override` (staff with OVERRIDE_UNLINK_LIMITS only) goes past the cool-down and the limit.
     """
-    return _unlink(
-        actor=actor, account=account, shop=shop, confirmed=confirmed, override=override
-    )
+    return _unlink(actor=actor, account=account, shop=shop, confirmed=confirmed, override=override)
 
 
 def linked_shops_q(account: SellerAccount) -> Q:

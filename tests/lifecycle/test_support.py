@@ -61,7 +61,9 @@ STAFF_ACTIONS = {
     "deactivate": lambda demo, actor: deactivate_account(actor=actor, account=demo.account),
     "cancel_deletion": lambda demo, actor: cancel_deletion(actor=actor, account=demo.account),
     "unlink_shop": lambda demo, actor: unlink_shop(
-        actor=actor, account=demo.account, shop=demo.shops.get(name="Luna Ceramics Shop"),
+        actor=actor,
+        account=demo.account,
+        shop=demo.shops.get(name="Luna Ceramics Shop"),
         confirmed=True,
     ),
     "advance_clock": lambda demo, actor: advance_clock(
@@ -111,7 +113,10 @@ def test_staff_meet_the_same_refusals_as_the_trainee(demo, staff_user):
     assert refused.value.code == Code.NO_OPEN_REQUEST
     with pytest.raises(LifecycleError) as refused:
         unlink_shop(
-            actor=staff, account=demo.account, shop=demo.shops.get(name="Luna Outlet"), confirmed=True
+            actor=staff,
+            account=demo.account,
+            shop=demo.shops.get(name="Luna Outlet"),
+            confirmed=True,
         )
     assert refused.value.code == Code.SHOP_NOT_LINKED
     refusal = TimelineEvent.objects.filter(outcome=Outcome.REFUSED).first()
@@ -219,7 +224,9 @@ def test_an_override_is_not_for_trainees(demo, trainee):
 def test_resend_the_confirmation_email_needs_its_permission(demo, trainee, staff_user):
     requested(demo, trainee)
     with pytest.raises(LifecycleError) as refused:
-        resend_deletion_confirmation(actor=Actor.staff(staff_user, reason=REASON), account=demo.account)
+        resend_deletion_confirmation(
+            actor=Actor.staff(staff_user, reason=REASON), account=demo.account
+        )
     assert refused.value.code == Code.OVERRIDE_NOT_PERMITTED
     agent = grant(staff_user, "resend_confirmation_selleraccount")
     staff = Actor.staff(agent, reason=REASON)

@@ -334,7 +334,9 @@ FIRST_ALLOWED = {case.action: next(s for s in STATUSES if case.expect[s] == DONE
 
 
 def actor_of(kind: str, world: World, staff_user) -> Actor:
-    return {"trainee": world.actor, "staff": Actor.staff(staff_user, reason="asked"), "job": SWEEP}[kind]
+    return {"trainee": world.actor, "staff": Actor.staff(staff_user, reason="asked"), "job": SWEEP}[
+        kind
+    ]
 
 
 @pytest.mark.parametrize("kind", ["trainee", "staff", "job"])
