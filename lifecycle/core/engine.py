@@ -11,10 +11,11 @@ without any context passed by hand, inside the service's transaction while its l
 """
 
 import functools
+import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ParamSpec, TypeVar
 
 from django.db import models, transaction
@@ -38,14 +39,23 @@ class Actor:
     kind: str
     user: User | None = None
     job_name: str = ""
+    # Why a support agent acts: required of staff, stored on every event the action writes.
+    reason: str = ""
 
     @classmethod
     def trainee(cls, user: User) -> "Actor":
         return cls(ActorKind.TRAINEE, user)
 
     @classmethod
-    def staff(cls, user: User) -> "Actor":
-        return cls(ActorKind.STAFF, user)
+    def staff(cls, user: User, *, reason: str = "") -> "Actor":
+        return cls(ActorKind.STAFF, user, reason=reason.strip())
+
+    def because(self, reason: str) -> "Actor":
+        return replace(self, reason=reason.strip())
+
+    def may(self, permission: str) -> bool:
+        """Whether a staff actor holds an admin permission ("app.codename")."""
+        return self.kind == ActorKind.STAFF and self.user.has_perm(permission)
 
     @classmethod
     def job(cls, name: str) -> "Actor":
@@ -104,9 +114,40 @@ def account_rows(account: SellerAccount, subject: models.Model | None = None, **
     return Rows(sandbox=account.sandbox, account=account, subject=subject or account, **extra)
 
 
-def refuse(code: Code, message: str, *, sandbox: Sandbox | None = None) -> None:
-    """Refuse before any rows are known (a forged link): only the sandbox is on record."""
-    raise LifecycleError(code, message, sandbox=sandbox)
+def refuse(code: Code, message: str, *, sandbox: Sandbox | None = None, **rows: Any) -> None:
+    """Refuse outside a declared transition: before any rows are known (a forged link: only the
+    sandbox is on record), or in the support desk's own services, which name their rows."""
+    raise LifecycleError(code, message, sandbox=sandbox, **rows)
+
+
+def _person_refusal(actor: Actor, sandbox: Sandbox) -> Refusal | None:
+    """A trainee acts only in their own sandbox; only staff act as staff, and with a reason."""
+    if actor.kind == ActorKind.TRAINEE and sandbox.owner_id != actor.user.pk:
+        return Refusal(Code.NOT_YOUR_SANDBOX, "This sandbox belongs to another trainee.")
+    if actor.kind == ActorKind.STAFF and not actor.user.is_staff:
+        return Refusal(Code.NOT_ALLOWED_FOR_ACTOR, "Only support staff can act as staff.")
+    if actor.kind == ActorKind.STAFF and not actor.reason:
+        return Refusal(
+            Code.REASON_REQUIRED,
+            "Give a reason: every staff action is recorded with why it was taken.",
+        )
+    return None
+
+
+def check_person(actor: Actor, sandbox: Sandbox, /, **rows: Any) -> None:
+    """The person check, for the support desk's services that apply no declared transition."""
+    if refusal := _person_refusal(actor, sandbox):
+        refuse(refusal.code, refusal.sentence, **{"sandbox": sandbox, **rows})
+
+
+def check_override(actor: Actor, permission: str, /, **rows: Any) -> None:
+    """An override of a platform limit needs its own permission, on top of the action's."""
+    if not actor.may(permission):
+        refuse(
+            Code.OVERRIDE_NOT_PERMITTED,
+            "Only support staff with the override permission can go past this limit.",
+            **rows,
+        )
 
 
 # --- The one way to apply a transition ---------------------------------------------------------
@@ -152,11 +193,9 @@ Effect = Callable[[Rows, str], Change]
 
 
 def _actor_refusal(actor: Actor, transition: Transition, sandbox: Sandbox) -> Refusal | None:
-    """A trainee acts only in their own sandbox; only staff act as staff; then the declaration."""
-    if actor.kind == ActorKind.TRAINEE and sandbox.owner_id != actor.user.pk:
-        return Refusal(Code.NOT_YOUR_SANDBOX, "This sandbox belongs to another trainee.")
-    if actor.kind == ActorKind.STAFF and not actor.user.is_staff:
-        return Refusal(Code.NOT_ALLOWED_FOR_ACTOR, "Only support staff can act as staff.")
+    """The person (`_person_refusal`), then the actor kinds the declaration allows."""
+    if refusal := _person_refusal(actor, sandbox):
+        return refusal
     if actor.kind not in transition.actors:
         who = {"trainee": "the account owner", "staff": "support staff", "job": "a background job"}
         allowed = " or ".join(sorted(who[k] for k in transition.actors))
@@ -303,8 +342,15 @@ def lifecycle_service(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]
     """
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        # Every service takes `reason=` (why staff act): it travels with the actor onto each
+        # event written. A service with a `reason` of its own (fail_export's) keeps it.
+        own_reason = "reason" in inspect.signature(fn).parameters
+
         @functools.wraps(fn)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            reason = "" if own_reason else kwargs.pop("reason", "")
+            if reason and kwargs.get("actor") is not None:
+                kwargs["actor"] = kwargs["actor"].because(reason)
             actor = kwargs.get("actor")
             try:
                 with transaction.atomic():

@@ -54,6 +54,9 @@ def record(
     """Append one timeline event, stamped with the sandbox's simulated time."""
     sandbox = sandbox or account.sandbox
     subject_type, subject_id, label = subject_of(subject, machine)
+    params = dict(params or {})
+    if actor.reason:
+        params["reason"] = actor.reason
     return TimelineEvent.objects.create(
         sandbox=sandbox,
         account=account,
@@ -70,7 +73,7 @@ def record(
         after=str(after),
         code=code,
         message=message,
-        params=params or {},
+        params=params,
     )
 
 

@@ -6,8 +6,10 @@ from lifecycle.core import Actor, Change, account_rows, apply, lifecycle_service
 from lifecycle.transitions import Action, Rows, when
 from lifecycle.transitions.link import (
     LINK_SHOP,
+    OVERRIDE_UNLINK_LIMITS,
     RELINK_SHOP,
     UNLINK_SHOP,
+    limit_refusal,
     link_action_for,
     next_unlink_allowed_at,
     unlinks_in_window,
@@ -15,6 +17,7 @@ from lifecycle.transitions.link import (
 from shops.models import Campaign, CampaignStatus, Shop, ShopLink
 
 __all__ = [
+    "OVERRIDE_UNLINK_LIMITS",
     "link_action_for",
     "link_shop",
     "next_unlink_allowed_at",
@@ -55,18 +58,30 @@ def relink_shop(*, actor: Actor, account: SellerAccount, shop: Shop | int) -> Sh
 
 def _unlink(rows: Rows, target: str) -> Change:
     link, shop, account = rows.link, rows.subject, rows.account
+    # With the override the limits were not checked; the one staff went past is recorded.
+    overridden = limit_refusal(rows) if rows.inputs.get("override") else None
     link.unlinked_at = rows.now
     link.save(update_fields=["unlinked_at"])
     paused = list(account.campaigns.active().filter(shop=shop).values_list("pk", flat=True))
     Campaign.objects.filter(pk__in=paused).update(status=CampaignStatus.PAUSED)
-    return Change(result=link, params={"link_id": link.pk, "paused_campaigns": paused})
+    params = {"link_id": link.pk, "paused_campaigns": paused}
+    if overridden is not None:
+        params["override"] = str(overridden.code)
+    return Change(result=link, params=params)
 
 
 @lifecycle_service(Action.UNLINK_SHOP)
 def unlink_shop(
-    *, actor: Actor, account: SellerAccount, shop: Shop | int, confirmed: bool
+    *,
+    actor: Actor,
+    account: SellerAccount,
+    shop: Shop | int,
+    confirmed: bool,
+    override: bool = False,
 ) -> ShopLink:
-    """End the shop's link at once. Its data is kept; its active campaigns are paused."""
-    return apply(
-        UNLINK_SHOP, _rows(account, shop, confirmed=confirmed), actor=actor, effect=_unlink
-    )
+    """End the shop's link at once. Its data is kept; its active campaigns are paused.
+
+    `override` (staff with OVERRIDE_UNLINK_LIMITS only) goes past the cool-down and the limit.
+    """
+    rows = _rows(account, shop, confirmed=confirmed, override=override)
+    return apply(UNLINK_SHOP, rows, actor=actor, effect=_unlink)

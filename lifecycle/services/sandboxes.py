@@ -3,6 +3,7 @@
 from accounts.models import Sandbox
 from lifecycle.core import Actor, Change, apply, lifecycle_service, lock_sandbox
 from lifecycle.demo import build_demo_sandbox
+from lifecycle.models import TimelineEvent
 from lifecycle.transitions import Action, Rows
 from lifecycle.transitions.sandbox import RESET_DEMO
 
@@ -12,8 +13,12 @@ from .clock import sandbox_rows
 def _rebuild(rows: Rows, target: str) -> Change:
     sandbox = rows.sandbox
     owner, name, replaced = sandbox.owner, sandbox.name, sandbox.pk
-    sandbox.delete()
+    # The builder needs the name free; the old rows go once their events have moved.
+    sandbox.name = f"{name[:70]} (replaced #{replaced})"
+    sandbox.save(update_fields=["name"])
     fresh = build_demo_sandbox(owner=owner, name=name)
+    kept = TimelineEvent.objects.filter(sandbox=sandbox).move_to(fresh)
+    sandbox.delete()
     state = str(fresh.clock_offset)
     return Change(
         result=fresh,
@@ -21,7 +26,7 @@ def _rebuild(rows: Rows, target: str) -> Change:
         sandbox=fresh,
         before=state,
         after=state,
-        params={"replaces_sandbox": replaced},
+        params={"replaces_sandbox": replaced, "kept_events": kept},
     )
 
 
@@ -30,6 +35,7 @@ def reset_demo_sandbox(*, actor: Actor, sandbox: Sandbox | int) -> Sandbox:
     """Throw a demo sandbox away and build it again for the same owner, under the same name.
 
     Only demo sandboxes can be reset: a trainee's own sandbox and its timeline are never wiped.
-    The fresh sandbox's timeline says who reset it and which sandbox it replaces.
+    The old sandbox's events are never deleted (RULEBOOK §8): they move to the fresh sandbox,
+    before the event that says who reset it and which sandbox it replaces.
     """
     return apply(RESET_DEMO, sandbox_rows(lock_sandbox(sandbox)), actor=actor, effect=_rebuild)

@@ -87,6 +87,24 @@ def been_linked_here(rows: Rows) -> Refusal | None:
     )
 
 
+# Support staff holding it may unlink past the cool-down and the 180-day limit (with a reason).
+OVERRIDE_UNLINK_LIMITS = "shops.override_unlink_limits_shop"
+
+
+def _overriding(rows: Rows) -> bool:
+    return bool(rows.inputs.get("override"))
+
+
+def override_permitted(rows: Rows) -> Refusal | None:
+    """An override of the limits needs its own permission, on top of the unlink's."""
+    if not _overriding(rows) or rows.actor.may(OVERRIDE_UNLINK_LIMITS):
+        return None
+    return Refusal(
+        Code.OVERRIDE_NOT_PERMITTED,
+        "Only support staff with the override permission can go past this limit.",
+    )
+
+
 def confirmed(rows: Rows) -> Refusal | None:
     if rows.inputs.get("confirmed"):
         return None
@@ -96,7 +114,20 @@ def confirmed(rows: Rows) -> Refusal | None:
     )
 
 
+def limit_refusal(rows: Rows) -> Refusal | None:
+    """The cool-down's or the 180-day limit's refusal of this unlink now, if either refuses."""
+    return _cooldown_refusal(rows) or _limit_refusal(rows)
+
+
 def cooldown_over(rows: Rows) -> Refusal | None:
+    return None if _overriding(rows) else _cooldown_refusal(rows)
+
+
+def under_the_limit(rows: Rows) -> Refusal | None:
+    return None if _overriding(rows) else _limit_refusal(rows)
+
+
+def _cooldown_refusal(rows: Rows) -> Refusal | None:
     ends = rows.link.linked_at + setting("UNLINK_COOLDOWN")
     if rows.now >= ends:
         return None
@@ -108,7 +139,7 @@ def cooldown_over(rows: Rows) -> Refusal | None:
     )
 
 
-def under_the_limit(rows: Rows) -> Refusal | None:
+def _limit_refusal(rows: Rows) -> Refusal | None:
     recent = unlinks_in_window(rows.subject, rows.now)
     limit = setting("UNLINK_LIMIT")
     if len(recent) < limit:
@@ -180,7 +211,8 @@ UNLINK_SHOP = Transition(
     source_of=lambda rows: LINKED if _linked_here(rows) else UNLINKED,
     wrong_state=_not_linked_here,
     gate_first=False,
-    guards=(confirmed, cooldown_over, under_the_limit),
+    # With the override (staff with OVERRIDE_UNLINK_LIMITS) the limits are not checked.
+    guards=(confirmed, override_permitted, cooldown_over, under_the_limit),
     event="link",
     destructive=True,
 )

@@ -301,7 +301,11 @@ def test_an_actor_kind_the_declaration_leaves_out_is_refused(transition, kind, t
     world = build_world(trainee)
     call = CALLS[transition.key]
     subject = ARRANGE[transition.machine](world, transition.sources[0], call)
-    actor = {t.TRAINEE: world.actor, t.STAFF: Actor.staff(staff_user), t.JOB: SWEEP}[kind]
+    actor = {
+        t.TRAINEE: world.actor,
+        t.STAFF: Actor.staff(staff_user, reason="asked"),
+        t.JOB: SWEEP,
+    }[kind]
     before, count = full_snapshot(world), len(events(world.sandbox))
     with pytest.raises(LifecycleError) as err:
         call.run(world, actor, subject)
