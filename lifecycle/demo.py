@@ -1,10 +1,13 @@
 """Builds a sandbox full of believable data: the onboarding demo, and realistic test fixtures.
 
 Commerce rows (products, customers, orders) are data, not lifecycle transitions, so they are
-bulk-created; the shop link goes through the lifecycle service like any other link.
+bulk-created. The shop's link goes through the core like any other link, dated as the demo's
+history has it (30 days back, old enough to be unlinked at once) by the link's own effect, and
+its event says so: no row is changed after its event was written.
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -24,10 +27,11 @@ from shops.models import (
     OrderStatus,
     Product,
     Shop,
+    ShopLink,
 )
 
-from .core import Actor
-from .services.links import link_shop
+from .core import Actor, Change, account_rows, apply
+from .transitions.link import LINK_SHOP
 
 FIRST = ["Ada", "Bo", "Chen", "Dara", "Eli", "Fay", "Gus", "Hana", "Ivo", "June", "Kai", "Lina"]
 LAST = ["Moreau", "Okafor", "Silva", "Tanaka", "Novak", "Haddad", "Berg", "Quinn", "Ortiz"]
@@ -45,7 +49,22 @@ GOODS = [
     "Soap bar",
     "Notebook",
 ]
+# How long the demo's shop has been linked when the trainee arrives (past the unlink cool-down).
+LINKED_FOR = timedelta(days=30)
 STREETS = ["Harbour Road", "Mill Lane", "Station Street", "Orchard Way", "Kiln Court"]
+
+
+def _linked_since(since):
+    """The link's effect for the demo's history: the link starts at `since`, and says so."""
+
+    def effect(rows, target: str) -> Change:
+        link = ShopLink.objects.create(shop=rows.subject, account=rows.account, linked_at=since)
+        return Change(
+            result=link,
+            params={"link_id": link.pk, "linked_at": since.isoformat(), "reason": "demo history"},
+        )
+
+    return effect
 
 
 @dataclass
@@ -65,16 +84,19 @@ def build_demo_sandbox(
     sizes: DemoSizes | None = None,
     seed: int = 7,
     is_demo: bool = True,
+    on_created: Callable[[Sandbox], object] | None = None,
 ) -> Sandbox:
     """One business seller account, two shops (one linked) and the data the Seller Center shows.
 
     is_demo=False builds a trainee's own practice sandbox from the same data: it is not a demo,
-    so no reset can wipe it and its timeline (RULEBOOK §8).
+    so no reset can wipe it and its timeline (RULEBOOK §8). `on_created(sandbox)` runs as soon
+    as the sandbox exists, so the event that says who made it comes first on its timeline.
     """
     sizes = sizes or DemoSizes()
     rng = random.Random(seed)
     sandbox = Sandbox.objects.create(owner=owner, name=name, is_demo=is_demo)
-    now = sandbox.now()
+    if on_created is not None:
+        on_created(sandbox)
     account = SellerAccount.objects.create(
         sandbox=sandbox,
         display_name="Luna Ceramics",
@@ -84,9 +106,9 @@ def build_demo_sandbox(
     )
     main = Shop.objects.create(sandbox=sandbox, name="Luna Ceramics Shop")
     Shop.objects.create(sandbox=sandbox, name="Luna Outlet")
-    link = link_shop(actor=Actor.trainee(owner), account=account, shop=main)
-    # The demo starts with a link old enough to be unlinked at once.
-    type(link).objects.filter(pk=link.pk).update(linked_at=now - timedelta(days=30))
+    now = sandbox.now()
+    link_effect = _linked_since(now - LINKED_FOR)
+    apply(LINK_SHOP, account_rows(account, main), actor=Actor.trainee(owner), effect=link_effect)
 
     products = Product.objects.bulk_create(
         Product(
