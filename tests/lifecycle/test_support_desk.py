@@ -196,6 +196,8 @@ def test_notes_are_kept_with_the_case_and_never_on_the_trainees_timeline(desk, d
     html = desk.get(reverse("support:case", args=[demo.account.pk])).content.decode()
     assert "Called the trainee about the export" in html
     assert not TimelineEvent.objects.filter(message__contains="Called").exists()
+    entry = LogEntry.objects.get(content_type__model="supportnote")
+    assert entry.user == agent and entry.is_addition()
     response = desk.post(url, {"text": "  "}, follow=True)
     assert "A note needs some text." in response.content.decode()
 
