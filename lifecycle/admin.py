@@ -33,6 +33,7 @@ from .services.exports import stuck_since
 from .services.links import when
 from .services.support import RETRY_EXPORT_FOR_SELLER, retry_export_for_seller
 from .support.actions import StaffAction, staff_action
+from .support.words import event_change
 
 EVENTS_SHOWN = 20
 
@@ -197,7 +198,7 @@ def timeline_excerpt(*, sandbox: Sandbox | None = None, account: SellerAccount |
     rows = format_html_join(
         "",
         '<tr><td><a href="{}">{}</a></td><td>{} ({})</td><td>{}</td><td>{}</td>'
-        "<td>{} → {}</td><td>{}</td><td>{}</td></tr>",
+        "<td>{}</td><td>{}</td><td>{}</td></tr>",
         (
             (
                 reverse("admin:lifecycle_timelineevent_change", args=[e.pk]),
@@ -206,8 +207,7 @@ def timeline_excerpt(*, sandbox: Sandbox | None = None, account: SellerAccount |
                 e.get_actor_kind_display(),
                 e.get_action_display(),
                 e.subject_label,
-                e.before or "–",
-                e.after or "–",
+                event_change(e) or "–",
                 e.get_outcome_display(),
                 e.message,
             )
@@ -247,7 +247,7 @@ class TimelineEventAdmin(ViewOnlyAdmin):
 
     @admin.display(description="State")
     def state_change(self, event: TimelineEvent) -> str:
-        return f"{event.before or '–'} → {event.after or '–'}"
+        return event_change(event) or "–"
 
 
 @admin.register(DeletionRequest)

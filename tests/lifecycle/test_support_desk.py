@@ -326,3 +326,10 @@ def test_a_trainees_page_offers_support_no_password_link(desk, trainee):
 def test_times_use_one_format(desk, demo):
     html = desk.get(changelist(SANDBOX)).content.decode()
     assert not re.search(r"\d{1,2}:\d{2} [ap]\.m\.", html)
+
+
+def test_change_pages_say_clock_moves_in_times_not_durations(desk, demo, agent):
+    advance_clock(actor=Actor.staff(agent, reason=REASON), sandbox=demo, by=timedelta(days=1))
+    html = desk.get(change_page(SANDBOX, demo.pk)).content.decode()
+    assert "1 day, 0 h 0 min" in html
+    assert "1 day, 0:00:00" not in html  # neither the field nor the timeline excerpt
