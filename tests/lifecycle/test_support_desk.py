@@ -333,3 +333,19 @@ def test_change_pages_say_clock_moves_in_times_not_durations(desk, demo, agent):
     html = desk.get(change_page(SANDBOX, demo.pk)).content.decode()
     assert "1 day, 0 h 0 min" in html
     assert "1 day, 0:00:00" not in html  # neither the field nor the timeline excerpt
+
+
+@pytest.mark.parametrize(
+    ("model", "header"),
+    [
+        ("lifecycle.timelineevent", "When (sandbox time)"),
+        ("lifecycle.deletionrequest", "Scheduled for (sandbox time)"),
+        ("lifecycle.exportjob", "Expires (sandbox time)"),
+        ("lifecycle.inboxmessage", "Sent (sandbox time)"),
+        ("shops.shoplink", "Linked (sandbox time)"),
+    ],
+)
+def test_list_columns_say_their_times_are_sandbox_times(desk, demo, trainee, model, header):
+    request_and_confirm(demo, trainee)
+    request_export(actor=Actor.trainee(trainee), account=demo.account)
+    assert header in desk.get(changelist(model)).content.decode()
