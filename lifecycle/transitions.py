@@ -49,6 +49,8 @@ class Action(models.TextChoices):
     NOTIFY_CUSTOMERS = "notify_customers", "Notify customers"
     SEND_EMAIL = "send_email", "Send email"
     RESET_DEMO = "reset_demo", "Reset demo sandbox"
+    RENAME_SANDBOX = "rename_sandbox", "Rename sandbox"
+    DELETE_SANDBOX = "delete_sandbox", "Delete sandbox"
 
 
 # Account states (accounts.models.AccountStatus values) and shop link states.
