@@ -18,31 +18,7 @@ from training.cohorts.progress import cells_for, duration_text, trainee_assignme
 from training.cohorts.services import assign_scenario
 from training.models import Attempt
 
-OBJECTIVES = [
-    SimpleNamespace(
-        id="export-first",
-        title="Export first",
-        weight=50,
-        section="§6",
-        lesson="Keep a copy of the data before unlinking.",
-    ),
-    SimpleNamespace(
-        id="unlink-popup",
-        title="Unlink the pop-up",
-        weight=50,
-        section="§3",
-        lesson="Unlink only the shop that closes.",
-    ),
-]
-
-
-@pytest.fixture(autouse=True)
-def graded_catalogue(scenario_catalogue):
-    for scenario in scenario_catalogue.values():
-        scenario.objectives = OBJECTIVES
-        scenario.objective = lambda oid: next(o for o in OBJECTIVES if o.id == oid)
-        scenario.solution = []
-    return scenario_catalogue
+from .conftest import OBJECTIVES
 
 
 def finished(trainee, slug, score, *, passed, missed=(), real=10, sandbox_days=0, sandbox=None):
@@ -190,11 +166,11 @@ def test_the_grid_queries_do_not_grow_with_the_cohort(client, trainer, cohort):
 
 
 def test_the_drill_down_shows_the_timeline_beside_the_reference_solution(
-    client, trainer, cohort, trainee, graded_catalogue
+    client, trainer, cohort, trainee, scenario_catalogue
 ):
     from lifecycle.demo import DemoSizes, build_demo_sandbox
 
-    graded_catalogue["unlink-a-shop"].solution = [
+    scenario_catalogue["unlink-a-shop"].solution = [
         SimpleNamespace(describe=lambda: "Data exports → ask for an export", why="A copy first.")
     ]
     join(cohort, trainee)
