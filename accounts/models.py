@@ -20,6 +20,8 @@ class Sandbox(models.Model):
     clock_offset = models.DurationField(default=timedelta(0))
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Deleted by its owner: gone from their pages, kept with its timeline (RULEBOOK §8).
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -82,6 +84,9 @@ class SellerAccount(models.Model):
             ("deactivate_selleraccount", "Can deactivate a seller account"),
             ("reactivate_selleraccount", "Can reactivate a seller account"),
             ("cancel_deletion_selleraccount", "Can cancel a seller account's deletion"),
+            # Overrides: each its own right, each with a reason on the event.
+            ("resend_confirmation_selleraccount", "Can resend a deletion confirmation email"),
+            ("retry_export_selleraccount", "Can retry a failed data export for the seller"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -17,7 +17,7 @@ from lifecycle.web import actor
 
 
 def _own(request: HttpRequest, sandbox_id: int) -> Sandbox:
-    return get_object_or_404(Sandbox, pk=sandbox_id, owner=request.user)
+    return get_object_or_404(Sandbox, pk=sandbox_id, owner=request.user, removed_at=None)
 
 
 def _home_with(request: HttpRequest, err: LifecycleError) -> HttpResponse:

@@ -34,9 +34,9 @@ from training.cohorts.progress import trainee_assignments
 
 def _sandbox_list(request: HttpRequest, form: SandboxForm) -> HttpResponse:
     # Free play only: a sandbox built for an attempt is reached from its scenario.
-    sandboxes = Sandbox.objects.filter(owner=request.user, attempts__isnull=True).prefetch_related(
-        Prefetch("accounts", queryset=SellerAccount.objects.order_by("id"))
-    )
+    sandboxes = Sandbox.objects.filter(
+        owner=request.user, attempts__isnull=True, removed_at=None
+    ).prefetch_related(Prefetch("accounts", queryset=SellerAccount.objects.order_by("id")))
     context = {"sandboxes": sandboxes, "form": form, "assigned": trainee_assignments(request.user)}
     return render(request, "accounts/sandbox_list.html", context)
 

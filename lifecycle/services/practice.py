@@ -1,9 +1,11 @@
 """A trainee's own free-play sandboxes: rename and delete them (RULEBOOK §2).
 
-A sandbox that holds an attempt at a scenario is the trainer's evidence: it cannot be deleted.
-A demo sandbox is reset, not deleted. Deleting takes the sandbox's own timeline with it, so the
-last word on it is the refusal of anything tried before, never an event after.
+Deleting removes the sandbox from its owner's pages; its rows and timeline stay for support
+staff, since events are never deleted (RULEBOOK §8). A sandbox that holds an attempt at a
+scenario is the trainer's evidence and a demo sandbox is reset: neither can be deleted.
 """
+
+from django.utils import timezone
 
 from accounts.models import Sandbox
 from lifecycle.errors import Code
@@ -39,11 +41,13 @@ def rename_sandbox(*, actor: Actor, sandbox: Sandbox | int, name: str) -> Sandbo
 
 
 @lifecycle_service(Action.DELETE_SANDBOX)
-def delete_sandbox(*, actor: Actor, sandbox: Sandbox | int) -> int:
-    """Delete a free-play sandbox with everything in it; returns its id."""
+def delete_sandbox(*, actor: Actor, sandbox: Sandbox | int) -> Sandbox:
+    """Take a free-play sandbox out of its owner's sight, for good."""
     sandbox = lock_sandbox(sandbox)
     context = {"sandbox": sandbox, "subject": sandbox, "state": sandbox.name}
     check_person(actor, sandbox, **context)
+    if sandbox.removed_at is not None:
+        return sandbox  # a repeat
     if sandbox.is_demo:
         refuse(
             Code.INVALID_STATE,
@@ -57,6 +61,16 @@ def delete_sandbox(*, actor: Actor, sandbox: Sandbox | int) -> int:
             "it cannot be deleted.",
             **context,
         )
-    pk = sandbox.pk
-    sandbox.delete()
-    return pk
+    name = sandbox.name
+    sandbox.removed_at = timezone.now()
+    sandbox.name = f"{name[:70]} (deleted #{sandbox.pk})"  # the name is free for a new one
+    sandbox.save(update_fields=["removed_at", "name"])
+    record(
+        actor=actor,
+        action=Action.DELETE_SANDBOX,
+        subject=sandbox,
+        sandbox=sandbox,
+        before=name[:60],
+        after="deleted",
+    )
+    return sandbox

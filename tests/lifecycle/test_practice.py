@@ -59,10 +59,25 @@ def test_another_trainee_can_neither_rename_nor_delete(own, other_trainee, clien
     assert Sandbox.objects.get(pk=own.pk).name == "Week one"
 
 
-def test_deleting_removes_the_sandbox_and_everything_in_it(own, as_trainee):
-    assert delete_sandbox(actor=as_trainee, sandbox=own) == own.pk
-    assert not Sandbox.objects.filter(pk=own.pk).exists()
-    assert not TimelineEvent.objects.filter(sandbox_id=own.pk).exists()
+def test_deleting_takes_it_out_of_sight_and_keeps_its_timeline(client, trainee, own, as_trainee):
+    events = TimelineEvent.objects.filter(sandbox=own).count()
+    delete_sandbox(actor=as_trainee, sandbox=own)
+    delete_sandbox(actor=as_trainee, sandbox=own)  # a repeat
+    gone = Sandbox.objects.get(pk=own.pk)
+    assert gone.removed_at is not None and gone.name == f"Week one (deleted #{own.pk})"
+    # Events are never deleted (RULEBOOK §8): the old ones stay, one more says who deleted it.
+    kept = TimelineEvent.objects.filter(sandbox=own).order_by("-id")
+    assert kept.count() == events + 1
+    assert (kept[0].action, kept[0].before, kept[0].actor_label) == (
+        "delete_sandbox",
+        "Week one",
+        trainee.username,
+    )
+    client.force_login(trainee)
+    assert client.get(reverse("dashboard", args=[own.pk])).status_code == 404
+    assert "Week one" not in client.get(reverse("sandbox_list")).content.decode()
+    # The name is free again.
+    build_demo_sandbox(owner=trainee, name="Week one", sizes=SMALL, is_demo=False)
 
 
 def test_a_demo_sandbox_is_reset_not_deleted(trainee, as_trainee):
@@ -95,7 +110,9 @@ def test_the_home_page_renames_and_deletes_after_a_confirmation(client, trainee,
     assert confirm.status_code == 200 and "Delete the sandbox Renamed?" in confirm.content.decode()
     assert Sandbox.objects.filter(pk=own.pk).exists()
     done = client.post(reverse("sandbox_delete", args=[own.pk]))
-    assert done.status_code == 302 and not Sandbox.objects.filter(pk=own.pk).exists()
+    assert done.status_code == 302
+    assert Sandbox.objects.get(pk=own.pk).removed_at is not None
+    assert client.get(reverse("sandbox_delete", args=[own.pk])).status_code == 404
 
 
 def test_the_home_page_refuses_deleting_a_demo(client, trainee):
