@@ -8,10 +8,10 @@ scenario is the trainer's evidence and a demo sandbox is reset: neither can be d
 from django.utils import timezone
 
 from accounts.models import Sandbox
+from lifecycle.actions import Action
+from lifecycle.core import Actor, check_person, lifecycle_service, lock_sandbox, record
+from lifecycle.core.engine import refuse
 from lifecycle.errors import Code
-from lifecycle.transitions import Action
-
-from ._core import Actor, check_person, lifecycle_service, lock_sandbox, record, refuse
 
 
 @lifecycle_service(Action.RENAME_SANDBOX)
