@@ -61,6 +61,10 @@ class SupportAdmin(admin.ModelAdmin):
         """Admin actions offered as buttons on this object's change page."""
         return []
 
+    def staff_hidden(self, request: HttpRequest, obj: Any) -> dict[str, str]:
+        """Fields every staff button of the change page sends along (name -> value)."""
+        return {}
+
     def buttons_for(
         self, request: HttpRequest, names: list[str], *, destructive: tuple[str, ...] = ()
     ) -> list[dict[str, Any]]:
@@ -76,6 +80,7 @@ class SupportAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "staff_buttons": self.staff_buttons(request, obj) if obj is not None else [],
+            "staff_hidden": self.staff_hidden(request, obj) if obj is not None else {},
             "staff_actions_url": reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
             ),

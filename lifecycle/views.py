@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.models import AccountStatus
@@ -23,8 +22,9 @@ from lifecycle.services import (
     retry_export,
 )
 from lifecycle.services.announcements import pending_announcement, recent_customers
+from lifecycle.services.clock import parse_reading
 from lifecycle.services.exports import in_flight, next_export_allowed_at, queued_message
-from lifecycle.web import act, page, sandbox_page
+from lifecycle.web import act, bad_input, page, same_site_path, sandbox_page
 
 TIMELINE_PAGE_SIZE = 25
 CLOCK_STEPS = {key: delta for key, _, delta in selectors.CLOCK_STEPS}
@@ -50,16 +50,20 @@ dashboard = sandbox_page(_dashboard_page)
 @sandbox_page
 @require_POST
 def clock(request: HttpRequest) -> HttpResponse:
+    # Everything the move depends on is checked before it is made: nothing is half-applied.
     key = request.POST.get("by", "")
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
+    back = same_site_path(request, request.POST.get("next"))
     back = back or reverse("dashboard", args=[request.sandbox.pk])
+    reading = parse_reading(request.POST.get("reading"))
+    if reading is None:
+        message = "This clock is out of date: reload the page and try again."
+        return bad_input(request, lambda: _dashboard_page(request), message)
     kwargs = {"to_next": True} if key == "next" else {"by": CLOCK_STEPS.get(key, timedelta(0))}
     return act(
         request,
         advance_clock,
         sandbox=request.sandbox,
+        reading=reading,
         done=lambda sandbox: f"The clock now reads {sandbox.now():%a %d %b %Y, %H:%M}.",
         success_url=back,
         refused=lambda: _dashboard_page(request),
