@@ -32,6 +32,7 @@ from shops.models import (
 )
 
 from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
+from .exports import remove_export_files
 from .links import when
 
 TOKEN_SALT = "lifecycle.deletion-confirmation"
@@ -470,8 +471,7 @@ def purge_account_data(account: SellerAccount, *, bulk: bool = True) -> dict[str
     """Delete the account's data; return how many of each kind went (or, with bulk=False, will
     go: the bulk rows are then counted and left to `purge_deleted_account`)."""
     removed: dict[str, int] = {}
-    for export in account.exports.exclude(file=""):
-        export.file.delete(save=False)
+    remove_export_files(account.exports.all())
     for label, queryset in bulk_data(account):
         removed[label] = queryset.count()
         if bulk:

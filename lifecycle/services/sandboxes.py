@@ -2,9 +2,11 @@
 
 from accounts.models import Sandbox
 from lifecycle.errors import Code
+from lifecycle.models import ExportJob
 from lifecycle.transitions import Action
 
 from ._core import Actor, check_person, lifecycle_service, lock_sandbox, record, refuse
+from .exports import remove_export_files
 
 
 @lifecycle_service(Action.RESET_DEMO)
@@ -26,6 +28,7 @@ def reset_demo_sandbox(*, actor: Actor, sandbox: Sandbox | int) -> Sandbox:
             **context,
         )
     owner, name, replaced = sandbox.owner, sandbox.name, sandbox.pk
+    remove_export_files(ExportJob.objects.filter(account__sandbox=sandbox))
     sandbox.delete()
     fresh = build_demo_sandbox(owner=owner, name=name)
     record(
