@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import AccountStatus
 from lifecycle import selectors
 from lifecycle.forms import CloseAccountForm, TimelineFilter
+from lifecycle.jobs import broker_ok
 from lifecycle.models import ExportJob, InboxMessage, TimelineEvent
 from lifecycle.services import (
     advance_clock,
@@ -108,19 +109,37 @@ def close_account_request(request: HttpRequest) -> HttpResponse:
         account=request.account,
         password=form.cleaned_data.get("password", ""),
         acknowledged=form.cleaned_data.get("acknowledged", False),
-        done="Deletion requested: open the email in your inbox to confirm it.",
+        done=_requested_message,
         success_url=reverse("close_requested", args=[request.sandbox.pk]),
         refused=lambda: _close_page(request, CloseAccountForm()),
     )
 
 
+def _requested_message(deletion) -> str:
+    """As the exports page does: say when the email could not be queued yet (broker down)."""
+    dispatch = getattr(deletion, "dispatch", None)
+    if dispatch is not None and dispatch.unavailable:
+        return (
+            "Deletion requested. Background jobs are unavailable right now, so the confirmation "
+            "email is queued: it lands in your inbox as soon as they are back; nothing is lost."
+        )
+    return "Deletion requested: open the email in your inbox to confirm it."
+
+
 @sandbox_page
 def close_requested(request: HttpRequest) -> HttpResponse:
-    """ "Check your inbox": the request waits for the emailed link."""
+    """ "Check your inbox": the request waits for the emailed link, sent or still queued."""
+    deletion = open_request(request.account)
+    waiting = deletion is not None and deletion.confirmation_sent_at is None
     return page(
         request,
         "lifecycle/close_requested.html",
-        {"nav": "settings", "request_open": open_request(request.account)},
+        {
+            "nav": "settings",
+            "request_open": deletion,
+            "email_waiting": waiting,
+            "jobs_down": waiting and not broker_ok(),
+        },
     )
 
 

@@ -198,7 +198,7 @@ def request_deletion(
         },
     )
     # The row says the email is owed, so a broker that is down loses nothing: the sweep sends it.
-    enqueue("send_deletion_confirmation_task", request.pk)
+    request.dispatch = enqueue("send_deletion_confirmation_task", request.pk)  # type: ignore[attr-defined]
     return request
 
 

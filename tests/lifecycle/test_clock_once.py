@@ -14,7 +14,6 @@ from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import TimelineEvent
 from lifecycle.services import Actor, advance_clock, request_deletion
 from lifecycle.services.clock import clock_reading
-from tests.accounts.factories import SellerAccountFactory
 from tests.support_admin import client_for, post_action, reported, staff_with
 from tests.web import clock_form, shown, url
 
@@ -23,14 +22,8 @@ SANDBOX = "accounts.sandbox"
 
 
 @pytest.fixture
-def account(trainee):
-    return SellerAccountFactory(sandbox__owner=trainee)
-
-
-@pytest.fixture
-def signed_in(client, trainee):
-    client.force_login(trainee)
-    return client
+def account(quiet):
+    return quiet
 
 
 def offset(sandbox: Sandbox) -> timedelta:
