@@ -6,6 +6,7 @@ own row (an export queued, an email owed) is the record of the work, so the swee
 what the broker did not take.
 """
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -73,3 +74,28 @@ def workers_answering(timeout: float = 1.0) -> list[str]:
     except Exception:
         return []
     return sorted(name for reply in replies for name in reply)
+
+
+def waiting_in_broker(task_name: str) -> set[str] | None:
+    """The arguments (as Celery writes them: "(5,)") of the `task_name` messages waiting in the
+    broker's queue; None when the broker cannot be looked into (not Redis, or down).
+
+    A queued job whose message is still there is waiting in line, not lost."""
+    from config.celery import app
+
+    if not str(app.conf.broker_url).startswith("redis"):
+        return None
+    try:
+        with app.connection_for_read() as conn:
+            raw = conn.default_channel.client.lrange(app.conf.task_default_queue, 0, -1)
+    except Exception:
+        return None
+    waiting = set()
+    for item in raw:
+        try:
+            headers = json.loads(item)["headers"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if headers.get("task") == task_name:
+            waiting.add(str(headers.get("argsrepr")))
+    return waiting

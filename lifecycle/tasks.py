@@ -17,7 +17,6 @@ from lifecycle.services import (
     sweep_sandbox,
 )
 from lifecycle.services._core import Actor
-from lifecycle.services.exports import ExportBusy
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,7 @@ JOB = {
 }
 
 
-@shared_task(**{**JOB, "autoretry_for": (*JOB["autoretry_for"], ExportBusy), "max_retries": 8})
+@shared_task(**JOB)
 def build_export_task(export_id: int) -> None:
     from lifecycle.exporting import build_export
 

@@ -5,11 +5,12 @@ calls start_export, export_progress, mark_export_ready or fail_export; the sweep
 expire_export and fails exports that stopped making progress.
 """
 
-from datetime import datetime, timedelta
+import logging
+from datetime import datetime
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +26,8 @@ from .emails import email_owner
 from .links import when
 
 BUILDER = Actor.job("export")
+BUILD_TASK = "lifecycle.tasks.build_export_task"
+log = logging.getLogger(__name__)
 
 
 def _lock_export(export: ExportJob | int) -> tuple[SellerAccount, ExportJob]:
@@ -153,8 +156,9 @@ def retry_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     job.status = ExportStatus.QUEUED
     job.progress = 0
     job.failure_reason = ""
+    job.resends = 0
     job.heartbeat = timezone.now()
-    job.save(update_fields=["status", "progress", "failure_reason", "heartbeat"])
+    job.save(update_fields=["status", "progress", "failure_reason", "resends", "heartbeat"])
     record(
         actor=actor,
         action=Action.RETRY_EXPORT,
@@ -167,20 +171,17 @@ def retry_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     return job
 
 
-# A live builder beats at every percent of the rows, so two silent minutes mean it died.
-TAKEOVER_AFTER = timedelta(minutes=2)
-
-
-class ExportBusy(Exception):
-    """Another builder's heartbeat is fresh: ask again later (it may have died a moment ago)."""
+def recovery_since() -> datetime:
+    """Exports silent (real time) since before this lost their worker or their message."""
+    return timezone.now() - setting("EXPORT_RECOVER_AFTER")
 
 
 def start_export(*, export: ExportJob | int) -> ExportJob | None:
-    """Claim a queued export for building; None when there is nothing left to build.
+    """Claim a queued export for building; None when there is nothing for this delivery to build.
 
-    A running export whose heartbeat is fresh raises ExportBusy: the task asks again later, and
-    takes the export over once the heartbeat is older than TAKEOVER_AFTER (its worker died and
-    the broker delivered the task again).
+    A running export whose heartbeat is fresh has a live builder: a second delivery (a killed
+    pool child's message handed out again) leaves it alone. One silent for EXPORT_RECOVER_AFTER
+    lost its worker and is taken over; the sweep sends such an export again by itself.
     """
     pk = export.pk if isinstance(export, ExportJob) else export
     if not ExportJob.objects.filter(pk=pk).exists():
@@ -190,8 +191,9 @@ def start_export(*, export: ExportJob | int) -> ExportJob | None:
         now = timezone.now()
         if job.status == ExportStatus.RUNNING:
             beat = job.heartbeat or job.started
-            if beat is not None and now - beat < min(TAKEOVER_AFTER, setting("EXPORT_STUCK_AFTER")):
-                raise ExportBusy(f"export {job.pk} is being built")
+            if beat is not None and beat >= recovery_since():
+                log.info("export %s is being built by a live worker; delivery dropped", pk)
+                return None
         elif job.status != ExportStatus.QUEUED:
             return None  # ready, failed or expired: a duplicate delivery changes nothing
         job.status = ExportStatus.RUNNING
@@ -202,14 +204,49 @@ def start_export(*, export: ExportJob | int) -> ExportJob | None:
         return job
 
 
+def _builds(export: ExportJob | int) -> dict:
+    """The rows a builder may still write to: its own attempt only, when it names one. A builder
+    whose export was taken over (a new attempt started) then stops."""
+    if isinstance(export, ExportJob):
+        return {"pk": export.pk, "attempts": export.attempts}
+    return {"pk": export}
+
+
 def export_progress(*, export: ExportJob | int, progress: int) -> bool:
-    """Store progress and a heartbeat; False when the export is no longer running (stop)."""
-    pk = export.pk if isinstance(export, ExportJob) else export
+    """Store progress and a heartbeat; False when the export is no longer this builder's to
+    build (stop)."""
     return bool(
-        ExportJob.objects.filter(pk=pk, status=ExportStatus.RUNNING).update(
+        ExportJob.objects.filter(status=ExportStatus.RUNNING, **_builds(export)).update(
             progress=max(0, min(int(progress), 99)), heartbeat=timezone.now()
         )
     )
+
+
+def resend_export(*, export: ExportJob | int, counted: bool = True) -> bool:
+    """Send a lost or abandoned build again (the sweep): back to queued, from the start.
+
+    `counted` resends count towards EXPORT_MAX_RESENDS; a first send that never reached the
+    broker does not. A resend the broker refuses does not count either: its heartbeat is
+    cleared and the next sweep sends it again.
+    """
+    with transaction.atomic():
+        _account, job = _lock_export(export)
+        if job.status not in IN_FLIGHT_EXPORT_STATUSES:
+            return False
+        job.status = ExportStatus.QUEUED
+        job.progress = 0
+        job.heartbeat = timezone.now()
+        job.resends += counted
+        job.save(update_fields=["status", "progress", "heartbeat", "resends"])
+        pk = job.pk
+
+        def undispatched() -> None:
+            ExportJob.objects.filter(pk=pk, status=ExportStatus.QUEUED).update(
+                heartbeat=None, resends=F("resends") - int(counted)
+            )
+
+        enqueue("build_export_task", pk, on_failure=undispatched)
+    return True
 
 
 def requeue_export(*, export: ExportJob | int) -> bool:
@@ -229,7 +266,8 @@ def mark_export_ready(
     """Offer a fully written file. None when the export stopped being ours meanwhile (the caller
     then removes the file it wrote)."""
     account, job, context = _open(actor, export, Action.EXPORT_READY)
-    if job.status != ExportStatus.RUNNING:
+    taken_over = isinstance(export, ExportJob) and export.attempts != job.attempts
+    if job.status != ExportStatus.RUNNING or taken_over:
         return None
     now = account.sandbox.now()
     job.status = ExportStatus.READY
@@ -398,10 +436,16 @@ def remove_export_files(exports: QuerySet) -> int:
 
 
 def stuck_since() -> datetime:
-    """Running exports whose last heartbeat (real time) is older than this are stuck."""
     return timezone.now() - setting("EXPORT_STUCK_AFTER")
 
 
 def stuck_reason() -> str:
-    minutes = int(setting("EXPORT_STUCK_AFTER") / timedelta(minutes=1))
-    return f"It made no progress for {minutes} minutes (the worker building it stopped)."
+    """Why the sweep gave up on an export whose builders kept stopping."""
+    tries = setting("EXPORT_MAX_RESENDS") + 1
+    return f"Its build stopped {tries} times without finishing (the worker building it stopped)."
+
+
+def lost_reason() -> str:
+    """Why the sweep gave up on an export that no worker took up."""
+    tries = setting("EXPORT_MAX_RESENDS") + 1
+    return f"No background worker took it up, though it was sent {tries} times."

@@ -8,7 +8,7 @@ from accounts.models import Sandbox, SellerAccount
 from lifecycle import jobs
 from lifecycle.demo import DemoSizes, build_demo_sandbox
 from lifecycle.models import TimelineEvent
-from lifecycle.services import Actor
+from lifecycle.services import Actor, due
 from shops.models import Campaign, CampaignStatus, Order, OrderStatus
 
 SMALL = DemoSizes(products=6, customers=10, orders=30, inquiries=3, campaigns=0)
@@ -56,6 +56,8 @@ def queue(monkeypatch) -> Queue:
         return q.up
 
     monkeypatch.setattr(jobs, "send_now", fake_send)
+    # Nothing waits in this broker: what was sent is taken (or, for the sweep, lost).
+    monkeypatch.setattr(due, "waiting_in_broker", lambda task_name: set())
     return q
 
 
