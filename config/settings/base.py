@@ -144,15 +144,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "seller-center@simulat
 # Redis when REDIS_URL is set; otherwise kombu's server-less filesystem transport under var/.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 BROKER_DIR = VAR_DIR / "broker"
-# Redis hands an unacknowledged message (its worker was killed) to another worker only after
-# this long. Longer than any task runs or waits for a retry (exports take minutes at most,
-# retries wait up to 2), or a live task is delivered twice; short enough that a lost email or
-# sweep is redone soon. Exports do not wait for it: the sweep sends a dead build again itself.
-REDIS_VISIBILITY_TIMEOUT = int(os.environ.get("REDIS_VISIBILITY_TIMEOUT", "600"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -185,12 +179,6 @@ SIMULATOR = {
     "EXPORT_COOLDOWN": timedelta(hours=24),
     "EXPORT_LINK_VALID_FOR": timedelta(days=7),
     "EXPORT_STUCK_AFTER": timedelta(minutes=10),
-    # A running export silent this long lost its worker, a queued one this long its message:
-    # the sweep sends it again, at most EXPORT_MAX_RESENDS times, then fails it with Retry.
-    "EXPORT_RECOVER_AFTER": timedelta(
-        seconds=float(os.environ.get("SIMULATOR_EXPORT_RECOVER_AFTER", "60"))
-    ),
-    "EXPORT_MAX_RESENDS": int(os.environ.get("SIMULATOR_EXPORT_MAX_RESENDS", "3")),
     "NOTIFY_CUSTOMERS_WINDOW": timedelta(days=90),
     "PURGE_BATCH_SIZE": 500,
     # The currency of every amount the simulated shops show (ISO 4217 code).

@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
 from lifecycle.conf import setting
+from lifecycle.core import Actor, lock_sandbox_of
 from lifecycle.errors import LifecycleError
-from lifecycle.jobs import waiting_in_broker
 from lifecycle.models import (
+    IN_FLIGHT_EXPORT_STATUSES,
     OPEN_DELETION_STATUSES,
     DeletionRequest,
     DeletionStatus,
@@ -29,20 +30,10 @@ from lifecycle.models import (
 )
 from lifecycle.transitions import Action
 
-from ._core import Actor, lock_sandbox_of
 from .announcements import QUEUED, notify_customers, stale_announcements
 from .deletion import bulk_data, finalize_deletion, lapse_deletion, purge_deleted_account
 from .emails import send_deletion_confirmation, send_deletion_reminder, send_lapse_notice
-from .exports import (
-    BUILD_TASK,
-    expire_export,
-    fail_export,
-    lost_reason,
-    recovery_since,
-    resend_export,
-    stuck_reason,
-    stuck_since,
-)
+from .exports import dispatch_export, expire_export, fail_export, stuck_reason, stuck_since
 
 SWEEP = Actor.job("sweep")
 log = logging.getLogger(__name__)
@@ -104,7 +95,7 @@ def _for_each(
 def _note_failure(model: type, pk: int, exc: Exception) -> None:
     """Keep a deletion's failed job step on its row (attempts, reason) for support to see."""
     if model is SellerAccount:
-        rows = DeletionRequest.objects.filter(account_id=pk, status__in=OPEN_DELETION_STATUSES)
+        rows = DeletionRequest.objects.open().filter(account_id=pk)
     elif model is DeletionRequest:
         rows = DeletionRequest.objects.filter(pk=pk)
     else:
@@ -186,7 +177,23 @@ def sweep_sandbox(*, sandbox: Sandbox | int) -> list[str]:
         "expired export",
         done,
     )
-    _recover_exports(exports, done)
+    stuck = stuck_since()
+    _for_each(
+        exports.filter(status=ExportStatus.RUNNING).filter(
+            Q(heartbeat__lt=stuck) | Q(heartbeat__isnull=True, started__lt=stuck)
+        ),
+        lambda pk: fail_export(actor=SWEEP, export=pk, reason=stuck_reason()),
+        "failed stuck export",
+        done,
+    )
+    _for_each(
+        exports.filter(status=ExportStatus.QUEUED).filter(
+            Q(heartbeat__isnull=True) | Q(heartbeat__lt=stuck)
+        ),
+        _requeue,
+        "queued again export",
+        done,
+    )
     for event in stale_announcements(
         sandbox_id=sandbox.pk, older_than=setting("EXPORT_STUCK_AFTER")
     ):
@@ -219,46 +226,11 @@ def _accounts_with_leftovers(sandbox: Sandbox) -> list[int]:
     return list(_deleted_with_leftovers().filter(sandbox=sandbox).values_list("pk", flat=True))
 
 
-def _recover_exports(exports: QuerySet, done: list[str]) -> None:
-    """Exports whose build went silent (its worker died) or whose message was lost (the broker
-    restarted empty) are sent again, a limited number of times; then failed, with Retry."""
-    since = recovery_since()
-    dead = exports.filter(status=ExportStatus.RUNNING).filter(
-        Q(heartbeat__lt=since) | Q(heartbeat__isnull=True, started__lt=since)
-    )
-    lost = _lost_messages(exports.filter(status=ExportStatus.QUEUED), since)
-    limit = setting("EXPORT_MAX_RESENDS")
-    for stalled, reason in ((dead, stuck_reason), (lost, lost_reason)):
-        _for_each(
-            stalled.filter(resends__gte=limit),
-            lambda pk, reason=reason: fail_export(actor=SWEEP, export=pk, reason=reason()),
-            "failed stuck export",
-            done,
-        )
-    _for_each(
-        (dead | lost).filter(resends__lt=limit),
-        lambda pk: resend_export(export=pk),
-        "queued again export",
-        done,
-    )
-    # Never handed to the broker (it was down when the export was asked for): a first send.
-    _for_each(
-        exports.filter(status=ExportStatus.QUEUED, heartbeat__isnull=True),
-        lambda pk: resend_export(export=pk, counted=False),
-        "queued again export",
-        done,
-    )
-
-
-def _lost_messages(queued: QuerySet, since) -> QuerySet:
-    """Queued exports whose message is gone: sent before `since` and not waiting in the broker's
-    queue (one waiting behind other jobs is in line, not lost). When the broker cannot be looked
-    into, one sent longer ago than EXPORT_STUCK_AFTER counts as lost."""
-    waiting = waiting_in_broker(BUILD_TASK)
-    if waiting is None:
-        return queued.filter(heartbeat__lt=min(since, stuck_since()))
-    stale = queued.filter(heartbeat__lt=since).values_list("pk", flat=True)
-    return queued.filter(pk__in=[pk for pk in stale if f"({pk},)" not in waiting])
+def _requeue(pk: int) -> bool:
+    """Send a queued export to the broker again: its message was lost or never went out."""
+    ExportJob.objects.filter(pk=pk).update(heartbeat=timezone.now())
+    dispatch_export(pk)
+    return True
 
 
 def sandboxes_with_due_work() -> list[int]:
@@ -266,13 +238,13 @@ def sandboxes_with_due_work() -> list[int]:
     ids: set[int] = set()
     ids.update(
         DeletionRequest.objects.filter(
-            Q(status__in=[DeletionStatus.PENDING, DeletionStatus.SCHEDULED])
+            Q(status__in=OPEN_DELETION_STATUSES)
             | Q(status=DeletionStatus.LAPSED, lapse_notice_sent_at__isnull=True)
         ).values_list("account__sandbox_id", flat=True)
     )
     ids.update(
         ExportJob.objects.filter(
-            status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING, ExportStatus.READY]
+            status__in=[*IN_FLIGHT_EXPORT_STATUSES, ExportStatus.READY]
         ).values_list("account__sandbox_id", flat=True)
     )
     recent = timezone.now() - timedelta(days=7)
