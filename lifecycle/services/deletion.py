@@ -34,7 +34,7 @@ from shops.models import (
 from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
 from .links import when
 
-TOKEN_SALT = "lifecycle.deletion-confirmation"
+TOKEN_SALT = "lifecycle.deletion-confirmation"  # nosec B105  # a signing namespace, not a secret
 DELETED_NAME = "Deleted seller"
 REDACTED = "[removed]"
 # Keys of timeline parameters that may hold personal details; finalization blanks them.
