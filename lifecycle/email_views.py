@@ -32,7 +32,7 @@ def _own_sandbox(request: HttpRequest, sandbox_id: int) -> Sandbox:
 
 
 # Where the first hop of the emailed link leaves its token: the session, per sandbox.
-TOKEN_SESSION_KEY = "deletion-confirmation-token-{}"
+TOKEN_SESSION_KEY = "deletion-confirmation-token-{}"  # nosec B105  # a session key name
 LONGEST_TOKEN = 512  # a real one is under 100 characters; anything longer is not kept
 
 
