@@ -13,14 +13,15 @@ from config.settings.base import DEV_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_KEY = secrets.token_urlsafe(50)
+# What the test run itself sets and a production process would not have (the browser tests set
+# DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly reports).
+OURS = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 SHOW = "from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)"
 
 
 def run(code: str, **env: str) -> subprocess.CompletedProcess:
     """Python code in a fresh process, in the project, with only the given settings variables."""
-    base = {
-        k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
-    }
+    base = {k: v for k, v in os.environ.items() if k not in OURS}
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -107,7 +108,7 @@ def test_check_deploy_on_the_production_settings_reports_nothing():
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
         cwd=ROOT,
         env={
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k not in OURS},
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
             "SECRET_KEY": REAL_KEY,
         },
