@@ -19,6 +19,7 @@ install: $(STAMP)
 # The worker and scheduler of the Procfile run the development settings too (celery's own
 # default, like gunicorn's, is config.settings.prod, which needs a real SECRET_KEY).
 run: export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+run: export DEMO_MODE ?= 1
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput

@@ -4,6 +4,7 @@ from django.urls import include, path
 from lifecycle import email_views
 
 urlpatterns = [
+    path("admin/support/", include("lifecycle.support.urls")),
     path("admin/", admin.site.urls),
     path("healthz", email_views.healthz, name="healthz"),
     # The emailed link (its token moves into the session), then the page without the token.
@@ -25,4 +26,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("shops.urls")),
     path("", include("lifecycle.urls")),
+    path("", include("training.cohorts.urls")),
 ]

@@ -197,12 +197,17 @@ PERMISSIONS_POLICY = {
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Demo mode: the sign-in page lists the published demo logins and demo sandboxes are reset
+# nightly (at DEMO_RESET_HOUR, UTC, declared with the periodic schedules in config/celery.py).
+DEMO_MODE = env_bool("DEMO_MODE", False)
 
 # --- I18N / time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# One time format in every page and the admin (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -17,6 +17,7 @@ from lifecycle.management.commands.seed_demo import (
 from lifecycle.services import unlink_shop
 from lifecycle.services._core import Actor
 from shops.models import CampaignStatus
+from training.cohorts.roles import DEMO_GROUP
 
 
 def test_seed_demo_creates_the_users_once_and_resets_on_request(db):
@@ -42,7 +43,8 @@ def test_the_support_agent_is_staff_through_the_support_group_not_a_superuser(db
     assert f"{STAFF_USERNAME} / {STAFF_PASSWORD}" in out.getvalue()
     agent = User.objects.get(username=STAFF_USERNAME)
     assert agent.is_staff and not agent.is_superuser
-    assert list(agent.groups.values_list("name", flat=True)) == [SUPPORT_GROUP]
+    # Its password is published, so it is also a demo login (which cannot change it).
+    assert set(agent.groups.values_list("name", flat=True)) == {SUPPORT_GROUP, DEMO_GROUP}
     assert agent.has_perm("accounts.deactivate_selleraccount")
     assert agent.has_perm("lifecycle.view_timelineevent")
     assert not agent.has_perm("accounts.change_selleraccount")
@@ -53,13 +55,21 @@ def test_the_support_agent_is_staff_through_the_support_group_not_a_superuser(db
     changelist = reverse("admin:accounts_selleraccount_changelist")
     assert client.get(changelist).status_code == 200
     response = client.post(
-        changelist, {"action": "deactivate", "_selected_action": [account.pk]}, follow=True
+        changelist,
+        {
+            "action": "deactivate",
+            "_selected_action": [account.pk],
+            "confirm": "yes",
+            "reason": "Seller asked to pause",
+        },
+        follow=True,
     )
     assert response.status_code == 200
     account.refresh_from_db()
     assert account.status == "deactivated"
     event = account.events.get(action="deactivate")
     assert (event.actor_kind, event.actor_label) == ("staff", STAFF_USERNAME)
+    assert event.params["reason"] == "Seller asked to pause"
 
 
 def test_the_demo_link_can_be_unlinked_at_once(trainee):
