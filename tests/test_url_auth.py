@@ -11,11 +11,16 @@ Kinds:
   SIGNED_IN  any signed-in user, about their own things (their sandbox list, their password).
   PUBLIC     no sign-in needed (sign-in itself, /healthz).
   HOP        the emailed link's first hop: it only keeps the token and goes on to an OWNED page.
+  COHORT     a trainer page (of the cohort trainer T runs, when it names one): T reaches it,
+             another trainer gets 404 on T's cohort, everyone else 403 (signed out: sign in).
+  DESK       the support desk beside the admin: the Support group reaches it, other staff get
+             403, everyone else goes to the admin's sign-in.
 """
 
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -27,10 +32,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import ConnectedApp, Sandbox, User
 from accounts.roles import SUPPORT_GROUP, ensure_support_group
-from lifecycle.models import DeletionRequest, InboxMessage, TimelineEvent
+from lifecycle.models import DeletionRequest, InboxMessage, SupportNote, TimelineEvent
 from tests.web import demo, ready_export
+from training.cohorts import catalogue
+from training.cohorts.models import Membership
+from training.cohorts.roles import ensure_trainers_group
+from training.cohorts.services import assign_scenario, create_cohort, create_invitation
 
 OWNED, SIGNED_IN, PUBLIC, HOP = "owned", "signed_in", "public", "hop"
+COHORT, DESK = "cohort", "desk"
 
 
 @dataclass
@@ -47,6 +57,10 @@ class World:
     export: Any
     message: Any
     app: str
+    trainer: User
+    cohort: Any
+    invitation: Any
+    assignment: Any
 
 
 def sb(w: World) -> dict:
@@ -55,6 +69,14 @@ def sb(w: World) -> dict:
 
 def none(w: World) -> dict:
     return {}
+
+
+def cohort(w: World) -> dict:
+    return {"cohort_id": w.cohort.pk}
+
+
+def case(w: World) -> dict:
+    return {"account_id": w.sandbox.account.pk}
 
 
 # name -> (kind, the arguments from trainee A's objects)
@@ -114,6 +136,29 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "inbox": (OWNED, sb),
     "inbox_message": (OWNED, lambda w: {**sb(w), "message_id": w.message.pk}),
     "timeline": (OWNED, sb),
+    # training: the trainer's pages, invitations, password reset and the tour
+    "trainer_cohort_list": (COHORT, none),
+    "trainer_cohort_create": (COHORT, none),
+    "trainer_cohort": (COHORT, cohort),
+    "trainer_invite": (COHORT, cohort),
+    "trainer_revoke_invitation": (
+        COHORT,
+        lambda w: {**cohort(w), "invitation_id": w.invitation.pk},
+    ),
+    "trainer_assign": (COHORT, cohort),
+    "trainer_unassign": (COHORT, lambda w: {**cohort(w), "assignment_id": w.assignment.pk}),
+    "trainer_import": (COHORT, cohort),
+    "join": (PUBLIC, lambda w: {"token": w.invitation.token}),
+    "password_reset": (PUBLIC, none),
+    "password_reset_done": (PUBLIC, none),
+    "password_reset_confirm": (PUBLIC, lambda w: {"uidb64": "MQ", "token": "sample-token"}),
+    "password_reset_complete": (PUBLIC, none),
+    "tour_dismiss": (SIGNED_IN, none),
+    # the support desk
+    "support:dashboard": (DESK, none),
+    "support:search": (DESK, none),
+    "support:case": (DESK, case),
+    "support:note": (DESK, case),
 }
 
 
@@ -141,6 +186,7 @@ def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterat
 
 ROUTES = list(walk(get_resolver()))
 SITE = [r for r in ROUTES if not r.name.startswith("admin:")]
+STAFF_ONLY = (DESK,)  # their own tests below; trainees never reach them
 ADMIN = [r for r in ROUTES if r.name.startswith("admin:")]
 
 
@@ -161,7 +207,20 @@ def world_of(owner: User, name: str) -> World:
         sent_at=sandbox.now(),
         dedupe_key=f"url-auth-{sandbox.pk}",
     )
+    trainer = User.objects.create_user(
+        f"trainer-of-{owner.username}", f"t-{owner.username}@example.com", "trainer-pass-9"
+    )
+    trainer.groups.add(ensure_trainers_group())
+    group = create_cohort(actor=trainer, name=f"Cohort of {owner.username}")
     return World(
+        trainer=trainer,
+        cohort=group,
+        invitation=create_invitation(
+            actor=trainer, cohort=group, seats=3, valid_for=timedelta(days=7)
+        ),
+        assignment=assign_scenario(
+            actor=trainer, cohort=group, scenario_slug=next(iter(catalogue.scenarios()))
+        ),
         owner=owner,
         sandbox=sandbox,
         product=account.products.first(),
@@ -276,8 +335,10 @@ def test_signed_out_visitors_are_sent_to_sign_in(world):
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             location = response.get("Location", "")
-            if kind in (OWNED, SIGNED_IN):
+            if kind in (OWNED, SIGNED_IN, COHORT):
                 ok = response.status_code == 302 and location.startswith(reverse("login") + "?")
+            elif kind == DESK:
+                ok = response.status_code == 302 and location.startswith(reverse("admin:login"))
             elif kind == HOP:
                 ok = (method == "get" and location.endswith("/close/confirm/")) or (
                     method == "post" and response.status_code == 405
@@ -337,11 +398,17 @@ def support_agent(db) -> User:
     return agent
 
 
+@pytest.fixture
+def trainer_of_a(world) -> User:
+    """The trainer of a cohort trainee A is a member of."""
+    Membership.objects.create(cohort=world.cohort, trainee=world.owner, joined_by="import")
+    return world.trainer
+
+
 # Roles beyond trainees, with what they get on a trainee's Seller Center pages. Staff act on a
-# sandbox only through the admin, so every one of them gets 404 there.
-# The `cohorts` branch adds the trainer role here: ("trainer", its fixture, the status a trainer
-# gets on the pages of a trainee of their cohort and of one outside it).
-ROLES = [("staff_without_permission", 404), ("support_agent", 404)]
+# sandbox only through the admin, and a trainer follows a cohort's attempts on the trainer
+# pages, so every one of them gets 404 there, even the trainer of A's own cohort.
+ROLES = [("staff_without_permission", 404), ("support_agent", 404), ("trainer_of_a", 404)]
 
 
 @pytest.mark.parametrize(("role", "expect"), ROLES)
@@ -351,6 +418,58 @@ def test_staff_roles_do_not_reach_a_trainee_s_pages(world, role, expect, request
     wrong = refused_everywhere(client, world, expect=expect)
     assert not wrong, "\n".join(wrong)
     assert state_of(world) == before
+
+
+def pages_of(kind: str, w: World) -> list[tuple[Route, str]]:
+    return [
+        (r, address(r, SAMPLES[r.name][1](w)))
+        for r in SITE
+        if r.name in SAMPLES and SAMPLES[r.name][0] == kind
+    ]
+
+
+def test_trainer_pages_answer_their_trainer_and_no_one_else(
+    world, world_b, staff_without_permission, support_agent
+):
+    wrong = []
+    runs = signed_in(world.trainer)
+    for route, url in pages_of(COHORT, world):
+        if runs.get(url).status_code in (403, 404):
+            wrong.append(f"the cohort's trainer refused at GET {url} ({route.name})")
+    # Another trainer: 404 on every page of a cohort they do not run.
+    other = signed_in(world_b.trainer)
+    for route, url in pages_of(COHORT, world):
+        if "cohort_id" in route.kwargs and (line := refused(other, url)):
+            wrong.append(f"another trainer: {line} ({route.name})")
+    # Not a trainer at all: 403 on every trainer page.
+    for user in (world_b.owner, world.owner, staff_without_permission, support_agent):
+        client = signed_in(user)
+        for route, url in pages_of(COHORT, world):
+            if line := refused(client, url, expect=403):
+                wrong.append(f"{user.username}: {line} ({route.name})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_support_desk_answers_the_support_group_only(
+    world, world_b, staff_without_permission, support_agent
+):
+    wrong = []
+    desk = signed_in(support_agent)
+    for route, url in pages_of(DESK, world):
+        if desk.get(url).status_code not in (200, 405):  # the note page takes only a POST
+            wrong.append(f"support refused at GET {url} ({route.name})")
+    plain = signed_in(staff_without_permission)
+    for route, url in pages_of(DESK, world):
+        if line := refused(plain, url, expect=403):
+            wrong.append(f"staff without permission: {line} ({route.name})")
+    for user in (world.owner, world_b.owner, world.trainer):
+        client = signed_in(user)
+        for route, url in pages_of(DESK, world):
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                if not response.get("Location", "").startswith(reverse("admin:login")):
+                    wrong.append(f"{user.username}: {method.upper()} {url} ({route.name})")
+    assert not wrong, "\n".join(wrong)
 
 
 # --- The admin ------------------------------------------------------------------------------
@@ -370,6 +489,9 @@ def admin_rows(world) -> None:
         nonce="sample-nonce",
         requested_at=now,
         link_expires_at=now,
+    )
+    SupportNote.objects.create(
+        account=world.sandbox.account, author_label="agent", text="A note.", sandbox_time=now
     )
 
 

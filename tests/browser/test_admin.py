@@ -1,6 +1,6 @@
 """The support admin in a real browser under the Content-Security-Policy: signing in, searching,
-an action from the changelist's action bar (admin JavaScript), a staff button on a change page,
-and lifting a sign-in pause. The `page` fixture fails the test on any CSP violation."""
+an action from the changelist's action bar (admin JavaScript), a staff button on a change page
+(each through its preview and reason), and lifting a sign-in pause. The `page` fixture fails the test on any CSP violation."""
 
 import re
 
@@ -43,23 +43,28 @@ def test_support_staff_work_in_the_admin_under_the_policy(page, agent, seller):
     act(page, page.get_by_role("button", name="Search"))
     expect(page.get_by_role("link", name=seller.display_name)).to_be_visible()
 
-    # The action bar: tick the row, choose an action, Go (admin/js/actions.js).
+    # The action bar: tick the row, choose an action, Go (admin/js/actions.js); the action's
+    # preview asks for a reason.
     page.locator("input.action-select").first.check()
     page.get_by_role("combobox", name="Action").select_option(value="deactivate")
     act(page, page.get_by_role("button", name="Go", exact=True))
+    page.get_by_label(re.compile("^Reason")).fill("Checking the admin under the CSP")
+    act(page, page.locator("input[type=submit]").first)
     expect(page.locator(".messagelist")).to_contain_text("deactivated")
     seller.refresh_from_db()
     assert seller.status == AccountStatus.DEACTIVATED
 
-    # The change page's own staff button (its styles come from static/support-admin.css).
+    # The change page's own staff button, styled from a static file, and its preview.
     act(
         page,
         page.get_by_role("link", name=seller.display_name),
         path=reverse("admin:accounts_selleraccount_change", args=[seller.pk]),
     )
-    button = page.get_by_role("button", name="Reactivate")
+    button = page.get_by_role("button", name=re.compile("^Reactivate"))
     assert button.evaluate("b => getComputedStyle(b).paddingTop") == "6.4px"  # .4rem
     act(page, button)
+    page.get_by_label(re.compile("^Reason")).fill("Back to normal")
+    act(page, page.locator("input[type=submit]").first)
     expect(page.locator(".messagelist")).to_contain_text("active")
     seller.refresh_from_db()
     assert seller.status == AccountStatus.ACTIVE
