@@ -1,6 +1,7 @@
 """The support admin in a real browser under the Content-Security-Policy: signing in, searching,
 an action from the changelist's action bar (admin JavaScript), a staff button on a change page
-(each through its preview and reason), and lifting a sign-in pause. The `page` fixture fails the test on any CSP violation."""
+(each through its preview and reason), and lifting a sign-in pause. The `page` fixture fails
+the test on any CSP violation."""
 
 import re
 
