@@ -38,6 +38,7 @@ from training.cohorts import catalogue
 from training.cohorts.models import Membership
 from training.cohorts.roles import ensure_trainers_group
 from training.cohorts.services import assign_scenario, create_cohort, create_invitation
+from training.models import Attempt
 
 OWNED, SIGNED_IN, PUBLIC, HOP = "owned", "signed_in", "public", "hop"
 COHORT, DESK = "cohort", "desk"
@@ -61,6 +62,7 @@ class World:
     cohort: Any
     invitation: Any
     assignment: Any
+    attempt: Any
 
 
 def sb(w: World) -> dict:
@@ -148,6 +150,11 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "trainer_assign": (COHORT, cohort),
     "trainer_unassign": (COHORT, lambda w: {**cohort(w), "assignment_id": w.assignment.pk}),
     "trainer_import": (COHORT, cohort),
+    "trainer_progress": (COHORT, cohort),
+    "trainer_progress_csv": (COHORT, cohort),
+    "trainer_attempt": (COHORT, lambda w: {**cohort(w), "attempt_id": w.attempt.pk}),
+    "sandbox_rename": (OWNED, sb),
+    "sandbox_delete": (OWNED, sb),
     "join": (PUBLIC, lambda w: {"token": w.invitation.token}),
     "password_reset": (PUBLIC, none),
     "password_reset_done": (PUBLIC, none),
@@ -212,15 +219,17 @@ def world_of(owner: User, name: str) -> World:
     )
     trainer.groups.add(ensure_trainers_group())
     group = create_cohort(actor=trainer, name=f"Cohort of {owner.username}")
+    slug = next(iter(catalogue.scenarios()))
+    Membership.objects.create(cohort=group, trainee=owner, joined_by="import")
     return World(
         trainer=trainer,
         cohort=group,
         invitation=create_invitation(
             actor=trainer, cohort=group, seats=3, valid_for=timedelta(days=7)
         ),
-        assignment=assign_scenario(
-            actor=trainer, cohort=group, scenario_slug=next(iter(catalogue.scenarios()))
-        ),
+        assignment=assign_scenario(actor=trainer, cohort=group, scenario_slug=slug),
+        # A's attempt at the cohort's scenario (a trainer reads it only while A is a member).
+        attempt=Attempt.objects.create(trainee=owner, scenario_slug=slug, sandbox=sandbox),
         owner=owner,
         sandbox=sandbox,
         product=account.products.first(),
@@ -401,7 +410,6 @@ def support_agent(db) -> User:
 @pytest.fixture
 def trainer_of_a(world) -> User:
     """The trainer of a cohort trainee A is a member of."""
-    Membership.objects.create(cohort=world.cohort, trainee=world.owner, joined_by="import")
     return world.trainer
 
 
