@@ -1,13 +1,61 @@
-"""Every shipped scenario played twice, once per test session: its reference solution and its
-careless run. The plays are rolled back afterwards; what the tests keep are their grades and
-the facts grading read (plain values). Tests using it are marked django_db, which is what
-makes pytest-django set the test database up."""
+"""Fixtures of the training tests.
+
+Cohorts: trainers, a cohort, and a small scenario catalogue. Scenarios: every shipped scenario
+played twice, once per test session (its reference solution and its careless run); the plays are
+rolled back afterwards, and what the tests keep are their grades and the facts grading read
+(plain values). Tests using `rehearsals` are marked django_db, which is what makes pytest-django
+set the test database up."""
+
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
 
+from accounts.models import User
 from training import scenarios
+from training.cohorts import catalogue
+from training.cohorts.roles import ensure_trainers_group
+from training.cohorts.services import create_cohort, create_invitation
 from training.play import Rehearsal, rehearse
+
+SCENARIOS = {
+    "unlink-a-shop": SimpleNamespace(slug="unlink-a-shop", title="Unlink a shop safely"),
+    "close-the-account": SimpleNamespace(slug="close-the-account", title="Close the account"),
+}
+
+
+@pytest.fixture(autouse=True)
+def scenario_catalogue(monkeypatch):
+    """Two scenarios, whatever the training app's loader holds."""
+    monkeypatch.setattr(catalogue, "scenarios", lambda: dict(SCENARIOS))
+    return SCENARIOS
+
+
+def make_trainer(username: str) -> User:
+    user = User.objects.create_user(username, f"{username}@example.com", "trainer-pass-9")
+    user.groups.add(ensure_trainers_group())
+    return User.objects.get(pk=user.pk)  # fresh: no permission cache from before the group
+
+
+@pytest.fixture
+def trainer(db) -> User:
+    return make_trainer("coach")
+
+
+@pytest.fixture
+def other_trainer(db) -> User:
+    return make_trainer("othercoach")
+
+
+@pytest.fixture
+def cohort(trainer):
+    return create_cohort(actor=trainer, name="Spring sellers")
+
+
+@pytest.fixture
+def invitation(trainer, cohort):
+    return create_invitation(actor=trainer, cohort=cohort, seats=2, valid_for=timedelta(days=7))
 
 
 class _Rollback(Exception):
