@@ -83,6 +83,8 @@ def build_world(scenario: Scenario, *, trainee: User) -> Built:
     )
     shops = {s.name: Shop.objects.create(sandbox=sandbox, name=s.name) for s in world.shops}
     me = moves.Actor.trainee(owner)
+    if world.clock_days:
+        moves.advance_clock(actor=me, sandbox=sandbox, by=timedelta(days=world.clock_days))
     current = None
     for days_ago, _order, what, shop in _moments(world):
         if current is not None and days_ago < current:

@@ -118,6 +118,8 @@ def play(player: Player, steps: list[Step]) -> Player:
         actor = player.staff if step.by == "staff" else player.seller
         if actor is None:
             raise ValueError(f"the step {step.do} needs a support agent to play it")
+        if step.reason:
+            actor = actor.because(step.reason)
         try:
             _do(player, step, actor)
         except LifecycleError as err:

@@ -36,7 +36,8 @@ def sandbox_url(attempt: Attempt) -> str:
     if attempt.sandbox_id is None:
         return ""
     if get(attempt.scenario_slug).audience == "support":
-        return reverse("admin:accounts_sandbox_change", args=[attempt.sandbox_id])
+        account = attempt.sandbox.account
+        return reverse("support:case", args=[account.pk]) if account else ""
     return reverse("dashboard", args=[attempt.sandbox_id])
 
 

@@ -70,3 +70,15 @@ def test_two_builds_for_one_trainee_get_two_sandboxes(trainee):
     second = build_world(scenario, trainee=trainee).sandbox
     assert first.name == "Remove a connected app's access · attempt 1"
     assert second.name == "Remove a connected app's access · attempt 2"
+
+
+def test_the_world_clock_can_start_ahead_of_real_time(trainee):
+    scenario = scenarios.get("remove-app-access")
+    later = scenario.model_copy(
+        update={"world": scenario.world.model_copy(update={"clock_days": 10})}
+    )
+    built = build_world(later, trainee=trainee)
+    # 10 days ahead, then the 60 days since the shop was linked.
+    assert built.sandbox.clock_offset >= 70 * DAY - timedelta(minutes=1)
+    first = TimelineEvent.objects.filter(sandbox=built.sandbox).order_by("id").first()
+    assert first.action == "advance_clock" and first.params["by_seconds"] == 10 * 86400

@@ -111,4 +111,4 @@ def test_support_scenarios_are_for_staff(client_in, client, staff_user):
     assert "Support: a seller asks" in client.get(reverse("training")).content.decode()
     attempt = _start(client, "support-stop-deletion")
     page = client.get(reverse("attempt", args=[attempt.pk])).content.decode()
-    assert reverse("admin:accounts_sandbox_change", args=[attempt.sandbox_id]) in page
+    assert reverse("support:case", args=[attempt.sandbox.account.pk]) in page
