@@ -26,7 +26,8 @@ from shops.models import (
     Shop,
 )
 
-from .services import Actor, link_shop
+from .core import Actor
+from .services.links import link_shop
 
 FIRST = ["Ada", "Bo", "Chen", "Dara", "Eli", "Fay", "Gus", "Hana", "Ivo", "June", "Kai", "Lina"]
 LAST = ["Moreau", "Okafor", "Silva", "Tanaka", "Novak", "Haddad", "Berg", "Quinn", "Ortiz"]
