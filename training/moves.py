@@ -27,27 +27,15 @@ from lifecycle.services import (
     switch_account_type,
     unlink_shop,
 )
-
-try:  # the shop's own services, once the engine refactor has moved them to shops/services
-    from shops.services import (
-        cancel_order,
-        change_listing_status,
-        create_campaign,
-        end_campaign,
-        pause_campaign,
-        ship_order,
-        start_campaign,
-    )
-except ImportError:  # until then they live beside the lifecycle services
-    from lifecycle.services import change_listing_status
-    from lifecycle.services.commerce import (
-        cancel_order,
-        create_campaign,
-        end_campaign,
-        pause_campaign,
-        ship_order,
-        start_campaign,
-    )
+from shops.services import (
+    cancel_order,
+    change_listing_status,
+    create_campaign,
+    end_campaign,
+    pause_campaign,
+    ship_order,
+    start_campaign,
+)
 
 __all__ = [
     "Actor",
