@@ -24,10 +24,10 @@ class Code(StrEnum):
     ORDERS_AWAITING_SHIPMENT = "orders_awaiting_shipment"
     CAMPAIGNS_ACTIVE = "campaigns_active"
     CONSEQUENCES_NOT_ACKNOWLEDGED = "consequences_not_acknowledged"
-    WRONG_PASSWORD = "wrong_password"
-    TOKEN_INVALID = "token_invalid"
-    TOKEN_USED = "token_used"
-    TOKEN_EXPIRED = "token_expired"
+    WRONG_PASSWORD = "wrong_password"  # nosec B105  # an error code, not a password
+    TOKEN_INVALID = "token_invalid"  # nosec B105  # an error code
+    TOKEN_USED = "token_used"  # nosec B105  # an error code
+    TOKEN_EXPIRED = "token_expired"  # nosec B105  # an error code
     REQUEST_CLOSED = "request_closed"
     NOT_DUE = "not_due"
     NO_OPEN_REQUEST = "no_open_request"

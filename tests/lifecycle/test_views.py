@@ -539,7 +539,7 @@ def test_notify_refused_for_a_deleted_account(signed_in, trainee, quiet):
 def test_emailed_link_pages_get_the_layout(signed_in, trainee, quiet):
     request = requested(trainee, quiet)
     address = reverse("confirm_deletion", args=[quiet.sandbox.pk, deletion_token(request)])
-    body = signed_in.get(address).content.decode()
+    body = signed_in.get(address, follow=True).content.decode()
     assert 'data-testid="sandbox-clock"' in body and 'data-testid="deletion-banner"' in body
 
 
