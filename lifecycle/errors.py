@@ -41,6 +41,7 @@ class Code(StrEnum):
     APP_NOT_CONNECTED = "app_not_connected"
     UNKNOWN_APP = "unknown_app"
     CLOCK_BACKWARDS = "clock_backwards"
+    CLOCK_MOVED_ALREADY = "clock_moved_already"
     NOTHING_SCHEDULED = "nothing_scheduled"
     EXPORT_IN_FLIGHT = "export_in_flight"
     EXPORT_TOO_SOON = "export_too_soon"
