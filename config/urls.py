@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("shops.urls")),
     path("", include("lifecycle.urls")),
+    path("", include("training.urls")),
     path("", include("training.cohorts.urls")),
 ]
