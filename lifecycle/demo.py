@@ -72,7 +72,7 @@ def build_demo_sandbox(
     so no reset can wipe it and its timeline (RULEBOOK §8).
     """
     sizes = sizes or DemoSizes()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311  # repeatable demo data, not a secret
     sandbox = Sandbox.objects.create(owner=owner, name=name, is_demo=is_demo)
     now = sandbox.now()
     account = SellerAccount.objects.create(

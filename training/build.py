@@ -71,7 +71,7 @@ def build_world(scenario: Scenario, *, trainee: User) -> Built:
     on it as support staff.
     """
     world = scenario.world
-    password = ""
+    password = ""  # nosec B105 (no persona: nothing to type)
     owner = trainee
     if scenario.audience == "support":
         owner, password = _persona(scenario)

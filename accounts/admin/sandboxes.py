@@ -6,12 +6,14 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html_join
 
 from accounts.models import Sandbox, SellerAccount
 from lifecycle.admin import SupportAdmin, timeline_excerpt
 from lifecycle.services import advance_clock, reset_demo_sandbox, scheduled_events, sweep_sandbox
+from lifecycle.services.clock import clock_reading, parse_reading
 from lifecycle.services.links import when
 from lifecycle.services.support import run_due_work_now
 from lifecycle.support import previews
@@ -30,9 +32,15 @@ def _then(done: list[str]) -> str:
     return "; then " + ", ".join(done) + "." if done else "; nothing else was due."
 
 
+def reading_field(sandbox: Sandbox) -> str:
+    return f"clock_reading_{sandbox.pk}"
+
+
 def clock_action(title: str, **how: Any) -> StaffAction:
-    def run(sandbox: Sandbox, actor, notify: bool) -> str:
-        sandbox = advance_clock(actor=actor, sandbox=sandbox, **how)
+    def run(sandbox: Sandbox, actor, notify: bool, **seen: str) -> str:
+        # The move names the reading the preview showed: confirming twice moves it once.
+        reading = parse_reading(seen.get(reading_field(sandbox)))
+        sandbox = advance_clock(actor=actor, sandbox=sandbox, reading=reading, **how)
         # Moving the clock runs what became due at once (RULEBOOK §7).
         return f"the clock now reads {previews.sandbox_time(sandbox.now())}" + _due_after(sandbox)
 
@@ -43,6 +51,7 @@ def clock_action(title: str, **how: Any) -> StaffAction:
         typed_names=lambda sandboxes: [
             a.display_name for s in sandboxes for a in previews.clock_move(s, **how).finalizing
         ],
+        seen=lambda sandbox: {reading_field(sandbox): clock_reading(sandbox.clock_offset)},
     )
 
 
@@ -120,7 +129,7 @@ class SandboxAdmin(SupportAdmin):
     # The owner and the demo flag decide who sees the sandbox and whether a reset may wipe it;
     # the name is the trainee's (a staff rename would leave no timeline event).
     fixed_after_create = ("owner", "is_demo", "name")
-    readonly_fields = ("simulated_now", "upcoming", "accounts_list", "recent_events")
+    readonly_fields = ("clock_ahead", "simulated_now", "upcoming", "accounts_list", "recent_events")
     actions = (
         "advance_one_day",
         "advance_seven_days",
@@ -144,7 +153,7 @@ class SandboxAdmin(SupportAdmin):
         fields = ["owner", "name", "is_demo"]
         if obj is None:
             return fields
-        return [*fields, "clock_offset", "created_at", *self.readonly_fields]
+        return [*fields, "created_at", *self.readonly_fields]
 
     def case_url(self, sandbox: Sandbox) -> str:
         account = sandbox.account
@@ -161,6 +170,12 @@ class SandboxAdmin(SupportAdmin):
     @admin.display(description="Account status", ordering="primary_account_status")
     def account_status(self, sandbox: Sandbox) -> str:
         return status_label(sandbox.primary_account_status)
+
+    @admin.display(description="Clock ahead of real time by")
+    def clock_ahead(self, sandbox: Sandbox) -> str:
+        ahead = sandbox.clock_offset
+        hours, rest = divmod(ahead.seconds, 3600)
+        return f"{ahead.days} day{pluralize(ahead.days)}, {hours} h {rest // 60} min"
 
     @admin.display(description="Simulated now (sandbox time)")
     def simulated_now(self, sandbox: Sandbox) -> str:
