@@ -131,7 +131,7 @@ def demo_attempts(trainer: User, cohort: Cohort, people: list[User]) -> int:
             scenario = scenarios.get(slug)
             attempt = play.start_attempt(trainee=person, scenario=scenario)
             steps = scenario.careless.steps if n % 3 == 0 else scenario.solution
-            player = Player(sandbox=attempt.sandbox, seller=Actor.trainee(person), password="")
+            player = Player(sandbox=attempt.sandbox, seller=Actor.trainee(person), password="")  # nosec B106
             play_steps(player, steps)
             made += 1
             if k == 1 and n % 7 == 0:
