@@ -93,7 +93,7 @@ def build_demo_sandbox(
     as the sandbox exists, so the event that says who made it comes first on its timeline.
     """
     sizes = sizes or DemoSizes()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311  # repeatable demo data, not a secret
     sandbox = Sandbox.objects.create(owner=owner, name=name, is_demo=is_demo)
     if on_created is not None:
         on_created(sandbox)

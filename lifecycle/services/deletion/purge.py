@@ -18,6 +18,8 @@ from shops.models import (
     Product,
 )
 
+from ..exports import remove_export_files
+
 REDACTED = "[removed]"
 # Keys of timeline parameters that may hold personal details; finalization blanks them.
 # A tracking number leads to a customer's parcel and address, so it counts as personal.
@@ -51,8 +53,7 @@ def purge_account_data(account: SellerAccount) -> dict[str, int]:
     """Delete the account's few rows and files; count the bulk rows `purge_deleted_account`
     removes after the commit. Returns how many of each kind go."""
     removed: dict[str, int] = {}
-    for export in account.exports.exclude(file=""):
-        export.file.delete(save=False)
+    remove_export_files(account.exports.all())
     for label, queryset in bulk_data(account):
         removed[label] = queryset.count()
     for label, queryset in (
