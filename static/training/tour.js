@@ -64,6 +64,8 @@
       }
     });
     var tour = factory({
+      // No fade: a half-faded popover fails the contrast check of anyone who looks mid-fade.
+      animate: false,
       showProgress: true,
       allowClose: true,
       steps: steps,

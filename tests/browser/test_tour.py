@@ -20,6 +20,8 @@ def test_the_tour_starts_once_and_comes_back_from_the_help_menu(page, seller):
     expect(popover).to_be_visible()
     expect(popover).to_contain_text("Welcome to your practice Seller Center")
     page.locator(".driver-popover-next-btn").click()
+    expect(popover).to_contain_text("Missions to practise")
+    page.locator(".driver-popover-next-btn").click()
     expect(popover).to_contain_text("Account Settings holds the shop links")
     shoot(page, "tour-step")
     with page.expect_response(lambda r: r.url.endswith(reverse("tour_dismiss"))) as answer:
