@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import AccountStatus
 from lifecycle import selectors
+from lifecycle.datetimes import when
 from lifecycle.forms import CloseAccountForm, TimelineFilter
 from lifecycle.models import ExportJob, InboxMessage, TimelineEvent
 from lifecycle.services import (
@@ -60,7 +61,7 @@ def clock(request: HttpRequest) -> HttpResponse:
         request,
         advance_clock,
         sandbox=request.sandbox,
-        done=lambda sandbox: f"The clock now reads {sandbox.now():%a %d %b %Y, %H:%M}.",
+        done=lambda sandbox: f"The clock now reads {when(sandbox.now())}.",
         success_url=back,
         refused=lambda: _dashboard_page(request),
         **kwargs,

@@ -66,6 +66,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "lifecycle.context_processors.seller_center",
             ],
+            # Every page writes times and timeline events through the same filters.
+            "builtins": ["lifecycle.templatetags.seller_center"],
         },
     },
 ]

@@ -3,19 +3,15 @@
 from datetime import datetime
 
 from django.db.models import Q
-from django.utils.formats import date_format
 
 from accounts.models import SellerAccount
 from lifecycle.conf import setting
+from lifecycle.datetimes import when  # noqa: F401  (the services' one time format)
 from lifecycle.errors import Code
 from lifecycle.transitions import LINKED, UNLINKED, Action, transition_for
 from shops.models import Campaign, CampaignStatus, Shop, ShopLink
 
 from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
-
-
-def when(moment: datetime) -> str:
-    return date_format(moment, "N j, Y, H:i")
 
 
 def active_link(shop: Shop) -> ShopLink | None:
