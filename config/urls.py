@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("shops.urls")),
     path("", include("lifecycle.urls")),
+    path("", include("studio.urls")),
 ]

@@ -36,6 +36,9 @@ class Code(StrEnum):
     # Day-to-day Seller Center work (lifecycle.services.commerce).
     INPUT_REQUIRED = "input_required"
     FEATURE_NOT_IN_TYPE = "feature_not_in_type"
+    SOUND_NOT_COMMERCIAL = "sound_not_commercial"
+    UNKNOWN_SOUND = "unknown_sound"
+    LIVE_IN_THE_PAST = "live_in_the_past"
     APP_NOT_CONNECTED = "app_not_connected"
     UNKNOWN_APP = "unknown_app"
     CLOCK_BACKWARDS = "clock_backwards"

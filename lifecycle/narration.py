@@ -51,6 +51,13 @@ EMAIL_KINDS = {
     "export_failed": "the export failure notice",
 }
 
+VISIBILITY_WORDS = (
+    ("hidden_product_links", "%(n)d product link hidden", "%(n)d product links hidden"),
+    ("shown_product_links", "%(n)d product link shown again", "%(n)d product links shown again"),
+    ("hidden_live_sessions", "%(n)d live session hidden", "%(n)d live sessions hidden"),
+    ("shown_live_sessions", "%(n)d live session shown again", "%(n)d live sessions shown again"),
+)
+
 REASONS = {"account deleted": "ended because the account was deleted"}
 
 REMOVED_WORDS = {
@@ -91,6 +98,8 @@ def _change(event: TimelineEvent, params: dict) -> str:
         return f"sent: {subject}"
     if event.action == Action.RESET_DEMO:
         return "demo sandbox rebuilt"
+    if "after_words" in params:  # the service wrote the change in words itself
+        return f"{params.get('before_words') or 'None'} → {params['after_words']}"
     if event.before == event.after:
         return ""
     if not event.before:
@@ -107,14 +116,9 @@ def _effects(event: TimelineEvent, params: dict) -> list[str]:
     paused = params.get("paused_campaigns") or []
     if paused:
         lines.append(_count(len(paused), "%(n)d active campaign paused", "%(n)d campaigns paused"))
-    hidden = params.get("hidden_product_links")
-    if hidden:
-        lines.append(_count(hidden, "%(n)d product link hidden", "%(n)d product links hidden"))
-    shown = params.get("shown_product_links")
-    if shown:
-        lines.append(
-            _count(shown, "%(n)d product link shown again", "%(n)d product links shown again")
-        )
+    for key, one, many in VISIBILITY_WORDS:
+        if params.get(key):
+            lines.append(_count(params[key], one, many))
     for key, verb in (("gained", "gained"), ("lost", "lost")):
         if params.get(key):
             lines.append(f"{verb}: {', '.join(_feature_words(f) for f in params[key])}")
@@ -135,9 +139,8 @@ def _effects(event: TimelineEvent, params: dict) -> list[str]:
     if params.get("app") and event.action != Action.SEND_EMAIL:
         app = params["app"]
         lines.append(dict(ConnectedApp.choices).get(app, app))
-    for key in ("sound", "product_link", "live_session"):
-        if params.get(f"{key}_title"):
-            lines.append(params[f"{key}_title"])
+    if params.get("starts_at_words"):
+        lines.append(f"starts {params['starts_at_words']}")
     return lines
 
 

@@ -36,7 +36,7 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
 ]
 THIRD_PARTY_APPS = ["django_htmx", "crispy_forms", "crispy_bootstrap5"]
-LOCAL_APPS = ["accounts", "shops", "lifecycle", "training"]
+LOCAL_APPS = ["accounts", "shops", "lifecycle", "studio", "training"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ from accounts.types import (
 from lifecycle.errors import Code
 from lifecycle.transitions import Action, transition_for
 from shops.models import Campaign, CampaignStatus
+from studio.visibility import visibility_change
 
 from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
 
@@ -76,7 +77,12 @@ def switch_account_type(
         before=before,
         after=account_type,
         account=account,
-        params={**preview, "category": category, "paused_campaigns": paused},
+        params={
+            **preview,
+            "category": category,
+            "paused_campaigns": paused,
+            **visibility_change(account, before, account_type),  # hidden, never deleted
+        },
     )
     return account
 

@@ -30,6 +30,7 @@ from shops.models import (
     Shop,
     ShopLink,
 )
+from studio.models import LiveSession, Video
 
 from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
 from .links import when
@@ -463,6 +464,9 @@ def bulk_data(account: SellerAccount | int) -> list[tuple[str, QuerySet]]:
         ("customers", Customer.objects.filter(account_id=pk)),
         ("campaigns", Campaign.objects.filter(account_id=pk)),
         ("products", Product.objects.filter(account_id=pk)),
+        # The shop's videos (their product links go with them) and live sessions.
+        ("videos", Video.objects.filter(account_id=pk)),
+        ("live_sessions", LiveSession.objects.filter(account_id=pk)),
     ]
 
 

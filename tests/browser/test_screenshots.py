@@ -14,10 +14,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 MAIN_PAGES = [
     "dashboard",
     "products",
+    "videos",
+    "sounds",
     "orders",
     "customers",
     "campaigns",
     "analytics",
+    "audience",
     "exports",
     "inbox",
     "timeline",
