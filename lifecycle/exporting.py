@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, Any
 
 from django.core.files import File
@@ -30,6 +31,7 @@ from django.utils import timezone
 from accounts.models import SellerAccount
 from lifecycle.conf import setting
 from lifecycle.models import ExportJob
+from lifecycle.money import amount, currency, plain
 from lifecycle.services import (
     export_progress,
     fail_export,
@@ -63,6 +65,8 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Decimal):  # every Decimal of an export is an amount of money
+        return plain(value)
     return str(value)
 
 
@@ -171,7 +175,7 @@ def tables(account: SellerAccount) -> list[Table]:
             "analytics_summary.csv",
             ("day", "orders", "units", "revenue"),
             lambda: (
-                (s["day"], s["orders"], s["units"] or 0, s["revenue"] or 0)
+                (s["day"], s["orders"], s["units"] or 0, amount(s["revenue"]))
                 for s in sales.iterator(chunk_size=CHUNK)
             ),
             sales.count,
@@ -252,6 +256,7 @@ def write_archive(job: ExportJob, target: IO[bytes]) -> dict[str, Any]:
             "generated_at": account.sandbox.now().isoformat(),
             "generated_at_real": timezone.now().isoformat(),
             "format": "CSV, UTF-8, one header row per file",
+            "currency": currency(),
             "files": files,
             "rows": {f["name"]: f["rows"] for f in files},
         }

@@ -15,6 +15,7 @@ from accounts.models import AccountStatus, ConnectedApp
 from accounts.types import AccountType, Feature
 from lifecycle.datetimes import duration
 from lifecycle.models import ExportStatus, Outcome, TimelineEvent
+from lifecycle.money import format_money
 from lifecycle.transitions import Action
 from shops.models import CampaignStatus, ListingStatus, OrderStatus
 
@@ -131,7 +132,7 @@ def _effects(event: TimelineEvent, params: dict) -> list[str]:
     if params.get("tracking_number"):
         lines.append(f"tracking number {params['tracking_number']}")
     if params.get("budget"):
-        lines.append(f"budget {params['budget']}")
+        lines.append(f"budget {format_money(params['budget'])}")
     if params.get("size_bytes"):
         lines.append(f"ZIP of {filesizeformat(params['size_bytes'])}")
     if params.get("reason"):

@@ -16,6 +16,7 @@ from accounts.types import Feature, has_feature
 from lifecycle import diagram
 from lifecycle.conf import setting
 from lifecycle.models import DeletionStatus, ExportJob, ExportStatus, TimelineEvent
+from lifecycle.money import amount
 from lifecycle.services.clock import scheduled_events
 from lifecycle.services.deletion import deletion_blockers, deletion_checklist
 from lifecycle.services.links import next_unlink_allowed_at, unlinks_in_window
@@ -234,13 +235,14 @@ def analytics(account: SellerAccount, *, days: int = 30) -> dict[str, Any]:
     series = []
     for offset in range(days):
         day: date = (since + timedelta(days=offset)).date()
-        series.append((day, per_day.get(day) or Decimal("0")))
-    top_products = list(
-        OrderLine.objects.filter(counted)
+        series.append((day, amount(per_day.get(day))))
+    top_products = [
+        {**row, "revenue": amount(row["revenue"])}
+        for row in OrderLine.objects.filter(counted)
         .values("title")
         .annotate(revenue=Sum(LINE_TOTAL), units=Sum("quantity"))
         .order_by("-revenue", "title")[:5]
-    )
+    ]
     buyers = (
         Customer.objects.filter(account=account)
         .annotate(
@@ -262,7 +264,7 @@ def analytics(account: SellerAccount, *, days: int = 30) -> dict[str, Any]:
         "linked": bool(shops),
         "series": series,
         "chart": bar_chart(series),
-        "revenue_total": sum((v for _, v in series), Decimal("0")),
+        "revenue_total": amount(sum((v for _, v in series), Decimal("0"))),
         "top_products": top_products,
         "repeat_customers": list(buyers.order_by("-order_count", "name")[:5]),
         "repeat_count": buyers.count(),

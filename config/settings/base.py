@@ -74,8 +74,26 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 # SQLite under var/ unless DATABASE_URL says otherwise, so a fresh clone runs with no server.
+# SQLite is made safe for one web process and one worker writing at once: the WAL journal lets
+# readers go on while one writes, IMMEDIATE transactions take the write lock at BEGIN (so two
+# writers queue instead of failing when one upgrades its read lock), and the busy timeout is how
+# long a writer waits for the other before it gives up.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
+def database(url: str, **kwargs) -> dict:
+    config = dj_database_url.parse(url, **kwargs)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'simulator.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
@@ -159,6 +177,8 @@ SIMULATOR = {
     "EXPORT_STUCK_AFTER": timedelta(minutes=10),
     "NOTIFY_CUSTOMERS_WINDOW": timedelta(days=90),
     "PURGE_BATCH_SIZE": 500,
+    # The currency of every amount the simulated shops show (ISO 4217 code).
+    "CURRENCY": os.environ.get("SIMULATOR_CURRENCY", "USD"),
     # Jobs: store every email in the inbox; also hand it to EMAIL_BACKEND when DELIVER_EMAIL is on.
     "DELIVER_EMAIL": env_bool("DELIVER_EMAIL", False),
     # The address emailed links start with, when emails are delivered outside the inbox.

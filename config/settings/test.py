@@ -2,13 +2,11 @@
 
 import os
 
-import dj_database_url
-
 from .base import *  # noqa: F401,F403
-from .base import VAR_DIR
+from .base import VAR_DIR, database
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database(
         os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/simulator")
     )
 }

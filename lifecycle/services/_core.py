@@ -44,17 +44,36 @@ class Actor:
         return self.user.get_username()
 
 
-def lock_account(account: SellerAccount | int) -> SellerAccount:
-    """Lock the account row for this transaction and return it fresh, with its sandbox."""
-    pk = account.pk if isinstance(account, SellerAccount) else account
-    return (
-        SellerAccount.objects.select_for_update(of=("self",)).select_related("sandbox").get(pk=pk)
-    )
+# Lock order, the same in every service so that two never wait on each other: the sandbox's
+# clock row first, then the subject (the account, then its shop, export, request...). The clock
+# is read once its row is held, so an action that waited for a clock move to commit uses the
+# clock as the move left it (RULEBOOK §7). FOR NO KEY UPDATE: it queues actions and clock moves
+# of one sandbox behind each other, yet lets rows pointing at the sandbox be inserted meanwhile.
 
 
 def lock_sandbox(sandbox: Sandbox | int) -> Sandbox:
+    """Lock the sandbox's clock row for this transaction and return it fresh."""
     pk = sandbox.pk if isinstance(sandbox, Sandbox) else sandbox
-    return Sandbox.objects.select_for_update().get(pk=pk)
+    return Sandbox.objects.select_for_update(no_key=True).get(pk=pk)
+
+
+def lock_sandbox_of(account: SellerAccount | int) -> Sandbox | None:
+    """Lock the clock row of the account's sandbox; None when the account is gone."""
+    pk = account.pk if isinstance(account, SellerAccount) else account
+    locked = Sandbox.objects.select_for_update(no_key=True, of=("self",)).filter(accounts__pk=pk)
+    return locked.first()
+
+
+def lock_account(account: SellerAccount | int) -> SellerAccount:
+    """Lock the account's sandbox clock, then the account; return the account fresh, with the
+    clock it commits under."""
+    pk = account.pk if isinstance(account, SellerAccount) else account
+    sandbox = lock_sandbox_of(pk)
+    if sandbox is None:
+        raise SellerAccount.DoesNotExist(f"No seller account {pk}.")
+    locked = SellerAccount.objects.select_for_update().get(pk=pk)
+    locked.sandbox = sandbox
+    return locked
 
 
 def refuse(code: Code, message: str, *, account: SellerAccount | None = None, **context: Any):
@@ -193,13 +212,16 @@ def _record_refusal(action: str, actor: Actor | None, err: LifecycleError) -> No
     sandbox: Sandbox | None = err.details.get("sandbox") or (account.sandbox if account else None)
     if actor is None or sandbox is None:
         return  # nothing identifies whose timeline it belongs to (e.g. a forged link)
-    if account is None:  # the caller's copy may be stale: read the clock as it is now
-        sandbox = Sandbox.objects.get(pk=sandbox.pk)
     subject = err.details.get("subject") or account or sandbox
-    # Without an account the subject is the sandbox, whose state on the timeline is its offset.
-    default = account.status if account else str(sandbox.clock_offset)
-    state = str(err.details.get("state", default))
+    state = err.details.get("state")
     with transaction.atomic():
+        # The caller's copy may be stale (a rolled-back service let go of the clock): read the
+        # clock under its lock, so the refusal takes its place after any move that committed.
+        sandbox = lock_sandbox(sandbox)
+        # Without an account the subject is the sandbox, whose state on the timeline is its offset.
+        if state is None:
+            state = account.status if account else sandbox.clock_offset
+        state = str(state)
         record(
             actor=actor,
             action=action,

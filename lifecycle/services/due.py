@@ -28,7 +28,7 @@ from lifecycle.models import (
 )
 from lifecycle.transitions import Action
 
-from ._core import Actor
+from ._core import Actor, lock_sandbox_of
 from .announcements import QUEUED, notify_customers, stale_announcements
 from .deletion import bulk_data, finalize_deletion, lapse_deletion, purge_deleted_account
 from .emails import send_deletion_confirmation, send_deletion_reminder, send_lapse_notice
@@ -39,7 +39,13 @@ log = logging.getLogger(__name__)
 
 
 def claim_account(account_id: int) -> bool:
-    """Lock the account row for this transaction unless another worker holds it."""
+    """Lock the account row for this transaction unless another worker holds it.
+
+    The sandbox's clock row is locked first, as every service does (so a sweep and an action
+    never wait on each other) and so the item is re-checked under the clock it commits under.
+    """
+    if not lock_sandbox_of(account_id):
+        return False
     return bool(
         list(
             SellerAccount.objects.select_for_update(skip_locked=True, of=("self",))

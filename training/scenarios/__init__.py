@@ -1,0 +1,88 @@
+"""Scenarios are data: one TOML file each in this folder, read with tomllib, checked by the schema.
+
+`load_all()` and `get(slug)` are what the rest of the simulator uses; a bad file is refused with
+a ScenarioError naming the file, the field and what was expected.
+"""
+
+import functools
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .schema import Forbidden, Hint, Objective, Scenario
+from .steps import Step
+
+FOLDER = Path(__file__).resolve().parent
+
+__all__ = [
+    "FOLDER",
+    "Forbidden",
+    "Hint",
+    "Objective",
+    "Scenario",
+    "ScenarioError",
+    "Step",
+    "get",
+    "load_all",
+    "load_file",
+]
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used. The message names the file, the field and why."""
+
+
+def _field(location: tuple) -> str:
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(the whole file)"
+
+
+def _explain(path: Path, err: ValidationError) -> str:
+    lines = []
+    for problem in err.errors(include_url=False):
+        # Union members show as a step of the location (e.g. `happened`); keep it, it says which.
+        where = _field(tuple(problem["loc"]))
+        message = problem["msg"].removeprefix("Value error, ")
+        if problem["type"] == "missing":
+            message = "required, but missing"
+        elif problem["type"] == "extra_forbidden":
+            message = "not a field of the schema (misspelt?)"
+        lines.append(f"{path.name}: {where}: {message}")
+    return "\n".join(lines)
+
+
+def load_file(path: Path | str) -> Scenario:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ScenarioError(f"{path.name}: cannot be read ({err.strerror})") from err
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path.name}: not valid TOML: {err}") from err
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(_explain(path, err)) from err
+    if scenario.slug != path.stem:
+        raise ScenarioError(f"{path.name}: slug: expected the file's name, {path.stem!r}")
+    return scenario
+
+
+def paths(folder: Path = FOLDER) -> list[Path]:
+    return sorted(folder.glob("*.toml"))
+
+
+@functools.cache
+def load_all() -> dict[str, Scenario]:
+    """Every shipped scenario by slug, in file-name order. Raises ScenarioError on a bad file."""
+    return {s.slug: s for s in map(load_file, paths())}
+
+
+def get(slug: str) -> Scenario:
+    try:
+        return load_all()[slug]
+    except KeyError:
+        raise KeyError(f"no scenario {slug!r}") from None

@@ -1,0 +1,365 @@
+"""The vocabulary objectives are written in: predicates over the timeline and the final state.
+
+Every predicate is pure: `check(events, state)` reads only the facts it is given (training.facts)
+and answers a Verdict (met or not, the events that show it, one sentence of what happened).
+docs/scenarios.md documents each kind; a scenario file may use nothing else.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, PositiveFloat
+
+from training.facts import Fact, FinalState
+
+from .fields import (
+    ActionName,
+    AppName,
+    CategoryName,
+    CodeName,
+    ListingName,
+    OrderStatusName,
+    StatusName,
+    Strict,
+    TypeName,
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    met: bool
+    evidence: tuple[int, ...] = ()  # ids of the events that show it, in order
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Facts:
+    events: Sequence[Fact]
+    state: FinalState
+    extra: dict = field(default_factory=dict)
+
+
+class Match(Strict):
+    """Which timeline events count: every field given must agree."""
+
+    action: ActionName
+    outcome: Literal["done", "refused"] | None = None  # default: refused when `code` is given
+    code: CodeName | None = None
+    subject: str | None = None  # the event's subject label: a shop's name, an app's label
+    actor: Literal["trainee", "staff", "job", "person"] | None = None  # person: trainee or staff
+    before: str | None = None
+    after: str | None = None
+
+    @property
+    def wanted_outcome(self) -> str:
+        return self.outcome or ("refused" if self.code else "done")
+
+    def matches(self, event: Fact) -> bool:
+        if event.action != self.action or event.outcome != self.wanted_outcome:
+            return False
+        if self.code is not None and event.code != self.code:
+            return False
+        if self.subject is not None and event.subject_label != self.subject:
+            return False
+        if self.actor == "person":
+            if event.actor_kind not in ("trainee", "staff"):
+                return False
+        elif self.actor is not None and event.actor_kind != self.actor:
+            return False
+        if self.before is not None and event.before != self.before:
+            return False
+        return self.after is None or event.after == self.after
+
+    def find(self, events: Sequence[Fact]) -> list[Fact]:
+        return [e for e in events if self.matches(e)]
+
+    def describe(self) -> str:
+        parts = [self.action.replace("_", " ")]
+        if self.subject:
+            parts.append(f"of {self.subject}")
+        if self.wanted_outcome == "refused":
+            parts.append(f"refused ({self.code})" if self.code else "refused")
+        if self.actor:
+            parts.append(f"by {self.actor}")
+        return " ".join(parts)
+
+
+class OnState(Strict):
+    """A predicate over the final state only: it reads no event."""
+
+    def matchers(self) -> list[Match]:
+        return []
+
+
+def _none(what: str) -> Verdict:
+    return Verdict(False, (), f"No {what} on the timeline.")
+
+
+class Happened(Strict):
+    """At least one matching event."""
+
+    kind: Literal["happened"]
+    event: Match
+
+    def matchers(self) -> list[Match]:
+        return [self.event]
+
+    def check(self, facts: Facts) -> Verdict:
+        found = self.event.find(facts.events)
+        if not found:
+            return _none(self.event.describe())
+        return Verdict(True, tuple(e.id for e in found), f"{found[0].describe()}.")
+
+
+class Never(Strict):
+    """No matching event: a move that must not be made, or a refusal that must not happen."""
+
+    kind: Literal["never"]
+    event: Match
+
+    def matchers(self) -> list[Match]:
+        return [self.event]
+
+    def check(self, facts: Facts) -> Verdict:
+        found = self.event.find(facts.events)
+        if found:
+            return Verdict(False, tuple(e.id for e in found), f"{found[0].describe()}.")
+        return Verdict(True, (), f"No {self.event.describe()}.")
+
+
+class Before(Strict):
+    """A `first` event, then a `then` event. With then_occurrence = "first" (the default) the
+    `first` event must come before the earliest `then` event; with "any", before any of them."""
+
+    kind: Literal["before"]
+    first: Match
+    then: Match
+    then_occurrence: Literal["first", "any"] = "first"
+
+    def matchers(self) -> list[Match]:
+        return [self.first, self.then]
+
+    def check(self, facts: Facts) -> Verdict:
+        events = list(facts.events)
+        thens = [i for i, e in enumerate(events) if self.then.matches(e)]
+        firsts = [i for i, e in enumerate(events) if self.first.matches(e)]
+        if not thens:
+            return _none(self.then.describe())
+        if not firsts:
+            return _none(self.first.describe())
+        candidates = thens[:1] if self.then_occurrence == "first" else thens
+        for t in candidates:
+            earlier = [f for f in firsts if f < t]
+            if earlier:
+                return Verdict(True, (events[earlier[0]].id, events[t].id), "In that order.")
+        return Verdict(
+            False,
+            (events[firsts[0]].id, events[thens[0]].id),
+            f"{events[thens[0]].describe()} came before {self.first.describe()}.",
+        )
+
+
+class Within(Strict):
+    """A `then` event at most `hours` of sandbox time after a `first` event."""
+
+    kind: Literal["within"]
+    first: Match
+    then: Match
+    hours: PositiveFloat
+
+    def matchers(self) -> list[Match]:
+        return [self.first, self.then]
+
+    def check(self, facts: Facts) -> Verdict:
+        events = list(facts.events)
+        firsts = [(i, e) for i, e in enumerate(events) if self.first.matches(e)]
+        thens = [(i, e) for i, e in enumerate(events) if self.then.matches(e)]
+        if not firsts:
+            return _none(self.first.describe())
+        if not thens:
+            return _none(self.then.describe())
+        for i, f in firsts:
+            for j, t in thens:
+                if j > i and (t.at - f.at).total_seconds() <= self.hours * 3600:
+                    return Verdict(True, (f.id, t.id), "In time.")
+        return Verdict(
+            False,
+            (firsts[0][1].id,),
+            f"{self.then.describe()} did not follow within {self.hours:g} sandbox hours.",
+        )
+
+
+class ShopLinked(OnState):
+    """At the end, the shop is (or is not) linked to the account."""
+
+    kind: Literal["shop_linked"]
+    shop: str
+    linked: bool = True
+
+    def check(self, facts: Facts) -> Verdict:
+        now = facts.state.shops.get(self.shop, False)
+        word = "linked" if now else "unlinked"
+        return Verdict(now == self.linked, (), f"{self.shop} ended {word}.")
+
+
+class AccountStatusIs(OnState):
+    """At the end, the account's status is one of `status`."""
+
+    kind: Literal["account_status"]
+    status: list[StatusName] = Field(min_length=1)
+
+    def check(self, facts: Facts) -> Verdict:
+        now = facts.state.account_status
+        return Verdict(now in self.status, (), f"The account ended {now.replace('_', ' ')}.")
+
+
+class AccountTypeIs(OnState):
+    """At the end, the account has this type (and this category, when given)."""
+
+    kind: Literal["account_type"]
+    type: TypeName
+    category: CategoryName | None = None
+
+    def check(self, facts: Facts) -> Verdict:
+        state = facts.state
+        met = state.account_type == self.type and self.category in (None, state.category)
+        shown = state.account_type + (f" ({state.category})" if state.category else "")
+        return Verdict(met, (), f"The account ended {shown}.")
+
+
+class AppConnected(OnState):
+    """At the end, the app has (or has not) access."""
+
+    kind: Literal["app_connected"]
+    app: AppName
+    connected: bool = True
+
+    def check(self, facts: Facts) -> Verdict:
+        now = facts.state.apps.get(self.app, False)
+        word = "has access" if now else "has no access"
+        return Verdict(now == self.connected, (), f"{self.app.replace('_', ' ')} {word}.")
+
+
+class Listings(OnState):
+    """At the end, the listing `sku` (every listing when no sku is given) has one of `status`."""
+
+    kind: Literal["listings"]
+    status: list[ListingName] = Field(min_length=1)
+    sku: str | None = None
+
+    def check(self, facts: Facts) -> Verdict:
+        listings = facts.state.listings
+        chosen = {self.sku: listings.get(self.sku, "")} if self.sku else dict(listings)
+        wrong = sorted(sku for sku, status in chosen.items() if status not in self.status)
+        if not chosen or wrong:
+            return Verdict(False, (), f"Not so: {', '.join(wrong) or 'no listing'}.")
+        return Verdict(True, (), f"{len(chosen)} listing(s) {' or '.join(self.status)}.")
+
+
+class Orders(OnState):
+    """At the end, at most `at_most` orders have `status`."""
+
+    kind: Literal["orders"]
+    status: OrderStatusName
+    at_most: int = Field(default=0, ge=0)
+
+    def check(self, facts: Facts) -> Verdict:
+        count = facts.state.orders.get(self.status, 0)
+        return Verdict(count <= self.at_most, (), f"{count} order(s) {self.status}.")
+
+
+class Checklist(Strict):
+    """The checklist recorded with the last deletion request had `item` done (or not)."""
+
+    kind: Literal["checklist"]
+    item: Literal["data_exported", "customers_notified"]
+    value: bool = True
+
+    def matchers(self) -> list[Match]:
+        return [Match(action="request_deletion")]
+
+    def check(self, facts: Facts) -> Verdict:
+        requests = Match(action="request_deletion").find(facts.events)
+        if not requests:
+            return _none("deletion request")
+        last = requests[-1]
+        recorded = bool((last.params.get("checklist") or {}).get(self.item))
+        word = "done" if recorded else "not done"
+        note = f"At the request, {self.item.replace('_', ' ')} was {word}."
+        return Verdict(recorded == self.value, (last.id,), note)
+
+
+class AllOf(Strict):
+    """Every predicate in `of` holds."""
+
+    kind: Literal["all"]
+    of: list["Predicate"] = Field(min_length=1)
+
+    def matchers(self) -> list[Match]:
+        return [m for p in self.of for m in p.matchers()]
+
+    def check(self, facts: Facts) -> Verdict:
+        verdicts = [p.check(facts) for p in self.of]
+        evidence = tuple(i for v in verdicts for i in v.evidence)
+        missed = [v.note for v in verdicts if not v.met]
+        note = " ".join(missed) if missed else " ".join(v.note for v in verdicts)
+        return Verdict(not missed, evidence, note)
+
+
+class AnyOf(Strict):
+    """At least one predicate in `of` holds."""
+
+    kind: Literal["any"]
+    of: list["Predicate"] = Field(min_length=1)
+
+    def matchers(self) -> list[Match]:
+        return [m for p in self.of for m in p.matchers()]
+
+    def check(self, facts: Facts) -> Verdict:
+        verdicts = [p.check(facts) for p in self.of]
+        for v in verdicts:
+            if v.met:
+                return v
+        return Verdict(False, (), " ".join(v.note for v in verdicts))
+
+
+Predicate = Annotated[
+    Union[  # noqa: UP007  (a discriminated union of models)
+        Happened,
+        Never,
+        Before,
+        Within,
+        ShopLinked,
+        AccountStatusIs,
+        AccountTypeIs,
+        AppConnected,
+        Listings,
+        Orders,
+        Checklist,
+        AllOf,
+        AnyOf,
+    ],
+    Field(discriminator="kind"),
+]
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+
+KINDS = {
+    model.model_fields["kind"].annotation.__args__[0]: model
+    for model in (
+        Happened,
+        Never,
+        Before,
+        Within,
+        ShopLinked,
+        AccountStatusIs,
+        AccountTypeIs,
+        AppConnected,
+        Listings,
+        Orders,
+        Checklist,
+        AllOf,
+        AnyOf,
+    )
+}

@@ -1,0 +1,89 @@
+"""A scenario file's schema: brief, world, objectives, forbidden moves, hints, scripts."""
+
+from typing import Literal
+
+from pydantic import Field, PositiveInt, model_validator
+
+from .fields import Strict
+from .predicates import Match, Predicate
+from .steps import Step
+from .world import World
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SECTION = r"^§\d+(\.\d+)?$"
+
+
+class Objective(Strict):
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    weight: PositiveInt = Field(le=100)
+    section: str = Field(pattern=SECTION)  # of the rulebook, e.g. "§3"
+    lesson: str = Field(min_length=1)  # shown when it is missed: what a careful seller does
+    predicate: Predicate
+
+
+class Forbidden(Strict):
+    """A move that costs `penalty` points each time it is on the timeline."""
+
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    event: Match
+    penalty: int = Field(ge=0, le=100)
+    section: str = Field(pattern=SECTION)
+    lesson: str = Field(min_length=1)
+
+
+class Hint(Strict):
+    text: str = Field(min_length=1)
+    cost: int = Field(ge=0, le=100)
+
+
+class Careless(Strict):
+    """A careless run the tests play: it must fail and miss exactly these objectives."""
+
+    steps: list[Step] = Field(min_length=1)
+    misses: list[str] = Field(min_length=1)
+    breaks: list[str] = Field(default_factory=list)  # forbidden moves it makes
+
+
+class Scenario(Strict):
+    slug: str = Field(pattern=SLUG, max_length=80)
+    title: str = Field(min_length=1, max_length=80)
+    audience: Literal["trainee", "support"]
+    brief: str = Field(min_length=1)
+    pass_mark: int = Field(ge=1, le=100)
+    time_budget_days: float | None = Field(default=None, gt=0)
+    world: World
+    objectives: list[Objective] = Field(min_length=1)
+    forbidden: list[Forbidden] = Field(default_factory=list)
+    hints: list[Hint] = Field(default_factory=list)
+    solution: list[Step] = Field(min_length=1)
+    careless: Careless
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        ids = [o.id for o in self.objectives] + [f.id for f in self.forbidden]
+        if len(set(ids)) != len(ids):
+            raise ValueError("expected each objective and forbidden move id once")
+        unknown = sorted(set(self.careless.misses) - {o.id for o in self.objectives})
+        unknown += sorted(set(self.careless.breaks) - {f.id for f in self.forbidden})
+        if unknown:
+            raise ValueError(f"expected careless.misses/breaks to name ids of this file: {unknown}")
+        shops = {s.name for s in self.world.shops}
+        for step in [*self.solution, *self.careless.steps]:
+            if step.shop is not None and step.shop not in shops:
+                raise ValueError(f"expected a step's shop to be one of: {', '.join(sorted(shops))}")
+            if step.sku is not None and step.sku not in self.world.skus():
+                raise ValueError(f"expected a step's sku to be one of the world's: {step.sku}")
+        if self.world.deletion is not None and self.audience != "support":
+            raise ValueError(
+                "expected world.deletion only in support scenarios (a trainee requests their own)"
+            )
+        return self
+
+    @property
+    def total_weight(self) -> int:
+        return sum(o.weight for o in self.objectives)
+
+    def objective(self, objective_id: str) -> Objective:
+        return next(o for o in self.objectives if o.id == objective_id)
