@@ -155,7 +155,7 @@ def build_demo_sandbox(
                 number=first_number + i,
                 status=status,
                 placed_at=placed,
-                shipping_address=f"{fake.street_address()}, {fake.city()} {fake.postcode()}",
+                shipping_address=_one_line(fake.street_address(), fake.city(), fake.postcode()),
                 tracking_number=f"TRK{first_number + i}" if shipped else "",
                 shipped_at=placed + timedelta(days=1) if shipped else None,
                 delivered_at=placed + timedelta(days=4)
@@ -207,6 +207,11 @@ def build_demo_sandbox(
     )
     _build_videos(account, main, products, sizes, rng, now)
     return sandbox
+
+
+def _one_line(street: str, city: str, postcode: str) -> str:
+    """An address on one line ("Studio 34, Fox Parks, Leeds LS1 2AB"): Faker breaks some."""
+    return ", ".join([*street.splitlines(), f"{city} {postcode}"])
 
 
 def _build_videos(account, shop, products, sizes, rng: random.Random, now) -> None:

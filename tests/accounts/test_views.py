@@ -142,7 +142,10 @@ def test_type_page_compares_gains_and_losses(signed_in, sandbox):
     assert set(columns) == {"personal", "creator"}  # not the type it has
     assert "Ad campaigns" in columns["personal"]["lost"]
     assert "Full music library" in columns["creator"]["gained"]
-    assert columns["creator"]["paused"] == ["1 active campaign paused"]
+    assert columns["creator"]["paused"] == [
+        "1 active campaign paused",
+        "6 product links hidden, not deleted",
+    ]
 
 
 def test_switch_to_creator_and_back_to_business(signed_in, sandbox):

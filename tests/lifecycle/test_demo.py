@@ -86,6 +86,7 @@ def test_each_demo_sandbox_has_its_own_seller_shops_and_customers(trainee):
     assert world(one) != world(two)
     assert all(part for part in world(one))  # generated, not blank
     assert all(c.email.endswith("@example.com") for c in one.customers.all())
+    assert not any("\n" in o.shipping_address for o in one.orders.all())  # one CSV line each
     # Order numbers of a demo are far from the test factories' 1000 + n.
     assert min(one.orders.values_list("number", flat=True)) > 100000
 
