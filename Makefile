@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+run: export DEMO_MODE ?= 1
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from training.cohorts.account_views import PasswordChangeView, SignInView
+
 from . import views
 
 S = "s/<int:sandbox_id>/"
@@ -8,9 +10,9 @@ S = "s/<int:sandbox_id>/"
 urlpatterns = [
     path("", views.sandbox_list, name="sandbox_list"),
     path("sandboxes/new/", views.sandbox_create, name="sandbox_create"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),

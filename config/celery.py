@@ -4,16 +4,23 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 app = Celery("simulator")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["training.cohorts"])
 
-# The one periodic schedule: the sweep finds what became due on each sandbox's clock.
+# The periodic schedules: the sweep finds what became due on each sandbox's clock; in demo mode
+# the demo sandboxes are rebuilt once a night, at DEMO_RESET_HOUR (UTC, default 3).
 app.conf.beat_schedule = {
     "sweep-every-minute": {"task": "lifecycle.tasks.sweep_task", "schedule": 60.0},
+    "reset-demo-sandboxes-nightly": {
+        "task": "training.cohorts.tasks.reset_demo_sandboxes_task",
+        "schedule": crontab(hour=int(os.environ.get("DEMO_RESET_HOUR", "3")), minute=0),
+    },
 }
 
 

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("shops.urls")),
     path("", include("lifecycle.urls")),
     path("", include("studio.urls")),
+    path("", include("training.cohorts.urls")),
 ]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class TrainingConfig(AppConfig):
@@ -6,3 +7,9 @@ class TrainingConfig(AppConfig):
 
     name = "training"
     verbose_name = "Training: scenarios, attempts and cohorts"
+
+    def ready(self) -> None:
+        from training.cohorts.roles import ensure_trainers_group
+
+        # Once this app's permissions exist (they are made by the same post_migrate signal).
+        post_migrate.connect(ensure_trainers_group, sender=self, dispatch_uid="trainers-group")

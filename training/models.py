@@ -69,3 +69,14 @@ class Attempt(models.Model):
         if self.sandbox_finished_at is None or self.sandbox_started_at is None:
             return None
         return self.sandbox_finished_at - self.sandbox_started_at
+
+
+# Cohorts live in their own module; importing them here registers them with the app.
+from training.cohorts.models import (  # noqa: E402,F401
+    Assignment,
+    Cohort,
+    CohortEvent,
+    Invitation,
+    Membership,
+    TourState,
+)

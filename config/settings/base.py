@@ -111,6 +111,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# Demo mode: the sign-in page lists the published demo logins and demo sandboxes are reset
+# nightly (at DEMO_RESET_HOUR, UTC, declared with the periodic schedules in config/celery.py).
+DEMO_MODE = env_bool("DEMO_MODE", False)
+
 # --- I18N / time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

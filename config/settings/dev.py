@@ -5,3 +5,4 @@ from .base import env_bool
 
 DEBUG = env_bool("DEBUG", True)
 WHITENOISE_USE_FINDERS = DEBUG
+DEMO_MODE = env_bool("DEMO_MODE", True)  # `make run` is a demo, whatever DEBUG says

@@ -145,8 +145,17 @@ def visit(page: Page, path: str) -> Page:
     return page
 
 
-def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the login form, as a trainee would."""
+def log_in(page: Page, username: str, password: str = PASSWORD, *, tour: bool = False) -> None:
+    """Sign in through the login form, as a trainee would.
+
+    The first-visit tour would cover the page of a new login; tests that do not look at it
+    sign in as someone who has closed it already (`tour=True` keeps it).
+    """
+    if not tour:
+        from accounts.models import User
+        from training.cohorts.tour import dismiss_tour
+
+        dismiss_tour(person=User.objects.get(username=username))
     page.goto(reverse("login"))
     axe(page)
     page.get_by_label(re.compile(r"\bUsername\b")).fill(username)

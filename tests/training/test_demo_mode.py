@@ -1,0 +1,195 @@
+"""Demo mode: the published logins, what they may not do, and the nightly demo reset."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import Sandbox, User
+from lifecycle.demo import DemoSizes, build_demo_sandbox
+from lifecycle.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
+from lifecycle.models import TimelineEvent
+from lifecycle.services import Actor, advance_clock, deactivate_account, unlink_shop
+from shops.models import Order, Product
+from training.cohorts.demo import TRAINER_PASSWORD, TRAINER_USERNAME
+from training.cohorts.models import Cohort
+from training.cohorts.roles import is_trainer
+from training.cohorts.tasks import reset_demo_sandboxes_task
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", stdout=StringIO())
+    return User.objects.get(username=DEMO_USERNAME)
+
+
+def test_seed_demo_makes_a_demo_trainer_running_the_demo_cohort(seeded):
+    trainer = User.objects.get(username=TRAINER_USERNAME)
+    assert trainer.check_password(TRAINER_PASSWORD) and is_trainer(trainer)
+    assert not trainer.is_staff
+    cohort = Cohort.objects.get(is_demo=True)
+    assert list(cohort.trainers.all()) == [trainer]
+    assert list(cohort.trainees.all()) == [seeded]
+    call_command("seed_demo", stdout=StringIO())  # idempotent
+    assert Cohort.objects.count() == 1 and cohort.trainees.count() == 1
+
+
+def test_the_sign_in_page_shows_the_demo_logins_in_demo_mode_only(client, seeded, settings):
+    settings.DEMO_MODE = True
+    page = client.get(reverse("login")).content.decode()
+    assert DEMO_PASSWORD in page and TRAINER_PASSWORD in page
+    assert "support-agent" not in page  # no support agent was made (DEBUG is off)
+    settings.DEMO_MODE = False
+    page = client.get(reverse("login")).content.decode()
+    assert DEMO_PASSWORD not in page and TRAINER_PASSWORD not in page
+
+
+def test_in_demo_mode_seed_demo_also_makes_the_support_agent(client, db, settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo", stdout=StringIO())
+    assert User.objects.get(username="support").is_staff
+    assert "support-agent-2026" in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.parametrize("username", [DEMO_USERNAME, TRAINER_USERNAME])
+def test_demo_logins_cannot_change_their_passwords(client, seeded, username):
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    assert client.get(reverse("password_change")).status_code == 403
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "x",
+            "new_password1": "sturdy-lantern-42",
+            "new_password2": "sturdy-lantern-42",
+        },
+    )
+    assert response.status_code == 403
+    assert "keeps its password" in response.content.decode()
+    user.refresh_from_db()
+    assert not user.check_password("sturdy-lantern-42")
+
+
+def test_demo_logins_get_no_reset_email(client, seeded, mailoutbox):
+    client.post(reverse("password_reset"), {"email": seeded.email})
+    assert mailoutbox == []
+
+
+def test_someone_else_changes_their_password(client, trainee):
+    client.force_login(trainee)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "correct-horse-9",
+            "new_password1": "sturdy-lantern-42",
+            "new_password2": "sturdy-lantern-42",
+        },
+    )
+    assert response.status_code == 302
+    trainee.refresh_from_db()
+    assert trainee.check_password("sturdy-lantern-42")
+
+
+def test_the_demo_trainee_cannot_reach_the_admin(client, seeded):
+    client.force_login(seeded)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    signed = client.post(
+        reverse("admin:login"), {"username": DEMO_USERNAME, "password": DEMO_PASSWORD}
+    )
+    assert signed.status_code == 200  # the admin's login form again, with its refusal
+    assert "staff account" in signed.content.decode()
+    assert client.get(reverse("admin:accounts_sandbox_changelist")).status_code == 302
+
+
+def snapshot(sandbox: Sandbox) -> dict:
+    """The demo's starting rows, without ids and times (a rebuilt sandbox has new ones)."""
+    account = sandbox.account
+    return {
+        "sandbox": (sandbox.name, sandbox.owner_id, sandbox.is_demo, sandbox.clock_offset),
+        "account": (account.display_name, account.account_type, account.category, account.status),
+        "links": sorted(
+            (link.shop.name, link.unlinked_at is None) for link in account.shop_links.all()
+        ),
+        "products": sorted(
+            Product.objects.filter(account=account).values_list(
+                "sku", "title", "price", "stock", "listing_status"
+            )
+        ),
+        "orders": sorted(
+            Order.objects.filter(account=account).values_list(
+                "number", "status", "tracking_number", "shipping_address", "customer__email"
+            )
+        ),
+        "lines": sorted(
+            Order.objects.filter(account=account).values_list(
+                "number", "lines__product__sku", "lines__quantity", "lines__unit_price"
+            )
+        ),
+        "customers": sorted(account.customers.values_list("name", "email")),
+        "campaigns": sorted(account.campaigns.values_list("name", "budget", "status")),
+        "apps": sorted(account.app_authorizations.values_list("app", "scopes", "revoked_at")),
+        "events": sorted(
+            TimelineEvent.objects.filter(sandbox=sandbox)
+            .exclude(action="reset_demo")
+            .values_list("action", "outcome", "subject_label")
+        ),
+    }
+
+
+def test_the_nightly_reset_restores_a_demo_sandbox_exactly_and_spares_the_rest(
+    seeded, trainee, settings
+):
+    settings.DEMO_MODE = True
+    demo = seeded.sandboxes.get(is_demo=True)
+    before = snapshot(demo)
+    own = build_demo_sandbox(owner=trainee, name="Mine", sizes=DemoSizes(orders=8), is_demo=False)
+    # The visitor plays with the demo, and the trainee with their own sandbox.
+    for sandbox, user in ((demo, seeded), (own, trainee)):
+        actor = Actor.trainee(user)
+        link = sandbox.account.shop_links.get(unlinked_at=None)
+        unlink_shop(actor=actor, account=sandbox.account, shop=link.shop, confirmed=True)
+        deactivate_account(actor=actor, account=sandbox.account)
+        advance_clock(actor=actor, sandbox=sandbox, by=timedelta(days=7))
+    own_before = snapshot(Sandbox.objects.get(pk=own.pk))
+    own_events = TimelineEvent.objects.filter(sandbox=own).count()
+    assert snapshot(Sandbox.objects.get(pk=demo.pk)) != before
+
+    assert reset_demo_sandboxes_task.apply().get() == 1
+
+    fresh = seeded.sandboxes.get(is_demo=True)
+    assert fresh.pk != demo.pk
+    assert snapshot(fresh) == before
+    assert TimelineEvent.objects.filter(sandbox=fresh, action="reset_demo").get().actor_label == (
+        "job: nightly demo reset"
+    )
+    mine = Sandbox.objects.get(pk=own.pk)
+    assert snapshot(mine) == own_before
+    assert TimelineEvent.objects.filter(sandbox=own).count() == own_events
+
+
+def test_the_nightly_reset_does_nothing_outside_demo_mode(seeded, settings):
+    settings.DEMO_MODE = False
+    demo = seeded.sandboxes.get(is_demo=True)
+    assert reset_demo_sandboxes_task.apply().get() == 0
+    assert Sandbox.objects.filter(pk=demo.pk).exists()
+
+
+def test_the_nightly_reset_is_declared_with_the_periodic_schedules():
+    from config.celery import app
+
+    entry = app.conf.beat_schedule["reset-demo-sandboxes-nightly"]
+    assert entry["task"] == reset_demo_sandboxes_task.name
+    assert entry["schedule"].hour == {3} and entry["schedule"].minute == {0}
+
+
+def test_seed_demo_trainees_fills_the_demo_cohort_once(db):
+    out = StringIO()
+    call_command("seed_demo", "--trainees", "5", stdout=out)
+    assert "5 trainees" in out.getvalue()
+    cohort = Cohort.objects.get(is_demo=True)
+    assert cohort.trainees.filter(username__startswith="demo-trainee-").count() == 5
+    call_command("seed_demo", "--trainees", "5", stdout=StringIO())
+    assert cohort.trainees.count() == 6  # the five and the demo trainee, nobody twice

@@ -1,0 +1,98 @@
+"""Demo mode's people: the demo trainer and its cohort, and which logins are published."""
+
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+
+from .models import Cohort, CohortAction, JoinedBy, Membership
+from .roles import DEMO_GROUP, ensure_trainers_group
+from .services import create_cohort, record
+
+TRAINER_USERNAME = "trainer"
+TRAINER_PASSWORD = "trainer-demo-2026"  # noqa: S105  (a published demo credential, on purpose)
+DEMO_COHORT = "Demo cohort"
+
+
+def published_logins() -> list[tuple[str, str, str]]:
+    """(who, username, password) of every demo login, in the order the sign-in page shows them."""
+    from lifecycle.management.commands import seed_demo
+
+    return [
+        ("Trainee", seed_demo.DEMO_USERNAME, seed_demo.DEMO_PASSWORD),
+        ("Trainer", TRAINER_USERNAME, TRAINER_PASSWORD),
+        ("Support staff (at /admin/)", seed_demo.STAFF_USERNAME, seed_demo.STAFF_PASSWORD),
+    ]
+
+
+def demo_logins() -> list[dict[str, str]]:
+    """The published logins that exist here and are still demo logins."""
+    logins = published_logins()
+    present = set(
+        User.objects.filter(
+            username__in=[username for _, username, _ in logins], groups__name=DEMO_GROUP
+        ).values_list("username", flat=True)
+    )
+    return [
+        {"who": who, "username": username, "password": password}
+        for who, username, password in logins
+        if username in present
+    ]
+
+
+def mark_demo_login(user: User) -> None:
+    ensure_trainers_group()
+    user.groups.add(Group.objects.get(name=DEMO_GROUP))
+
+
+def demo_trainer() -> User:
+    """The demo trainer (idempotent), in the Trainers group, with its demo cohort."""
+    trainers = ensure_trainers_group()
+    trainer, created = User.objects.get_or_create(
+        username=TRAINER_USERNAME, defaults={"email": "trainer@example.com"}
+    )
+    if created:
+        trainer.set_password(TRAINER_PASSWORD)
+        trainer.save()
+    trainer.groups.add(trainers, Group.objects.get(name=DEMO_GROUP))
+    return trainer
+
+
+def demo_cohort(trainer: User, trainees: list[User]) -> Cohort:
+    """The trainer's demo cohort, holding the given trainees (idempotent)."""
+    cohort = Cohort.objects.filter(is_demo=True, trainers=trainer).first()
+    if cohort is None:
+        trainer = User.objects.get(pk=trainer.pk)  # fresh: the permission cache predates the group
+        cohort = create_cohort(actor=trainer, name=DEMO_COHORT, is_demo=True)
+    have = set(cohort.memberships.values_list("trainee_id", flat=True))
+    new = [t for t in trainees if t.pk not in have]
+    if new:
+        Membership.objects.bulk_create(
+            Membership(cohort=cohort, trainee=t, joined_by=JoinedBy.TRAINER) for t in new
+        )
+        record(
+            actor=None,
+            cohort=cohort,
+            action=CohortAction.IMPORT,
+            subject=f"{len(new)} demo trainee(s)",
+            params={"joined": [t.username for t in new], "by": "seed_demo"},
+        )
+    return cohort
+
+
+def demo_class(trainer: User, size: int) -> Cohort:
+    """The demo cohort filled up to `size` trainees (demo-trainee-01…), all demo logins.
+
+    Bulk-created, so 30 take a moment: they are rows to show, not people who will sign in
+    (their password is unusable; the demo trainee is the one to sign in as).
+    """
+    names = [f"demo-trainee-{n:02d}" for n in range(1, size + 1)]
+    have = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+    fresh = [
+        User(username=name, email=f"{name}@example.com", password="!demo")  # noqa: S106
+        for name in names
+        if name not in have
+    ]
+    User.objects.bulk_create(fresh)
+    people = list(User.objects.filter(username__in=names))
+    Group.objects.get(name=DEMO_GROUP).user_set.add(*people)
+    return demo_cohort(trainer, people)

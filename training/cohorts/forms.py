@@ -1,0 +1,79 @@
+"""Input of the trainer pages and the sign-up page; each form validates, then one service acts."""
+
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+
+from accounts.models import User
+
+from . import catalogue
+from .roles import DEMO_GROUP
+
+MAX_IMPORT_BYTES = 1024 * 1024
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(label="Cohort name", max_length=120)
+
+
+class InvitationForm(forms.Form):
+    seats = forms.IntegerField(label="Seats", min_value=1, max_value=500, initial=30)
+    valid_days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=14)
+
+
+class AssignmentForm(forms.Form):
+    scenario = forms.ChoiceField(label="Scenario")
+    due_on = forms.DateField(
+        label="Due date (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scenario"].choices = [
+            (slug, scenario.title) for slug, scenario in catalogue.scenarios().items()
+        ]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns username,email and optionally first_name,last_name; "
+        "the first line is the header.",
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("The file is larger than 1 MB.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise forms.ValidationError(
+                "The file is not UTF-8 text (save it as CSV UTF-8)."
+            ) from err
+
+
+class SignUpForm(UserCreationForm):
+    """Username, email and a password checked by AUTH_PASSWORD_VALIDATORS."""
+
+    email = forms.EmailField(label="Email", help_text="Where a password reset link would go.")
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+
+class ResetForm(PasswordResetForm):
+    """Django's reset form, also for imported trainees (no password yet), never for demos.
+
+    Django skips logins with an unusable password; an imported trainee has one until they set
+    theirs, and "forgot password" is how they would ask for the link again.
+    """
+
+    def get_users(self, email):
+        return (
+            User.objects.filter(email__iexact=email, is_active=True)
+            .exclude(groups__name=DEMO_GROUP)
+            .iterator()
+        )

@@ -1,0 +1,202 @@
+"""Importing trainees into a cohort from CSV: all rows or none, each bad row named by its line.
+
+Columns: username, email, and optionally first_name, last_name (the header is line 1). A row
+whose person is already in the cohort is skipped, so importing the same file twice adds no one.
+A person with a login already (same username, same email) joins without a new login. Each new
+login gets an email with a link to set its password (Django's own reset-confirm page).
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import User
+
+from .mail import send_set_password_email
+from .models import Cohort, CohortAction, JoinedBy, Membership
+from .services import check_runs, lock_cohort, record
+
+REQUIRED = ("username", "email")
+OPTIONAL = ("first_name", "last_name")
+MAX_ROWS = 2000
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    username: str
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)  # new logins, emailed
+    joined: list[str] = field(default_factory=list)  # existing logins added to the cohort
+    skipped: list[str] = field(default_factory=list)  # already in the cohort
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class BadImport(Exception):
+    """The file cannot be imported; `errors` lists every bad line with its reason."""
+
+    def __init__(self, errors: list[tuple[int, str]]) -> None:
+        super().__init__("; ".join(f"line {line}: {reason}" for line, reason in errors))
+        self.errors = errors
+
+
+def parse(text: str) -> list[Row]:
+    """Every row of the file, or BadImport naming every bad line (nothing is looked up yet)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    missing = [name for name in REQUIRED if name not in header]
+    unknown = [name for name in header if name not in REQUIRED + OPTIONAL]
+    if missing or unknown:
+        reasons = []
+        if missing:
+            reasons.append(f"the header needs the column(s) {', '.join(missing)}")
+        if unknown:
+            reasons.append(f"unknown column(s) {', '.join(unknown)}")
+        raise BadImport([(1, "; ".join(reasons))])
+    reader.fieldnames = header
+    rows, errors = [], []
+    seen_usernames: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    username_field = User._meta.get_field("username")
+    for raw in reader:
+        line = reader.line_num
+        if None in raw:
+            errors.append((line, "the row has more values than the header has columns"))
+            continue
+        values = {key: (raw.get(key) or "").strip() for key in header}
+        row = Row(line=line, **values)
+        reason = _row_problem(row, username_field, seen_usernames, seen_emails)
+        if reason:
+            errors.append((line, reason))
+        else:
+            rows.append(row)
+        seen_usernames.setdefault(row.username.lower(), line)
+        seen_emails.setdefault(row.email.lower(), line)
+        if len(rows) + len(errors) > MAX_ROWS:
+            errors.append((line, f"a file has at most {MAX_ROWS} rows"))
+            break
+    if errors:
+        raise BadImport(errors)
+    if not rows:
+        raise BadImport([(1, "the file has a header but no rows")])
+    return rows
+
+
+def _row_problem(row: Row, username_field, seen_usernames, seen_emails) -> str:
+    if not row.username:
+        return "the username is empty"
+    try:
+        username_field.run_validators(row.username)
+    except ValidationError as err:
+        return f"the username “{row.username}” is not valid: {' '.join(err.messages)}"
+    if not row.email:
+        return "the email is empty"
+    try:
+        validate_email(row.email)
+    except ValidationError:
+        return f"“{row.email}” is not an email address"
+    if row.username.lower() in seen_usernames:
+        return f"the username “{row.username}” is on line {seen_usernames[row.username.lower()]}"
+    if row.email.lower() in seen_emails:
+        return f"the email {row.email} is on line {seen_emails[row.email.lower()]} already"
+    for name in OPTIONAL:
+        if len(getattr(row, name)) > 150:
+            return f"the {name.replace('_', ' ')} is longer than 150 characters"
+    return ""
+
+
+def _check_against_logins(rows: list[Row]) -> tuple[dict[str, User], list[tuple[int, str]]]:
+    """Existing logins by lowercased username; a row that clashes with one is an error."""
+    by_username = {
+        u.username.lower(): u for u in User.objects.filter(username__in=[r.username for r in rows])
+    }
+    by_email = {
+        u.email.lower(): u
+        for u in User.objects.filter(email__in=[r.email for r in rows]).exclude(email="")
+    }
+    errors = []
+    for row in rows:
+        user = by_username.get(row.username.lower())
+        if user is not None and user.email.lower() != row.email.lower():
+            errors.append((row.line, f"the username “{row.username}” belongs to someone else"))
+            continue
+        owner = by_email.get(row.email.lower())
+        if user is None and owner is not None:
+            errors.append((row.line, f"{row.email} is the email of the login “{owner.username}”"))
+    return by_username, errors
+
+
+def import_trainees(*, actor: User | None, cohort: Cohort, text: str) -> ImportReport:
+    """Import the file, or raise BadImport and import nothing."""
+    rows = parse(text)
+    report = ImportReport()
+    with transaction.atomic():
+        cohort = lock_cohort(cohort)
+        check_runs(actor, cohort)
+        existing, errors = _check_against_logins(rows)
+        if errors:
+            raise BadImport(errors)
+        members = set(
+            Membership.objects.filter(cohort=cohort, trainee__in=existing.values()).values_list(
+                "trainee_id", flat=True
+            )
+        )
+        for row in rows:
+            person = existing.get(row.username.lower())
+            if person is not None and person.pk in members:
+                report.skipped.append(row.username)
+                continue
+            if person is None:
+                person = User(
+                    username=row.username,
+                    email=row.email,
+                    first_name=row.first_name,
+                    last_name=row.last_name,
+                )
+                person.set_unusable_password()  # until they set one through the email's link
+                person.save()
+                report.created.append(row.username)
+                transaction.on_commit(_emailer(person, cohort))
+            else:
+                report.joined.append(row.username)
+            Membership.objects.create(cohort=cohort, trainee=person, joined_by=JoinedBy.IMPORT)
+        if report.created or report.joined:
+            record(
+                actor=actor,
+                cohort=cohort,
+                action=CohortAction.IMPORT,
+                subject=f"{len(report.created) + len(report.joined)} trainee(s)",
+                params={
+                    "created": report.created,
+                    "joined": report.joined,
+                    "skipped": len(report.skipped),
+                },
+            )
+    return report
+
+
+def _emailer(person: User, cohort: Cohort):
+    def send() -> None:
+        uid = urlsafe_base64_encode(force_bytes(person.pk))
+        send_set_password_email(
+            person=person, cohort=cohort, uid=uid, token=default_token_generator.make_token(person)
+        )
+
+    return send

@@ -1,0 +1,25 @@
+"""The emails of cohorts, sent through EMAIL_BACKEND (they are not a sandbox's inbox mail)."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.models import User
+
+from .models import Cohort
+
+
+def send_set_password_email(*, person: User, cohort: Cohort, uid: str, token: str) -> None:
+    link = settings.SIMULATOR["SITE_URL"].rstrip("/") + reverse(
+        "password_reset_confirm", kwargs={"uidb64": uid, "token": token}
+    )
+    body = render_to_string(
+        "training/emails/set_password.txt", {"person": person, "cohort": cohort, "link": link}
+    )
+    send_mail(
+        f"You are in {cohort.name}: set your password",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [person.email],
+    )

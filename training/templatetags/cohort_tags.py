@@ -1,0 +1,13 @@
+"""Template tags of the cohort pages: whether the first-visit tour starts on its own."""
+
+from django import template
+
+from training.cohorts.tour import tour_pending
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def tour_starts(context) -> bool:
+    request = context.get("request")
+    return bool(request is not None and tour_pending(request.user))
