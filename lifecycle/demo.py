@@ -115,7 +115,7 @@ def build_demo_sandbox(
         Product(
             account=account,
             shop=main,
-            title=f"{fake.color_name()} {items[i % len(items)]}",
+            title=f"{fake.safe_color_name().capitalize()} {items[i % len(items)]}",
             sku=f"{sku}-{i + 1:03d}",
             price=Decimal(rng.randrange(500, 9000)) / 100,
             stock=0 if i % 9 == 8 else rng.randrange(1, 60),

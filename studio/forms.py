@@ -10,7 +10,11 @@ class SoundForm(forms.Form):
 
 
 class ProductLinkForm(forms.Form):
-    product = forms.ModelChoiceField(queryset=None, label="Product to link")
+    product = forms.ModelChoiceField(
+        queryset=None,
+        label="Product to link",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
 
     def __init__(self, *args, products, **kwargs):
         super().__init__(*args, **kwargs)
