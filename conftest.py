@@ -60,4 +60,4 @@ def as_trainee(trainee) -> Actor:
 
 @pytest.fixture
 def as_staff(staff_user) -> Actor:
-    return Actor.staff(staff_user)
+    return Actor.staff(staff_user, reason="The trainee asked support for help")

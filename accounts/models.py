@@ -82,6 +82,9 @@ class SellerAccount(models.Model):
             ("deactivate_selleraccount", "Can deactivate a seller account"),
             ("reactivate_selleraccount", "Can reactivate a seller account"),
             ("cancel_deletion_selleraccount", "Can cancel a seller account's deletion"),
+            # Overrides: each its own right, each with a reason on the event.
+            ("resend_confirmation_selleraccount", "Can resend a deletion confirmation email"),
+            ("retry_export_selleraccount", "Can retry a failed data export for the seller"),
         ]
         constraints = [
             models.CheckConstraint(

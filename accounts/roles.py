@@ -14,6 +14,12 @@ SUPPORT_ACTIONS = (
     ("accounts", "reactivate_selleraccount"),
     ("accounts", "cancel_deletion_selleraccount"),
     ("shops", "unlink_shop"),
+    # The overrides, each its own right.
+    ("accounts", "resend_confirmation_selleraccount"),
+    ("accounts", "retry_export_selleraccount"),
+    ("shops", "override_unlink_limits_shop"),
+    # Internal notes on the case page.
+    ("lifecycle", "add_supportnote"),
 )
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from lifecycle import email_views
 
 urlpatterns = [
+    path("admin/support/", include("lifecycle.support.urls")),
     path("admin/", admin.site.urls),
     path("healthz", email_views.healthz, name="healthz"),
     path(

@@ -6,22 +6,33 @@ read-only, saves write only the fields the form changed (never a stale status ov
 and nothing is deleted through the admin: removal is finalization's job.
 """
 
-from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from django.contrib import admin, messages
-from django.db import models
-from django.http import HttpRequest, HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.contrib import admin
+from django.db.models import ExpressionWrapper, F, QuerySet, Value
+from django.db.models.fields import DateTimeField
+from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from accounts.models import Sandbox, SellerAccount
 
-from .errors import LifecycleError
-from .models import DeletionRequest, ExportJob, InboxMessage, TimelineEvent
+from .models import (
+    DeletionRequest,
+    DeletionStatus,
+    ExportJob,
+    ExportStatus,
+    InboxMessage,
+    SupportNote,
+    TimelineEvent,
+)
+from .services.exports import stuck_since
 from .services.links import when
+from .services.support import RETRY_EXPORT_FOR_SELLER, retry_export_for_seller
+from .support.actions import StaffAction, staff_action
 
 EVENTS_SHOWN = 20
 
@@ -71,10 +82,15 @@ class SupportAdmin(admin.ModelAdmin):
             if name in offered
         ]
 
+    def case_url(self, obj: Any) -> str:
+        """The case page this object belongs to ("" when none)."""
+        return ""
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         extra_context = {
             **(extra_context or {}),
+            "case_url": self.case_url(obj) if obj is not None else "",
             "staff_buttons": self.staff_buttons(request, obj) if obj is not None else [],
             "staff_actions_url": reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
@@ -106,80 +122,63 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-def act_on_each(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    queryset: models.QuerySet,
-    run: Callable[[Any], str],
-) -> HttpResponseRedirect | None:
-    """Run one service call per selected object and report each result on its own.
+class FinalizesSoon(admin.SimpleListFilter):
+    """Scheduled deletions that finalize within 7 days of each sandbox's own clock."""
 
-    Each call is its own transaction: a refusal is reported as a warning with its sentence and
-    neither hides nor undoes what was done to the other objects.
-    """
-    objects = list(queryset)
-    for obj in objects:
-        label = str(obj)
-        try:
-            done = run(obj)
-        except LifecycleError as err:
-            modeladmin.message_user(request, f"{label}: {err.message}", messages.WARNING)
-        else:
-            modeladmin.message_user(request, f"{label}: {done}", messages.SUCCESS)
-    return back_to_change_page(modeladmin, request, objects)
+    title = "finalizes"
+    parameter_name = "finalizes"
+
+    def lookups(self, request, model_admin):
+        return [("7d", "within 7 days (sandbox time)")]
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+        if self.value() != "7d":
+            return queryset
+        return finalizing_within(queryset, timedelta(days=7))
 
 
-def back_to_change_page(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, objects: list[Any]
-) -> HttpResponseRedirect | None:
-    """A button on a change page returns there (if the object still exists)."""
-    if request.POST.get("_from") != "change" or len(objects) != 1:
-        return None
-    model = type(objects[0])
-    if not model.objects.filter(pk=objects[0].pk).exists():
-        return None
-    opts = model._meta
-    return HttpResponseRedirect(
-        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[objects[0].pk])
+def finalizing_within(queryset: QuerySet, span: timedelta) -> QuerySet:
+    # A sandbox's now is real now plus its offset: compare in one query, not per sandbox.
+    horizon = ExpressionWrapper(
+        Value(timezone.now() + span) + F("account__sandbox__clock_offset"),
+        output_field=DateTimeField(),
     )
+    return queryset.filter(status=DeletionStatus.SCHEDULED, scheduled_for__lte=horizon)
 
 
-def confirm_first(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    queryset: models.QuerySet,
-    *,
-    title: str,
-    consequence: str,
-) -> TemplateResponse | None:
-    """The confirmation page of a destructive action, until staff confirm it.
+class EmailsOwed(admin.SimpleListFilter):
+    """Requests whose email job failed, or whose confirmation email is late."""
 
-    Returns None once confirmed, so the action goes ahead.
-    """
-    if request.POST.get("confirm") == "yes":
-        return None
-    objects = list(queryset)
-    opts = modeladmin.opts
-    from_change = request.POST.get("_from") == "change" and len(objects) == 1
-    back = (
-        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[objects[0].pk])
-        if from_change
-        else reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-    )
-    return TemplateResponse(
-        request,
-        "admin/lifecycle/confirm_action.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": title,
-            "consequence": consequence,
-            "objects": objects,
-            "action": request.POST.get("action", ""),
-            "from_change": "change" if from_change else "",
-            "back_url": back,
-            "opts": opts,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        },
+    title = "emails"
+    parameter_name = "emails"
+
+    def lookups(self, request, model_admin):
+        return [("owed", "failing or late")]
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+        if self.value() != "owed":
+            return queryset
+        from .support.dashboard import owed_emails
+
+        return queryset.filter(pk__in=owed_emails().values("pk"))
+
+
+class Stuck(admin.SimpleListFilter):
+    """Exports whose builder has gone silent (the sweep fails them soon)."""
+
+    title = "stuck"
+    parameter_name = "stuck"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "builder silent")]
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+        return stuck_exports(queryset) if self.value() == "yes" else queryset
+
+
+def stuck_exports(queryset: QuerySet) -> QuerySet:
+    return queryset.filter(
+        status__in=(ExportStatus.QUEUED, ExportStatus.RUNNING), heartbeat__lt=stuck_since()
     )
 
 
@@ -262,18 +261,74 @@ class DeletionRequestAdmin(ViewOnlyAdmin):
         "scheduled_for",
         "closed_at",
     )
-    list_filter = ("status",)
+    list_filter = ("status", FinalizesSoon, EmailsOwed)
     search_fields = ("account__display_name", "account__sandbox__name")
     list_select_related = ("account",)
     exclude = ("nonce",)  # half of the confirmation link's secret
 
 
+def _retry(job: ExportJob, actor, notify: bool) -> str:
+    job = retry_export_for_seller(actor=actor, export=job)
+    return "queued again from the start; the seller gets the download email when it is ready."
+
+
+RETRY = StaffAction(
+    title="Retry the export for the seller (override)",
+    preview=lambda job: (
+        f"queued again from the start (it failed: {job.failure_reason or 'no reason recorded'})."
+        if job.status == ExportStatus.FAILED
+        else f"refused: it is {job.get_status_display().lower()}, only a failed export is retried."
+    ),
+    run=_retry,
+)
+
+
 @admin.register(ExportJob)
 class ExportJobAdmin(ViewOnlyAdmin):
-    list_display = ("__str__", "account", "status", "progress", "requested_at", "expires_at")
-    list_filter = ("status",)
+    list_display = ("__str__", "account", "status", "state", "requested_at", "expires_at")
+    list_filter = ("status", Stuck)
     search_fields = ("account__display_name", "account__sandbox__name", "failure_reason")
     list_select_related = ("account",)
+    exclude = ("progress",)
+    readonly_fields = ("state",)
+    actions = ("retry_for_seller",)
+
+    def has_retry_for_seller_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(RETRY_EXPORT_FOR_SELLER)
+
+    @admin.action(description=RETRY.title, permissions=["retry_for_seller"])
+    def retry_for_seller(self, request: HttpRequest, queryset: QuerySet):
+        return staff_action(self, request, queryset, RETRY)
+
+    def staff_buttons(self, request: HttpRequest, job: ExportJob) -> list[dict[str, Any]]:
+        if job.status != ExportStatus.FAILED:
+            return []
+        return self.buttons_for(request, ["retry_for_seller"])
+
+    @admin.display(description="Progress or reason")
+    def state(self, job: ExportJob) -> str:
+        return export_state(job)
+
+
+def export_state(job: ExportJob) -> str:
+    """What support needs of an export's state: its progress only while it is being built."""
+    if job.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+        return f"{job.progress}% built"
+    if job.status == ExportStatus.FAILED:
+        return job.failure_reason or "Failed (no reason was recorded)"
+    if job.status == ExportStatus.READY and job.expires_at:
+        return f"Ready until {when(job.expires_at)} (sandbox time)"
+    return job.get_status_display()
+
+
+@admin.register(SupportNote)
+class SupportNoteAdmin(ViewOnlyAdmin):
+    """Internal notes: written from the case page, never edited or removed."""
+
+    list_display = ("__str__", "account", "written_at", "text")
+    search_fields = ("text", "author_label", "account__display_name")
+    list_select_related = ("account",)
+    exclude = ("author",)
 
 
 @admin.register(InboxMessage)

@@ -29,13 +29,21 @@ class TimelineEventQuerySet(models.QuerySet):
             raise TypeError("Timeline events are append-only.")
         return super().update(**kwargs)
 
+    def move_to(self, sandbox: Sandbox) -> int:
+        """Carry events over to the sandbox that replaces theirs (a demo reset): kept, unedited."""
+        return super().update(sandbox=sandbox)
+
+    def by_staff(self, user) -> "TimelineEventQuerySet":
+        return self.filter(actor=user, actor_kind=ActorKind.STAFF)
+
 
 class TimelineEvent(models.Model):
     """One append-only record of an action, done or refused."""
 
     sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="events")
+    # A demo reset removes the old accounts; their events stay, moved to the fresh sandbox.
     account = models.ForeignKey(
-        SellerAccount, on_delete=models.RESTRICT, null=True, blank=True, related_name="events"
+        SellerAccount, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
     )
     sandbox_time = models.DateTimeField()
     real_time = models.DateTimeField(auto_now_add=True)
@@ -213,3 +221,23 @@ class InboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class SupportNote(models.Model):
+    """An internal note of support staff on a seller account: kept with the case, never shown
+    to the trainee, never edited."""
+
+    account = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    author_label = models.CharField(max_length=150)
+    text = models.TextField()
+    written_at = models.DateTimeField(auto_now_add=True)  # real time
+    sandbox_time = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"Note #{self.pk} by {self.author_label}"

@@ -55,6 +55,9 @@ class Action(models.TextChoices):
     NOTIFY_CUSTOMERS = "notify_customers", "Notify customers"
     SEND_EMAIL = "send_email", "Send email"
     RESET_DEMO = "reset_demo", "Reset demo sandbox"
+    # Support desk actions (the admin's case page).
+    RESEND_CONFIRMATION = "resend_confirmation", "Resend the confirmation email"
+    RUN_DUE_WORK = "run_due_work", "Run what is due now"
 
 
 # Account states (accounts.models.AccountStatus values) and shop link states.

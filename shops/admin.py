@@ -9,18 +9,47 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
+from django.urls import reverse
 
-from lifecycle.admin import (
-    ReadOnlyInline,
-    SupportAdmin,
-    ViewOnlyAdmin,
-    act_on_each,
-    confirm_first,
-)
-from lifecycle.services import Actor, unlink_shop
+from lifecycle.admin import ReadOnlyInline, SupportAdmin, ViewOnlyAdmin
+from lifecycle.services import unlink_shop
 from lifecycle.services.links import active_link
+from lifecycle.services.support import act_for_seller
+from lifecycle.support import previews
+from lifecycle.support.actions import StaffAction, staff_action
+from lifecycle.transitions import Action
 
 from .models import Campaign, Customer, Inquiry, Order, OrderLine, Product, Shop, ShopLink
+
+
+def unlink_action(title: str, *, override: bool) -> StaffAction:
+    def run(shop: Shop, actor, notify: bool) -> str:
+        link = active_link(shop)
+        if link is None:
+            return "not linked to any account; nothing to unlink."
+        _, message = act_for_seller(
+            actor=actor,
+            account=link.account,
+            action=Action.UNLINK_SHOP,
+            run=lambda: unlink_shop(
+                actor=actor, account=link.account, shop=shop, confirmed=True, override=override
+            ),
+            notify=notify,
+        )
+        told = " The seller was told by email." if message else ""
+        return f"unlinked from {link.account}.{told}"
+
+    return StaffAction(
+        title=title,
+        preview=lambda shop: previews.unlink(shop, override=override),
+        run=run,
+        tell_seller=True,
+        destructive=True,
+    )
+
+
+UNLINK = unlink_action("Unlink shop from its seller account", override=False)
+UNLINK_OVERRIDE = unlink_action("Unlink past the limits (override)", override=True)
 
 
 class ShopLinkInline(ReadOnlyInline):
@@ -39,9 +68,9 @@ class ShopAdmin(SupportAdmin):
     list_select_related = ("sandbox",)
     raw_id_fields = ("sandbox",)
     lifecycle_fields = ("created_at",)
-    fixed_after_create = ("sandbox",)
+    fixed_after_create = ("sandbox", "name")  # the trainee's name for it
     inlines = (ShopLinkInline,)
-    actions = ("unlink",)
+    actions = ("unlink", "unlink_override")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         live = ShopLink.objects.filter(shop=OuterRef("pk"), unlinked_at__isnull=True)
@@ -55,35 +84,33 @@ class ShopAdmin(SupportAdmin):
     def linked_to(self, shop: Shop) -> str:
         return shop.linked_account or "– (not linked)"
 
+    def case_url(self, shop: Shop) -> str:
+        link = active_link(shop)
+        account = link.account if link else shop.sandbox.account
+        return reverse("support:case", args=[account.pk]) if account else ""
+
     def staff_buttons(self, request: HttpRequest, shop: Shop) -> list[dict[str, Any]]:
-        return self.buttons_for(request, ["unlink"], destructive=("unlink",))
+        if active_link(shop) is None:
+            return []  # nothing to unlink: not offered
+        return self.buttons_for(
+            request, ["unlink", "unlink_override"], destructive=("unlink", "unlink_override")
+        )
 
     def has_unlink_permission(self, request: HttpRequest) -> bool:
         return self.has_staff_permission(request, "unlink")
 
-    @admin.action(description="Unlink shop from its seller account", permissions=["unlink"])
-    def unlink(self, request: HttpRequest, queryset: QuerySet):
-        confirm = confirm_first(
-            self,
-            request,
-            queryset,
-            title="Unlink shop",
-            consequence="Each shop below is unlinked from its seller account at once: its tools "
-            "and reports leave the Seller Center and its active campaigns are paused. Its data is "
-            "kept, and the owner can link it again later.",
+    def has_unlink_override_permission(self, request: HttpRequest) -> bool:
+        return self.has_unlink_permission(request) and self.has_staff_permission(
+            request, "override_unlink_limits"
         )
-        if confirm is not None:
-            return confirm
-        actor = Actor.staff(request.user)
 
-        def run(shop: Shop) -> str:
-            link = active_link(shop)
-            if link is None:
-                return "not linked to any account; nothing to unlink."
-            unlink_shop(actor=actor, account=link.account, shop=shop, confirmed=True)
-            return f"unlinked from {link.account}."
+    @admin.action(description=UNLINK.title, permissions=["unlink"])
+    def unlink(self, request: HttpRequest, queryset: QuerySet):
+        return staff_action(self, request, queryset, UNLINK)
 
-        return act_on_each(self, request, queryset, run)
+    @admin.action(description=UNLINK_OVERRIDE.title, permissions=["unlink_override"])
+    def unlink_override(self, request: HttpRequest, queryset: QuerySet):
+        return staff_action(self, request, queryset, UNLINK_OVERRIDE)
 
 
 @admin.register(ShopLink)

@@ -15,7 +15,10 @@ class Shop(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        permissions = [("unlink_shop", "Can unlink a shop from its seller account")]
+        permissions = [
+            ("unlink_shop", "Can unlink a shop from its seller account"),
+            ("override_unlink_limits_shop", "Can unlink a shop past the cool-down or the limit"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -34,9 +34,17 @@ def change_page(model: str, pk: int) -> str:
     return reverse(f"admin:{model.replace('.', '_')}_change", args=[pk])
 
 
+REASON = "The seller asked support by email"
+
+
 def post_action(client: Client, model: str, action: str, objects, **extra):
-    """Post an admin action for the objects, as the changelist's action bar does."""
+    """Post an admin action for the objects, as the changelist's action bar does.
+
+    With confirm="yes" it is the preview page's confirmed form, with a reason unless given.
+    """
     data = {"action": action, "_selected_action": [o.pk for o in objects], "index": 0, **extra}
+    if extra.get("confirm") == "yes":
+        data.setdefault("reason", REASON)
     return client.post(changelist(model), data)
 
 

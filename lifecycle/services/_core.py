@@ -1,8 +1,9 @@
 """What every lifecycle service shares: who acts, row locks, the refusal path and the event."""
 
 import functools
+import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ParamSpec, TypeVar
 
 from django.db import connection, models, transaction
@@ -23,14 +24,23 @@ class Actor:
     kind: str
     user: User | None = None
     job_name: str = ""
+    # Why a support agent acts: required of staff, stored on every event the action writes.
+    reason: str = ""
 
     @classmethod
     def trainee(cls, user: User) -> "Actor":
         return cls(ActorKind.TRAINEE, user)
 
     @classmethod
-    def staff(cls, user: User) -> "Actor":
-        return cls(ActorKind.STAFF, user)
+    def staff(cls, user: User, *, reason: str = "") -> "Actor":
+        return cls(ActorKind.STAFF, user, reason=reason.strip())
+
+    def because(self, reason: str) -> "Actor":
+        return replace(self, reason=reason.strip())
+
+    def may(self, permission: str) -> bool:
+        """Whether a staff actor holds an admin permission ("app.codename")."""
+        return self.kind == ActorKind.STAFF and self.user.has_perm(permission)
 
     @classmethod
     def job(cls, name: str) -> "Actor":
@@ -87,6 +97,22 @@ def check_person(actor: Actor, sandbox: Sandbox, /, **context: Any) -> None:
         refuse(Code.NOT_YOUR_SANDBOX, "This sandbox belongs to another trainee.", **context)
     if actor.kind == ActorKind.STAFF and not actor.user.is_staff:
         refuse(Code.NOT_ALLOWED_FOR_ACTOR, "Only support staff can act as staff.", **context)
+    if actor.kind == ActorKind.STAFF and not actor.reason:
+        refuse(
+            Code.REASON_REQUIRED,
+            "Give a reason: every staff action is recorded with why it was taken.",
+            **context,
+        )
+
+
+def check_override(actor: Actor, permission: str, /, **context: Any) -> None:
+    """An override of a platform limit needs its own permission, on top of the action's."""
+    if not actor.may(permission):
+        refuse(
+            Code.OVERRIDE_NOT_PERMITTED,
+            "Only support staff with the override permission can go past this limit.",
+            **context,
+        )
 
 
 def check_actor(actor: Actor, transition: Transition, account: SellerAccount) -> None:
@@ -141,6 +167,9 @@ def record(
     """Append one timeline event, stamped with the sandbox's simulated time."""
     sandbox = sandbox or account.sandbox
     subject_type, subject_id, label = subject_of(subject, machine)
+    params = dict(params or {})
+    if actor.reason:
+        params["reason"] = actor.reason
     return TimelineEvent.objects.create(
         sandbox=sandbox,
         account=account,
@@ -157,7 +186,7 @@ def record(
         after=str(after),
         code=code,
         message=message,
-        params=params or {},
+        params=params,
     )
 
 
@@ -183,8 +212,15 @@ def lifecycle_service(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]
     """
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        # Every service takes `reason=` (why staff act): it travels with the actor onto each
+        # event written. A service with a `reason` of its own (fail_export's) keeps it.
+        own_reason = "reason" in inspect.signature(fn).parameters
+
         @functools.wraps(fn)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            reason = "" if own_reason else kwargs.pop("reason", "")
+            if reason and kwargs.get("actor") is not None:
+                kwargs["actor"] = kwargs["actor"].because(reason)
             actor = kwargs.get("actor")
             watch = _WriteWatch()
             try:

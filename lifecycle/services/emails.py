@@ -63,21 +63,32 @@ def _lock_request(request: DeletionRequest | int) -> tuple[SellerAccount, Deleti
 @lifecycle_service(Action.SEND_EMAIL)
 def send_deletion_confirmation(*, actor: Actor, request: DeletionRequest | int) -> bool:
     """Email the single-use confirmation link of a waiting request; False when nothing is owed."""
-    from .deletion import deletion_token
-
     account, request = _lock_request(request)
     if request.status != DeletionStatus.PENDING or request.confirmation_sent_at is not None:
         return False
+    email_owner(
+        actor=actor,
+        account=account,
+        dedupe_key=f"deletion-{request.pk}-confirm",
+        **confirmation_email(account, request),
+    )
+    request.confirmation_sent_at = account.sandbox.now()
+    request.save(update_fields=["confirmation_sent_at", "updated"])
+    return True
+
+
+def confirmation_email(account: SellerAccount, request: DeletionRequest) -> dict:
+    """The confirmation email's kind, subject, body and link (sent by the job, resent by staff)."""
+    from .deletion import deletion_token
+
     url = reverse(
         "confirm_deletion",
         kwargs={"sandbox_id": account.sandbox_id, "token": deletion_token(request)},
     )
-    email_owner(
-        actor=actor,
-        account=account,
-        kind="deletion_confirmation",
-        subject="Confirm the deletion of your seller account",
-        body=(
+    return {
+        "kind": "deletion_confirmation",
+        "subject": "Confirm the deletion of your seller account",
+        "body": (
             f"A request to delete the seller account {account.display_name} was made. "
             "Nothing is removed until you confirm it with the link below; "
             f"the link works once, until {when(request.link_expires_at)}. "
@@ -85,12 +96,8 @@ def send_deletion_confirmation(*, actor: Actor, request: DeletionRequest | int) 
             "later, and you can still cancel until then. If you did not ask for this, ignore "
             "this email: the request lapses on its own."
         ),
-        links=[{"label": "Confirm the deletion", "url": url}],
-        dedupe_key=f"deletion-{request.pk}-confirm",
-    )
-    request.confirmation_sent_at = account.sandbox.now()
-    request.save(update_fields=["confirmation_sent_at", "updated"])
-    return True
+        "links": [{"label": "Confirm the deletion", "url": url}],
+    }
 
 
 def due_reminders(request: DeletionRequest, now) -> list[timedelta]:

@@ -11,7 +11,18 @@ from lifecycle.errors import Code
 from lifecycle.transitions import LINKED, UNLINKED, Action, transition_for
 from shops.models import Campaign, CampaignStatus, Shop, ShopLink
 
-from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
+from ._core import (
+    Actor,
+    check_actor,
+    check_override,
+    lifecycle_service,
+    lock_account,
+    record,
+    refuse,
+)
+
+# Support staff holding it may unlink past the cool-down and the 180-day limit (with a reason).
+OVERRIDE_UNLINK_LIMITS = "shops.override_unlink_limits_shop"
 
 
 def active_link(shop: Shop) -> ShopLink | None:
@@ -100,7 +111,9 @@ def relink_shop(*, actor: Actor, account: SellerAccount, shop: Shop | int) -> Sh
     return _link(actor=actor, account=account, shop=shop, relink_only=True)
 
 
-def _unlink(*, actor: Actor, account: SellerAccount, shop: Shop | int, confirmed: bool) -> ShopLink:
+def _unlink(
+    *, actor: Actor, account: SellerAccount, shop: Shop | int, confirmed: bool, override: bool
+) -> ShopLink:
     account = lock_account(account)
     shop = _lock_shop(shop)
     current = active_link(shop)
@@ -119,9 +132,13 @@ def _unlink(*, actor: Actor, account: SellerAccount, shop: Shop | int, confirmed
             "Confirm that you want to unlink: the shop's tools and reports stop at once.",
             **context,
         )
+    if override:
+        check_override(actor, OVERRIDE_UNLINK_LIMITS, **context)
     now = account.sandbox.now()
+    # With the override the limits are not checked; the one staff went past is recorded.
+    overridden = _limit_refused(shop, current, now) if override else ""
     cooldown_ends = current.linked_at + setting("UNLINK_COOLDOWN")
-    if now < cooldown_ends:
+    if now < cooldown_ends and not override:
         hours = int(setting("UNLINK_COOLDOWN").total_seconds() // 3600)
         refuse(
             Code.UNLINK_TOO_SOON,
@@ -132,7 +149,7 @@ def _unlink(*, actor: Actor, account: SellerAccount, shop: Shop | int, confirmed
         )
     recent = unlinks_in_window(shop, now)
     limit = setting("UNLINK_LIMIT")
-    if len(recent) >= limit:
+    if len(recent) >= limit and not override:
         days = setting("UNLINK_WINDOW").days
         allowed_at = recent[len(recent) - limit].unlinked_at + setting("UNLINK_WINDOW")
         refuse(
@@ -157,17 +174,38 @@ def _unlink(*, actor: Actor, account: SellerAccount, shop: Shop | int, confirmed
         before=LINKED,
         after=UNLINKED,
         account=account,
-        params={"link_id": current.pk, "paused_campaigns": paused},
+        params={
+            "link_id": current.pk,
+            "paused_campaigns": paused,
+            **({"override": overridden} if overridden else {}),
+        },
     )
     return current
 
 
+def _limit_refused(shop: Shop, link: ShopLink, now: datetime) -> str:
+    """Which limit (cool-down or 180-day count) would refuse this unlink now; "" for none."""
+    if now < link.linked_at + setting("UNLINK_COOLDOWN"):
+        return str(Code.UNLINK_TOO_SOON)
+    if len(unlinks_in_window(shop, now)) >= setting("UNLINK_LIMIT"):
+        return str(Code.UNLINK_LIMIT_REACHED)
+    return ""
+
+
 @lifecycle_service(Action.UNLINK_SHOP)
 def unlink_shop(
-    *, actor: Actor, account: SellerAccount, shop: Shop | int, confirmed: bool
+    *,
+    actor: Actor,
+    account: SellerAccount,
+    shop: Shop | int,
+    confirmed: bool,
+    override: bool = False,
 ) -> ShopLink:
-    """End the shop's link at once. Its data is kept; its active campaigns are paused."""
-    return _unlink(actor=actor, account=account, shop=shop, confirmed=confirmed)
+    """End the shop's link at once. Its data is kept; its active campaigns are paused.
+
+    `override` (staff with OVERRIDE_UNLINK_LIMITS only) goes past the cool-down and the limit.
+    """
+    return _unlink(actor=actor, account=account, shop=shop, confirmed=confirmed, override=override)
 
 
 def linked_shops_q(account: SellerAccount) -> Q:

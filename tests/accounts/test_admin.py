@@ -26,6 +26,7 @@ from shops.models import Shop, ShopLink
 from tests.accounts.factories import SellerAccountFactory
 from tests.lifecycle.jobs_helpers import small_account
 from tests.support_admin import (
+    REASON,
     change_page,
     changelist,
     client_for,
@@ -83,7 +84,7 @@ def clock_agent() -> User:
 
 def test_staff_deactivates_an_account_in_their_own_name(agent):
     account = SellerAccountFactory()
-    response = post_action(client_for(agent), ACCOUNT, "deactivate", [account])
+    response = post_action(client_for(agent), ACCOUNT, "deactivate", [account], confirm="yes")
     assert response.status_code == 302
     account.refresh_from_db()
     assert account.status == AccountStatus.DEACTIVATED
@@ -94,7 +95,7 @@ def test_staff_deactivates_an_account_in_their_own_name(agent):
 def test_staff_reactivates_a_deactivated_account(agent):
     account = SellerAccountFactory()
     deactivate_account(actor=Actor.trainee(account.sandbox.owner), account=account)
-    response = post_action(client_for(agent), ACCOUNT, "reactivate", [account])
+    response = post_action(client_for(agent), ACCOUNT, "reactivate", [account], confirm="yes")
     account.refresh_from_db()
     assert account.status == AccountStatus.ACTIVE
     assert events_of(account)[-1] == ("reactivate", "done", "staff", agent.username)
@@ -110,7 +111,7 @@ def test_staff_cancels_a_deletion_and_the_account_returns_to_its_state(agent, co
         from lifecycle.services import confirm_deletion, deletion_token
 
         confirm_deletion(actor=Actor.trainee(account.sandbox.owner), token=deletion_token(request))
-    response = post_action(client_for(agent), ACCOUNT, "cancel_deletion", [account])
+    response = post_action(client_for(agent), ACCOUNT, "cancel_deletion", [account], confirm="yes")
     account.refresh_from_db()
     request.refresh_from_db()
     assert account.status == AccountStatus.DEACTIVATED
@@ -125,7 +126,7 @@ def test_staff_cancels_a_deletion_and_the_account_returns_to_its_state(agent, co
 def test_a_refused_action_warns_with_the_sentence_and_changes_nothing(agent):
     account = SellerAccountFactory()
     request_deletion_of(account)
-    response = post_action(client_for(agent), ACCOUNT, "reactivate", [account])
+    response = post_action(client_for(agent), ACCOUNT, "reactivate", [account], confirm="yes")
     account.refresh_from_db()
     assert account.status == AccountStatus.DELETION_REQUESTED
     refusal = TimelineEvent.objects.get(account=account, outcome=Outcome.REFUSED)
@@ -140,7 +141,7 @@ def test_a_refused_action_warns_with_the_sentence_and_changes_nothing(agent):
 
 def test_cancel_without_a_request_is_refused(agent):
     account = SellerAccountFactory()
-    response = post_action(client_for(agent), ACCOUNT, "cancel_deletion", [account])
+    response = post_action(client_for(agent), ACCOUNT, "cancel_deletion", [account], confirm="yes")
     assert events_of(account) == [("cancel_deletion", "refused", "staff", agent.username)]
     assert reported(response) == [
         ("warning", f"{account}: There is no deletion request to cancel.")
@@ -150,7 +151,9 @@ def test_cancel_without_a_request_is_refused(agent):
 def test_one_refusal_neither_hides_nor_undoes_the_others(agent):
     fine, pending, also_fine = SellerAccountFactory.create_batch(3)
     request_deletion_of(pending)
-    response = post_action(client_for(agent), ACCOUNT, "deactivate", [fine, pending, also_fine])
+    response = post_action(
+        client_for(agent), ACCOUNT, "deactivate", [fine, pending, also_fine], confirm="yes"
+    )
     statuses = dict(SellerAccount.objects.values_list("pk", "status"))
     assert statuses == {
         fine.pk: AccountStatus.DEACTIVATED,
@@ -183,7 +186,7 @@ def test_each_account_action_needs_its_own_permission(granted, offered):
 def test_an_action_posted_without_its_permission_does_nothing(other):
     account = SellerAccountFactory()
     client = client_for(staff_with(*SEE_ACCOUNTS, *other))
-    response = post_action(client, ACCOUNT, "deactivate", [account])
+    response = post_action(client, ACCOUNT, "deactivate", [account], confirm="yes")
     account.refresh_from_db()
     assert account.status == AccountStatus.ACTIVE
     assert not TimelineEvent.objects.exists()
@@ -225,6 +228,7 @@ def test_nothing_is_deleted_through_the_admin(admin_client):
 
 def test_lifecycle_fields_of_an_account_cannot_be_posted(admin_client):
     account = SellerAccountFactory()
+    name, email = account.display_name, account.contact_email
     other = SellerAccountFactory()
     response = admin_client.post(
         change_page(ACCOUNT, account.pk),
@@ -242,10 +246,8 @@ def test_lifecycle_fields_of_an_account_cannot_be_posted(admin_client):
     )
     assert response.status_code == 302
     account.refresh_from_db()
-    assert (account.display_name, account.contact_email) == (
-        "Renamed by support",
-        "new@example.com",
-    )
+    # Names and emails are the trainee's: read-only (a staff edit would leave no event).
+    assert (account.display_name, account.contact_email) == (name, email)
     assert (account.status, account.account_type, account.category) == ("active", "personal", "")
     assert (account.deleted_at, account.sandbox_id) == (None, account.sandbox_id)
     assert account.sandbox_id != other.sandbox_id
@@ -253,7 +255,7 @@ def test_lifecycle_fields_of_an_account_cannot_be_posted(admin_client):
 
 def test_saving_the_profile_never_writes_a_stale_status(admin_client, monkeypatch):
     """A status changed by a service while the form was open survives the admin's save."""
-    from accounts.admin import SellerAccountAdmin
+    from accounts.admin.seller_accounts import SellerAccountAdmin
 
     account = SellerAccountFactory()
     original = SellerAccountAdmin.save_model
@@ -268,7 +270,8 @@ def test_saving_the_profile_never_writes_a_stale_status(admin_client, monkeypatc
         {"display_name": "New name", "contact_email": account.contact_email, "_save": "Save"},
     )
     account.refresh_from_db()
-    assert (account.display_name, account.status) == ("New name", AccountStatus.DEACTIVATED)
+    assert account.status == AccountStatus.DEACTIVATED
+    assert account.display_name != "New name"  # read-only: the trainee's name
 
 
 def test_an_unchanged_form_writes_nothing(admin_client):
@@ -301,7 +304,7 @@ def test_lifecycle_fields_of_a_sandbox_cannot_be_posted(admin_client):
     )
     assert response.status_code == 302
     sandbox.refresh_from_db()
-    assert sandbox.name == "Renamed"
+    assert sandbox.name != "Renamed"  # the trainee's name for it: read-only
     assert (sandbox.owner_id, sandbox.is_demo, sandbox.clock_offset) != (
         other_owner.pk,
         True,
@@ -345,7 +348,7 @@ def test_account_page_shows_staff_actions_deletion_state_and_timeline(agent):
     html = page.content.decode()
     assert page.status_code == 200
     # From the declared transitions: staff may only cancel a requested deletion.
-    assert "Cancel deletion (an admin action)" in html
+    assert "<div>Cancel deletion</div>" in html  # "Staff can now": only what is offered
     assert "Deactivate account" not in html
     assert 'name="action" value="cancel_deletion"' in html
     assert 'value="deactivate"' not in html
@@ -358,7 +361,7 @@ def test_account_page_offers_no_button_without_the_permission():
     account = SellerAccountFactory()
     html = client_for(staff_with(*SEE_ACCOUNTS)).get(change_page(ACCOUNT, account.pk))
     html = html.content.decode()
-    assert "Deactivate account (an admin action)" in html
+    assert "<div>Deactivate account</div>" in html
     assert 'name="action"' not in html
 
 
@@ -371,7 +374,9 @@ def test_a_deleted_account_offers_staff_nothing(admin_client):
 
 def test_a_button_on_the_change_page_comes_back_to_it(agent):
     account = SellerAccountFactory()
-    response = post_action(client_for(agent), ACCOUNT, "deactivate", [account], _from="change")
+    response = post_action(
+        client_for(agent), ACCOUNT, "deactivate", [account], _from="change", confirm="yes"
+    )
     assert response.url == change_page(ACCOUNT, account.pk)
 
 
@@ -380,7 +385,7 @@ def test_sandbox_page_shows_clock_schedule_accounts_and_timeline(clock_agent):
     request_deletion_of(account)
     html = client_for(clock_agent).get(change_page(SANDBOX, account.sandbox_id)).content.decode()
     assert "the deletion link expires" in html
-    assert change_page(ACCOUNT, account.pk) in html
+    assert reverse("support:case", args=[account.pk]) in html
     assert f"?sandbox__id__exact={account.sandbox_id}" in html
     assert 'value="advance_one_day"' in html
     assert 'value="reset_demo"' not in html  # not a demo sandbox
@@ -394,7 +399,7 @@ def test_a_demo_sandbox_page_offers_its_reset_and_shows_shop_links(clock_agent, 
     html = client.get(change_page(ACCOUNT, demo.account.pk)).content.decode()
     linked = demo.account.shop_links.get(unlinked_at=None).shop
     assert f"{linked.name}: linked" in html and "(now)" in html
-    assert "Switch account type (not offered in the admin" in html
+    assert "Switch account type" not in html  # not an admin action: not listed
 
 
 def test_an_empty_sandbox_page_says_so(admin_client, trainee):
@@ -417,7 +422,7 @@ def clock_events(sandbox: Sandbox) -> list[tuple[str, str, str, str]]:
 @pytest.mark.parametrize("action, days", [("advance_one_day", 1), ("advance_seven_days", 7)])
 def test_staff_advance_the_clock(clock_agent, action, days):
     sandbox = SellerAccountFactory().sandbox
-    response = post_action(client_for(clock_agent), SANDBOX, action, [sandbox])
+    response = post_action(client_for(clock_agent), SANDBOX, action, [sandbox], confirm="yes")
     sandbox.refresh_from_db()
     assert sandbox.clock_offset == timedelta(days=days)
     assert clock_events(sandbox) == [("done", "staff", clock_agent.username, "")]
@@ -429,7 +434,7 @@ def test_advancing_to_the_next_event_runs_what_became_due(clock_agent):
     account = SellerAccountFactory()
     request = request_deletion_of(account)
     response = post_action(
-        client_for(clock_agent), SANDBOX, "advance_to_next_event", [account.sandbox]
+        client_for(clock_agent), SANDBOX, "advance_to_next_event", [account.sandbox], confirm="yes"
     )
     request.refresh_from_db()
     account.refresh_from_db()
@@ -446,7 +451,9 @@ def test_advancing_to_the_next_event_runs_what_became_due(clock_agent):
 
 def test_advancing_to_the_next_event_is_refused_when_nothing_is_scheduled(clock_agent):
     sandbox = SellerAccountFactory().sandbox
-    response = post_action(client_for(clock_agent), SANDBOX, "advance_to_next_event", [sandbox])
+    response = post_action(
+        client_for(clock_agent), SANDBOX, "advance_to_next_event", [sandbox], confirm="yes"
+    )
     sandbox.refresh_from_db()
     assert sandbox.clock_offset == timedelta(0)
     assert clock_events(sandbox) == [
@@ -461,7 +468,9 @@ def test_staff_run_due_work(clock_agent):
     DeletionRequest.objects.filter(pk=request.pk).update(
         link_expires_at=request.requested_at - timedelta(minutes=1)
     )
-    response = post_action(client_for(clock_agent), SANDBOX, "run_due_work_now", [account.sandbox])
+    response = post_action(
+        client_for(clock_agent), SANDBOX, "run_due_work_now", [account.sandbox], confirm="yes"
+    )
     request.refresh_from_db()
     assert request.status == DeletionStatus.LAPSED
     assert reported(response) == [
@@ -472,7 +481,9 @@ def test_staff_run_due_work(clock_agent):
         )
     ]
     assert InboxMessage.objects.filter(account=account, kind="deletion_lapsed").exists()
-    again = post_action(client_for(clock_agent), SANDBOX, "run_due_work_now", [account.sandbox])
+    again = post_action(
+        client_for(clock_agent), SANDBOX, "run_due_work_now", [account.sandbox], confirm="yes"
+    )
     assert reported(again)[0][1].endswith("nothing else was due.")
 
 
@@ -480,7 +491,9 @@ def test_staff_run_due_work_expires_a_due_export(clock_agent, trainee, own_media
     account = small_account(trainee)
     export = build_export(request_export(actor=Actor.trainee(trainee), account=account).pk)
     ExportJob.objects.filter(pk=export.pk).update(expires_at=export.ready_at)
-    response = post_action(client_for(clock_agent), SANDBOX, "run_due_work_now", [account.sandbox])
+    response = post_action(
+        client_for(clock_agent), SANDBOX, "run_due_work_now", [account.sandbox], confirm="yes"
+    )
     export.refresh_from_db()
     assert export.status == ExportStatus.EXPIRED and not export.file
     assert f"expired export {export.pk}" in reported(response)[0][1]
@@ -507,12 +520,17 @@ def test_staff_reset_a_demo_sandbox(clock_agent, trainee):
     fresh = Sandbox.objects.get(owner=trainee, name=demo.name)
     assert fresh.is_demo and fresh.account.status == AccountStatus.ACTIVE
     assert fresh.account.orders.count() == 200
-    entry = LogEntry.objects.get(object_id=str(fresh.pk))
-    assert entry.user == clock_agent and entry.is_addition()
+    entry = LogEntry.objects.get(object_id=str(demo.pk))
+    assert entry.user == clock_agent and entry.is_change()
+    assert entry.change_message.endswith(f"Reason: {REASON}")
     reset = fresh.events.get(action="reset_demo")
     assert (reset.actor_kind, reset.actor_label) == ("staff", clock_agent.username)
     assert reported(response) == [
-        ("success", f"{demo.name}: rebuilt from scratch as sandbox #{fresh.pk}.")
+        (
+            "success",
+            f"{demo.name}: rebuilt from scratch as sandbox #{fresh.pk}; its earlier events are "
+            "kept with it.",
+        )
     ]
     assert response.url == changelist(SANDBOX)  # the page it came from is gone
 

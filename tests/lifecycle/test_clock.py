@@ -80,7 +80,9 @@ def test_scheduled_events_list_the_deletion_its_reminders_and_export_expiry(worl
 
 
 def test_staff_and_jobs_can_move_any_sandbox_clock(world, staff_user):
-    advance_clock(actor=Actor.staff(staff_user), sandbox=world.sandbox, by=HOUR)
+    advance_clock(
+        actor=Actor.staff(staff_user, reason="A trainee asked"), sandbox=world.sandbox, by=HOUR
+    )
     advance_clock(actor=Actor.job("demo"), sandbox=world.sandbox, by=HOUR)
     assert [e.actor_label for e in events(world.sandbox, action=Action.ADVANCE_CLOCK)][-2:] == [
         "agent",

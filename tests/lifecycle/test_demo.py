@@ -55,13 +55,21 @@ def test_the_support_agent_is_staff_through_the_support_group_not_a_superuser(db
     changelist = reverse("admin:accounts_selleraccount_changelist")
     assert client.get(changelist).status_code == 200
     response = client.post(
-        changelist, {"action": "deactivate", "_selected_action": [account.pk]}, follow=True
+        changelist,
+        {
+            "action": "deactivate",
+            "_selected_action": [account.pk],
+            "confirm": "yes",
+            "reason": "Seller asked to pause",
+        },
+        follow=True,
     )
     assert response.status_code == 200
     account.refresh_from_db()
     assert account.status == "deactivated"
     event = account.events.get(action="deactivate")
     assert (event.actor_kind, event.actor_label) == ("staff", STAFF_USERNAME)
+    assert event.params["reason"] == "Seller asked to pause"
 
 
 def test_the_demo_link_can_be_unlinked_at_once(trainee):

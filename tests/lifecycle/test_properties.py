@@ -145,7 +145,7 @@ class Lifecycle(RuleBasedStateMachine):
 
     @rule(a=ACCOUNT, by_staff=st.booleans())
     def cancel(self, a, by_staff):
-        actor = Actor.staff(self.staff) if by_staff else self.actor
+        actor = Actor.staff(self.staff, reason="asked") if by_staff else self.actor
         self.attempt(cancel_deletion, actor=actor, account=self.accounts[a])
 
     @rule(move=st.sampled_from(MOVES), run_due=st.booleans())

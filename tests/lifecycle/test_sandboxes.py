@@ -22,7 +22,11 @@ def test_the_owner_resets_a_demo_sandbox_and_the_fresh_timeline_says_so(trainee,
     assert (fresh.owner, fresh.name, fresh.is_demo) == (trainee, demo.name, True)
     assert fresh.account.status == AccountStatus.ACTIVE
     events = list(fresh.events.order_by("id").values_list("action", "actor_label", "params"))
-    assert events[-1] == ("reset_demo", trainee.username, {"replaces_sandbox": demo.pk})
+    assert events[-1] == (
+        "reset_demo",
+        trainee.username,
+        {"replaces_sandbox": demo.pk, "kept_events": 2},
+    )
 
 
 def test_staff_reset_is_recorded_with_the_agents_name(trainee, as_staff, staff_user):

@@ -334,7 +334,9 @@ FIRST_ALLOWED = {case.action: next(s for s in STATUSES if case.expect[s] == DONE
 
 
 def actor_of(kind: str, world: World, staff_user) -> Actor:
-    return {"trainee": world.actor, "staff": Actor.staff(staff_user), "job": SWEEP}[kind]
+    return {"trainee": world.actor, "staff": Actor.staff(staff_user, reason="asked"), "job": SWEEP}[
+        kind
+    ]
 
 
 @pytest.mark.parametrize("kind", ["trainee", "staff", "job"])
@@ -376,7 +378,7 @@ def test_a_user_without_staff_rights_cannot_act_as_staff(case: Case, trainee, ot
 
 
 def test_staff_cancel_a_deletion_and_deactivate_under_their_own_name(world, staff_user):
-    staff = Actor.staff(staff_user)
+    staff = Actor.staff(staff_user, reason="The trainee asked")
     drive_to(world, SCHEDULED)
     cancel_deletion(actor=staff, account=world.account)
     deactivate_account(actor=staff, account=world.account)

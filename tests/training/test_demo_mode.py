@@ -131,8 +131,10 @@ def snapshot(sandbox: Sandbox) -> dict:
         "customers": sorted(account.customers.values_list("name", "email")),
         "campaigns": sorted(account.campaigns.values_list("name", "budget", "status")),
         "apps": sorted(account.app_authorizations.values_list("app", "scopes", "revoked_at")),
+        # Events carried over from the sandbox a reset replaced are kept (RULEBOOK §8), and are
+        # not part of the fresh start: only those since this sandbox was built.
         "events": sorted(
-            TimelineEvent.objects.filter(sandbox=sandbox)
+            TimelineEvent.objects.filter(sandbox=sandbox, real_time__gte=sandbox.created_at)
             .exclude(action="reset_demo")
             .values_list("action", "outcome", "subject_label")
         ),
@@ -164,6 +166,10 @@ def test_the_nightly_reset_restores_a_demo_sandbox_exactly_and_spares_the_rest(
     assert snapshot(fresh) == before
     assert TimelineEvent.objects.filter(sandbox=fresh, action="reset_demo").get().actor_label == (
         "job: nightly demo reset"
+    )
+    kept = TimelineEvent.objects.filter(sandbox=fresh, real_time__lt=fresh.created_at)
+    assert {"unlink_shop", "deactivate", "advance_clock"} <= set(
+        kept.values_list("action", flat=True)
     )
     mine = Sandbox.objects.get(pk=own.pk)
     assert snapshot(mine) == own_before

@@ -1,0 +1,176 @@
+"""One path for every staff action in the admin: preview, reason, confirm, then the service.
+
+An admin action (from a list, a change page or the case page) first answers a page that says
+what it will do to each selected object, asks for the reason (required), offers "tell the
+seller" where the seller is told, and, when the action finalizes a deletion, asks for the
+account's name typed out. Only the confirmed form runs the service, once per object, with the
+agent as actor and the reason on the event; each result is reported and written to the admin's
+history (LogEntry), refusals included.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
+
+from lifecycle.errors import LifecycleError
+from lifecycle.services import Actor
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    title: str
+    # What happens to one object, in a sentence, before it is done.
+    preview: Callable[[Any], str]
+    # Does it; returns what was done, in a sentence. Gets the actor and "tell the seller".
+    run: Callable[[Any, Actor, bool], str]
+    tell_seller: bool = False
+    # The account names that must be typed out before it may run (a finalization).
+    typed_names: Callable[[list[Any]], list[str]] = field(default=lambda objects: [])
+    destructive: bool = False
+
+
+class StaffActionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (recorded on the timeline; the seller sees it if told)",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Give a reason: every staff action is recorded with one."},
+    )
+    tell_seller = forms.BooleanField(
+        label="Tell the seller: send an email to the sandbox's inbox", required=False
+    )
+    typed_name = forms.CharField(label="Type the account's name to confirm", required=False)
+
+    def __init__(self, *args: Any, offer_tell: bool, names: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.names = names
+        if not offer_tell:
+            del self.fields["tell_seller"]
+        if not names:
+            del self.fields["typed_name"]
+        else:
+            self.fields["typed_name"].required = True
+            self.fields["typed_name"].error_messages["required"] = self._mistyped()
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give a reason: every staff action is recorded with one.")
+        return reason
+
+    def clean_typed_name(self) -> str:
+        typed = self.cleaned_data.get("typed_name", "").strip()
+        if len(self.names) > 1:
+            raise forms.ValidationError(
+                "This would finalize more than one deletion: select one sandbox at a time."
+            )
+        if self.names and typed != self.names[0]:
+            raise forms.ValidationError(self._mistyped())
+        return typed
+
+    def _mistyped(self) -> str:
+        return f"Type the account's name exactly ({self.names[0]}) to finalize its deletion."
+
+
+def staff_action(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any, spec: StaffAction
+) -> TemplateResponse | HttpResponseRedirect | None:
+    objects = list(queryset)
+    names = spec.typed_names(objects)
+    confirmed = request.POST.get("confirm") == "yes"
+    form = StaffActionForm(
+        request.POST if confirmed else None, offer_tell=spec.tell_seller, names=names
+    )
+    if not confirmed or not form.is_valid():
+        return _preview_page(modeladmin, request, objects, spec, form)
+    actor = Actor.staff(request.user, reason=form.cleaned_data["reason"])
+    notify = form.cleaned_data.get("tell_seller", False)
+    for obj in objects:
+        label = str(obj)
+        try:
+            done = spec.run(obj, actor, notify)
+        except LifecycleError as err:
+            modeladmin.message_user(request, f"{label}: {err.message}", messages.WARNING)
+            _log(modeladmin, request, obj, f"{spec.title} refused: {err.message}", actor)
+        else:
+            modeladmin.message_user(request, f"{label}: {done}", messages.SUCCESS)
+            _log(modeladmin, request, obj, f"{spec.title}: {done}", actor)
+    return back_to(modeladmin, request, objects)
+
+
+def _log(modeladmin, request, obj, text: str, actor: Actor) -> None:
+    """Django's admin history, beside the timeline; written directly, since a reset removes
+    the row it acted on (the entry keeps its id and name)."""
+    LogEntry.objects.create(
+        user_id=request.user.pk,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        action_flag=CHANGE,
+        change_message=f"{text} Reason: {actor.reason}",
+    )
+
+
+def _preview_page(modeladmin, request, objects, spec: StaffAction, form) -> TemplateResponse:
+    opts = modeladmin.opts
+    noun = opts.verbose_name if len(objects) == 1 else opts.verbose_name_plural
+    return TemplateResponse(
+        request,
+        "admin/lifecycle/staff_action.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": spec.title,
+            "count_line": f"This applies to {len(objects)} {noun}.",
+            "count": len(objects),
+            "previews": [(obj, spec.preview(obj)) for obj in objects],
+            "form": form,
+            "action": request.POST.get("action", ""),
+            "next": _next(request) or "",
+            "from_change": request.POST.get("_from", ""),
+            "back_url": _next(request) or _back_url(request, opts, objects),
+            "destructive": spec.destructive,
+            "opts": opts,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "submit_label": capfirst(spec.title)
+            + (f" ({len(objects)})" if len(objects) > 1 else ""),
+        },
+    )
+
+
+def _next(request: HttpRequest) -> str | None:
+    target = request.POST.get("_next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return None
+
+
+def _back_url(request: HttpRequest, opts, objects: list[Any]) -> str:
+    if request.POST.get("_from") == "change" and len(objects) == 1:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[objects[0].pk])
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
+
+def back_to(modeladmin, request: HttpRequest, objects: list[Any]) -> HttpResponseRedirect | None:
+    """Back to where the action was started: the case page, the change page or the list."""
+    target = _next(request)
+    if target:
+        return HttpResponseRedirect(target)
+    if request.POST.get("_from") != "change" or len(objects) != 1:
+        return None
+    model = type(objects[0])
+    if not model.objects.filter(pk=objects[0].pk).exists():
+        return None
+    opts = model._meta
+    return HttpResponseRedirect(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[objects[0].pk])
+    )

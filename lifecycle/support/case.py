@@ -1,0 +1,203 @@
+"""The support desk's reads: one search over five keys, and everything a case page shows.
+
+Every number of queries here is fixed by the case's shops, exports and messages, never by the
+length of its timeline: the timeline is paged in the database.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.utils.dateparse import parse_datetime
+
+from accounts.models import AccountStatus, SellerAccount
+from accounts.types import AccountType
+from lifecycle.admin import export_state
+from lifecycle.conf import setting
+from lifecycle.models import (
+    DeletionStatus,
+    ExportStatus,
+    InboxMessage,
+    Outcome,
+    SupportNote,
+    TimelineEvent,
+)
+from lifecycle.services import open_request, scheduled_events
+from lifecycle.services.links import next_unlink_allowed_at, unlinks_in_window, when
+from lifecycle.transitions import LINKED, UNLINKED, Action
+from shops.models import Shop, ShopLink
+
+from .previews import days_until
+
+EVENTS_PER_PAGE = 25
+RESULTS_SHOWN = 50
+
+# Every stored state value, in words (the timeline's before and after).
+STATE_WORDS: dict[str, str] = {
+    **dict(AccountStatus.choices),
+    **dict(AccountType.choices),
+    **{k: f"export {v.lower()}" for k, v in ExportStatus.choices},
+    LINKED: "linked",
+    UNLINKED: "unlinked",
+    "new": "no export yet",
+    "sent": "sent",
+    "none": "no announcement",
+    "queued": "queued",
+}
+
+
+def search(query: str) -> QuerySet:
+    """Seller accounts found by trainee name or email, sandbox, shop or account name."""
+    query = query.strip()
+    if not query:
+        return SellerAccount.objects.none()
+    owner = (
+        Q(sandbox__owner__username__icontains=query)
+        | Q(sandbox__owner__first_name__icontains=query)
+        | Q(sandbox__owner__last_name__icontains=query)
+        | Q(sandbox__owner__email__icontains=query)
+    )
+    shops = Shop.objects.filter(name__icontains=query).values("sandbox_id")
+    matches = (
+        owner
+        | Q(sandbox__name__icontains=query)
+        | Q(sandbox_id__in=shops)
+        | Q(display_name__icontains=query)
+        | Q(contact_email__icontains=query)
+    )
+    return (
+        SellerAccount.objects.filter(matches)
+        .select_related("sandbox", "sandbox__owner")
+        .order_by("sandbox__owner__username", "sandbox__name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ShopRow:
+    shop: Shop
+    link: ShopLink | None
+    unlinks: int
+    next_unlink: datetime | None  # None: possible now (or not linked)
+
+    @property
+    def linked_here(self) -> bool:
+        return self.link is not None
+
+
+def shop_rows(account: SellerAccount) -> list[ShopRow]:
+    now = account.sandbox.now()
+    live = {
+        link.shop_id: link
+        for link in ShopLink.objects.filter(
+            shop__sandbox=account.sandbox, unlinked_at__isnull=True
+        ).select_related("account")
+    }
+    rows = []
+    for shop in Shop.objects.filter(sandbox=account.sandbox).order_by("name"):
+        link = live.get(shop.pk)
+        mine = link if link and link.account_id == account.pk else None
+        allowed = next_unlink_allowed_at(shop, mine, now) if mine else None
+        rows.append(
+            ShopRow(
+                shop=shop,
+                link=mine,
+                unlinks=len(unlinks_in_window(shop, now)),
+                next_unlink=allowed if allowed and allowed > now else None,
+            )
+        )
+    return rows
+
+
+def deletion(account: SellerAccount) -> dict[str, Any] | None:
+    request = open_request(account)
+    if request is None:
+        return None
+    now = account.sandbox.now()
+    info: dict[str, Any] = {"request": request}
+    if request.status == DeletionStatus.SCHEDULED:
+        info["finalizes"] = when(request.scheduled_for)
+        info["days_left"] = days_until(request.scheduled_for, now)
+    else:
+        info["link_expires"] = when(request.link_expires_at)
+    return info
+
+
+def timeline(account: SellerAccount, *, action: str, outcome: str, page: str) -> Page:
+    events = TimelineEvent.objects.filter(
+        Q(account=account) | Q(account__isnull=True, sandbox=account.sandbox)
+    )
+    if action in Action.values:
+        events = events.filter(action=action)
+    if outcome in Outcome.values:
+        events = events.filter(outcome=outcome)
+    paginator = Paginator(events.order_by("-id"), EVENTS_PER_PAGE)
+    result = paginator.get_page(page)
+    result.object_list = [EventRow(e) for e in result.object_list]
+    return result
+
+
+class EventRow:
+    """One timeline event in words: no raw codes, JSON or durations."""
+
+    def __init__(self, event: TimelineEvent) -> None:
+        self.event = event
+        params = event.params or {}
+        self.reason = params.get("reason", "")
+        self.refused = event.outcome == Outcome.REFUSED
+        self.change = self._change(event, params)
+        self.detail = event.message if self.refused else self._detail(event, params)
+
+    @staticmethod
+    def _change(event: TimelineEvent, params: dict) -> str:
+        if event.subject_type == "sandbox":
+            start, end = (
+                parse_datetime(params.get("from", "")),
+                parse_datetime(params.get("to", "")),
+            )
+            if start and end:
+                return f"{when(start)} → {when(end)}"
+            return ""
+        before = STATE_WORDS.get(event.before, event.before)
+        after = STATE_WORDS.get(event.after, event.after)
+        if not before and not after:
+            return ""
+        return after if before == after else f"{before or '–'} → {after or '–'}"
+
+    @staticmethod
+    def _detail(event: TimelineEvent, params: dict) -> str:
+        if event.action == Action.SEND_EMAIL:
+            return f"email to {params.get('to') or 'the seller'}"
+        if params.get("override"):
+            return "past the platform's limits (override)"
+        return ""
+
+
+def case(account: SellerAccount) -> dict[str, Any]:
+    sandbox = account.sandbox
+    exports = list(account.exports.order_by("-requested_at", "-id")[:10])
+    return {
+        "account": account,
+        "sandbox": sandbox,
+        "owner": sandbox.owner,
+        "sandbox_now": when(sandbox.now()),
+        "scheduled": [(when(at), what) for at, what in scheduled_events(sandbox)],
+        "shops": shop_rows(account),
+        "unlink_rule": (
+            f"at most {setting('UNLINK_LIMIT')} unlinks per {setting('UNLINK_WINDOW').days} "
+            f"days, each at least {int(setting('UNLINK_COOLDOWN').total_seconds() // 3600)} "
+            "hours after its link"
+        ),
+        "deletion": deletion(account),
+        "exports": [(job, export_state(job)) for job in exports],
+        "inbox": list(
+            InboxMessage.objects.filter(sandbox=sandbox)
+            .only("subject", "kind", "to", "sent_at", "read_at")
+            .order_by("-sent_at", "-id")[:10]
+        ),
+        "notes": list(SupportNote.objects.filter(account=account)[:20]),
+        "actions": Action.choices,
+        "outcomes": Outcome.choices,
+        "failed": ExportStatus.FAILED,
+    }
