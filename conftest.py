@@ -5,9 +5,12 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.db.models.signals import pre_save
 
 from accounts.models import User
 from lifecycle.services import Actor
+from tests.engine_guard import ACTIVE, WriteGuard
 
 # Fixtures of the background-job tests (a fake queue, real Celery workers).
 pytest_plugins = ["tests.lifecycle.jobs_helpers", "tests.lifecycle.workers"]
@@ -61,3 +64,19 @@ def as_trainee(trainee) -> Actor:
 @pytest.fixture
 def as_staff(staff_user) -> Actor:
     return Actor.staff(staff_user, reason="The trainee asked support for help")
+
+
+@pytest.fixture(autouse=True)
+def declared_states_change_only_through_the_engine():
+    """Fail any test in which a declared state field is written outside lifecycle.core.apply."""
+    guard = WriteGuard()
+    ACTIVE.append(guard)
+    pre_save.connect(guard.pre_save, dispatch_uid="engine-write-guard")
+    try:
+        with connection.execute_wrapper(guard):
+            yield guard
+    finally:
+        pre_save.disconnect(dispatch_uid="engine-write-guard")
+        ACTIVE.remove(guard)
+    if guard.violations:
+        pytest.fail("\n".join(guard.violations[:5]), pytrace=False)

@@ -47,7 +47,7 @@ class Sandbox(models.Model):
     @property
     def account(self) -> "SellerAccount | None":
         """The sandbox's primary seller account (the first one created)."""
-        return self.accounts.order_by("id").first()
+        return self.accounts.primary()
 
 
 class AccountStatus(models.TextChoices):
@@ -56,6 +56,12 @@ class AccountStatus(models.TextChoices):
     DELETION_REQUESTED = "deletion_requested", "Deletion requested"
     DELETION_SCHEDULED = "deletion_scheduled", "Deletion scheduled"
     DELETED = "deleted", "Deleted"
+
+
+class SellerAccountQuerySet(models.QuerySet):
+    def primary(self) -> "SellerAccount | None":
+        """The first account created: the one a sandbox's Seller Center shows."""
+        return self.order_by("id").first()
 
 
 class SellerAccount(models.Model):
@@ -74,6 +80,8 @@ class SellerAccount(models.Model):
     customers_notified_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SellerAccountQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -109,7 +117,7 @@ class SellerAccount(models.Model):
 
         Derived, not stored, so the account and its request can never disagree.
         """
-        open_request = self.deletion_requests.filter(status__in=["pending", "scheduled"]).first()
+        open_request = self.deletion_requests.open().first()
         return open_request.previous_status if open_request else ""
 
     @property
@@ -123,6 +131,12 @@ class ConnectedApp(models.TextChoices):
     SHIPPING_PARTNER = "shipping_partner", "ParcelPilot shipping"
 
 
+class AppAuthorizationQuerySet(models.QuerySet):
+    def live(self) -> models.QuerySet:
+        """Grants not revoked: the apps that have access now."""
+        return self.filter(revoked_at__isnull=True)
+
+
 class AppAuthorization(models.Model):
     """One grant of access to a connected app; removing access ends it, granting makes a new one."""
 
@@ -133,6 +147,8 @@ class AppAuthorization(models.Model):
     scopes = models.CharField(max_length=200, default="read")
     granted_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AppAuthorizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["app", "-granted_at"]

@@ -25,7 +25,7 @@ def seller_center(request: HttpRequest) -> dict:
         if sandbox_id is None or not request.user.is_authenticated:
             return rules
         sandbox = Sandbox.objects.filter(pk=sandbox_id, owner=request.user).first()
-        account = SellerAccount.objects.filter(sandbox=sandbox).order_by("id").first()
+        account = SellerAccount.objects.filter(sandbox=sandbox).primary()
         if account is None:
             return rules
     return {**rules, **layout_context(request.user, sandbox, account)}

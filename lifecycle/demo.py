@@ -34,7 +34,8 @@ from shops.models import (
 from studio.models import LiveSession, ProductLink, Video
 from studio.sounds import LIBRARY
 
-from .services import Actor, link_shop
+from .core import Actor
+from .services.links import link_shop
 
 # What a small maker's shop sells, by craft; the brand is a generated surname and the craft.
 CRAFTS = {

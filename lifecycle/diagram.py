@@ -11,7 +11,8 @@ from math import hypot
 from typing import Any
 
 from accounts.models import AccountStatus, SellerAccount
-from lifecycle.transitions import ACCOUNT_STATES, REQUESTED, SCHEDULED, Action, status_edges
+from lifecycle.actions import Action
+from lifecycle.transitions import ACCOUNT_STATES, REQUESTED, SCHEDULED, status_edges
 
 WIDTH, HEIGHT = 1160, 470
 BOX_W, BOX_H = 176, 56

@@ -49,7 +49,7 @@ def confirm_deletion_view(request: HttpRequest, sandbox_id: int, token: str) -> 
         # A used, closed or expired link says so at once instead of offering a button.
         refusal = confirmation_refusal(deletion, sandbox.now())
         if refusal is not None:
-            context["error"] = LifecycleError(*refusal)
+            context["error"] = LifecycleError(refusal.code, refusal.sentence)
             status = HTTPStatus.CONFLICT
     elif request.method == "POST" or deletion is None:
         try:

@@ -1,18 +1,67 @@
 """Queueing background jobs from services, and asking whether the job system is up.
 
-Services queue follow-up work with `enqueue(...)`: the message goes to the broker only after the
-transaction commits, and a broker that is down never breaks the action that queued it. The job's
-own row (an export queued, an email owed) is the record of the work, so the sweep sends again
-what the broker did not take.
+Services queue follow-up work with `enqueue(Job.X, ...)`: the message goes to the broker only
+after the transaction commits, and a broker that is down never breaks the action that queued it.
+The job's own row (an export queued, an email owed) is the record of the work, so the sweep sends
+again what the broker did not take.
+
+A job is named by a member of `Job`; `lifecycle.tasks` registers the Celery task of each one, and
+the app's start-up (`LifecycleConfig.ready`) fails when a member has no task. So services never
+import the tasks (which import the services), and a reference no task answers to fails loudly
+instead of being swallowed with the broker's errors.
 """
 
 import logging
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerUnreachable
+
+from config.celery import app
 
 log = logging.getLogger(__name__)
+
+
+class Job(StrEnum):
+    """The background jobs services queue; each value is the name of its task in lifecycle.tasks."""
+
+    BUILD_EXPORT = "build_export_task"
+    SEND_DELETION_CONFIRMATION = "send_deletion_confirmation_task"
+    NOTIFY_CUSTOMERS = "notify_customers_task"
+    SWEEP_SANDBOX = "sweep_sandbox_task"
+
+
+_TASKS: dict[Job, Any] = {}
+
+
+def register(job: Job) -> Callable[[Any], Any]:
+    """Declare the Celery task that runs `job` (used by lifecycle.tasks)."""
+
+    def decorate(task: Any) -> Any:
+        if _TASKS.get(job, task) is not task:
+            raise ImproperlyConfigured(f"Two tasks are registered for the job {job}.")
+        _TASKS[job] = task
+        return task
+
+    return decorate
+
+
+def check_registry() -> None:
+    """Every job has its task: called at start-up, so a missing one stops the process there."""
+    missing = [job.value for job in Job if job not in _TASKS]
+    if missing:
+        raise ImproperlyConfigured(f"No task is registered for the jobs: {', '.join(missing)}.")
+
+
+def task_for(job: Job | str) -> Any:
+    """The task of `job`; LookupError for a reference that names no job."""
+    try:
+        return _TASKS[Job(job)]
+    except (ValueError, KeyError):
+        raise LookupError(f"No background job is registered as {job!r}.") from None
 
 
 class Dispatch:
@@ -26,26 +75,29 @@ class Dispatch:
         return self.sent is False
 
 
-def send_now(task_name: str, *args: Any, **options: Any) -> bool:
-    """Hand the task to the broker at once; False (and a log line) when the broker is down."""
-    from lifecycle import tasks
-
+def send_now(job: Job, *args: Any, **options: Any) -> bool:
+    """Hand the job's task to the broker at once; False (and a log line) when the broker cannot
+    be reached. Any other error (an unknown job, bad arguments) is raised."""
+    task = task_for(job)
     try:
-        getattr(tasks, task_name).apply_async(args=args, **options)
-    except Exception:  # the broker is unreachable or refused: the row stays, the sweep retries
-        log.warning("could not queue %s%r: the broker is unavailable", task_name, args)
+        task.apply_async(args=args, **options)
+    except (BrokerUnreachable, OSError):  # the row stays; the sweep sends it again
+        log.warning("could not queue %s%r: the broker is unavailable", job, args)
         return False
     return True
 
 
 def enqueue(
-    task_name: str, *args: Any, on_failure: Callable[[], None] | None = None, **options: Any
+    job: Job, *args: Any, on_failure: Callable[[], None] | None = None, **options: Any
 ) -> Dispatch:
-    """Queue `lifecycle.tasks.<task_name>(*args)` once the current transaction commits."""
+    """Queue `job(*args)` once the current transaction commits. An unknown job is refused here,
+    at once, inside the service that asked for it."""
+    task_for(job)  # an unknown reference fails here, in the service that asked for it
+    job = Job(job)
     dispatch = Dispatch()
 
     def send() -> None:
-        dispatch.sent = send_now(task_name, *args, **options)
+        dispatch.sent = send_now(job, *args, **options)
         if not dispatch.sent and on_failure is not None:
             on_failure()
 
@@ -54,8 +106,6 @@ def enqueue(
 
 
 def broker_ok(timeout: float = 1.0) -> bool:
-    from config.celery import app
-
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=0, timeout=timeout)  # one try
@@ -66,8 +116,6 @@ def broker_ok(timeout: float = 1.0) -> bool:
 
 def workers_answering(timeout: float = 1.0) -> list[str]:
     """Names of the workers that answered a ping; empty when none did or the broker is down."""
-    from config.celery import app
-
     try:
         replies = app.control.ping(timeout=timeout) or []
     except Exception:

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from accounts.models import Sandbox, SellerAccount
 
-from .transitions import Action
+from .actions import Action
 
 
 class ActorKind(models.TextChoices):
@@ -100,6 +100,12 @@ class DeletionStatus(models.TextChoices):
 OPEN_DELETION_STATUSES = (DeletionStatus.PENDING, DeletionStatus.SCHEDULED)
 
 
+class DeletionRequestQuerySet(models.QuerySet):
+    def open(self) -> models.QuerySet:
+        """Requests still waiting for their email or their grace period to end."""
+        return self.filter(status__in=OPEN_DELETION_STATUSES)
+
+
 class DeletionRequest(models.Model):
     account = models.ForeignKey(
         SellerAccount, on_delete=models.CASCADE, related_name="deletion_requests"
@@ -125,6 +131,8 @@ class DeletionRequest(models.Model):
     failure_reason = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = DeletionRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -155,6 +163,12 @@ class ExportStatus(models.TextChoices):
 IN_FLIGHT_EXPORT_STATUSES = (ExportStatus.QUEUED, ExportStatus.RUNNING)
 
 
+class ExportJobQuerySet(models.QuerySet):
+    def in_flight(self) -> models.QuerySet:
+        """Exports queued or being built (at most one per account)."""
+        return self.filter(status__in=IN_FLIGHT_EXPORT_STATUSES)
+
+
 class ExportJob(models.Model):
     account = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="exports")
     status = models.CharField(
@@ -176,6 +190,8 @@ class ExportJob(models.Model):
     heartbeat = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = ExportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at", "-id"]

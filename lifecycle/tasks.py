@@ -10,13 +10,15 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from lifecycle.core import Actor
+from lifecycle.exporting import build_export
+from lifecycle.jobs import Job, register
 from lifecycle.services import (
     notify_customers,
     sandboxes_with_due_work,
     send_deletion_confirmation,
     sweep_sandbox,
 )
-from lifecycle.services._core import Actor
 from lifecycle.services.exports import ExportBusy
 
 log = logging.getLogger(__name__)
@@ -32,18 +34,19 @@ JOB = {
 }
 
 
+@register(Job.BUILD_EXPORT)
 @shared_task(**{**JOB, "autoretry_for": (*JOB["autoretry_for"], ExportBusy), "max_retries": 8})
 def build_export_task(export_id: int) -> None:
-    from lifecycle.exporting import build_export
-
     build_export(export_id)
 
 
+@register(Job.SEND_DELETION_CONFIRMATION)
 @shared_task(**JOB)
 def send_deletion_confirmation_task(request_id: int) -> None:
     send_deletion_confirmation(actor=Actor.job("deletion email"), request=request_id)
 
 
+@register(Job.NOTIFY_CUSTOMERS)
 @shared_task(**JOB)
 def notify_customers_task(account_id: int, announcement_id: int) -> None:
     notify_customers(
@@ -51,6 +54,7 @@ def notify_customers_task(account_id: int, announcement_id: int) -> None:
     )
 
 
+@register(Job.SWEEP_SANDBOX)
 @shared_task(**JOB)
 def sweep_sandbox_task(sandbox_id: int) -> list[str]:
     done = sweep_sandbox(sandbox=sandbox_id)

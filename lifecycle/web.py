@@ -42,7 +42,7 @@ def sandbox_page(view: Callable | None = None, *, allow_deleted: bool = False) -
         @functools.wraps(fn)
         def wrapped(request: HttpRequest, sandbox_id: int, *args: Any, **kwargs: Any):
             sandbox = get_object_or_404(Sandbox, pk=sandbox_id, owner=request.user)
-            account = SellerAccount.objects.filter(sandbox=sandbox).order_by("id").first()
+            account = SellerAccount.objects.filter(sandbox=sandbox).primary()
             if account is None:
                 raise Http404("This sandbox has no seller account.")
             account.sandbox = sandbox

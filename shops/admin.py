@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from lifecycle.admin import ReadOnlyInline, SupportAdmin, ViewOnlyAdmin
 from lifecycle.services import unlink_shop
-from lifecycle.services.links import active_link
 from lifecycle.services.support import act_for_seller
 from lifecycle.support import previews
 from lifecycle.support.actions import StaffAction, staff_action
@@ -24,7 +23,7 @@ from .models import Campaign, Customer, Inquiry, Order, OrderLine, Product, Shop
 
 def unlink_action(title: str, *, override: bool) -> StaffAction:
     def run(shop: Shop, actor, notify: bool) -> str:
-        link = active_link(shop)
+        link = shop.live_link()
         if link is None:
             return "not linked to any account; nothing to unlink."
         _, message = act_for_seller(
@@ -73,7 +72,7 @@ class ShopAdmin(SupportAdmin):
     actions = ("unlink", "unlink_override")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        live = ShopLink.objects.filter(shop=OuterRef("pk"), unlinked_at__isnull=True)
+        live = ShopLink.objects.live().filter(shop=OuterRef("pk"))
         return (
             super()
             .get_queryset(request)
@@ -85,12 +84,12 @@ class ShopAdmin(SupportAdmin):
         return shop.linked_account or "– (not linked)"
 
     def case_url(self, shop: Shop) -> str:
-        link = active_link(shop)
+        link = shop.live_link()
         account = link.account if link else shop.sandbox.account
         return reverse("support:case", args=[account.pk]) if account else ""
 
     def staff_buttons(self, request: HttpRequest, shop: Shop) -> list[dict[str, Any]]:
-        if active_link(shop) is None:
+        if shop.live_link() is None:
             return []  # nothing to unlink: not offered
         return self.buttons_for(
             request, ["unlink", "unlink_override"], destructive=("unlink", "unlink_override")

@@ -8,10 +8,18 @@ from django.db.models import F, Q
 from accounts.models import Sandbox, SellerAccount
 
 
+class ShopQuerySet(models.QuerySet):
+    def linked_to(self, account: SellerAccount) -> models.QuerySet:
+        """Shops whose Seller Center tools `account` can reach now."""
+        return self.filter(links__account=account, links__unlinked_at__isnull=True)
+
+
 class Shop(models.Model):
     sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="shops")
     name = models.CharField(max_length=120)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -23,6 +31,16 @@ class Shop(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def live_link(self) -> "ShopLink | None":
+        """The link in force now (a shop is linked to at most one account at a time)."""
+        return self.links.live().select_related("account").first()
+
+
+class ShopLinkQuerySet(models.QuerySet):
+    def live(self) -> models.QuerySet:
+        """Links not ended: at most one per shop."""
+        return self.filter(unlinked_at__isnull=True)
+
 
 class ShopLink(models.Model):
     """One period during which a shop was linked to an account; the rows are the link history."""
@@ -31,6 +49,8 @@ class ShopLink(models.Model):
     account = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="shop_links")
     linked_at = models.DateTimeField()
     unlinked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShopLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-linked_at", "-id"]
@@ -103,6 +123,11 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class OrderQuerySet(models.QuerySet):
+    def awaiting_shipment(self) -> models.QuerySet:
+        return self.filter(status=OrderStatus.AWAITING_SHIPMENT)
+
+
 class Order(models.Model):
     account = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="orders")
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="orders")
@@ -116,6 +141,8 @@ class Order(models.Model):
     tracking_number = models.CharField(max_length=40, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-placed_at", "-id"]
@@ -181,6 +208,11 @@ class CampaignStatus(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
+class CampaignQuerySet(models.QuerySet):
+    def active(self) -> models.QuerySet:
+        return self.filter(status=CampaignStatus.ACTIVE)
+
+
 class Campaign(models.Model):
     account = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="campaigns")
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="campaigns")
@@ -190,6 +222,8 @@ class Campaign(models.Model):
         max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
     )
     created_at = models.DateTimeField()
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

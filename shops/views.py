@@ -15,16 +15,7 @@ from accounts.types import Feature, has_feature
 from accounts.views import profile_page as _profile_page
 from lifecycle import selectors
 from lifecycle.services import change_listing_status, link_shop, relink_shop, unlink_shop
-from lifecycle.services.commerce import (
-    campaign_moves_from,
-    cancel_order,
-    create_campaign,
-    end_campaign,
-    pause_campaign,
-    reply_inquiry,
-    ship_order,
-    start_campaign,
-)
+from lifecycle.transitions import campaign_moves_from
 from lifecycle.web import act, bad_input, confirm, page, sandbox_page
 from shops.forms import CampaignForm, ReplyForm, ShipForm
 from shops.models import (
@@ -36,6 +27,15 @@ from shops.models import (
     OrderStatus,
     Product,
     Shop,
+)
+from shops.services import (
+    cancel_order,
+    create_campaign,
+    end_campaign,
+    pause_campaign,
+    reply_inquiry,
+    ship_order,
+    start_campaign,
 )
 from studio import selectors as studio_selectors
 

@@ -9,19 +9,12 @@ from datetime import datetime
 
 from accounts.models import AccountStatus, SellerAccount
 from accounts.types import Feature, feature_refusal, has_feature
+from lifecycle.actions import Action
+from lifecycle.core import Actor, check_person, lifecycle_service, lock_account, record, refuse
 from lifecycle.datetimes import when
 from lifecycle.errors import Code
-from lifecycle.services._core import (
-    Actor,
-    check_actor,
-    lifecycle_service,
-    lock_account,
-    record,
-    refuse,
-)
-from lifecycle.services.commerce import check_shop_linked
-from lifecycle.transitions import PEOPLE, SAME, Action, Transition
-from shops.models import Product
+from lifecycle.transitions import PEOPLE, SAME, Transition
+from shops.models import Product, Shop, ShopLink
 
 from .models import LiveSession, LiveStatus, ProductLink, Video
 from .sounds import sound as find_sound
@@ -41,12 +34,30 @@ STUDIO: dict[str, Transition] = {
 
 
 def _check(actor: Actor, action: str, account: SellerAccount, context: dict) -> None:
-    check_actor(actor, STUDIO[action], account)
+    check_person(actor, account.sandbox, **context)
+    if actor.kind not in STUDIO[action].actors:
+        refuse(
+            Code.NOT_ALLOWED_FOR_ACTOR,
+            f"Only the account owner or support staff can {STUDIO[action].label.lower()}.",
+            **context,
+        )
     if account.status not in STUDIO[action].sources:
         refuse(
             Code.ACCOUNT_NOT_ACTIVE,
             f"The account is {account.get_status_display().lower()}: "
             f"{STUDIO[action].label.lower()} needs an active account.",
+            **context,
+        )
+
+
+def check_shop_linked(account: SellerAccount, shop_id: int, context: dict) -> None:
+    """A shop's videos are its tools: out of reach while it is unlinked (RULEBOOK §3)."""
+    if not ShopLink.objects.filter(account=account, shop_id=shop_id, unlinked_at=None).exists():
+        name = Shop.objects.values_list("name", flat=True).get(pk=shop_id)
+        refuse(
+            Code.SHOP_NOT_LINKED,
+            f"{name} is not linked to this account: relink it in Account Settings to use its "
+            "tools again.",
             **context,
         )
 

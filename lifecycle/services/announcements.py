@@ -12,19 +12,30 @@ from django.utils import timezone
 
 from accounts.models import SellerAccount
 from lifecycle.conf import setting
-from lifecycle.errors import Code
-from lifecycle.jobs import enqueue
+from lifecycle.core import (
+    THE_EVENT,
+    Actor,
+    Change,
+    FollowUp,
+    account_rows,
+    apply,
+    lifecycle_service,
+    lock_account,
+)
+from lifecycle.jobs import Job
 from lifecycle.mail import send_platform_email
 from lifecycle.models import TimelineEvent
-from lifecycle.transitions import Action, transition_for
+from lifecycle.transitions import Action, Rows
+from lifecycle.transitions.announcement import (
+    NONE,
+    QUEUE_ANNOUNCEMENT,
+    QUEUED,
+    SEND_ANNOUNCEMENT,
+    SENT,
+)
 from shops.models import Customer
 
-from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
-
-QUEUED, SENT, NONE = "announcement queued", "announcement sent", "no announcement"
-# The announcement is a small machine of its own on the timeline (none -> queued -> sent), so
-# its events chain among themselves and never break the account status's chain.
-MACHINE = "announcement"
+__all__ = ["NONE", "QUEUED", "SENT"]
 ANNOUNCER = Actor.job("notify_customers")
 
 
@@ -61,52 +72,27 @@ def stale_announcements(*, sandbox_id: int, older_than: timedelta) -> list[Timel
     return [e for e in candidates if pending_announcement(e.account) == e]
 
 
-def _guard(actor: Actor, account: SellerAccount, context: dict) -> None:
-    check_actor(actor, transition_for(Action.NOTIFY_CUSTOMERS), account)
-    if account.is_deleted:
-        refuse(Code.ACCOUNT_DELETED, "This account was deleted; it has no customers.", **context)
+def _rows(account: SellerAccount | int, **inputs) -> Rows:
+    account = lock_account(account)
+    return account_rows(account, inputs=inputs, memo={"latest": latest_announcement(account)})
+
+
+def _queue(rows: Rows, target: str) -> Change:
+    return Change(
+        result=THE_EVENT,
+        params={"recipients": recent_customers(rows.account).count()},
+        jobs=(FollowUp(Job.NOTIFY_CUSTOMERS, (rows.account.pk, THE_EVENT)),),  # THE_EVENT: its id
+    )
 
 
 @lifecycle_service(Action.NOTIFY_CUSTOMERS)
 def queue_customer_notice(*, actor: Actor, account: SellerAccount | int) -> TimelineEvent:
     """Queue the announcement; a second click while it is queued changes nothing."""
-    account = lock_account(account)
-    latest = latest_announcement(account)
-    state = latest.after if latest is not None else NONE
-    context = {"account": account, "machine": MACHINE, "state": state}
-    _guard(actor, account, context)
-    if state == QUEUED:
-        return latest
-    event = record(
-        actor=actor,
-        action=Action.NOTIFY_CUSTOMERS,
-        subject=account,
-        machine=MACHINE,
-        before=state,
-        after=QUEUED,
-        account=account,
-        params={"recipients": recent_customers(account).count()},
-    )
-    event.dispatch = enqueue("notify_customers_task", account.pk, event.pk)
-    return event
+    return apply(QUEUE_ANNOUNCEMENT, _rows(account), actor=actor, effect=_queue)
 
 
-@lifecycle_service(Action.NOTIFY_CUSTOMERS)
-def notify_customers(*, actor: Actor, account: SellerAccount | int, announcement: int) -> int:
-    """Send the queued announcement `announcement` (its event id); return how many went now."""
-    account = lock_account(account)
-    latest = latest_announcement(account)
-    state = latest.after if latest is not None else NONE
-    context = {"account": account, "machine": MACHINE, "state": state}
-    _guard(actor, account, context)
-    done = TimelineEvent.objects.filter(
-        account=account,
-        action=Action.NOTIFY_CUSTOMERS,
-        after=SENT,
-        params__announcement=announcement,
-    ).exists()
-    if done:
-        return 0  # a duplicate delivery of the job
+def _send(rows: Rows, target: str) -> Change:
+    account, announcement = rows.account, rows.inputs["announcement"]
     sent = 0
     for customer in recent_customers(account).iterator(chunk_size=500):
         _message, new = send_platform_email(
@@ -123,17 +109,23 @@ def notify_customers(*, actor: Actor, account: SellerAccount | int, announcement
             dedupe_key=f"announce-{announcement}-customer-{customer.pk}",
         )
         sent += new
-    recipients = recent_customers(account).count()
-    account.customers_notified_at = account.sandbox.now()
-    account.save(update_fields=["customers_notified_at"])
-    record(
-        actor=actor,
-        action=Action.NOTIFY_CUSTOMERS,
-        subject=account,
-        machine=MACHINE,
+    account.customers_notified_at = rows.now
+    return Change(
+        result=sent,
+        fields=("customers_notified_at",),
         before=QUEUED,
-        after=SENT,
-        account=account,
-        params={"announcement": announcement, "recipients": recipients},
+        params={"announcement": announcement, "recipients": recent_customers(account).count()},
     )
-    return sent
+
+
+@lifecycle_service(Action.NOTIFY_CUSTOMERS)
+def notify_customers(*, actor: Actor, account: SellerAccount | int, announcement: int) -> int:
+    """Send the queued announcement `announcement` (its event id); return how many went now."""
+    rows = _rows(account, announcement=announcement)
+    rows.memo["sent_already"] = TimelineEvent.objects.filter(
+        account=rows.account,
+        action=Action.NOTIFY_CUSTOMERS,
+        after=SENT,
+        params__announcement=announcement,
+    ).exists()  # a duplicate delivery of the job
+    return apply(SEND_ANNOUNCEMENT, rows, actor=actor, effect=_send)

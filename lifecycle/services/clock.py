@@ -3,24 +3,19 @@
 from datetime import datetime, timedelta
 
 from accounts.models import Sandbox
-from lifecycle.errors import Code
-from lifecycle.jobs import enqueue
+from lifecycle.conf import setting
+from lifecycle.core import Actor, Change, FollowUp, apply, lifecycle_service, lock_sandbox
+from lifecycle.jobs import Job
 from lifecycle.models import DeletionRequest, DeletionStatus, ExportJob, ExportStatus
-from lifecycle.transitions import Action
-
-from ._core import Actor, check_person, lifecycle_service, lock_sandbox, record, refuse
+from lifecycle.transitions import Action, Rows
+from lifecycle.transitions.sandbox import ADVANCE_CLOCK
 
 
 def scheduled_events(sandbox: Sandbox) -> list[tuple[datetime, str]]:
     """What is due later on this sandbox's clock, soonest first."""
-    from lifecycle.conf import setting
-
     now = sandbox.now()
     events: list[tuple[datetime, str]] = []
-    requests = DeletionRequest.objects.filter(
-        account__sandbox=sandbox, status__in=[DeletionStatus.PENDING, DeletionStatus.SCHEDULED]
-    )
-    for request in requests:
+    for request in DeletionRequest.objects.open().filter(account__sandbox=sandbox):
         if request.status == DeletionStatus.PENDING:
             events.append((request.link_expires_at, "the deletion link expires"))
             continue
@@ -36,38 +31,35 @@ def scheduled_events(sandbox: Sandbox) -> list[tuple[datetime, str]]:
     return sorted(e for e in events if e[0] > now)
 
 
+def sandbox_rows(sandbox: Sandbox, **inputs) -> Rows:
+    return Rows(sandbox=sandbox, account=None, subject=sandbox, inputs=inputs)
+
+
+def _move(rows: Rows, target: str) -> Change:
+    sandbox, by = rows.sandbox, rows.inputs["by"]
+    before_time = sandbox.now()
+    sandbox.clock_offset += by
+    sandbox.save(update_fields=["clock_offset"])
+    return Change(
+        result=sandbox,
+        params={
+            "by_seconds": int(by.total_seconds()),
+            "from": before_time.isoformat(timespec="seconds"),
+            "to": sandbox.now().isoformat(timespec="seconds"),
+        },
+        # What became due runs at once, through the same job as the periodic sweep.
+        jobs=(FollowUp(Job.SWEEP_SANDBOX, (sandbox.pk,)),),
+    )
+
+
 @lifecycle_service(Action.ADVANCE_CLOCK)
 def advance_clock(
     *, actor: Actor, sandbox: Sandbox | int, by: timedelta | None = None, to_next: bool = False
 ) -> Sandbox:
     """Move the sandbox clock forward by `by`, or to just after the next scheduled event."""
     sandbox = lock_sandbox(sandbox)
-    context = {"sandbox": sandbox, "subject": sandbox, "state": str(sandbox.clock_offset)}
-    check_person(actor, sandbox, **context)
     if to_next:
         upcoming = scheduled_events(sandbox)
-        if not upcoming:
-            refuse(Code.NOTHING_SCHEDULED, "Nothing is scheduled in this sandbox.", **context)
-        by = upcoming[0][0] - sandbox.now() + timedelta(seconds=1)
-    if by is None or by <= timedelta(0):
-        refuse(Code.CLOCK_BACKWARDS, "The clock only moves forward: pick a later time.", **context)
-    # The event's states are the offsets, so consecutive clock events chain exactly.
-    before_offset, before_time = sandbox.clock_offset, sandbox.now()
-    sandbox.clock_offset += by
-    sandbox.save(update_fields=["clock_offset"])
-    record(
-        actor=actor,
-        action=Action.ADVANCE_CLOCK,
-        subject=sandbox,
-        sandbox=sandbox,
-        before=str(before_offset),
-        after=str(sandbox.clock_offset),
-        params={
-            "by_seconds": int(by.total_seconds()),
-            "from": before_time.isoformat(timespec="seconds"),
-            "to": sandbox.now().isoformat(timespec="seconds"),
-        },
-    )
-    # What became due runs at once, through the same job as the periodic sweep.
-    enqueue("sweep_sandbox_task", sandbox.pk)
-    return sandbox
+        by = upcoming[0][0] - sandbox.now() + timedelta(seconds=1) if upcoming else None
+    rows = sandbox_rows(sandbox, by=by, to_next=to_next)
+    return apply(ADVANCE_CLOCK, rows, actor=actor, effect=_move)

@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
 from lifecycle.conf import setting
+from lifecycle.core import Actor, lock_sandbox_of
 from lifecycle.errors import LifecycleError
 from lifecycle.models import (
+    IN_FLIGHT_EXPORT_STATUSES,
     OPEN_DELETION_STATUSES,
     DeletionRequest,
     DeletionStatus,
@@ -28,7 +30,6 @@ from lifecycle.models import (
 )
 from lifecycle.transitions import Action
 
-from ._core import Actor, lock_sandbox_of
 from .announcements import QUEUED, notify_customers, stale_announcements
 from .deletion import bulk_data, finalize_deletion, lapse_deletion, purge_deleted_account
 from .emails import send_deletion_confirmation, send_deletion_reminder, send_lapse_notice
@@ -94,7 +95,7 @@ def _for_each(
 def _note_failure(model: type, pk: int, exc: Exception) -> None:
     """Keep a deletion's failed job step on its row (attempts, reason) for support to see."""
     if model is SellerAccount:
-        rows = DeletionRequest.objects.filter(account_id=pk, status__in=OPEN_DELETION_STATUSES)
+        rows = DeletionRequest.objects.open().filter(account_id=pk)
     elif model is DeletionRequest:
         rows = DeletionRequest.objects.filter(pk=pk)
     else:
@@ -237,13 +238,13 @@ def sandboxes_with_due_work() -> list[int]:
     ids: set[int] = set()
     ids.update(
         DeletionRequest.objects.filter(
-            Q(status__in=[DeletionStatus.PENDING, DeletionStatus.SCHEDULED])
+            Q(status__in=OPEN_DELETION_STATUSES)
             | Q(status=DeletionStatus.LAPSED, lapse_notice_sent_at__isnull=True)
         ).values_list("account__sandbox_id", flat=True)
     )
     ids.update(
         ExportJob.objects.filter(
-            status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING, ExportStatus.READY]
+            status__in=[*IN_FLIGHT_EXPORT_STATUSES, ExportStatus.READY]
         ).values_list("account__sandbox_id", flat=True)
     )
     recent = timezone.now() - timedelta(days=7)

@@ -10,11 +10,12 @@ from django.urls import reverse
 
 from accounts.models import SellerAccount
 from lifecycle.conf import setting
+from lifecycle.core import Actor, lifecycle_service, lock_account, record
 from lifecycle.mail import send_platform_email
 from lifecycle.models import DeletionRequest, DeletionStatus, InboxMessage
 from lifecycle.transitions import Action
 
-from ._core import Actor, lifecycle_service, lock_account, record
+from .deletion import deletion_token
 from .links import when
 
 
@@ -79,7 +80,6 @@ def send_deletion_confirmation(*, actor: Actor, request: DeletionRequest | int) 
 
 def confirmation_email(account: SellerAccount, request: DeletionRequest) -> dict:
     """The confirmation email's kind, subject, body and link (sent by the job, resent by staff)."""
-    from .deletion import deletion_token
 
     url = reverse(
         "confirm_deletion",

@@ -1,6 +1,6 @@
 """Data exports (RULEBOOK §6): asked for by the seller, built by a job, downloaded, expired.
 
-queued → running → ready → expired, or → failed → (retry) queued. The job that builds the file
+The export machine is declared in `lifecycle.transitions.export`. The job that builds the file
 calls start_export, export_progress, mark_export_ready or fail_export; the sweep calls
 expire_export and fails exports that stopped making progress.
 """
@@ -14,65 +14,60 @@ from django.utils import timezone
 
 from accounts.models import SellerAccount
 from lifecycle.conf import setting
-from lifecycle.errors import Code
-from lifecycle.jobs import Dispatch, enqueue
-from lifecycle.models import IN_FLIGHT_EXPORT_STATUSES, ExportJob, ExportStatus
-from lifecycle.transitions import NEW, Action, Transition, transition_for
+from lifecycle.core import (
+    Actor,
+    Change,
+    FollowUp,
+    account_rows,
+    apply,
+    lifecycle_service,
+    lock_account,
+    lock_owned,
+)
+from lifecycle.jobs import Dispatch, Job, enqueue
+from lifecycle.models import ExportJob, ExportStatus
+from lifecycle.transitions import Action, Rows, Transition, when
+from lifecycle.transitions import export as declared
+from lifecycle.transitions.export import download_refusal, next_export_allowed_at
 
-from ._core import Actor, check_actor, lifecycle_service, lock_account, record, refuse
 from .emails import email_owner
-from .links import when
+
+__all__ = ["download_refusal", "next_export_allowed_at"]
 
 BUILDER = Actor.job("export")
 
 
-def _lock_export(export: ExportJob | int) -> tuple[SellerAccount, ExportJob]:
+def _rows(export: ExportJob | int) -> Rows:
     """Lock the account, then the export: the same order as every other service."""
-    pk = export.pk if isinstance(export, ExportJob) else export
-    account = lock_account(ExportJob.objects.values_list("account_id", flat=True).get(pk=pk))
-    return account, ExportJob.objects.select_for_update().get(pk=pk)
+    account, job = lock_owned(ExportJob, export)
+    return account_rows(account, job)
 
 
-def _guard(actor: Actor, transition: Transition, account: SellerAccount, context: dict) -> None:
-    check_actor(actor, transition, account)
-    if account.status not in transition.account_statuses:
-        refuse(Code.ACCOUNT_DELETED, "This account was deleted; its data is gone.", **context)
-
-
-def _open(
-    actor: Actor, export: ExportJob | int, action: str
-) -> tuple[SellerAccount, ExportJob, dict]:
-    """Lock an export for `action`, check who acts and the account; return the refusal context."""
-    account, job = _lock_export(export)
-    context = {"account": account, "subject": job, "state": job.status}
-    _guard(actor, transition_for(action), account, context)
-    return account, job, context
+def _apply(transition: Transition, export: ExportJob | int, actor: Actor, effect=None):
+    return apply(transition, _rows(export), actor=actor, effect=effect)
 
 
 def in_flight(account: SellerAccount) -> ExportJob | None:
-    return account.exports.filter(status__in=IN_FLIGHT_EXPORT_STATUSES).first()
+    return account.exports.in_flight().first()
 
 
-def next_export_allowed_at(account: SellerAccount) -> datetime | None:
-    """When the cooldown allows a new export; None when it allows one now.
+def _undispatched(pk: int):
+    """The heartbeat of a queued export is the time it was handed to the broker; when the broker
+    is down it stays empty and the sweep sends it."""
 
-    A failed export does not count: the seller got nothing from it (and can retry it instead).
-    """
-    last = account.exports.exclude(status=ExportStatus.FAILED).order_by("-requested_at").first()
-    if last is None:
-        return None
-    allowed_at = last.requested_at + setting("EXPORT_COOLDOWN")
-    return allowed_at if account.sandbox.now() < allowed_at else None
+    def clear() -> None:
+        ExportJob.objects.filter(pk=pk, status=ExportStatus.QUEUED).update(heartbeat=None)
+
+    return clear
+
+
+def _build(pk: int) -> FollowUp:
+    return FollowUp(Job.BUILD_EXPORT, (pk,), on_failure=_undispatched(pk))
 
 
 def dispatch_export(pk: int) -> Dispatch:
-    """Send the build task after the commit. The heartbeat of a queued export is the time it
-    was handed to the broker; when the broker is down it stays empty and the sweep sends it."""
-
-    def undispatched() -> None:
-        ExportJob.objects.filter(pk=pk, status=ExportStatus.QUEUED).update(heartbeat=None)
-
-    return enqueue("build_export_task", pk, on_failure=undispatched)
+    """Send the build task (again) after the commit."""
+    return enqueue(Job.BUILD_EXPORT, pk, on_failure=_undispatched(pk))
 
 
 def queued_message(job: ExportJob) -> str:
@@ -86,84 +81,32 @@ def queued_message(job: ExportJob) -> str:
     return f"Export #{job.pk} is queued: an email with the download link follows when it is ready."
 
 
-def _queue(job: ExportJob) -> None:
-    job.dispatch = dispatch_export(job.pk)  # type: ignore[attr-defined]
+def _create(rows: Rows, target: str) -> Change:
+    job = ExportJob.objects.create(
+        account=rows.account, requested_at=rows.now, heartbeat=timezone.now()
+    )
+    return Change(result=job, subject=job, jobs=(_build(job.pk),))
 
 
 @lifecycle_service(Action.REQUEST_EXPORT)
 def request_export(*, actor: Actor, account: SellerAccount | int) -> ExportJob:
     """Queue a new export of the account's data. One in flight, one new per cooldown period."""
-    account = lock_account(account)
-    context = {"account": account, "machine": "export", "state": NEW}
-    _guard(actor, transition_for(Action.REQUEST_EXPORT), account, context)
-    current = in_flight(account)
-    if current is not None:
-        refuse(
-            Code.EXPORT_IN_FLIGHT,
-            f"Export #{current.pk} is still being prepared: wait for it to finish, the Data "
-            "exports page shows its progress.",
-            **context,
-        )
-    allowed_at = next_export_allowed_at(account)
-    if allowed_at is not None:
-        hours = int(setting("EXPORT_COOLDOWN").total_seconds() // 3600)
-        refuse(
-            Code.EXPORT_TOO_SOON,
-            f"One new export is possible every {hours} hours: download the latest one, or ask "
-            f"again after {when(allowed_at)}.",
-            next_allowed_at=allowed_at,
-            **context,
-        )
-    job = ExportJob.objects.create(
-        account=account, requested_at=account.sandbox.now(), heartbeat=timezone.now()
+    rows = account_rows(lock_account(account))
+    return apply(declared.REQUEST_EXPORT, rows, actor=actor, effect=_create)
+
+
+def _requeue(rows: Rows, target: str) -> Change:
+    job = rows.subject
+    job.progress, job.failure_reason, job.heartbeat = 0, "", timezone.now()
+    return Change(
+        result=job, fields=("progress", "failure_reason", "heartbeat"), jobs=(_build(job.pk),)
     )
-    record(
-        actor=actor,
-        action=Action.REQUEST_EXPORT,
-        subject=job,
-        before=NEW,
-        after=job.status,
-        account=account,
-    )
-    _queue(job)
-    return job
 
 
 @lifecycle_service(Action.RETRY_EXPORT)
 def retry_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     """Queue a failed export again, from the start."""
-    account, job, context = _open(actor, export, Action.RETRY_EXPORT)
-    if job.status in IN_FLIGHT_EXPORT_STATUSES:
-        return job  # retried already: the same click twice queues it once
-    if job.status != ExportStatus.FAILED:
-        refuse(
-            Code.EXPORT_NOT_RETRYABLE,
-            f"Export #{job.pk} is {job.get_status_display().lower()}: only a failed export can "
-            "be retried.",
-            **context,
-        )
-    current = in_flight(account)
-    if current is not None:
-        refuse(
-            Code.EXPORT_IN_FLIGHT,
-            f"Export #{current.pk} is being prepared: wait for it to finish first.",
-            **context,
-        )
-    job.status = ExportStatus.QUEUED
-    job.progress = 0
-    job.failure_reason = ""
-    job.heartbeat = timezone.now()
-    job.save(update_fields=["status", "progress", "failure_reason", "heartbeat"])
-    record(
-        actor=actor,
-        action=Action.RETRY_EXPORT,
-        subject=job,
-        before=ExportStatus.FAILED,
-        after=job.status,
-        account=account,
-    )
-    _queue(job)
-    return job
+    return _apply(declared.RETRY_EXPORT, export, actor, _requeue)
 
 
 # A live builder beats at every percent of the rows, so two silent minutes mean it died.
@@ -172,6 +115,19 @@ TAKEOVER_AFTER = timedelta(minutes=2)
 
 class ExportBusy(Exception):
     """Another builder's heartbeat is fresh: ask again later (it may have died a moment ago)."""
+
+
+def _claim(rows: Rows, target: str) -> Change:
+    job = rows.subject
+    now = timezone.now()
+    if job.status == ExportStatus.RUNNING:
+        beat = job.heartbeat or job.started
+        if beat is not None and now - beat < min(TAKEOVER_AFTER, setting("EXPORT_STUCK_AFTER")):
+            raise ExportBusy(f"export {job.pk} is being built")
+    job.progress = 0
+    job.attempts += 1
+    job.started = job.heartbeat = now
+    return Change(result=job, fields=("progress", "attempts", "started", "heartbeat"))
 
 
 def start_export(*, export: ExportJob | int) -> ExportJob | None:
@@ -185,20 +141,7 @@ def start_export(*, export: ExportJob | int) -> ExportJob | None:
     if not ExportJob.objects.filter(pk=pk).exists():
         return None  # removed since it was queued (the account was deleted)
     with transaction.atomic():
-        _account, job = _lock_export(pk)
-        now = timezone.now()
-        if job.status == ExportStatus.RUNNING:
-            beat = job.heartbeat or job.started
-            if beat is not None and now - beat < min(TAKEOVER_AFTER, setting("EXPORT_STUCK_AFTER")):
-                raise ExportBusy(f"export {job.pk} is being built")
-        elif job.status != ExportStatus.QUEUED:
-            return None  # ready, failed or expired: a duplicate delivery changes nothing
-        job.status = ExportStatus.RUNNING
-        job.progress = 0
-        job.attempts += 1
-        job.started = job.heartbeat = now
-        job.save(update_fields=["status", "progress", "attempts", "started", "heartbeat"])
-        return job
+        return _apply(declared.START_EXPORT, pk, BUILDER, _claim)
 
 
 def export_progress(*, export: ExportJob | int, progress: int) -> bool:
@@ -211,13 +154,34 @@ def export_progress(*, export: ExportJob | int, progress: int) -> bool:
     )
 
 
+def _back_in_queue(rows: Rows, target: str) -> Change:
+    job = rows.subject
+    job.progress, job.heartbeat = 0, None
+    return Change(result=True, fields=("progress", "heartbeat"))
+
+
 def requeue_export(*, export: ExportJob | int) -> bool:
     """Put a running export back in the queue after a transient error, for the task's retry."""
     pk = export.pk if isinstance(export, ExportJob) else export
-    return bool(
-        ExportJob.objects.filter(pk=pk, status=ExportStatus.RUNNING).update(
-            status=ExportStatus.QUEUED, progress=0, heartbeat=None
-        )
+    with transaction.atomic():
+        return _apply(declared.REQUEUE_EXPORT, pk, BUILDER, _back_in_queue)
+
+
+def _ready(rows: Rows, target: str) -> Change:
+    job, now = rows.subject, rows.now
+    offer = rows.inputs
+    job.progress = 100
+    job.file.name = offer["file_name"]
+    job.size_bytes = offer["size_bytes"]
+    job.manifest = offer["manifest"]
+    job.ready_at = now
+    job.expires_at = now + setting("EXPORT_LINK_VALID_FOR")
+    job.finished = job.heartbeat = timezone.now()
+    fields = ("progress", "file", "size_bytes", "manifest", "ready_at", "expires_at")
+    return Change(
+        result=job,
+        fields=(*fields, "finished", "heartbeat"),
+        params={"size_bytes": job.size_bytes, "rows": job.manifest.get("rows", {})},
     )
 
 
@@ -227,40 +191,12 @@ def mark_export_ready(
 ) -> ExportJob | None:
     """Offer a fully written file. None when the export stopped being ours meanwhile (the caller
     then removes the file it wrote)."""
-    account, job, context = _open(actor, export, Action.EXPORT_READY)
-    if job.status != ExportStatus.RUNNING:
+    rows = _rows(export)
+    rows.inputs = {"file_name": file_name, "size_bytes": size_bytes, "manifest": manifest}
+    job = apply(declared.EXPORT_READY, rows, actor=actor, effect=_ready)
+    if job is None:
         return None
-    now = account.sandbox.now()
-    job.status = ExportStatus.READY
-    job.progress = 100
-    job.file.name = file_name
-    job.size_bytes = size_bytes
-    job.manifest = manifest
-    job.ready_at = now
-    job.expires_at = now + setting("EXPORT_LINK_VALID_FOR")
-    job.finished = job.heartbeat = timezone.now()
-    job.save(
-        update_fields=[
-            "status",
-            "progress",
-            "file",
-            "size_bytes",
-            "manifest",
-            "ready_at",
-            "expires_at",
-            "finished",
-            "heartbeat",
-        ]
-    )
-    record(
-        actor=actor,
-        action=Action.EXPORT_READY,
-        subject=job,
-        before=ExportStatus.RUNNING,
-        after=job.status,
-        account=account,
-        params={"size_bytes": size_bytes, "rows": manifest.get("rows", {})},
-    )
+    account = rows.account
     url = reverse("download_export", kwargs={"sandbox_id": account.sandbox_id, "export_id": job.pk})
     email_owner(
         actor=actor,
@@ -278,26 +214,23 @@ def mark_export_ready(
     return job
 
 
+def _failed(rows: Rows, target: str) -> Change:
+    job = rows.subject
+    job.failure_reason = rows.inputs["reason"]
+    job.finished = timezone.now()
+    return Change(result=job, fields=("failure_reason", "finished"), message=job.failure_reason)
+
+
 @lifecycle_service(Action.EXPORT_FAILED)
 def fail_export(*, actor: Actor, export: ExportJob | int, reason: str) -> ExportJob:
     """Mark the export failed, with the reason, and tell the owner: a failure is never silent."""
-    account, job, context = _open(actor, export, Action.EXPORT_FAILED)
-    if job.status not in IN_FLIGHT_EXPORT_STATUSES:
+    rows = _rows(export)
+    rows.inputs = {"reason": reason}
+    before = rows.subject.status
+    job = apply(declared.EXPORT_FAILED, rows, actor=actor, effect=_failed)
+    if before not in declared.IN_FLIGHT:
         return job  # failed, finished or expired already
-    before = job.status
-    job.status = ExportStatus.FAILED
-    job.failure_reason = reason
-    job.finished = timezone.now()
-    job.save(update_fields=["status", "failure_reason", "finished"])
-    record(
-        actor=actor,
-        action=Action.EXPORT_FAILED,
-        subject=job,
-        before=before,
-        after=job.status,
-        account=account,
-        message=reason,
-    )
+    account = rows.account
     email_owner(
         actor=actor,
         account=account,
@@ -313,77 +246,32 @@ def fail_export(*, actor: Actor, export: ExportJob | int, reason: str) -> Export
     return job
 
 
-def download_refusal(job: ExportJob, now) -> tuple[Code, str] | None:
-    if job.status == ExportStatus.EXPIRED or (
-        job.status == ExportStatus.READY and job.expires_at and now >= job.expires_at
-    ):
-        return (
-            Code.EXPORT_EXPIRED,
-            f"Export #{job.pk} expired and its file was removed: ask for a new export.",
-        )
-    if job.status != ExportStatus.READY:
-        return (
-            Code.EXPORT_NOT_READY,
-            f"Export #{job.pk} is {job.get_status_display().lower()}: it can be downloaded once "
-            "it is ready.",
-        )
-    if not job.file.name or not job.file.storage.exists(job.file.name):
-        # Checked before the download is counted as data backed up: no file, no backup.
-        return (
-            Code.EXPORT_FILE_MISSING,
-            f"Export #{job.pk}'s file is no longer in storage: ask for a new export.",
-        )
-    return None
+def _downloaded(rows: Rows, target: str) -> Change:
+    job = rows.subject
+    first = job.downloaded_at is None
+    job.downloaded_at = rows.now
+    return Change(result=job, fields=("downloaded_at",), params={"first_download": first})
 
 
 @lifecycle_service(Action.DOWNLOAD_EXPORT)
 def record_download(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     """The owner downloads a ready export; it now counts as data backed up (RULEBOOK §5, §6)."""
-    account, job, context = _open(actor, export, Action.DOWNLOAD_EXPORT)
-    now = account.sandbox.now()
-    refusal = download_refusal(job, now)
-    if refusal is not None:
-        refuse(*refusal, **context)
-    first = job.downloaded_at is None
-    job.downloaded_at = now
-    job.save(update_fields=["downloaded_at"])
-    record(
-        actor=actor,
-        action=Action.DOWNLOAD_EXPORT,
-        subject=job,
-        before=job.status,
-        after=job.status,
-        account=account,
-        params={"first_download": first},
-    )
-    return job
+    return _apply(declared.DOWNLOAD_EXPORT, export, actor, _downloaded)
+
+
+def _expired(rows: Rows, target: str) -> Change:
+    job = rows.subject
+    path = job.file.name
+    job.file.name = ""
+    if path:
+        transaction.on_commit(lambda: default_storage.delete(path), robust=True)
+    return Change(result=job, fields=("file",))
 
 
 @lifecycle_service(Action.EXPIRE_EXPORT)
 def expire_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     """Past its expiry the link stops working and the file is removed."""
-    account, job, context = _open(actor, export, Action.EXPIRE_EXPORT)
-    if job.status == ExportStatus.EXPIRED:
-        return job
-    if job.status != ExportStatus.READY:
-        refuse(Code.INVALID_STATE, "Only a ready export can expire.", **context)
-    if account.sandbox.now() < job.expires_at:
-        refuse(Code.NOT_DUE, f"Export #{job.pk} is valid until {when(job.expires_at)}.", **context)
-    path = job.file.name
-    job.status = ExportStatus.EXPIRED
-    job.file.name = ""
-    job.save(update_fields=["status", "file"])
-    if path:
-        transaction.on_commit(lambda: default_storage.delete(path), robust=True)
-    record(
-        actor=actor,
-        action=Action.EXPIRE_EXPORT,
-        subject=job,
-        before=ExportStatus.READY,
-        after=job.status,
-        account=account,
-    )
-    return job
+    return _apply(declared.EXPIRE_EXPORT, export, actor, _expired)
 
 
 def stuck_since() -> datetime:

@@ -1,11 +1,33 @@
 """Resetting a demo sandbox (the onboarding demos of RULEBOOK §1)."""
 
 from accounts.models import Sandbox
-from lifecycle.errors import Code
+from lifecycle.core import Actor, Change, apply, lifecycle_service, lock_sandbox
+from lifecycle.demo import build_demo_sandbox
 from lifecycle.models import TimelineEvent
-from lifecycle.transitions import Action
+from lifecycle.transitions import Action, Rows
+from lifecycle.transitions.sandbox import RESET_DEMO
 
-from ._core import Actor, check_person, lifecycle_service, lock_sandbox, record, refuse
+from .clock import sandbox_rows
+
+
+def _rebuild(rows: Rows, target: str) -> Change:
+    sandbox = rows.sandbox
+    owner, name, replaced = sandbox.owner, sandbox.name, sandbox.pk
+    # The builder needs the name free; the old rows go once their events have moved.
+    sandbox.name = f"{name[:70]} (replaced #{replaced})"
+    sandbox.save(update_fields=["name"])
+    fresh = build_demo_sandbox(owner=owner, name=name)
+    kept = TimelineEvent.objects.filter(sandbox=sandbox).move_to(fresh)
+    sandbox.delete()
+    state = str(fresh.clock_offset)
+    return Change(
+        result=fresh,
+        subject=fresh,
+        sandbox=fresh,
+        before=state,
+        after=state,
+        params={"replaces_sandbox": replaced, "kept_events": kept},
+    )
 
 
 @lifecycle_service(Action.RESET_DEMO)
@@ -16,31 +38,4 @@ def reset_demo_sandbox(*, actor: Actor, sandbox: Sandbox | int) -> Sandbox:
     The old sandbox's events are never deleted (RULEBOOK §8): they move to the fresh sandbox,
     before the event that says who reset it and which sandbox it replaces.
     """
-    from lifecycle.demo import build_demo_sandbox  # the builder links its shop via a service
-
-    sandbox = lock_sandbox(sandbox)
-    context = {"sandbox": sandbox, "subject": sandbox, "state": str(sandbox.clock_offset)}
-    check_person(actor, sandbox, **context)
-    if not sandbox.is_demo:
-        refuse(
-            Code.INVALID_STATE,
-            f"{sandbox.name} is not a demo sandbox: only demo sandboxes can be reset.",
-            **context,
-        )
-    owner, name, replaced = sandbox.owner, sandbox.name, sandbox.pk
-    # The builder needs the name free; the old rows go once their events have moved.
-    sandbox.name = f"{name[:70]} (replaced #{replaced})"
-    sandbox.save(update_fields=["name"])
-    fresh = build_demo_sandbox(owner=owner, name=name)
-    kept = TimelineEvent.objects.filter(sandbox=sandbox).move_to(fresh)
-    sandbox.delete()
-    record(
-        actor=actor,
-        action=Action.RESET_DEMO,
-        subject=fresh,
-        sandbox=fresh,
-        before=str(fresh.clock_offset),
-        after=str(fresh.clock_offset),
-        params={"replaces_sandbox": replaced, "kept_events": kept},
-    )
-    return fresh
+    return apply(RESET_DEMO, sandbox_rows(lock_sandbox(sandbox)), actor=actor, effect=_rebuild)

@@ -9,6 +9,16 @@ from collections.abc import Callable
 from typing import Any
 
 from accounts.models import Sandbox, SellerAccount
+from lifecycle.core import (
+    Actor,
+    check_override,
+    check_person,
+    lifecycle_service,
+    lock_account,
+    lock_sandbox,
+    record,
+    refuse,
+)
 from lifecycle.errors import Code
 from lifecycle.models import (
     ActorKind,
@@ -22,16 +32,6 @@ from lifecycle.models import (
 )
 from lifecycle.transitions import Action
 
-from ._core import (
-    Actor,
-    check_override,
-    check_person,
-    lifecycle_service,
-    lock_account,
-    lock_sandbox,
-    record,
-    refuse,
-)
 from .due import sweep_sandbox
 from .emails import confirmation_email, email_owner
 from .exports import retry_export

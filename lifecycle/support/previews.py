@@ -8,7 +8,7 @@ from accounts.models import AccountStatus, Sandbox, SellerAccount
 from lifecycle.conf import setting
 from lifecycle.models import DeletionRequest, DeletionStatus
 from lifecycle.services import open_request, scheduled_events
-from lifecycle.services.links import active_link, next_unlink_allowed_at, when
+from lifecycle.services.links import next_unlink_allowed_at, when
 from shops.models import Shop
 
 
@@ -97,7 +97,7 @@ def status_change(account: SellerAccount, action: str) -> str:
 
 
 def unlink(shop: Shop, *, override: bool = False) -> str:
-    link = active_link(shop)
+    link = shop.live_link()
     if link is None:
         return "refused: the shop is not linked to any account."
     now = shop.sandbox.now()

@@ -24,6 +24,7 @@ from lifecycle.models import (
 from lifecycle.services import Actor, deactivate_account, request_deletion, request_export
 from shops.models import Shop, ShopLink
 from tests.accounts.factories import SellerAccountFactory
+from tests.engine_guard import arranging
 from tests.lifecycle.jobs_helpers import small_account
 from tests.support_admin import (
     REASON,
@@ -261,7 +262,8 @@ def test_saving_the_profile_never_writes_a_stale_status(admin_client, monkeypatc
     original = SellerAccountAdmin.save_model
 
     def deactivated_meanwhile(self, request, obj, form, change):
-        SellerAccount.objects.filter(pk=obj.pk).update(status=AccountStatus.DEACTIVATED)
+        with arranging():  # set-up: a state the services reach only slowly
+            SellerAccount.objects.filter(pk=obj.pk).update(status=AccountStatus.DEACTIVATED)
         original(self, request, obj, form, change)
 
     monkeypatch.setattr(SellerAccountAdmin, "save_model", deactivated_meanwhile)

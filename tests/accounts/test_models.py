@@ -20,6 +20,7 @@ from tests.accounts.factories import (
     SandboxFactory,
     SellerAccountFactory,
 )
+from tests.engine_guard import arranging
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +53,16 @@ def test_valid_type_and_category_pairs_are_stored(account_type, category):
 
 def test_unknown_status_or_type_is_refused_by_the_database():
     account = SellerAccountFactory()
-    violates(lambda: SellerAccount.objects.filter(pk=account.pk).update(status="frozen"))
-    violates(lambda: SellerAccount.objects.filter(pk=account.pk).update(account_type="vip"))
+    with arranging():  # set-up: a state the services reach only slowly
+        violates(lambda: SellerAccount.objects.filter(pk=account.pk).update(status="frozen"))
+    with arranging():  # set-up: a state the services reach only slowly
+        violates(lambda: SellerAccount.objects.filter(pk=account.pk).update(account_type="vip"))
 
 
 def test_switching_type_without_a_category_is_refused_by_the_database():
     account = SellerAccountFactory()
-    violates(lambda: SellerAccount.objects.filter(pk=account.pk).update(account_type="creator"))
+    with arranging():  # set-up: a state the services reach only slowly
+        violates(lambda: SellerAccount.objects.filter(pk=account.pk).update(account_type="creator"))
 
 
 def test_the_sandbox_clock_never_runs_behind_real_time():

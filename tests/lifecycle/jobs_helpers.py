@@ -10,6 +10,7 @@ from lifecycle.demo import DemoSizes, build_demo_sandbox
 from lifecycle.models import TimelineEvent
 from lifecycle.services import Actor
 from shops.models import Campaign, CampaignStatus, Order, OrderStatus
+from tests.engine_guard import arranging
 
 SMALL = DemoSizes(products=6, customers=10, orders=30, inquiries=3, campaigns=0)
 PASSWORD = "correct-horse-9"  # the root conftest's trainee
@@ -21,12 +22,13 @@ def small_account(owner, name: str = "Demo shop") -> SellerAccount:
 
 def ready_for_deletion(account: SellerAccount) -> SellerAccount:
     """Ship what waits and end what runs: the demo account may then be deleted."""
-    Order.objects.filter(account=account, status=OrderStatus.AWAITING_SHIPMENT).update(
-        status=OrderStatus.CANCELLED
-    )
-    Campaign.objects.filter(account=account, status=CampaignStatus.ACTIVE).update(
-        status=CampaignStatus.ENDED
-    )
+    with arranging():  # set-up: hundreds of orders, not one service call each
+        Order.objects.filter(account=account, status=OrderStatus.AWAITING_SHIPMENT).update(
+            status=OrderStatus.CANCELLED
+        )
+        Campaign.objects.filter(account=account, status=CampaignStatus.ACTIVE).update(
+            status=CampaignStatus.ENDED
+        )
     return account
 
 

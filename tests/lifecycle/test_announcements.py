@@ -18,6 +18,7 @@ from lifecycle.services import (
 )
 from lifecycle.transitions import Action
 from shops.models import Customer
+from tests.engine_guard import arranging
 
 from .jobs_helpers import SWEEP, small_account
 
@@ -82,7 +83,8 @@ def test_refused_for_a_deleted_account_and_another_trainee(account, other_traine
     with pytest.raises(LifecycleError) as err:
         queue_customer_notice(actor=Actor.trainee(other_trainee), account=account)
     assert err.value.code == Code.NOT_YOUR_SANDBOX
-    SellerAccount.objects.filter(pk=account.pk).update(status=AccountStatus.DELETED)
+    with arranging():  # set-up: a state the services reach only slowly
+        SellerAccount.objects.filter(pk=account.pk).update(status=AccountStatus.DELETED)
     with pytest.raises(LifecycleError) as err:
         queue_customer_notice(actor=Actor.trainee(account.sandbox.owner), account=account)
     assert err.value.code == Code.ACCOUNT_DELETED

@@ -15,7 +15,8 @@ from lifecycle.services import (
     switch_account_type,
     unlink_shop,
 )
-from lifecycle.services.commerce import (
+from shops.models import CampaignStatus, OrderStatus
+from shops.services import (
     cancel_order,
     create_campaign,
     end_campaign,
@@ -24,8 +25,8 @@ from lifecycle.services.commerce import (
     ship_order,
     start_campaign,
 )
-from shops.models import CampaignStatus, OrderStatus
 from tests.accounts.factories import SellerAccountFactory
+from tests.engine_guard import arranging
 from tests.shops.factories import CampaignFactory, InquiryFactory, OrderFactory, ShopFactory
 
 
@@ -137,7 +138,8 @@ def test_cancel_refused_once_shipped(as_trainee, order):
 
 
 def test_cancel_refused_for_deleted_account(as_trainee, account, order):
-    type(account).objects.filter(pk=account.pk).update(status=AccountStatus.DELETED)
+    with arranging():  # set-up: a state the services reach only slowly
+        type(account).objects.filter(pk=account.pk).update(status=AccountStatus.DELETED)
     refused(Code.ACCOUNT_DELETED, cancel_order, actor=as_trainee, order=order)
 
 

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 
 from accounts.models import AppAuthorization, SellerAccount
 from lifecycle.conf import setting
+from lifecycle.core import record
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import (
     DeletionRequest,
@@ -28,8 +29,6 @@ from lifecycle.services import (
     request_deletion,
     run_due_work,
 )
-from lifecycle.services._core import record
-from lifecycle.services.commerce import ship_order
 from lifecycle.services.deletion import DELETED_NAME, REDACTED, TOKEN_SALT
 from lifecycle.services.links import when
 from lifecycle.transitions import Action
@@ -43,6 +42,7 @@ from shops.models import (
     OrderStatus,
     Product,
 )
+from shops.services import ship_order
 from tests.shops.factories import (
     CampaignFactory,
     CustomerFactory,

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import SUPPORT_GROUP
+from lifecycle.core import Actor
 from lifecycle.demo import DemoSizes, build_demo_sandbox
 from lifecycle.management.commands.seed_demo import (
     DEMO_PASSWORD,
@@ -15,7 +16,6 @@ from lifecycle.management.commands.seed_demo import (
     STAFF_USERNAME,
 )
 from lifecycle.services import unlink_shop
-from lifecycle.services._core import Actor
 from shops.models import CampaignStatus
 from training.cohorts.roles import DEMO_GROUP
 

@@ -16,6 +16,7 @@ from lifecycle.services import (
     request_export,
 )
 from lifecycle.transitions import Action
+from tests.engine_guard import arranging
 
 from .jobs_helpers import PASSWORD, ready_for_deletion, small_account
 
@@ -172,7 +173,8 @@ def test_an_export_not_ready_yet_says_so(client, trainee, account, as_trainee):
 
 
 def test_a_deleted_account_has_no_download(client, trainee, ready):
-    type(ready.account).objects.filter(pk=ready.account_id).update(status=AccountStatus.DELETED)
+    with arranging():  # set-up: a state the services reach only slowly
+        type(ready.account).objects.filter(pk=ready.account_id).update(status=AccountStatus.DELETED)
     client.force_login(trainee)
     assert client.get(download_url(ready)).status_code == 404
 

@@ -29,6 +29,7 @@ from lifecycle.services import (
 )
 from lifecycle.services.exports import TAKEOVER_AFTER, ExportBusy
 from lifecycle.transitions import Action
+from tests.engine_guard import arranging
 
 from .jobs_helpers import SWEEP, actions, small_account
 
@@ -126,7 +127,8 @@ def test_request_export_refused_for_another_trainee_and_a_deleted_account(
         Code.NOT_YOUR_SANDBOX,
         lambda: request_export(actor=Actor.trainee(other_trainee), account=account),
     )
-    SellerAccount.objects.filter(pk=account.pk).update(status=AccountStatus.DELETED)
+    with arranging():  # set-up: a state the services reach only slowly
+        SellerAccount.objects.filter(pk=account.pk).update(status=AccountStatus.DELETED)
     refused(Code.ACCOUNT_DELETED, lambda: request_export(actor=as_trainee, account=account))
     assert not account.exports.exists()
 
@@ -276,7 +278,8 @@ def test_retry_refused_unless_failed_and_nothing_else_in_flight(account, as_trai
     job = ready_export(account, as_trainee)
     refused(Code.EXPORT_NOT_RETRYABLE, lambda: retry_export(actor=as_trainee, export=job))
     assert last_refusal(account).action == Action.RETRY_EXPORT
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED)
+    with arranging():  # set-up: a state the services reach only slowly
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED)
     advance_clock(actor=as_trainee, sandbox=account.sandbox, by=timedelta(days=1))
     request_export(actor=as_trainee, account=account)
     refused(Code.EXPORT_IN_FLIGHT, lambda: retry_export(actor=as_trainee, export=job))

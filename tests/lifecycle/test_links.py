@@ -8,7 +8,7 @@ from accounts.models import Sandbox, SellerAccount
 from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.services import advance_clock, link_shop, relink_shop, unlink_shop
-from lifecycle.services.links import linked_shops_q, next_unlink_allowed_at, when
+from lifecycle.services.links import next_unlink_allowed_at, when
 from lifecycle.transitions import Action
 from shops.models import CampaignStatus, Shop
 from tests.shops.factories import CampaignFactory, ProductFactory, ShopLinkFactory
@@ -55,7 +55,7 @@ def rival(world) -> SellerAccount:
 def test_link_makes_the_shop_reachable_and_records_the_link(world):
     link = link_shop(actor=world.actor, account=world.account, shop=world.spare)
     assert link.is_active and link.linked_at <= world.sandbox.now()
-    assert world.spare in Shop.objects.filter(linked_shops_q(world.account))
+    assert world.spare in Shop.objects.linked_to(world.account)
     event = last_event(world.sandbox)
     assert (event.action, event.subject_id, event.params) == (
         Action.LINK_SHOP,
@@ -74,7 +74,7 @@ def test_the_shop_can_move_to_another_account_once_unlinked(world, rival):
     unlink(world, world.shop)
     link_shop(actor=world.actor, account=rival, shop=world.shop)
     assert world.shop.links.get(unlinked_at=None).account == rival
-    assert world.shop not in Shop.objects.filter(linked_shops_q(world.account))
+    assert world.shop not in Shop.objects.linked_to(world.account)
 
 
 def test_a_shop_of_another_sandbox_cannot_be_linked(world, trainee):

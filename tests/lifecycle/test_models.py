@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AppAuthorization, ConnectedApp
+from lifecycle.core import record, subject_of
 from lifecycle.models import (
     DeletionRequest,
     ExportJob,
@@ -11,7 +12,6 @@ from lifecycle.models import (
     TimelineEvent,
 )
 from lifecycle.services import Actor
-from lifecycle.services._core import record, subject_of
 from lifecycle.transitions import Action
 from tests.shops.factories import OrderFactory
 

@@ -171,7 +171,7 @@ def test_a_refusal_is_recorded_before_any_later_change(trainee, monkeypatch):
     The refusal is recorded inside the refused service's transaction, so the other request waits
     for it and comes after it on the timeline, and every event follows on from the one before.
     """
-    from lifecycle.services import _core
+    from lifecycle.core import engine as _core
 
     world = build_world(trainee, name="Window")
     record_refusal = _core._record_refusal

@@ -26,6 +26,7 @@ from lifecycle.services import (
 )
 from lifecycle.transitions import Action
 from shops.models import Customer, Order, OrderLine, OrderStatus, Product
+from tests.engine_guard import arranging
 
 from .jobs_helpers import PASSWORD, SWEEP, actions, small_account
 
@@ -36,9 +37,10 @@ pytestmark = pytest.mark.usefixtures("own_media")  # files of this test only
 def account(trainee):
     account = small_account(trainee)
     # The demo has orders to ship and a running campaign: clear the way for a deletion.
-    Order.objects.filter(account=account, status=OrderStatus.AWAITING_SHIPMENT).update(
-        status=OrderStatus.CANCELLED
-    )
+    with arranging():
+        Order.objects.filter(account=account, status=OrderStatus.AWAITING_SHIPMENT).update(
+            status=OrderStatus.CANCELLED
+        )
     return account
 
 

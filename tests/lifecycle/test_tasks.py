@@ -32,6 +32,7 @@ from lifecycle.services import (
 from lifecycle.services.deletion import DELETED_NAME, REDACTED
 from lifecycle.transitions import Action
 from shops.models import Campaign, Customer, Inquiry, Order, Product
+from tests.engine_guard import arranging
 
 from .jobs_helpers import PASSWORD, ready_for_deletion, small_account
 from .workers import flush_broker, wait_for
@@ -166,9 +167,10 @@ def test_two_sweeps_at_once_do_nothing_twice(trainee, as_trainee):
     confirm_deletion(actor=as_trainee, token=deletion_token(deletion))
     request_deletion(actor=as_trainee, account=second, password=PASSWORD, acknowledged=True)
     export = request_export(actor=as_trainee, account=third)
-    ExportJob.objects.filter(pk=export.pk).update(
-        status=ExportStatus.READY, expires_at=sandbox.now()
-    )
+    with arranging():  # set-up: an export ready and expiring now, without building it
+        ExportJob.objects.filter(pk=export.pk).update(
+            status=ExportStatus.READY, expires_at=sandbox.now()
+        )
     # Due now: the first account's finalization, the second's lapse and notice, the export's
     # expiry; the reminders were overtaken by the finalization.
     advance_clock(actor=as_trainee, sandbox=sandbox, by=setting("DELETION_GRACE") + timedelta(1))

@@ -19,6 +19,7 @@ from lifecycle.services import (
 )
 from shops.models import Campaign, CampaignStatus, Order, OrderStatus
 from tests.accounts.factories import SellerAccountFactory
+from tests.engine_guard import arranging
 from tests.web import demo, page_checks, ready_export, shown, url
 
 PAGES = [
@@ -355,7 +356,8 @@ def test_export_job_polls_while_running(signed_in, sandbox):
     body = response.content.decode()
     assert 'data-hx-trigger="every 2s"' in body and 'aria-valuenow="40"' in body
     assert "<html" not in body
-    ExportJob.objects.filter(pk=job.pk).update(status="failed", failure_reason="disk full")
+    with arranging():  # set-up: a state the services reach only slowly
+        ExportJob.objects.filter(pk=job.pk).update(status="failed", failure_reason="disk full")
     response = signed_in.get(url("export_job", sandbox, job.pk), headers={"HX-Request": "true"})
     assert b"every 2s" not in response.content and b"disk full" in response.content
 

@@ -10,8 +10,8 @@ from accounts.types import AccountType, Feature, feature_refusal
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import TimelineEvent
 from lifecycle.services import Actor, switch_account_type
-from lifecycle.services.commerce import create_campaign
 from lifecycle.transitions import Action
+from shops.services import create_campaign
 from studio.models import LiveSession, ProductLink
 from studio.selectors import audience_insights, content_insights, follower_insights
 from studio.services import (
@@ -69,6 +69,8 @@ def test_sounds_full_library_but_commercial_only_for_business(trainee, account_t
     sandbox = world(trainee, account_type)
     actor = Actor.trainee(trainee)
     video = sandbox.account.videos.first()
+    video.sound = ""  # no sound yet, so the first pick below changes it
+    video.save(update_fields=["sound"])
     pick_sound(actor=actor, video=video, sound=CLEARED.key)  # every type may
     video.refresh_from_db()
     assert video.sound == CLEARED.key

@@ -1,0 +1,52 @@
+"""The vocabulary of the timeline: every action a trainee, support agent or job can take.
+
+Its own module so that the models (whose `action` field uses these choices) and the declared
+machines in `lifecycle.transitions` (which import the models) do not import each other.
+"""
+
+from django.db import models
+
+
+class Action(models.TextChoices):
+    LINK_SHOP = "link_shop", "Link shop"
+    UNLINK_SHOP = "unlink_shop", "Unlink shop"
+    RELINK_SHOP = "relink_shop", "Relink shop"
+    SWITCH_TYPE = "switch_type", "Switch account type"
+    DEACTIVATE = "deactivate", "Deactivate account"
+    REACTIVATE = "reactivate", "Reactivate account"
+    REQUEST_DELETION = "request_deletion", "Request deletion"
+    CONFIRM_DELETION = "confirm_deletion", "Confirm deletion"
+    LAPSE_DELETION = "lapse_deletion", "Deletion request lapsed"
+    CANCEL_DELETION = "cancel_deletion", "Cancel deletion"
+    FINALIZE_DELETION = "finalize_deletion", "Finalize deletion"
+    CHANGE_LISTING = "change_listing", "Change listing status"
+    REMOVE_APP_ACCESS = "remove_app_access", "Remove app access"
+    GRANT_APP_ACCESS = "grant_app_access", "Grant app access"
+    ADVANCE_CLOCK = "advance_clock", "Advance the clock"
+    # Day-to-day Seller Center work (orders, inquiries, campaigns).
+    SHIP_ORDER = "ship_order", "Ship order"
+    CANCEL_ORDER = "cancel_order", "Cancel order"
+    REPLY_INQUIRY = "reply_inquiry", "Reply to inquiry"
+    CREATE_CAMPAIGN = "create_campaign", "Create campaign"
+    START_CAMPAIGN = "start_campaign", "Start campaign"
+    PAUSE_CAMPAIGN = "pause_campaign", "Pause campaign"
+    END_CAMPAIGN = "end_campaign", "End campaign"
+    # What the account type unlocks on the shop's videos (RULEBOOK §4; studio.services).
+    PICK_SOUND = "pick_sound", "Pick a sound"
+    ADD_PRODUCT_LINK = "add_product_link", "Add product link"
+    REMOVE_PRODUCT_LINK = "remove_product_link", "Remove product link"
+    SCHEDULE_LIVE = "schedule_live", "Schedule live session"
+    CANCEL_LIVE = "cancel_live", "Cancel live session"
+    # Data exports, announcements and emails (RULEBOOK §5, §6).
+    REQUEST_EXPORT = "request_export", "Request data export"
+    EXPORT_READY = "export_ready", "Export ready"
+    EXPORT_FAILED = "export_failed", "Export failed"
+    RETRY_EXPORT = "retry_export", "Retry data export"
+    DOWNLOAD_EXPORT = "download_export", "Download data export"
+    EXPIRE_EXPORT = "expire_export", "Export expired"
+    NOTIFY_CUSTOMERS = "notify_customers", "Notify customers"
+    SEND_EMAIL = "send_email", "Send email"
+    RESET_DEMO = "reset_demo", "Reset demo sandbox"
+    # Support desk actions (the admin's case page).
+    RESEND_CONFIRMATION = "resend_confirmation", "Resend the confirmation email"
+    RUN_DUE_WORK = "run_due_work", "Run what is due now"

@@ -1,0 +1,44 @@
+"""The engine every state change runs through: who acts, row locks, `apply`, refusals, events.
+
+`lifecycle.services` and `shops.services` build on it; it imports neither, so the shop's
+services can use it without a cycle through `lifecycle.services`.
+"""
+
+from .engine import (
+    THE_EVENT,
+    Actor,
+    Change,
+    FollowUp,
+    account_rows,
+    apply,
+    applying,
+    check_override,
+    check_person,
+    lifecycle_service,
+    lock_account,
+    lock_owned,
+    lock_sandbox,
+    lock_sandbox_of,
+    refuse,
+)
+from .events import record, subject_of
+
+__all__ = [
+    "THE_EVENT",
+    "Actor",
+    "Change",
+    "FollowUp",
+    "account_rows",
+    "applying",
+    "apply",
+    "check_override",
+    "check_person",
+    "lifecycle_service",
+    "lock_account",
+    "lock_owned",
+    "lock_sandbox",
+    "lock_sandbox_of",
+    "record",
+    "refuse",
+    "subject_of",
+]

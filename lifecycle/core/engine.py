@@ -1,0 +1,402 @@
+"""What every service shares: who acts, row locks, the one way to apply a transition, refusals.
+
+`apply(transition, rows, actor=..., effect=...)` is the only code path that changes a declared
+state: on rows the service locked, it checks the actor, what was asked, whether the result
+holds already, the account's status and the source, then the guards in declared order; it runs
+the service's effect (its own side effects), writes the state with save(update_fields=...),
+writes the event through its kind's factory and queues the follow-up jobs on commit.
+
+A refusal names the rows of the transition it stopped, so it is recorded on the right subject
+without any context passed by hand, inside the service's transaction while its locks are held.
+"""
+
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
+from typing import Any, ParamSpec, TypeVar
+
+from django.db import models, transaction
+
+from accounts.models import Sandbox, SellerAccount, User
+from lifecycle.errors import Code, LifecycleError
+from lifecycle.jobs import Job, enqueue
+from lifecycle.models import ActorKind, Outcome
+from lifecycle.transitions import CHOSEN, MACHINES, PREVIOUS, SAME, Refusal, Rows, Transition
+
+from . import events
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who starts an action: a trainee, a support agent (always by name) or a background job."""
+
+    kind: str
+    user: User | None = None
+    job_name: str = ""
+    # Why a support agent acts: required of staff, stored on every event the action writes.
+    reason: str = ""
+
+    @classmethod
+    def trainee(cls, user: User) -> "Actor":
+        return cls(ActorKind.TRAINEE, user)
+
+    @classmethod
+    def staff(cls, user: User, *, reason: str = "") -> "Actor":
+        return cls(ActorKind.STAFF, user, reason=reason.strip())
+
+    def because(self, reason: str) -> "Actor":
+        return replace(self, reason=reason.strip())
+
+    def may(self, permission: str) -> bool:
+        """Whether a staff actor holds an admin permission ("app.codename")."""
+        return self.kind == ActorKind.STAFF and self.user.has_perm(permission)
+
+    @classmethod
+    def job(cls, name: str) -> "Actor":
+        return cls(ActorKind.JOB, None, name)
+
+    @property
+    def label(self) -> str:
+        if self.kind == ActorKind.JOB:
+            return f"job: {self.job_name}"
+        assert self.user is not None
+        return self.user.get_username()
+
+
+# Lock order, the same in every service so that two never wait on each other: the sandbox's
+# clock row first, then the subject (the account, then its shop, export, request...). The clock
+# is read once its row is held, so an action that waited for a clock move to commit uses the
+# clock as the move left it (RULEBOOK §7). FOR NO KEY UPDATE: it queues actions and clock moves
+# of one sandbox behind each other, yet lets rows pointing at the sandbox be inserted meanwhile.
+
+
+def lock_sandbox(sandbox: Sandbox | int) -> Sandbox:
+    """Lock the sandbox's clock row for this transaction and return it fresh."""
+    pk = sandbox.pk if isinstance(sandbox, Sandbox) else sandbox
+    return Sandbox.objects.select_for_update(no_key=True).get(pk=pk)
+
+
+def lock_sandbox_of(account: SellerAccount | int) -> Sandbox | None:
+    """Lock the clock row of the account's sandbox; None when the account is gone."""
+    pk = account.pk if isinstance(account, SellerAccount) else account
+    locked = Sandbox.objects.select_for_update(no_key=True, of=("self",)).filter(accounts__pk=pk)
+    return locked.first()
+
+
+def lock_account(account: SellerAccount | int) -> SellerAccount:
+    """Lock the account's sandbox clock, then the account; return the account fresh, with the
+    clock it commits under."""
+    pk = account.pk if isinstance(account, SellerAccount) else account
+    sandbox = lock_sandbox_of(pk)
+    if sandbox is None:
+        raise SellerAccount.DoesNotExist(f"No seller account {pk}.")
+    locked = SellerAccount.objects.select_for_update().get(pk=pk)
+    locked.sandbox = sandbox
+    return locked
+
+
+def lock_owned(model: type[models.Model], row: models.Model | int) -> tuple[SellerAccount, Any]:
+    """Lock a row the account owns (an order, an export...): the account first, then the row,
+    the same order as every other service."""
+    pk = row.pk if isinstance(row, models.Model) else row
+    account = lock_account(model.objects.values_list("account_id", flat=True).get(pk=pk))
+    return account, model.objects.select_for_update().get(pk=pk)
+
+
+def account_rows(account: SellerAccount, subject: models.Model | None = None, **extra) -> Rows:
+    """The rows of an action on `account` (or on `subject`, a row the account owns)."""
+    return Rows(sandbox=account.sandbox, account=account, subject=subject or account, **extra)
+
+
+def refuse(code: Code, message: str, *, sandbox: Sandbox | None = None, **rows: Any) -> None:
+    """Refuse outside a declared transition: before any rows are known (a forged link: only the
+    sandbox is on record), or in the support desk's own services, which name their rows."""
+    raise LifecycleError(code, message, sandbox=sandbox, **rows)
+
+
+def _person_refusal(actor: Actor, sandbox: Sandbox) -> Refusal | None:
+    """A trainee acts only in their own sandbox; only staff act as staff, and with a reason."""
+    if actor.kind == ActorKind.TRAINEE and sandbox.owner_id != actor.user.pk:
+        return Refusal(Code.NOT_YOUR_SANDBOX, "This sandbox belongs to another trainee.")
+    if actor.kind == ActorKind.STAFF and not actor.user.is_staff:
+        return Refusal(Code.NOT_ALLOWED_FOR_ACTOR, "Only support staff can act as staff.")
+    if actor.kind == ActorKind.STAFF and not actor.reason:
+        return Refusal(
+            Code.REASON_REQUIRED,
+            "Give a reason: every staff action is recorded with why it was taken.",
+        )
+    return None
+
+
+def check_person(actor: Actor, sandbox: Sandbox, /, **rows: Any) -> None:
+    """The person check, for the support desk's services that apply no declared transition."""
+    if refusal := _person_refusal(actor, sandbox):
+        refuse(refusal.code, refusal.sentence, **{"sandbox": sandbox, **rows})
+
+
+def check_override(actor: Actor, permission: str, /, **rows: Any) -> None:
+    """An override of a platform limit needs its own permission, on top of the action's."""
+    if not actor.may(permission):
+        refuse(
+            Code.OVERRIDE_NOT_PERMITTED,
+            "Only support staff with the override permission can go past this limit.",
+            **rows,
+        )
+
+
+# --- The one way to apply a transition ---------------------------------------------------------
+
+_APPLYING: ContextVar[bool] = ContextVar("lifecycle_applying", default=False)
+
+
+def applying() -> bool:
+    """True while `apply` writes a transition (the test suite's write guard asks this)."""
+    return _APPLYING.get()
+
+
+THE_EVENT = object()  # a Change's result: the event the core writes (an announcement's)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A job to queue once the transaction commits; `on_failure` runs when the broker is down."""
+
+    job: Job
+    args: tuple = ()
+    on_failure: Callable[[], None] | None = None
+
+
+@dataclass
+class Change:
+    """What a service's effect did, for the core to save and record."""
+
+    result: Any = None
+    params: dict[str, Any] = field(default_factory=dict)
+    fields: tuple[str, ...] = ()  # more fields of the subject to save with its state
+    request_fields: tuple[str, ...] = ()  # more fields of the deletion request to save
+    jobs: tuple[FollowUp, ...] = ()  # queued once the transaction commits
+    action: str = ""  # the event's action, when the effect found it is another (a relink)
+    subject: Any = None  # the event's subject, when the effect created it (a new export)
+    sandbox: Sandbox | None = None  # the event's sandbox, when the effect made a new one
+    before: str | None = None
+    after: str | None = None
+    message: str = ""
+
+
+Effect = Callable[[Rows, str], Change]
+
+
+def _actor_refusal(actor: Actor, transition: Transition, sandbox: Sandbox) -> Refusal | None:
+    """The person (`_person_refusal`), then the actor kinds the declaration allows."""
+    if refusal := _person_refusal(actor, sandbox):
+        return refusal
+    if actor.kind not in transition.actors:
+        who = {"trainee": "the account owner", "staff": "support staff", "job": "a background job"}
+        allowed = " or ".join(sorted(who[k] for k in transition.actors))
+        return Refusal(
+            Code.NOT_ALLOWED_FOR_ACTOR, f"Only {allowed} can {transition.label.lower()}."
+        )
+    return None
+
+
+def _source_refusal(transition: Transition, rows: Rows) -> Refusal | None:
+    machine = MACHINES[transition.machine]
+    if machine.open_states:
+        return None
+    state = (transition.source_of or machine.state_of)(rows)
+    if state in transition.sources:
+        return None
+    if transition.wrong_state is not None:
+        found = transition.wrong_state(rows)
+        if found is not None:
+            return found
+    return Refusal(Code.INVALID_STATE, f"{transition.label} is not possible from {state}.")
+
+
+def decide(transition: Transition, rows: Rows, actor: Actor) -> tuple[Refusal | None, Any]:
+    """(refusal, done) of `transition` on `rows`: the checks in the declared order."""
+    refusal = _actor_refusal(actor, transition, rows.sandbox)
+    if refusal:
+        return refusal, None
+    for check in transition.inputs:
+        if refusal := check(rows):
+            return refusal, None
+    if transition.done is not None and (done := transition.done(rows)) is not None:
+        return None, done
+    source = [functools.partial(_source_refusal, step) for step in (transition, *transition.also)]
+    gate = [transition.gate] if transition.gate else []
+    for check in (
+        [*gate, *source, *transition.guards]
+        if transition.gate_first
+        else [*source, *gate, *transition.guards]
+    ):
+        if refusal := check(rows):
+            return refusal, None
+    return None, None
+
+
+def _target(transition: Transition, rows: Rows, before: str) -> str:
+    if transition.target == PREVIOUS:
+        return rows.request.previous_status
+    if transition.target == CHOSEN:
+        return rows.inputs["target"]
+    if transition.target == SAME:
+        return before
+    return transition.target
+
+
+def _save_state(transition: Transition, row: Any, target: str, more: tuple[str, ...]) -> None:
+    machine = MACHINES[transition.machine]
+    fields = list(more)
+    if machine.core_writes and getattr(row, machine.field) != target:
+        setattr(row, machine.field, target)
+        fields.insert(0, machine.field)
+    if fields:
+        row.save(update_fields=fields)
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    token = _APPLYING.set(True)
+    try:
+        yield
+    finally:
+        _APPLYING.reset(token)
+
+
+def apply(transition: Transition, rows: Rows, *, actor: Actor, effect: Effect | None = None) -> Any:
+    """Apply `transition` to the locked `rows` on behalf of `actor`; return the result."""
+    machine = MACHINES[transition.machine]
+    rows.actor = actor
+    before = machine.state_of(rows)
+    refusal, done = decide(transition, rows, actor)
+    if refusal is not None:
+        raise _refusal_now(transition, rows, actor, refusal, before)
+    if done is not None:
+        return done.value
+    target = _target(transition, rows, before)
+    with _writing():
+        change = effect(rows, target) if effect is not None else Change(result=rows.subject)
+        if change.subject is None or change.subject is rows.subject:
+            _save_state(transition, rows.subject, target, change.fields)
+        for step in transition.also:
+            _save_state(step, rows.request, step.target, change.request_fields)
+    after = change.after if change.after is not None else target
+    event = None
+    if transition.event:
+        event = events.write(
+            transition.event,
+            rows=rows,
+            actor=actor,
+            action=change.action or transition.action,
+            subject=change.subject,
+            sandbox=change.sandbox,
+            before=change.before if change.before is not None else before,
+            after=machine.state_of(rows) if machine.open_states and change.after is None else after,
+            message=change.message,
+            params=change.params,
+        )
+        if change.result is THE_EVENT:
+            change.result = event
+    for follow_up in change.jobs:
+        args = tuple(event.pk if arg is THE_EVENT else arg for arg in follow_up.args)
+        dispatch = enqueue(follow_up.job, *args, on_failure=follow_up.on_failure)
+        change.result.dispatch = dispatch  # what the page says when the broker is down
+    return change.result
+
+
+def _refusal_now(
+    transition: Transition, rows: Rows, actor: Actor, refusal: Refusal, state: str
+) -> LifecycleError:
+    """The refusal, recorded now, inside the service's transaction while its locks are held:
+    it takes its true place on the timeline, before any change another request makes next."""
+    kind = events.KINDS[transition.event or MACHINES[transition.machine].name]
+    err = LifecycleError(
+        refusal.code,
+        refusal.sentence,
+        account=rows.account if kind.on_account else None,
+        sandbox=rows.sandbox,
+        subject=kind.subject(rows),
+        machine=kind.machine(rows),
+        state=state,
+        params=refusal.params,
+        next_allowed_at=refusal.next_allowed_at,
+    )
+    if transition.event:  # a silent transition (the export builder's) records no refusal
+        _record_refusal(transition.action, actor, err)
+    err.recorded = True
+    return err
+
+
+def lifecycle_service(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Run a service in one transaction; a refusal leaves nothing but its own timeline event.
+
+    A refusal from `apply` comes before any write and is already recorded: the transaction
+    commits it. Any other refusal rolls everything back and is recorded afterwards.
+    """
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        # Every service takes `reason=` (why staff act): it travels with the actor onto each
+        # event written. A service with a `reason` of its own (fail_export's) keeps it.
+        own_reason = "reason" in inspect.signature(fn).parameters
+
+        @functools.wraps(fn)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            reason = "" if own_reason else kwargs.pop("reason", "")
+            if reason and kwargs.get("actor") is not None:
+                kwargs["actor"] = kwargs["actor"].because(reason)
+            actor = kwargs.get("actor")
+            try:
+                with transaction.atomic():
+                    try:
+                        return fn(*args, **kwargs)
+                    except LifecycleError as err:
+                        if not getattr(err, "recorded", False):
+                            raise  # roll back; recorded below
+                        refusal = err
+            except LifecycleError as err:
+                _record_refusal(action, actor, err)
+                raise
+            raise refusal
+
+        run.action = action  # type: ignore[attr-defined]
+        return run
+
+    return decorate
+
+
+def _record_refusal(action: str, actor: Actor | None, err: LifecycleError) -> None:
+    account: SellerAccount | None = err.details.get("account")
+    sandbox: Sandbox | None = err.details.get("sandbox") or (account.sandbox if account else None)
+    if actor is None or sandbox is None:
+        return  # nothing identifies whose timeline it belongs to (e.g. a forged link)
+    subject = err.details.get("subject") or account or sandbox
+    state = err.details.get("state")
+    with transaction.atomic():
+        # The caller's copy may be stale (a rolled-back service let go of the clock): read the
+        # clock under its lock, so the refusal takes its place after any move that committed.
+        sandbox = lock_sandbox(sandbox)
+        # Without an account the subject is the sandbox, whose state on the timeline is its offset.
+        if state is None:
+            state = account.status if account else sandbox.clock_offset
+        state = str(state)
+        events.record(
+            actor=actor,
+            action=action,
+            subject=subject,
+            machine=err.details.get("machine", ""),
+            before=state,
+            after=state,
+            account=account,
+            sandbox=sandbox,
+            outcome=Outcome.REFUSED,
+            code=str(err.code),
+            message=err.message,
+            params=err.details.get("params") or {},
+        )

@@ -1,0 +1,128 @@
+"""The timeline event of each kind of subject, written in one place (after Saleor's events.py).
+
+A transition names its event kind; `write` turns the transition's rows into the event: whose
+timeline, which subject and which machine label. Refusals go through the same factory, so a
+refusal and the change it stopped always sit on the same subject.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+from accounts.models import AppAuthorization, Sandbox, SellerAccount
+from lifecycle.models import ExportJob, Outcome, TimelineEvent
+from lifecycle.transitions import Rows
+from shops.models import Inquiry, Product, Shop
+
+
+def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, str]:
+    """(type, id, label) of an event's subject. Labels never carry personal details."""
+    if isinstance(obj, SellerAccount):
+        return (machine or "account", obj.pk, f"Seller account #{obj.pk}")
+    if isinstance(obj, Shop):
+        return ("shop", obj.pk, obj.name)
+    if isinstance(obj, Product):
+        return ("product", obj.pk, f"{obj.title} ({obj.sku})")
+    if isinstance(obj, AppAuthorization):
+        return ("app", obj.pk, obj.get_app_display())
+    if isinstance(obj, Inquiry):
+        return ("inquiry", obj.pk, f"Inquiry #{obj.pk}")  # str() would name the customer
+    if isinstance(obj, Sandbox):
+        return ("sandbox", obj.pk, f"Sandbox {obj.name}")
+    if isinstance(obj, ExportJob):
+        return ("export", obj.pk, f"Data export #{obj.pk}")
+    return (obj._meta.model_name, obj.pk, str(obj))
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    subject: models.Model,
+    before: str,
+    after: str,
+    account: SellerAccount | None = None,
+    sandbox: Sandbox | None = None,
+    machine: str = "",
+    outcome: str = Outcome.DONE,
+    code: str = "",
+    message: str = "",
+    params: dict[str, Any] | None = None,
+) -> TimelineEvent:
+    """Append one timeline event, stamped with the sandbox's simulated time."""
+    sandbox = sandbox or account.sandbox
+    subject_type, subject_id, label = subject_of(subject, machine)
+    params = dict(params or {})
+    if actor.reason:
+        params["reason"] = actor.reason
+    return TimelineEvent.objects.create(
+        sandbox=sandbox,
+        account=account,
+        sandbox_time=sandbox.now(),
+        actor=actor.user,
+        actor_kind=actor.kind,
+        actor_label=actor.label,
+        action=action,
+        outcome=outcome,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        subject_label=label,
+        before=str(before),
+        after=str(after),
+        code=code,
+        message=message,
+        params=params,
+    )
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Whose change an event records: the subject row and the machine's label on the timeline."""
+
+    subject: Callable[[Rows], models.Model]
+    machine: Callable[[Rows], str] = lambda rows: ""
+    on_account: bool = True  # False: the sandbox's own timeline (the clock)
+
+
+KINDS: dict[str, Kind] = {
+    "account": Kind(lambda rows: rows.account),
+    "account_type": Kind(lambda rows: rows.account, lambda rows: "account_type"),
+    "app": Kind(lambda rows: rows.account, lambda rows: f"app:{rows.inputs['app']}"),
+    "link": Kind(lambda rows: rows.subject),
+    "export": Kind(lambda rows: rows.subject, lambda rows: "export"),
+    "order": Kind(lambda rows: rows.subject, lambda rows: "order"),
+    "inquiry": Kind(lambda rows: rows.subject, lambda rows: "inquiry"),
+    "campaign": Kind(lambda rows: rows.subject, lambda rows: "campaign"),
+    "listing": Kind(lambda rows: rows.subject),
+    "announcement": Kind(lambda rows: rows.account, lambda rows: "announcement"),
+    "sandbox": Kind(lambda rows: rows.sandbox, on_account=False),
+}
+
+
+def write(
+    kind: str,
+    *,
+    rows: Rows,
+    actor,
+    action: str,
+    before: str,
+    after: str,
+    subject: models.Model | None = None,
+    sandbox: Sandbox | None = None,
+    **details: Any,
+) -> TimelineEvent:
+    """The event of `kind` for these rows; `subject` when the change created it (an export)."""
+    found = KINDS[kind]
+    return record(
+        actor=actor,
+        action=action,
+        subject=subject or found.subject(rows),
+        machine=found.machine(rows),
+        before=before,
+        after=after,
+        account=rows.account if found.on_account else None,
+        sandbox=sandbox or rows.sandbox,
+        **details,
+    )

@@ -1,0 +1,88 @@
+"""The close-account page: the live checklist and what finalization removes and keeps."""
+
+from typing import Any
+
+from accounts.models import AppAuthorization, SellerAccount
+from lifecycle.models import TimelineEvent
+from lifecycle.services.deletion import deletion_checklist
+
+
+def close_account_preview(account: SellerAccount) -> dict[str, Any]:
+    """What finalization removes for good, and what remains (RULEBOOK §5)."""
+    # One count per kind: joining them all in one aggregate would multiply the rows.
+    counts = {
+        "orders": account.orders.count(),
+        "products": account.products.count(),
+        "customers": account.customers.count(),
+        "inquiries": account.inquiries.count(),
+        "campaigns": account.campaigns.count(),
+        "exports": account.exports.count(),
+        "inbox": account.inbox.count(),
+        "apps": AppAuthorization.objects.filter(account=account).count(),
+    }
+    removed = [
+        (counts["products"], "products and their listings"),
+        (counts["orders"], "orders with their lines and addresses"),
+        (counts["customers"], "customers"),
+        (counts["inquiries"], "customer inquiries and replies"),
+        (counts["campaigns"], "campaigns"),
+        (counts["exports"], "data exports and their files"),
+        (counts["inbox"], "inbox messages"),
+        (counts["apps"], "connected app authorizations"),
+    ]
+    events = TimelineEvent.objects.filter(account=account).count()
+    remains = [
+        "an anonymised record that the account existed (no name, no email)",
+        f"the timeline ({events} event{'s' if events != 1 else ''}), with personal details removed",
+        "the shops themselves, unlinked, so another account could link them",
+    ]
+    return {"removed": removed, "remains": remains}
+
+
+def close_checklist(account: SellerAccount) -> list[dict[str, Any]]:
+    """The live checklist before a deletion request, each item with the page that fixes it."""
+    checklist = deletion_checklist(account)
+    awaiting = checklist["orders_awaiting_shipment"]
+    campaigns = checklist["active_campaigns"]
+    return [
+        {
+            "key": "orders",
+            "label": "Every order shipped or cancelled",
+            "done": not awaiting,
+            "blocking": True,
+            "detail": f"{len(awaiting)} awaiting shipment" if awaiting else "",
+            "fix": "orders",
+            "fix_query": "?status=awaiting_shipment",
+            "fix_label": "Ship or cancel orders",
+        },
+        {
+            "key": "campaigns",
+            "label": "Every campaign ended",
+            "done": not campaigns,
+            "blocking": True,
+            "detail": ", ".join(campaigns[:5]),
+            "fix": "campaigns",
+            "fix_query": "",
+            "fix_label": "End campaigns",
+        },
+        {
+            "key": "exported",
+            "label": "Your data exported and downloaded",
+            "done": checklist["data_exported"],
+            "blocking": False,
+            "detail": "",
+            "fix": "exports",
+            "fix_query": "",
+            "fix_label": "Export your data",
+        },
+        {
+            "key": "notified",
+            "label": "Customers told the shop is closing",
+            "done": checklist["customers_notified"],
+            "blocking": False,
+            "detail": "",
+            "fix": "close_account",
+            "fix_query": "#notify",
+            "fix_label": "Notify customers",
+        },
+    ]

@@ -1,0 +1,57 @@
+"""What the top bar, the navigation and the deletion banner need on every page."""
+
+from datetime import timedelta
+from typing import Any
+
+from accounts.models import Sandbox, SellerAccount
+from lifecycle.conf import setting
+from lifecycle.services.clock import scheduled_events
+from lifecycle.transitions.base import hours
+
+
+def layout_context(user, sandbox: Sandbox, account: SellerAccount) -> dict[str, Any]:
+    """What the top bar, the navigation and the deletion banner need on every page."""
+    upcoming = scheduled_events(sandbox)
+    now = sandbox.now()
+    steps = [
+        {
+            "key": key,
+            "label": label,
+            "triggers": [what for at, what in upcoming if at <= now + delta],
+        }
+        for key, label, delta in CLOCK_STEPS
+    ]
+    request = account.deletion_requests.open().first()
+    return {
+        "sandbox": sandbox,
+        "account": account,
+        "my_sandboxes": list(Sandbox.objects.filter(owner=user).only("id", "name")),
+        "sandbox_now": now,
+        "next_event": upcoming[0] if upcoming else None,
+        "open_deletion": request,
+        "clock_steps": steps,
+    }
+
+
+def rule_numbers() -> dict[str, int]:
+    """The rulebook's numbers as the pages state them, read from the settings (never typed in a
+    template, so a deployment that changes a setting changes what the pages say too)."""
+
+    return {
+        "unlink_cooldown_hours": hours("UNLINK_COOLDOWN"),
+        "unlink_limit": setting("UNLINK_LIMIT"),
+        "unlink_window_days": setting("UNLINK_WINDOW").days,
+        "export_fresh_days": setting("EXPORT_FRESH_FOR").days,
+        "export_cooldown_hours": hours("EXPORT_COOLDOWN"),
+        "export_valid_days": setting("EXPORT_LINK_VALID_FOR").days,
+        "deletion_grace_days": setting("DELETION_GRACE").days,
+        "notify_window_days": setting("NOTIFY_CUSTOMERS_WINDOW").days,
+    }
+
+
+CLOCK_STEPS: tuple[tuple[str, str, timedelta], ...] = (
+    ("1h", "+1 hour", timedelta(hours=1)),
+    ("1d", "+1 day", timedelta(days=1)),
+    ("7d", "+7 days", timedelta(days=7)),
+    ("30d", "+30 days", timedelta(days=30)),
+)

@@ -1,0 +1,97 @@
+"""The Linked accounts and Connected apps pages: each shop and app with what can be done now."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from accounts.models import ConnectedApp, SellerAccount
+from lifecycle.conf import setting
+from lifecycle.services.links import link_action_for, next_unlink_allowed_at, unlinks_in_window
+from lifecycle.transitions import (
+    LINKED,
+    UNLINKED,
+    Action,
+    Transition,
+    link_actions_from,
+)
+from shops.models import (
+    Shop,
+    ShopLink,
+)
+
+TRAINEE = "trainee"
+
+
+def linked_shop_ids(account: SellerAccount) -> list[int]:
+    return list(Shop.objects.linked_to(account).values_list("pk", flat=True))
+
+
+@dataclass
+class ShopLinkState:
+    """One shop as the Linked accounts page shows it, with the unlink counters of §3."""
+
+    shop: Shop
+    state: str  # "linked", "unlinked" or "elsewhere"
+    link: ShopLink | None
+    ever_linked_here: bool
+    unlinks_in_window: int
+    unlink_limit: int
+    window_days: int
+    next_unlink_at: datetime | None
+    can_unlink_now: bool
+    actions: list[Transition]
+
+
+def shop_link_states(account: SellerAccount) -> list[ShopLinkState]:
+    """Every shop of the sandbox with its link state; a handful of queries per shop (few)."""
+    now = account.sandbox.now()
+    states = []
+    for shop in Shop.objects.filter(sandbox_id=account.sandbox_id):
+        current = shop.links.live().first()
+        # A shop this account never had is linked, one it had is relinked (§3): the service's
+        # own decision, so the page never offers what the service would record differently.
+        wanted = link_action_for(shop=shop, account=account)
+        ever = wanted == Action.RELINK_SHOP
+        if current is None:
+            state = UNLINKED
+        elif current.account_id == account.pk:
+            state = LINKED
+        else:
+            state = "elsewhere"
+        recent = unlinks_in_window(shop, now)
+        next_at = next_unlink_allowed_at(shop, current, now) if state == LINKED else None
+        link_state = LINKED if state == "elsewhere" else state
+        actions = link_actions_from(link_state, account.status, TRAINEE)
+        if state == UNLINKED:
+            actions = [t for t in actions if t.action == wanted]
+        if state == "elsewhere":
+            actions = []
+        states.append(
+            ShopLinkState(
+                shop=shop,
+                state=state,
+                link=current if state == LINKED else None,
+                ever_linked_here=ever,
+                unlinks_in_window=len(recent),
+                unlink_limit=setting("UNLINK_LIMIT"),
+                window_days=setting("UNLINK_WINDOW").days,
+                next_unlink_at=next_at,
+                can_unlink_now=next_at is not None and next_at <= now,
+                actions=actions,
+            )
+        )
+    return states
+
+
+def export_downloaded_recently(account: SellerAccount) -> bool:
+    """Was an export downloaded in the last 7 sandbox days? (The unlink warning of §3.)"""
+    since = account.sandbox.now() - setting("EXPORT_FRESH_FOR")
+    return account.exports.filter(downloaded_at__gte=since).exists()
+
+
+def connected_apps(account: SellerAccount) -> list[dict[str, Any]]:
+    """Each app the Seller Center connects to, with its live authorization if any."""
+    live = {a.app: a for a in account.app_authorizations.live()}
+    return [
+        {"app": app, "label": label, "grant": live.get(app)} for app, label in ConnectedApp.choices
+    ]

@@ -1,0 +1,83 @@
+"""The emailed single-use link: signing it, reading it back, confirming with it."""
+
+import secrets
+from typing import Any
+
+from django.core import signing
+
+from lifecycle.conf import setting
+from lifecycle.core import (
+    Actor,
+    Change,
+    account_rows,
+    apply,
+    lifecycle_service,
+    lock_account,
+    refuse,
+)
+from lifecycle.errors import Code
+from lifecycle.models import DeletionRequest
+from lifecycle.transitions import Action, Rows
+from lifecycle.transitions.deletion import CONFIRM_DELETION, confirmation_refusal
+
+__all__ = [
+    "TOKEN_SALT",
+    "confirm_deletion",
+    "confirmation_refusal",
+    "deletion_token",
+    "request_for_token",
+]
+
+TOKEN_SALT = "lifecycle.deletion-confirmation"
+
+
+def deletion_token(request: DeletionRequest) -> str:
+    """The signed value of the confirmation link. It names the request and its one-time nonce."""
+    return signing.dumps({"r": request.pk, "n": request.nonce}, salt=TOKEN_SALT)
+
+
+def _load_token(token: str) -> tuple[int, str] | None:
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT)
+        return int(data["r"]), str(data["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def request_for_token(token: str) -> DeletionRequest | None:
+    """The request a confirmation link names, if its signature and nonce are right."""
+    loaded = _load_token(token)
+    if loaded is None:
+        return None
+    request = DeletionRequest.objects.select_related("account").filter(pk=loaded[0]).first()
+    if request is None or not secrets.compare_digest(request.nonce, loaded[1]):
+        return None
+    return request
+
+
+@lifecycle_service(Action.CONFIRM_DELETION)
+def confirm_deletion(*, actor: Actor, token: str, sandbox: Any = None) -> DeletionRequest:
+    """Confirm through the emailed link: the deletion is scheduled after the grace period."""
+    request = request_for_token(token)
+    if request is None:
+        refuse(
+            Code.TOKEN_INVALID,
+            "This confirmation link is not valid: open the latest email in your inbox.",
+            sandbox=sandbox,
+        )
+    account = lock_account(request.account_id)
+    request = DeletionRequest.objects.select_for_update().get(pk=request.pk)
+    return apply(
+        CONFIRM_DELETION, account_rows(account, request=request), actor=actor, effect=_schedule
+    )
+
+
+def _schedule(rows: Rows, target: str) -> Change:
+    request = rows.request
+    request.confirmed_at = rows.now
+    request.scheduled_for = rows.now + setting("DELETION_GRACE")
+    return Change(
+        result=request,
+        request_fields=("confirmed_at", "scheduled_for", "updated"),
+        params={"request_id": request.pk, "scheduled_for": request.scheduled_for.isoformat()},
+    )

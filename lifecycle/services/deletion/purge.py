@@ -1,0 +1,106 @@
+"""Removing a finalized account's data and blanking its personal details on the timeline."""
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from accounts.models import AccountStatus, SellerAccount
+from lifecycle.conf import setting
+from lifecycle.models import (
+    ExportJob,
+    InboxMessage,
+    TimelineEvent,
+)
+from shops.models import (
+    Campaign,
+    Customer,
+    Inquiry,
+    Order,
+    Product,
+)
+from studio.models import LiveSession, Video
+
+REDACTED = "[removed]"
+# Keys of timeline parameters that may hold personal details; finalization blanks them.
+# A tracking number leads to a customer's parcel and address, so it counts as personal.
+PERSONAL_KEYS = frozenset(
+    {
+        "display_name",
+        "contact_email",
+        "email",
+        "customer",
+        "customer_name",
+        "address",
+        "to",
+        "tracking_number",
+    }
+)
+
+
+def bulk_data(account: SellerAccount | int) -> list[tuple[str, QuerySet]]:
+    """The account's commerce rows that can be many, in an order that deletes no row twice."""
+    pk = account.pk if isinstance(account, SellerAccount) else account
+    return [
+        ("orders", Order.objects.filter(account_id=pk)),
+        ("inquiries", Inquiry.objects.filter(account_id=pk)),
+        ("customers", Customer.objects.filter(account_id=pk)),
+        ("campaigns", Campaign.objects.filter(account_id=pk)),
+        ("products", Product.objects.filter(account_id=pk)),
+        # The shop's videos (their product links go with them) and live sessions.
+        ("videos", Video.objects.filter(account_id=pk)),
+        ("live_sessions", LiveSession.objects.filter(account_id=pk)),
+    ]
+
+
+def purge_account_data(account: SellerAccount, *, bulk: bool = True) -> dict[str, int]:
+    """Delete the account's data; return how many of each kind went (or, with bulk=False, will
+    go: the bulk rows are then counted and left to `purge_deleted_account`)."""
+    removed: dict[str, int] = {}
+    for export in account.exports.exclude(file=""):
+        export.file.delete(save=False)
+    for label, queryset in bulk_data(account):
+        removed[label] = queryset.count()
+        if bulk:
+            queryset.delete()
+    for label, queryset in (
+        ("exports", ExportJob.objects.filter(account=account)),
+        ("inbox", InboxMessage.objects.filter(account=account)),
+        ("app_authorizations", account.app_authorizations.all()),
+    ):
+        removed[label] = queryset.count()
+        queryset.delete()
+    return removed
+
+
+def purge_deleted_account(account_id: int, *, batch_size: int | None = None) -> int:
+    """Remove a deleted account's remaining rows, one short transaction per batch.
+
+    Each batch takes rows with SKIP LOCKED, so two workers purging the same account share the
+    rows instead of waiting on each other. Returns how many top-level rows went.
+    """
+    batch_size = batch_size or setting("PURGE_BATCH_SIZE")
+    if not SellerAccount.objects.filter(pk=account_id, status=AccountStatus.DELETED).exists():
+        return 0  # only a finalized account is purged
+    total = 0
+    for _label, queryset in bulk_data(account_id):
+        while True:
+            with transaction.atomic():
+                ids = list(
+                    queryset.select_for_update(skip_locked=True)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[:batch_size]
+                )
+                if not ids:
+                    break
+                queryset.model.objects.filter(pk__in=ids).delete()
+                total += len(ids)
+    return total
+
+
+def scrub_timeline(account: SellerAccount) -> None:
+    """Blank the personal details in the account's events; the events themselves stay."""
+    for event in TimelineEvent.objects.filter(account=account, scrubbed=False).only("params"):
+        params = {
+            key: (REDACTED if key in PERSONAL_KEYS else value)
+            for key, value in (event.params or {}).items()
+        }
+        TimelineEvent.objects.filter(pk=event.pk).update(params=params, scrubbed=True)

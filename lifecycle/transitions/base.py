@@ -1,0 +1,165 @@
+"""The shape of a declaration: machines, transitions, guards and the rows they read.
+
+A `Machine` names a subject's states (the model's choices) and where the state is read from.
+A `Transition` names its action, sources, target, the actor kinds that may start it, its checks
+in the order they run, and the kind of timeline event it writes. `lifecycle.core.apply` is the
+one code path that enforces a transition; nothing else writes a declared state.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as default
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from django.db import models
+
+from accounts.models import AccountStatus, Sandbox, SellerAccount
+from lifecycle.actions import Action
+from lifecycle.conf import setting
+from lifecycle.errors import Code
+
+# Targets that are not a fixed state.
+PREVIOUS = "(state before the request)"  # the status the open deletion request recorded
+SAME = "(unchanged)"  # the transition changes another subject, not this machine's state
+CHOSEN = "(the state asked for)"  # the caller names the target (a listing status, a type)
+
+TRAINEE, STAFF, JOB = "trainee", "staff", "job"
+PEOPLE = frozenset({TRAINEE, STAFF})
+EVERYONE = PEOPLE | {JOB}
+
+ACTIVE = AccountStatus.ACTIVE.value
+DEACTIVATED = AccountStatus.DEACTIVATED.value
+REQUESTED = AccountStatus.DELETION_REQUESTED.value
+SCHEDULED = AccountStatus.DELETION_SCHEDULED.value
+DELETED = AccountStatus.DELETED.value
+NOT_DELETED = (ACTIVE, DEACTIVATED, REQUESTED, SCHEDULED)
+ACCOUNT_STATES = (ACTIVE, DEACTIVATED, REQUESTED, SCHEDULED, DELETED)
+
+
+def hours(setting_name: str) -> int:
+    """A duration setting (a cool-down) in whole hours, as the refusals state it."""
+    return int(setting(setting_name).total_seconds() // 3600)
+
+
+def when(moment: datetime) -> str:
+    """A sandbox time as the refusals and emails write it: the clock's one format."""
+    from lifecycle.datetimes import when as sandbox_when
+
+    return sandbox_when(moment)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: Code
+    sentence: str
+    params: dict[str, Any] = default(default_factory=dict)
+    next_allowed_at: datetime | None = None
+
+
+@dataclass
+class Rows:
+    """The rows a transition is checked against, locked by the service, and what was asked."""
+
+    sandbox: Sandbox
+    account: SellerAccount | None
+    subject: models.Model  # the row whose state the machine reads
+    inputs: dict[str, Any] = default(default_factory=dict)
+    link: Any = None  # the shop's live link (link machine)
+    grant: Any = None  # the app's live authorization (app machine)
+    request: Any = None  # the deletion request the action is about
+    memo: dict[str, Any] = default(default_factory=dict)  # values a guard computed for the effect
+    actor: Any = None  # who acts (set by the core, for effects that write more events)
+
+    @cached_property
+    def now(self) -> datetime:
+        return self.sandbox.now()
+
+    def status_phrase(self) -> str:
+        return self.account.get_status_display().lower()
+
+
+Guard = Callable[[Rows], Refusal | None]
+
+
+@dataclass(frozen=True)
+class Done:
+    """The action's result already holds (a double click, a retried job): return `value`."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Machine:
+    name: str
+    states: tuple[str, ...]
+    state_of: Callable[[Rows], str]
+    model: type[models.Model] | None = None
+    field: str = ""  # the field that holds the state
+    core_writes: bool = True  # False: the state is rows (a link, a grant) the service writes
+    # Offered on the account's own pages (the map's "available now", the admin's buttons).
+    with_account: bool = False
+    open_states: bool = False  # the states are values (the clock's offset), not a list
+    labels: dict[str, str] = default(default_factory=dict)
+
+    def label(self, state: str) -> str:
+        return self.labels.get(state, state)
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    machine: str
+    sources: tuple[str, ...]
+    target: str
+    actors: frozenset[str]
+    # Account statuses in which an action on another subject may run, and the refusal outside.
+    account_statuses: tuple[str, ...] = ()
+    gate: Guard | None = None
+    wrong_state: Callable[[Rows], Refusal] | None = None  # the refusal outside `sources`
+    source_of: Callable[[Rows], str] | None = None  # the state the source is read from, when
+    # it is not the machine's (unlinking reads "linked to this account", not "linked")
+    inputs: tuple[Guard, ...] = ()  # checks of what was asked, before anything else
+    done: Callable[[Rows], Done | None] | None = None  # the result holds already
+    guards: tuple[Guard, ...] = ()  # after the source, in this order
+    also: tuple["Transition", ...] = ()  # another subject's move in the same step
+    event: str = ""  # the kind of timeline event; "" writes none (the row carries it)
+    destructive: bool = False
+    gate_first: bool = True  # False: the source is checked before the account's status
+    name: str = ""  # set when one action has two transitions (queue and send)
+
+    @property
+    def label(self) -> str:
+        return Action(self.action).label
+
+    @property
+    def key(self) -> str:
+        return self.name or self.action
+
+
+def account_in(statuses: tuple[str, ...], refusal: Callable[[Rows], Refusal]) -> Guard:
+    """The gate of an action on another subject: the account's status must be one of these."""
+
+    def gate(rows: Rows) -> Refusal | None:
+        return None if rows.account.status in statuses else refusal(rows)
+
+    gate.statuses = statuses  # type: ignore[attr-defined]
+    return gate
+
+
+def deleted(sentence: str = "This account was deleted; nothing can change.") -> Refusal:
+    return Refusal(Code.ACCOUNT_DELETED, sentence)
+
+
+def not_when_deleted(rows: Rows) -> Refusal:
+    return deleted()
+
+
+def needs_active(what: str) -> Callable[[Rows], Refusal]:
+    """`The account is deactivated: <what>.` for an action that needs an active account."""
+
+    def refusal(rows: Rows) -> Refusal:
+        return Refusal(Code.ACCOUNT_NOT_ACTIVE, f"The account is {rows.status_phrase()}: {what}.")
+
+    return refusal

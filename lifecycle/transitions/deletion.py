@@ -1,0 +1,352 @@
+"""Deleting an account (RULEBOOK §5): the account's status and the deletion request's own machine.
+
+Each deletion action moves two subjects in one step: the account's status (the machine the
+timeline event is about) and the request (declared in `also`).
+"""
+
+from typing import Any
+
+from lifecycle.actions import Action
+from lifecycle.errors import Code
+from lifecycle.models import DeletionRequest, DeletionStatus
+from shops.models import Shop
+
+from .base import (
+    ACTIVE,
+    DEACTIVATED,
+    DELETED,
+    JOB,
+    PEOPLE,
+    PREVIOUS,
+    REQUESTED,
+    SCHEDULED,
+    TRAINEE,
+    Done,
+    Machine,
+    Refusal,
+    Rows,
+    Transition,
+    when,
+)
+
+NONE = "(no request)"
+PENDING, CONFIRMED = DeletionStatus.PENDING.value, DeletionStatus.SCHEDULED.value
+LAPSED, CANCELLED = DeletionStatus.LAPSED.value, DeletionStatus.CANCELLED.value
+FINALIZED = DeletionStatus.FINALIZED.value
+
+REQUEST = Machine(
+    "deletion_request",
+    (NONE, *DeletionStatus.values),
+    lambda rows: rows.request.status if rows.request is not None else NONE,
+    model=DeletionRequest,
+    field="status",
+    labels=dict(DeletionStatus.choices),
+)
+
+# --- The checklist before a request ------------------------------------------------------------
+
+
+def deletion_checklist(account) -> dict[str, Any]:
+    """The checklist shown before a request, and recorded with it."""
+    awaiting = account.orders.awaiting_shipment().order_by("number")
+    awaiting = list(awaiting.values_list("number", flat=True))
+    return {
+        "orders_awaiting_shipment": awaiting,
+        "active_campaigns": list(account.campaigns.active().values_list("name", flat=True)),
+        "data_exported": account.exports.filter(downloaded_at__isnull=False).exists(),
+        "customers_notified": account.customers_notified_at is not None,
+    }
+
+
+def _numbers(numbers: list[int]) -> str:
+    shown = ", ".join(f"#{n}" for n in numbers[:5])
+    return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+
+
+def _unreachable_shops(account) -> list[str]:
+    """Shops not linked now that hold orders awaiting shipment: their orders are out of the
+    Seller Center's reach until the shop is relinked (RULEBOOK §3)."""
+    return list(
+        Shop.objects.filter(orders__account=account, orders__status="awaiting_shipment")
+        .exclude(pk__in=Shop.objects.linked_to(account).values("pk"))
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+def orders_blocker(account, checklist: dict[str, Any]) -> Refusal | None:
+    awaiting = checklist["orders_awaiting_shipment"]
+    if not awaiting:
+        return None
+    orders = "1 order is" if len(awaiting) == 1 else f"{len(awaiting)} orders are"
+    unreachable = _unreachable_shops(account)
+    relink = (
+        f"; relink {' and '.join(unreachable)} in Account Settings to reach "
+        f"{'its' if len(unreachable) == 1 else 'their'} orders"
+        if unreachable
+        else ""
+    )
+    return Refusal(
+        Code.ORDERS_AWAITING_SHIPMENT,
+        f"{orders} still awaiting shipment ({_numbers(awaiting)}): ship or cancel them "
+        f"first{relink}.",
+        params={"orders": awaiting},
+    )
+
+
+def campaigns_blocker(account, checklist: dict[str, Any]) -> Refusal | None:
+    campaigns = checklist["active_campaigns"]
+    if not campaigns:
+        return None
+    count = "1 campaign is" if len(campaigns) == 1 else f"{len(campaigns)} campaigns are"
+    return Refusal(
+        Code.CAMPAIGNS_ACTIVE,
+        f"{count} still running ({', '.join(campaigns[:5])}): end them first.",
+    )
+
+
+def deletion_blockers(account, checklist: dict[str, Any]) -> list[Refusal]:
+    """The hard blocks of a deletion request, in the order the request checks them. The
+    lifecycle map shows the first one too, so it never disagrees."""
+    found = (orders_blocker(account, checklist), campaigns_blocker(account, checklist))
+    return [refusal for refusal in found if refusal is not None]
+
+
+def _checklist(rows: Rows) -> dict[str, Any]:
+    if "checklist" not in rows.memo:
+        rows.memo["checklist"] = deletion_checklist(rows.account)
+    return rows.memo["checklist"]
+
+
+def orders_shipped(rows: Rows) -> Refusal | None:
+    return orders_blocker(rows.account, _checklist(rows))
+
+
+def campaigns_ended(rows: Rows) -> Refusal | None:
+    return campaigns_blocker(rows.account, _checklist(rows))
+
+
+def acknowledged(rows: Rows) -> Refusal | None:
+    if rows.inputs.get("acknowledged"):
+        return None
+    return Refusal(
+        Code.CONSEQUENCES_NOT_ACKNOWLEDGED,
+        "Tick the box to confirm you understand what will be removed for good.",
+    )
+
+
+def password_right(rows: Rows) -> Refusal | None:
+    if rows.sandbox.owner.check_password(rows.inputs.get("password") or ""):
+        return None
+    return Refusal(
+        Code.WRONG_PASSWORD,
+        "That password is not right: enter your sign-in password to prove it is you.",
+    )
+
+
+# --- The emailed link --------------------------------------------------------------------------
+
+
+def confirmation_refusal(request: DeletionRequest, now) -> Refusal | None:
+    """Why the emailed link of `request` no longer confirms anything at `now`, if it does not.
+
+    The link page asks this before it offers the button; the confirmation refuses with it.
+    """
+    if request.confirmed_at is not None:
+        # After a cancel or the finalization the date is no longer a schedule: do not claim one.
+        scheduled = (
+            f": the deletion is scheduled for {when(request.scheduled_for)}"
+            if request.status == DeletionStatus.SCHEDULED
+            else f", and the request was {request.get_status_display().lower()} since"
+        )
+        return Refusal(Code.TOKEN_USED, f"This link was used already{scheduled}.")
+    if request.status != DeletionStatus.PENDING:
+        return Refusal(
+            Code.REQUEST_CLOSED,
+            f"This deletion request was {request.get_status_display().lower()}: the link no "
+            "longer works. Start a new request if you still want to delete the account.",
+        )
+    if now >= request.link_expires_at:
+        return Refusal(
+            Code.TOKEN_EXPIRED,
+            f"This link expired at {when(request.link_expires_at)}: request the deletion again.",
+        )
+    return None
+
+
+def _link_refusal(rows: Rows) -> Refusal:
+    return confirmation_refusal(rows.request, rows.now)
+
+
+def link_not_expired(rows: Rows) -> Refusal | None:
+    return confirmation_refusal(rows.request, rows.now)
+
+
+def _link_due(rows: Rows) -> Refusal | None:
+    if rows.now >= rows.request.link_expires_at:
+        return None
+    return Refusal(
+        Code.NOT_DUE, f"The confirmation link is valid until {when(rows.request.link_expires_at)}."
+    )
+
+
+def _finalization_due(rows: Rows) -> Refusal | None:
+    if rows.now >= rows.request.scheduled_for:
+        return None
+    scheduled = when(rows.request.scheduled_for)
+    return Refusal(Code.NOT_DUE, f"The deletion is scheduled for {scheduled}.")
+
+
+# --- Refusals outside the sources --------------------------------------------------------------
+
+
+def _only_waiting(rows: Rows) -> Refusal:
+    return Refusal(Code.REQUEST_CLOSED, "Only a request waiting for its email can lapse.")
+
+
+def _nothing_to_cancel(rows: Rows) -> Refusal:
+    if rows.account.status == DELETED:
+        return Refusal(
+            Code.ACCOUNT_DELETED, "The account was deleted already: a deletion cannot be undone."
+        )
+    return Refusal(Code.NO_OPEN_REQUEST, "There is no deletion request to cancel.")
+
+
+def _not_confirmed(rows: Rows) -> Refusal:
+    return Refusal(
+        Code.INVALID_STATE, "Only an account whose deletion was confirmed can be finalized."
+    )
+
+
+# --- Repeats -----------------------------------------------------------------------------------
+
+
+def _requested_already(rows: Rows) -> Done | None:
+    return Done(rows.request) if rows.request is not None and rows.request.is_open else None
+
+
+def _lapsed_already(rows: Rows) -> Done | None:
+    return Done(rows.request) if rows.request.status == LAPSED else None
+
+
+def _cancelled_already(rows: Rows) -> Done | None:
+    if rows.request is not None:
+        return None
+    last = rows.account.deletion_requests.first()
+    return Done(last) if last is not None and last.status == CANCELLED else None
+
+
+def _deleted_already(rows: Rows) -> Done | None:
+    return Done(rows.account) if rows.account.status == DELETED else None
+
+
+# --- The request's own moves (declared, applied with the account's) ----------------------------
+
+ON_REQUEST = Transition(Action.REQUEST_DELETION, "deletion_request", (NONE,), PENDING, frozenset())
+ON_CONFIRM = Transition(
+    Action.CONFIRM_DELETION,
+    "deletion_request",
+    (PENDING,),
+    CONFIRMED,
+    frozenset(),
+    wrong_state=_link_refusal,
+)
+ON_LAPSE = Transition(
+    Action.LAPSE_DELETION,
+    "deletion_request",
+    (PENDING,),
+    LAPSED,
+    frozenset(),
+    wrong_state=_only_waiting,
+)
+ON_CANCEL = Transition(
+    Action.CANCEL_DELETION,
+    "deletion_request",
+    (PENDING, CONFIRMED),
+    CANCELLED,
+    frozenset(),
+    wrong_state=_nothing_to_cancel,
+)
+ON_FINALIZE = Transition(
+    Action.FINALIZE_DELETION,
+    "deletion_request",
+    (CONFIRMED,),
+    FINALIZED,
+    frozenset(),
+    wrong_state=_not_confirmed,
+)
+
+# --- The account's status ----------------------------------------------------------------------
+
+REQUEST_DELETION = Transition(
+    Action.REQUEST_DELETION,
+    "account",
+    (ACTIVE, DEACTIVATED),
+    REQUESTED,
+    frozenset({TRAINEE}),
+    done=_requested_already,
+    wrong_state=lambda rows: Refusal(Code.ACCOUNT_DELETED, "This account was deleted already."),
+    # The blocking work first, then the proof of who asks (docs/rules.md).
+    guards=(orders_shipped, campaigns_ended, acknowledged, password_right),
+    also=(ON_REQUEST,),
+    event="account",
+    destructive=True,
+)
+CONFIRM_DELETION = Transition(
+    Action.CONFIRM_DELETION,
+    "account",
+    (REQUESTED,),
+    SCHEDULED,
+    frozenset({TRAINEE}),
+    wrong_state=_link_refusal,
+    guards=(link_not_expired,),
+    also=(ON_CONFIRM,),
+    event="account",
+)
+LAPSE_DELETION = Transition(
+    Action.LAPSE_DELETION,
+    "account",
+    (REQUESTED,),
+    PREVIOUS,
+    frozenset({JOB}),
+    done=_lapsed_already,
+    wrong_state=_only_waiting,
+    guards=(_link_due,),
+    also=(ON_LAPSE,),
+    event="account",
+)
+CANCEL_DELETION = Transition(
+    Action.CANCEL_DELETION,
+    "account",
+    (REQUESTED, SCHEDULED),
+    PREVIOUS,
+    PEOPLE,
+    done=_cancelled_already,
+    wrong_state=_nothing_to_cancel,
+    also=(ON_CANCEL,),
+    event="account",
+)
+FINALIZE_DELETION = Transition(
+    Action.FINALIZE_DELETION,
+    "account",
+    (SCHEDULED,),
+    DELETED,
+    frozenset({JOB}),
+    done=_deleted_already,
+    wrong_state=_not_confirmed,
+    guards=(_finalization_due,),
+    also=(ON_FINALIZE,),
+    event="account",
+    destructive=True,
+)
+
+MACHINES = (REQUEST,)
+TRANSITIONS = (
+    REQUEST_DELETION,
+    CONFIRM_DELETION,
+    LAPSE_DELETION,
+    CANCEL_DELETION,
+    FINALIZE_DELETION,
+)
+REQUEST_TRANSITIONS = (ON_REQUEST, ON_CONFIRM, ON_LAPSE, ON_CANCEL, ON_FINALIZE)

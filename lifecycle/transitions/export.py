@@ -1,0 +1,255 @@
+"""A data export's own machine (RULEBOOK §6): queued, running, ready, failed, expired.
+
+queued → running → ready → expired, or → failed → (retry) queued. Starting a build and putting
+it back in the queue write no timeline event: the export's row carries them.
+"""
+
+from lifecycle.actions import Action
+from lifecycle.conf import setting
+from lifecycle.errors import Code
+from lifecycle.models import ExportJob, ExportStatus
+
+from .base import (
+    JOB,
+    NOT_DELETED,
+    PEOPLE,
+    TRAINEE,
+    Done,
+    Machine,
+    Refusal,
+    Rows,
+    Transition,
+    account_in,
+    deleted,
+    hours,
+    when,
+)
+
+NEW = "new"  # no export yet: the state a request starts from
+QUEUED, RUNNING, READY = (
+    ExportStatus.QUEUED.value,
+    ExportStatus.RUNNING.value,
+    ExportStatus.READY.value,
+)
+FAILED, EXPIRED = ExportStatus.FAILED.value, ExportStatus.EXPIRED.value
+IN_FLIGHT = (QUEUED, RUNNING)
+
+EXPORT = Machine(
+    "export",
+    (NEW, *ExportStatus.values),
+    lambda rows: rows.subject.status if isinstance(rows.subject, ExportJob) else NEW,
+    model=ExportJob,
+    field="status",
+    labels=dict(ExportStatus.choices),
+)
+
+_GATE = account_in(NOT_DELETED, lambda rows: deleted("This account was deleted; its data is gone."))
+
+
+def _in_flight(rows: Rows) -> ExportJob | None:
+    return rows.account.exports.in_flight().first()
+
+
+def next_export_allowed_at(account):
+    """When the cooldown allows a new export; None when it allows one now.
+
+    A failed export does not count: the seller got nothing from it (and can retry it instead).
+    """
+    last = account.exports.exclude(status=ExportStatus.FAILED).order_by("-requested_at").first()
+    if last is None:
+        return None
+    allowed_at = last.requested_at + setting("EXPORT_COOLDOWN")
+    return allowed_at if account.sandbox.now() < allowed_at else None
+
+
+def none_in_flight(rows: Rows) -> Refusal | None:
+    current = _in_flight(rows)
+    if current is None:
+        return None
+    return Refusal(
+        Code.EXPORT_IN_FLIGHT,
+        f"Export #{current.pk} is still being prepared: wait for it to finish, the Data "
+        "exports page shows its progress.",
+    )
+
+
+def cooldown_over(rows: Rows) -> Refusal | None:
+    allowed_at = next_export_allowed_at(rows.account)
+    if allowed_at is None:
+        return None
+    return Refusal(
+        Code.EXPORT_TOO_SOON,
+        f"One new export is possible every {hours('EXPORT_COOLDOWN')} hours: download the latest "
+        f"one, or ask again after {when(allowed_at)}.",
+        next_allowed_at=allowed_at,
+    )
+
+
+def no_other_in_flight(rows: Rows) -> Refusal | None:
+    current = _in_flight(rows)
+    if current is None:
+        return None
+    return Refusal(
+        Code.EXPORT_IN_FLIGHT,
+        f"Export #{current.pk} is being prepared: wait for it to finish first.",
+    )
+
+
+def download_refusal(job: ExportJob, now) -> Refusal | None:
+    """Why `job` cannot be downloaded at `now`, if it cannot (the download page asks too)."""
+    if job.status == ExportStatus.EXPIRED or (
+        job.status == ExportStatus.READY and job.expires_at and now >= job.expires_at
+    ):
+        return Refusal(
+            Code.EXPORT_EXPIRED,
+            f"Export #{job.pk} expired and its file was removed: ask for a new export.",
+        )
+    if job.status != ExportStatus.READY:
+        return Refusal(
+            Code.EXPORT_NOT_READY,
+            f"Export #{job.pk} is {job.get_status_display().lower()}: it can be downloaded once "
+            "it is ready.",
+        )
+    if not job.file.name or not job.file.storage.exists(job.file.name):
+        # Checked before the download is counted as data backed up: no file, no backup.
+        return Refusal(
+            Code.EXPORT_FILE_MISSING,
+            f"Export #{job.pk}'s file is no longer in storage: ask for a new export.",
+        )
+    return None
+
+
+def _downloadable(rows: Rows) -> Refusal | None:
+    return download_refusal(rows.subject, rows.now)
+
+
+def _expiry_due(rows: Rows) -> Refusal | None:
+    job = rows.subject
+    if rows.now >= job.expires_at:
+        return None
+    return Refusal(Code.NOT_DUE, f"Export #{job.pk} is valid until {when(job.expires_at)}.")
+
+
+def _is(*states: str, value=None, same: bool = False):
+    """A repeat: the export is in one of `states` already; return it (or `value`)."""
+
+    def done(rows: Rows) -> Done | None:
+        if rows.subject.status not in states:
+            return None
+        return Done(rows.subject if same else value)
+
+    return done
+
+
+def _is_not(*states: str, value=None):
+    """Nothing to do: the export left `states` (a duplicate delivery, a takeover)."""
+
+    def done(rows: Rows) -> Done | None:
+        return None if rows.subject.status in states else Done(value)
+
+    return done
+
+
+REQUEST_EXPORT = Transition(
+    Action.REQUEST_EXPORT,
+    "export",
+    (NEW,),
+    QUEUED,
+    PEOPLE,
+    account_statuses=NOT_DELETED,
+    gate=_GATE,
+    guards=(none_in_flight, cooldown_over),
+    event="export",
+)
+RETRY_EXPORT = Transition(
+    Action.RETRY_EXPORT,
+    "export",
+    (FAILED,),
+    QUEUED,
+    PEOPLE,
+    account_statuses=NOT_DELETED,
+    gate=_GATE,
+    done=_is(*IN_FLIGHT, same=True),  # retried already: the same click twice queues it once
+    wrong_state=lambda rows: Refusal(
+        Code.EXPORT_NOT_RETRYABLE,
+        f"Export #{rows.subject.pk} is {rows.subject.get_status_display().lower()}: only a "
+        "failed export can be retried.",
+    ),
+    guards=(no_other_in_flight,),
+    event="export",
+)
+EXPORT_READY = Transition(
+    Action.EXPORT_READY,
+    "export",
+    (RUNNING,),
+    READY,
+    frozenset({JOB}),
+    account_statuses=NOT_DELETED,
+    gate=_GATE,
+    done=_is_not(RUNNING),  # the export stopped being this build's: the caller drops its file
+    event="export",
+)
+EXPORT_FAILED = Transition(
+    Action.EXPORT_FAILED,
+    "export",
+    IN_FLIGHT,
+    FAILED,
+    frozenset({JOB}),
+    account_statuses=NOT_DELETED,
+    gate=_GATE,
+    done=lambda rows: None if rows.subject.status in IN_FLIGHT else Done(rows.subject),
+    event="export",
+)
+DOWNLOAD_EXPORT = Transition(
+    Action.DOWNLOAD_EXPORT,
+    "export",
+    (READY,),
+    READY,
+    frozenset({TRAINEE}),
+    account_statuses=NOT_DELETED,
+    gate=_GATE,
+    wrong_state=lambda rows: download_refusal(rows.subject, rows.now),
+    guards=(_downloadable,),
+    event="export",
+)
+EXPIRE_EXPORT = Transition(
+    Action.EXPIRE_EXPORT,
+    "export",
+    (READY,),
+    EXPIRED,
+    frozenset({JOB}),
+    account_statuses=NOT_DELETED,
+    gate=_GATE,
+    done=_is(EXPIRED, same=True),
+    wrong_state=lambda rows: Refusal(Code.INVALID_STATE, "Only a ready export can expire."),
+    guards=(_expiry_due,),
+    event="export",
+)
+# The builder's own moves: no refusal and no event, the row carries them.
+START_EXPORT = Transition(
+    "start_export",
+    "export",
+    IN_FLIGHT,
+    RUNNING,
+    frozenset({JOB}),
+    done=_is_not(*IN_FLIGHT),  # ready, failed or expired: a duplicate delivery changes nothing
+)
+REQUEUE_EXPORT = Transition(
+    "requeue_export",
+    "export",
+    (RUNNING,),
+    QUEUED,
+    frozenset({JOB}),
+    done=_is_not(RUNNING, value=False),
+)
+
+MACHINES = (EXPORT,)
+TRANSITIONS = (
+    REQUEST_EXPORT,
+    RETRY_EXPORT,
+    EXPORT_READY,
+    EXPORT_FAILED,
+    DOWNLOAD_EXPORT,
+    EXPIRE_EXPORT,
+)
+SILENT = (START_EXPORT, REQUEUE_EXPORT)

@@ -1,0 +1,74 @@
+"""Ad campaigns of a business account (RULEBOOK §4): draft, active, paused, ended, as the
+campaign machine in `lifecycle.transitions.shop` declares."""
+
+from decimal import Decimal
+
+from accounts.models import SellerAccount
+from lifecycle.core import (
+    Actor,
+    Change,
+    account_rows,
+    apply,
+    lifecycle_service,
+    lock_account,
+    lock_owned,
+)
+from lifecycle.transitions import Action, Rows
+from lifecycle.transitions import shop as declared
+from shops.models import Campaign, Shop
+
+
+def _create(rows: Rows, target: str) -> Change:
+    campaign = Campaign.objects.create(
+        account=rows.account,
+        shop_id=rows.inputs["shop_id"],
+        name=rows.inputs["name"][:120],
+        budget=rows.memo["budget"],
+        created_at=rows.now,
+    )
+    return Change(
+        result=campaign,
+        subject=campaign,
+        params={"campaign_id": campaign.pk, "budget": str(rows.memo["budget"])},
+    )
+
+
+@lifecycle_service(Action.CREATE_CAMPAIGN)
+def create_campaign(
+    *, actor: Actor, account: SellerAccount, shop: Shop | int, name: str, budget: Decimal | str
+) -> Campaign:
+    """Create a draft campaign for a linked shop of a business account."""
+    inputs = {
+        "shop_id": shop.pk if isinstance(shop, Shop) else shop,
+        "name": (name or "").strip(),
+        "budget": budget,
+    }
+    rows = account_rows(lock_account(account), inputs=inputs)
+    return apply(declared.CREATE_CAMPAIGN, rows, actor=actor, effect=_create)
+
+
+def _move(transition, campaign: Campaign | int, actor: Actor) -> Campaign:
+    account, campaign = lock_owned(Campaign, campaign)
+    return apply(
+        transition,
+        account_rows(account, campaign),
+        actor=actor,
+        effect=lambda rows, target: Change(result=campaign, params={"campaign_id": campaign.pk}),
+    )
+
+
+@lifecycle_service(Action.START_CAMPAIGN)
+def start_campaign(*, actor: Actor, campaign: Campaign | int) -> Campaign:
+    """Start a draft campaign or resume a paused one."""
+    return _move(declared.START_CAMPAIGN, campaign, actor)
+
+
+@lifecycle_service(Action.PAUSE_CAMPAIGN)
+def pause_campaign(*, actor: Actor, campaign: Campaign | int) -> Campaign:
+    return _move(declared.PAUSE_CAMPAIGN, campaign, actor)
+
+
+@lifecycle_service(Action.END_CAMPAIGN)
+def end_campaign(*, actor: Actor, campaign: Campaign | int) -> Campaign:
+    """End a campaign for good; an ended campaign cannot start again."""
+    return _move(declared.END_CAMPAIGN, campaign, actor)
