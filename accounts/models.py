@@ -20,6 +20,8 @@ class Sandbox(models.Model):
     clock_offset = models.DurationField(default=timedelta(0))
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Deleted by its owner: gone from their pages, kept with its timeline (RULEBOOK §8).
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]

@@ -3,13 +3,23 @@ from django.urls import path
 
 from training.cohorts.account_views import PasswordChangeView, SignInView
 
-from . import views
+from . import practice_views, views
 
 S = "s/<int:sandbox_id>/"
 
 urlpatterns = [
     path("", views.sandbox_list, name="sandbox_list"),
     path("sandboxes/new/", views.sandbox_create, name="sandbox_create"),
+    path(
+        "sandboxes/<int:sandbox_id>/rename/",
+        practice_views.sandbox_rename,
+        name="sandbox_rename",
+    ),
+    path(
+        "sandboxes/<int:sandbox_id>/delete/",
+        practice_views.sandbox_delete,
+        name="sandbox_delete",
+    ),
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", PasswordChangeView.as_view(), name="password_change"),

@@ -28,15 +28,18 @@ from lifecycle.services import (
 from lifecycle.transitions import TRAINEE, account_actions_from
 from lifecycle.web import act, bad_input, confirm, page, sandbox_page
 from studio.selectors import switch_consequences
+from training.cohorts.progress import trainee_assignments
 
 # --- Sandboxes ------------------------------------------------------------------------------
 
 
 def _sandbox_list(request: HttpRequest, form: SandboxForm) -> HttpResponse:
-    sandboxes = Sandbox.objects.filter(owner=request.user).prefetch_related(
-        Prefetch("accounts", queryset=SellerAccount.objects.order_by("id"))
-    )
-    return render(request, "accounts/sandbox_list.html", {"sandboxes": sandboxes, "form": form})
+    # Free play only: a sandbox built for an attempt is reached from its scenario.
+    sandboxes = Sandbox.objects.filter(
+        owner=request.user, attempts__isnull=True, removed_at=None
+    ).prefetch_related(Prefetch("accounts", queryset=SellerAccount.objects.order_by("id")))
+    context = {"sandboxes": sandboxes, "form": form, "assigned": trainee_assignments(request.user)}
+    return render(request, "accounts/sandbox_list.html", context)
 
 
 @login_required

@@ -47,6 +47,8 @@ class Action(models.TextChoices):
     NOTIFY_CUSTOMERS = "notify_customers", "Notify customers"
     SEND_EMAIL = "send_email", "Send email"
     RESET_DEMO = "reset_demo", "Reset demo sandbox"
+    RENAME_SANDBOX = "rename_sandbox", "Rename sandbox"
+    DELETE_SANDBOX = "delete_sandbox", "Delete sandbox"
     # Support desk actions (the admin's case page).
     RESEND_CONFIRMATION = "resend_confirmation", "Resend the confirmation email"
     RUN_DUE_WORK = "run_due_work", "Run what is due now"

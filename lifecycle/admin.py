@@ -33,6 +33,7 @@ from .services.exports import stuck_since
 from .services.links import when
 from .services.support import RETRY_EXPORT_FOR_SELLER, retry_export_for_seller
 from .support.actions import StaffAction, staff_action
+from .support.words import event_change
 
 EVENTS_SHOWN = 20
 
@@ -182,6 +183,18 @@ def stuck_exports(queryset: QuerySet) -> QuerySet:
     )
 
 
+def sandbox_time_column(field: str, label: str):
+    """A list column of a sandbox time that says so (real times are marked where shown)."""
+
+    @admin.display(description=f"{label} (sandbox time)", ordering=field)
+    def column(obj: Any) -> str:
+        value = getattr(obj, field)
+        return when(value) if value else "–"
+
+    column.__name__ = f"{field}_in_sandbox_time"
+    return column
+
+
 def timeline_excerpt(*, sandbox: Sandbox | None = None, account: SellerAccount | None = None):
     """The newest events of a sandbox or an account, and a link to all of them."""
     if account is not None:
@@ -197,7 +210,7 @@ def timeline_excerpt(*, sandbox: Sandbox | None = None, account: SellerAccount |
     rows = format_html_join(
         "",
         '<tr><td><a href="{}">{}</a></td><td>{} ({})</td><td>{}</td><td>{}</td>'
-        "<td>{} → {}</td><td>{}</td><td>{}</td></tr>",
+        "<td>{}</td><td>{}</td><td>{}</td></tr>",
         (
             (
                 reverse("admin:lifecycle_timelineevent_change", args=[e.pk]),
@@ -206,8 +219,7 @@ def timeline_excerpt(*, sandbox: Sandbox | None = None, account: SellerAccount |
                 e.get_actor_kind_display(),
                 e.get_action_display(),
                 e.subject_label,
-                e.before or "–",
-                e.after or "–",
+                event_change(e) or "–",
                 e.get_outcome_display(),
                 e.message,
             )
@@ -228,7 +240,7 @@ class TimelineEventAdmin(ViewOnlyAdmin):
     """The append-only timeline: searchable and filterable, never added to, edited or deleted."""
 
     list_display = (
-        "sandbox_time",
+        sandbox_time_column("sandbox_time", "When"),
         "sandbox",
         "account",
         "actor_label",
@@ -247,7 +259,7 @@ class TimelineEventAdmin(ViewOnlyAdmin):
 
     @admin.display(description="State")
     def state_change(self, event: TimelineEvent) -> str:
-        return f"{event.before or '–'} → {event.after or '–'}"
+        return event_change(event) or "–"
 
 
 @admin.register(DeletionRequest)
@@ -256,10 +268,10 @@ class DeletionRequestAdmin(ViewOnlyAdmin):
         "__str__",
         "account",
         "status",
-        "requested_at",
-        "link_expires_at",
-        "scheduled_for",
-        "closed_at",
+        sandbox_time_column("requested_at", "Requested"),
+        sandbox_time_column("link_expires_at", "Link expires"),
+        sandbox_time_column("scheduled_for", "Scheduled for"),
+        sandbox_time_column("closed_at", "Closed"),
     )
     list_filter = ("status", FinalizesSoon, EmailsOwed)
     search_fields = ("account__display_name", "account__sandbox__name")
@@ -285,7 +297,14 @@ RETRY = StaffAction(
 
 @admin.register(ExportJob)
 class ExportJobAdmin(ViewOnlyAdmin):
-    list_display = ("__str__", "account", "status", "state", "requested_at", "expires_at")
+    list_display = (
+        "__str__",
+        "account",
+        "status",
+        "state",
+        sandbox_time_column("requested_at", "Requested"),
+        sandbox_time_column("expires_at", "Expires"),
+    )
     list_filter = ("status", Stuck)
     search_fields = ("account__display_name", "account__sandbox__name", "failure_reason")
     list_select_related = ("account",)
@@ -333,7 +352,15 @@ class SupportNoteAdmin(ViewOnlyAdmin):
 
 @admin.register(InboxMessage)
 class InboxMessageAdmin(ViewOnlyAdmin):
-    list_display = ("subject", "sandbox", "account", "kind", "to", "sent_at", "read_at")
+    list_display = (
+        "subject",
+        "sandbox",
+        "account",
+        "kind",
+        "to",
+        sandbox_time_column("sent_at", "Sent"),
+        sandbox_time_column("read_at", "Read"),
+    )
     list_filter = ("kind",)
     search_fields = ("subject", "to", "sandbox__name")
     list_select_related = ("sandbox", "account")

@@ -24,7 +24,7 @@ def seller_center(request: HttpRequest) -> dict:
         sandbox_id = match.kwargs.get("sandbox_id") if match else None
         if sandbox_id is None or not request.user.is_authenticated:
             return rules
-        sandbox = Sandbox.objects.filter(pk=sandbox_id, owner=request.user).first()
+        sandbox = Sandbox.objects.filter(pk=sandbox_id, owner=request.user, removed_at=None).first()
         account = SellerAccount.objects.filter(sandbox=sandbox).primary()
         if account is None:
             return rules

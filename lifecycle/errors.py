@@ -35,6 +35,8 @@ class Code(StrEnum):
     UNKNOWN_LISTING_STATUS = "unknown_listing_status"
     # Day-to-day Seller Center work (lifecycle.services.commerce).
     INPUT_REQUIRED = "input_required"
+    SANDBOX_NAME_TAKEN = "sandbox_name_taken"
+    SANDBOX_IN_USE = "sandbox_in_use"
     FEATURE_NOT_IN_TYPE = "feature_not_in_type"
     SOUND_NOT_COMMERCIAL = "sound_not_commercial"
     UNKNOWN_SOUND = "unknown_sound"

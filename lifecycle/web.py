@@ -41,7 +41,7 @@ def sandbox_page(view: Callable | None = None, *, allow_deleted: bool = False) -
         @login_required
         @functools.wraps(fn)
         def wrapped(request: HttpRequest, sandbox_id: int, *args: Any, **kwargs: Any):
-            sandbox = get_object_or_404(Sandbox, pk=sandbox_id, owner=request.user)
+            sandbox = get_object_or_404(Sandbox, pk=sandbox_id, owner=request.user, removed_at=None)
             account = SellerAccount.objects.filter(sandbox=sandbox).primary()
             if account is None:
                 raise Http404("This sandbox has no seller account.")

@@ -11,7 +11,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
 
-from lifecycle.admin import ReadOnlyInline, SupportAdmin, ViewOnlyAdmin
+from lifecycle.admin import ReadOnlyInline, SupportAdmin, ViewOnlyAdmin, sandbox_time_column
 from lifecycle.services import unlink_shop
 from lifecycle.services.support import act_for_seller
 from lifecycle.support import previews
@@ -114,7 +114,12 @@ class ShopAdmin(SupportAdmin):
 
 @admin.register(ShopLink)
 class ShopLinkAdmin(ViewOnlyAdmin):
-    list_display = ("shop", "account", "linked_at", "unlinked_at")
+    list_display = (
+        "shop",
+        "account",
+        sandbox_time_column("linked_at", "Linked"),
+        sandbox_time_column("unlinked_at", "Unlinked"),
+    )
     list_filter = (("unlinked_at", admin.EmptyFieldListFilter),)
     search_fields = ("shop__name", "account__display_name")
     list_select_related = ("shop", "account")

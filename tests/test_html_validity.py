@@ -198,6 +198,9 @@ def support_admin(trainee) -> tuple[list[Page], Client, Sandbox]:
         Page("admin-timeline", agent, changelist("lifecycle.timelineevent")),
         Page("admin-orders", agent, changelist("shops.order")),
         Page("admin-shop-links", agent, changelist("shops.shoplink")),
+        Page("support-case", agent, reverse("support:case", args=[account.pk])),
+        Page("support-dashboard", agent, reverse("support:dashboard")),
+        Page("support-search", agent, reverse("support:search") + "?q=Luna"),
     ]
     return pages, agent, sandbox
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html_join
 
@@ -120,7 +121,7 @@ class SandboxAdmin(SupportAdmin):
     # The owner and the demo flag decide who sees the sandbox and whether a reset may wipe it;
     # the name is the trainee's (a staff rename would leave no timeline event).
     fixed_after_create = ("owner", "is_demo", "name")
-    readonly_fields = ("simulated_now", "upcoming", "accounts_list", "recent_events")
+    readonly_fields = ("clock_ahead", "simulated_now", "upcoming", "accounts_list", "recent_events")
     actions = (
         "advance_one_day",
         "advance_seven_days",
@@ -144,7 +145,7 @@ class SandboxAdmin(SupportAdmin):
         fields = ["owner", "name", "is_demo"]
         if obj is None:
             return fields
-        return [*fields, "clock_offset", "created_at", *self.readonly_fields]
+        return [*fields, "created_at", *self.readonly_fields]
 
     def case_url(self, sandbox: Sandbox) -> str:
         account = sandbox.account
@@ -161,6 +162,12 @@ class SandboxAdmin(SupportAdmin):
     @admin.display(description="Account status", ordering="primary_account_status")
     def account_status(self, sandbox: Sandbox) -> str:
         return status_label(sandbox.primary_account_status)
+
+    @admin.display(description="Clock ahead of real time by")
+    def clock_ahead(self, sandbox: Sandbox) -> str:
+        ahead = sandbox.clock_offset
+        hours, rest = divmod(ahead.seconds, 3600)
+        return f"{ahead.days} day{pluralize(ahead.days)}, {hours} h {rest // 60} min"
 
     @admin.display(description="Simulated now (sandbox time)")
     def simulated_now(self, sandbox: Sandbox) -> str:

@@ -25,7 +25,9 @@ def layout_context(user, sandbox: Sandbox, account: SellerAccount) -> dict[str, 
     return {
         "sandbox": sandbox,
         "account": account,
-        "my_sandboxes": list(Sandbox.objects.filter(owner=user).only("id", "name")),
+        "my_sandboxes": list(
+            Sandbox.objects.filter(owner=user, removed_at=None).only("id", "name")
+        ),
         "sandbox_now": now,
         "next_event": upcoming[0] if upcoming else None,
         "open_deletion": request,

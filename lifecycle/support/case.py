@@ -10,10 +10,8 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.utils.dateparse import parse_datetime
 
-from accounts.models import AccountStatus, SellerAccount
-from accounts.types import AccountType
+from accounts.models import SellerAccount
 from lifecycle.admin import export_state
 from lifecycle.conf import setting
 from lifecycle.models import (
@@ -26,26 +24,14 @@ from lifecycle.models import (
 )
 from lifecycle.services import open_request, scheduled_events
 from lifecycle.services.links import next_unlink_allowed_at, unlinks_in_window, when
-from lifecycle.transitions import LINKED, UNLINKED, Action
+from lifecycle.transitions import Action
 from shops.models import Shop, ShopLink
 
 from .previews import days_until
+from .words import event_change
 
 EVENTS_PER_PAGE = 25
 RESULTS_SHOWN = 50
-
-# Every stored state value, in words (the timeline's before and after).
-STATE_WORDS: dict[str, str] = {
-    **dict(AccountStatus.choices),
-    **dict(AccountType.choices),
-    **{k: f"export {v.lower()}" for k, v in ExportStatus.choices},
-    LINKED: "linked",
-    UNLINKED: "unlinked",
-    "new": "no export yet",
-    "sent": "sent",
-    "none": "no announcement",
-    "queued": "queued",
-}
 
 
 def search(query: str) -> QuerySet:
@@ -146,24 +132,8 @@ class EventRow:
         params = event.params or {}
         self.reason = params.get("reason", "")
         self.refused = event.outcome == Outcome.REFUSED
-        self.change = self._change(event, params)
+        self.change = event_change(event)
         self.detail = event.message if self.refused else self._detail(event, params)
-
-    @staticmethod
-    def _change(event: TimelineEvent, params: dict) -> str:
-        if event.subject_type == "sandbox":
-            start, end = (
-                parse_datetime(params.get("from", "")),
-                parse_datetime(params.get("to", "")),
-            )
-            if start and end:
-                return f"{when(start)} → {when(end)}"
-            return ""
-        before = STATE_WORDS.get(event.before, event.before)
-        after = STATE_WORDS.get(event.after, event.after)
-        if not before and not after:
-            return ""
-        return after if before == after else f"{before or '–'} → {after or '–'}"
 
     @staticmethod
     def _detail(event: TimelineEvent, params: dict) -> str:

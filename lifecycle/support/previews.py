@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
-from lifecycle.conf import setting
 from lifecycle.models import DeletionRequest, DeletionStatus
 from lifecycle.services import open_request, scheduled_events
 from lifecycle.services.links import next_unlink_allowed_at, when
@@ -114,11 +113,3 @@ def unlink(shop: Shop, *, override: bool = False) -> str:
             )
         text += f" The limits would allow it only after {sandbox_time(allowed_at)}: overridden."
     return text
-
-
-def unlink_limits(shop: Shop) -> str:
-    days = setting("UNLINK_WINDOW").days
-    return (
-        f"{setting('UNLINK_LIMIT')} unlinks per {days} days, and "
-        f"{int(setting('UNLINK_COOLDOWN').total_seconds() // 3600)} hours after each link"
-    )

@@ -2,6 +2,7 @@
 action (posted from these pages) or, for notes, one service call."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -92,12 +93,19 @@ def note_view(request: HttpRequest, account_id: int) -> HttpResponse:
         raise PermissionDenied
     account = get_object_or_404(SellerAccount, pk=account_id)
     try:
-        add_note(
+        note = add_note(
             actor=Actor.staff(request.user), account=account, text=request.POST.get("text", "")
         )
     except ValueError as err:
         messages.warning(request, str(err))
-    else:
+    else:  # the admin's history too, like every admin action
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk,
+            queryset=[note],
+            action_flag=ADDITION,
+            change_message=f"Note on {account}.",
+            single_object=True,
+        )
         messages.success(request, "Note kept with the case.")
     return HttpResponseRedirect(reverse("support:case", args=[account.pk]))
 

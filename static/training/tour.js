@@ -36,6 +36,22 @@
     fetch(holder.getAttribute("data-dismiss-url"), { method: "POST", headers: headers, credentials: "same-origin" });
   }
 
+  // driver.js marks the highlighted element as a popup trigger (aria-expanded and friends);
+  // on a plain element (the clock, a badge, its own placeholder) that is invalid ARIA, so the
+  // marks are taken off as soon as they are set (an observer runs before anything else can).
+  var TRIGGERS = "a[href], button";
+  var watcher = new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      var el = change.target;
+      if (el.classList.contains("driver-active-element") && !el.matches(TRIGGERS) &&
+          el.hasAttribute("aria-expanded")) {
+        ["aria-expanded", "aria-haspopup", "aria-controls"].forEach(function (name) {
+          el.removeAttribute(name);
+        });
+      }
+    });
+  });
+
   function start(holder) {
     var factory = window.driver && window.driver.js && window.driver.js.driver;
     if (!factory) { return; }
@@ -51,8 +67,9 @@
       showProgress: true,
       allowClose: true,
       steps: steps,
-      onDestroyed: function () { remember(holder); }
+      onDestroyed: function () { watcher.disconnect(); remember(holder); }
     });
+    watcher.observe(document.body, { attributes: true, subtree: true, attributeFilter: ["aria-expanded"] });
     tour.drive();
   }
 

@@ -204,6 +204,8 @@ def test_notes_are_kept_with_the_case_and_never_on_the_trainees_timeline(desk, d
     html = desk.get(reverse("support:case", args=[demo.account.pk])).content.decode()
     assert "Called the trainee about the export" in html
     assert not TimelineEvent.objects.filter(message__contains="Called").exists()
+    entry = LogEntry.objects.get(content_type__model="supportnote")
+    assert entry.user == agent and entry.is_addition()
     response = desk.post(url, {"text": "  "}, follow=True)
     assert "A note needs some text." in response.content.decode()
 
@@ -333,3 +335,26 @@ def test_a_trainees_page_offers_support_no_password_link(desk, trainee):
 def test_times_use_one_format(desk, demo):
     html = desk.get(changelist(SANDBOX)).content.decode()
     assert not re.search(r"\d{1,2}:\d{2} [ap]\.m\.", html)
+
+
+def test_change_pages_say_clock_moves_in_times_not_durations(desk, demo, agent):
+    advance_clock(actor=Actor.staff(agent, reason=REASON), sandbox=demo, by=timedelta(days=1))
+    html = desk.get(change_page(SANDBOX, demo.pk)).content.decode()
+    assert "1 day, 0 h 0 min" in html
+    assert "1 day, 0:00:00" not in html  # neither the field nor the timeline excerpt
+
+
+@pytest.mark.parametrize(
+    ("model", "header"),
+    [
+        ("lifecycle.timelineevent", "When (sandbox time)"),
+        ("lifecycle.deletionrequest", "Scheduled for (sandbox time)"),
+        ("lifecycle.exportjob", "Expires (sandbox time)"),
+        ("lifecycle.inboxmessage", "Sent (sandbox time)"),
+        ("shops.shoplink", "Linked (sandbox time)"),
+    ],
+)
+def test_list_columns_say_their_times_are_sandbox_times(desk, demo, trainee, model, header):
+    request_and_confirm(demo, trainee)
+    request_export(actor=Actor.trainee(trainee), account=demo.account)
+    assert header in desk.get(changelist(model)).content.decode()

@@ -10,17 +10,43 @@ from training.cohorts import catalogue
 from training.cohorts.roles import ensure_trainers_group
 from training.cohorts.services import create_cohort, create_invitation
 
-SCENARIOS = {
-    "unlink-a-shop": SimpleNamespace(slug="unlink-a-shop", title="Unlink a shop safely"),
-    "close-the-account": SimpleNamespace(slug="close-the-account", title="Close the account"),
-}
+OBJECTIVES = [
+    SimpleNamespace(
+        id="export-first",
+        title="Export first",
+        weight=50,
+        section="§6",
+        lesson="Keep a copy of the data before unlinking.",
+    ),
+    SimpleNamespace(
+        id="unlink-popup",
+        title="Unlink the pop-up",
+        weight=50,
+        section="§3",
+        lesson="Unlink only the shop that closes.",
+    ),
+]
+
+
+def fake_scenario(slug: str, title: str) -> SimpleNamespace:
+    return SimpleNamespace(
+        slug=slug,
+        title=title,
+        objectives=OBJECTIVES,
+        objective=lambda oid: next(o for o in OBJECTIVES if o.id == oid),
+        solution=[],
+    )
 
 
 @pytest.fixture(autouse=True)
 def scenario_catalogue(monkeypatch):
-    """Two scenarios, whatever the training app's loader holds."""
-    monkeypatch.setattr(catalogue, "scenarios", lambda: dict(SCENARIOS))
-    return SCENARIOS
+    """Two scenarios with the Scenario's shape, whatever the training app's loader holds."""
+    scenarios = {
+        "unlink-a-shop": fake_scenario("unlink-a-shop", "Unlink a shop safely"),
+        "close-the-account": fake_scenario("close-the-account", "Close the account"),
+    }
+    monkeypatch.setattr(catalogue, "scenarios", lambda: dict(scenarios))
+    return scenarios
 
 
 def make_trainer(username: str) -> User:

@@ -9,11 +9,14 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
+from training.cohorts.models import JoinedBy, Membership
 from training.cohorts.services import assign_scenario, create_cohort, create_invitation
 from training.cohorts.urls import trainer_patterns
+from training.models import Attempt
 
 COHORT_PATTERNS = [p for p in trainer_patterns if "cohort_id" in p.pattern.converters]
-PARAMETERS = {"cohort_id", "invitation_id", "assignment_id", "trainee_id", "attempt_id"}
+PARAMETERS = {"cohort_id", "invitation_id", "assignment_id", "attempt_id"}
 
 
 @pytest.fixture
@@ -26,7 +29,15 @@ def theirs(other_trainer):
     assignment = assign_scenario(
         actor=other_trainer, cohort=cohort, scenario_slug="unlink-a-shop", due_on=date(2030, 1, 1)
     )
-    return {"cohort": cohort, "invitation": invitation, "assignment": assignment}
+    member = User.objects.create_user("member", "member@example.com", "x")
+    Membership.objects.create(cohort=cohort, trainee=member, joined_by=JoinedBy.TRAINER)
+    attempt = Attempt.objects.create(trainee=member, scenario_slug="unlink-a-shop")
+    return {
+        "cohort": cohort,
+        "invitation": invitation,
+        "assignment": assignment,
+        "attempt": attempt,
+    }
 
 
 def samples(objects, extra=None) -> dict:
@@ -34,6 +45,7 @@ def samples(objects, extra=None) -> dict:
         "cohort_id": objects["cohort"].pk,
         "invitation_id": objects["invitation"].pk,
         "assignment_id": objects["assignment"].pk,
+        "attempt_id": objects["attempt"].pk,
         **(extra or {}),
     }
     return values

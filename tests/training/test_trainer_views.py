@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from lifecycle.errors import LifecycleError
+from training.cohorts import catalogue
 from training.cohorts.errors import CohortCode
 from training.cohorts.models import Assignment, Cohort
 from training.cohorts.roles import TRAINERS_GROUP
@@ -113,3 +114,15 @@ def test_a_second_trainer_runs_the_cohort_too(client, trainer, cohort, trainee):
     with pytest.raises(LifecycleError) as refused:
         add_trainer(actor=trainer, cohort=cohort, trainer=trainee)
     assert refused.value.code == CohortCode.NOT_A_TRAINER
+
+
+def test_the_catalogue_is_the_training_apps_loader(trainer, cohort, monkeypatch):
+    """Without the tests' stand-in, assignments name the shipped scenario files."""
+    from training import scenarios
+
+    monkeypatch.undo()
+    assert catalogue.scenarios() == scenarios.load_all()
+    slug = next(iter(scenarios.load_all()))
+    assignment = assign_scenario(actor=trainer, cohort=cohort, scenario_slug=slug)
+    assert catalogue.title_of(assignment.scenario_slug) == scenarios.get(slug).title
+    assert catalogue.title_of("gone-since") == "gone-since"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import account_views, join_views, trainer_views
+from . import account_views, join_views, progress_views, trainer_views
 
 C = "trainer/cohorts/<int:cohort_id>/"
 
@@ -25,6 +25,13 @@ trainer_patterns = [
         name="trainer_unassign",
     ),
     path(C + "import/", trainer_views.trainee_import, name="trainer_import"),
+    path(C + "progress/", progress_views.progress, name="trainer_progress"),
+    path(C + "progress.csv", progress_views.progress_csv, name="trainer_progress_csv"),
+    path(
+        C + "attempts/<int:attempt_id>/",
+        progress_views.attempt_detail,
+        name="trainer_attempt",
+    ),
 ]
 
 urlpatterns = [

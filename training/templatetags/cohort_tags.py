@@ -2,6 +2,7 @@
 
 from django import template
 
+from training.cohorts.progress import duration_text
 from training.cohorts.tour import tour_pending
 
 register = template.Library()
@@ -11,3 +12,8 @@ register = template.Library()
 def tour_starts(context) -> bool:
     request = context.get("request")
     return bool(request is not None and tour_pending(request.user))
+
+
+@register.filter
+def duration(span) -> str:
+    return duration_text(span)

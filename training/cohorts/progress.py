@@ -1,0 +1,244 @@
+"""The trainer's view of a cohort: trainees x assigned scenarios, mistakes, pass rates.
+
+A fixed number of queries whatever the cohort's size: the members, the assignments and one
+read of their attempts at the assigned scenarios; everything else is worked out here.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from training.models import Attempt
+
+from .models import Assignment, Cohort
+
+NOT_STARTED, IN_PROGRESS, PASSED, FAILED = "not_started", "in_progress", "passed", "failed"
+STATE_LABELS = {
+    NOT_STARTED: "Not started",
+    IN_PROGRESS: "In progress",
+    PASSED: "Passed",
+    FAILED: "Failed",
+}
+ATTEMPT_FIELDS = (
+    "id",
+    "trainee_id",
+    "scenario_slug",
+    "started_at",
+    "finished_at",
+    "score",
+    "passed",
+    "result",
+    "sandbox_started_at",
+    "sandbox_finished_at",
+)
+
+
+@dataclass
+class Cell:
+    """One trainee at one scenario: the state, the best score and the best attempt's times."""
+
+    attempts: int = 0
+    finished: int = 0
+    open: int = 0
+    best: dict | None = None  # the finished attempt with the highest score (the first of a tie)
+    passed: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.passed:
+            return PASSED
+        if self.open:
+            return IN_PROGRESS
+        if self.finished:
+            return FAILED
+        return NOT_STARTED
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def score(self) -> int | None:
+        return self.best["score"] if self.best else None
+
+    @property
+    def best_id(self) -> int | None:
+        return self.best["id"] if self.best else None
+
+    @property
+    def real_time(self) -> timedelta | None:
+        return self.best["finished_at"] - self.best["started_at"] if self.best else None
+
+    @property
+    def sandbox_time(self) -> timedelta | None:
+        if (
+            not self.best
+            or not self.best["sandbox_started_at"]
+            or not self.best["sandbox_finished_at"]
+        ):
+            return None
+        return self.best["sandbox_finished_at"] - self.best["sandbox_started_at"]
+
+    def add(self, attempt: dict) -> None:
+        self.attempts += 1
+        if attempt["finished_at"] is None:
+            self.open += 1
+            return
+        self.finished += 1
+        self.passed = self.passed or bool(attempt["passed"])
+        if self.best is None or (attempt["score"] or 0) > (self.best["score"] or 0):
+            self.best = attempt
+
+
+def cells_for(attempts: list[dict]) -> dict[tuple[int, str], Cell]:
+    """Cells by (trainee id, scenario slug), the attempts read oldest first."""
+    cells: dict[tuple[int, str], Cell] = defaultdict(Cell)
+    for attempt in sorted(attempts, key=lambda a: (a["started_at"], a["id"])):
+        cells[(attempt["trainee_id"], attempt["scenario_slug"])].add(attempt)
+    return cells
+
+
+def attempts_of(trainee_ids, slugs) -> list[dict]:
+    return list(
+        Attempt.objects.filter(trainee_id__in=trainee_ids, scenario_slug__in=slugs).values(
+            *ATTEMPT_FIELDS
+        )
+    )
+
+
+@dataclass
+class Column:
+    slug: str
+    title: str
+    due_on: Any
+    passed: int = 0
+    attempted: int = 0
+    trainees: int = 0
+
+    @property
+    def pass_rate(self) -> int:
+        """Per cent of the cohort's trainees who passed it (0 for an empty cohort)."""
+        return round(100 * self.passed / self.trainees) if self.trainees else 0
+
+
+@dataclass
+class Miss:
+    slug: str
+    scenario: str
+    objective: str
+    section: str
+    lesson: str
+    missed: int
+    out_of: int
+
+
+@dataclass
+class Progress:
+    columns: list[Column]
+    rows: list[tuple[Any, list[Cell]]]  # (trainee, one cell per column)
+    misses: list[Miss] = field(default_factory=list)
+
+
+def cohort_progress(cohort: Cohort, scenarios: dict[str, Any]) -> Progress:
+    memberships = list(cohort.memberships.select_related("trainee").order_by("trainee__username"))
+    columns = [
+        Column(
+            slug=a.scenario_slug,
+            title=scenarios[a.scenario_slug].title
+            if a.scenario_slug in scenarios
+            else a.scenario_slug,
+            due_on=a.due_on,
+            trainees=len(memberships),
+        )
+        for a in cohort.assignments.all()
+    ]
+    trainees = [m.trainee for m in memberships]
+    attempts = attempts_of([t.pk for t in trainees], [c.slug for c in columns]) if columns else []
+    cells = cells_for(attempts)
+    rows = []
+    for trainee in trainees:
+        row = [cells.get((trainee.pk, c.slug)) or Cell() for c in columns]
+        for column, cell in zip(columns, row, strict=True):
+            column.passed += cell.state == PASSED
+            column.attempted += cell.attempts > 0
+        rows.append((trainee, row))
+    return Progress(columns=columns, rows=rows, misses=missed_objectives(attempts, scenarios))
+
+
+def missed_objectives(attempts: list[dict], scenarios: dict[str, Any]) -> list[Miss]:
+    """Objectives missed in finished attempts, commonest first, each with its lesson."""
+    finished = Counter()
+    missed: Counter = Counter()
+    for attempt in attempts:
+        if attempt["finished_at"] is None or attempt["scenario_slug"] not in scenarios:
+            continue
+        finished[attempt["scenario_slug"]] += 1
+        for objective in scenarios[attempt["scenario_slug"]].objectives:
+            outcome = (attempt["result"] or {}).get(objective.id) or {}
+            if not outcome.get("met"):
+                missed[(attempt["scenario_slug"], objective.id)] += 1
+    ranked = sorted(missed.items(), key=lambda item: (-item[1], item[0]))
+    return [
+        Miss(
+            slug=slug,
+            scenario=scenarios[slug].title,
+            objective=scenarios[slug].objective(objective_id).title,
+            section=scenarios[slug].objective(objective_id).section,
+            lesson=scenarios[slug].objective(objective_id).lesson,
+            missed=count,
+            out_of=finished[slug],
+        )
+        for (slug, objective_id), count in ranked
+    ]
+
+
+def trainee_assignments(trainee) -> list[dict[str, Any]]:
+    """A trainee's assigned scenarios across their cohorts, each with its state: three queries.
+
+    A scenario assigned by two cohorts shows once, with the earliest due date.
+    """
+    from .catalogue import scenarios as catalogue
+
+    assignments: dict[str, Any] = {}
+    for assignment in Assignment.objects.filter(
+        cohort__memberships__trainee=trainee
+    ).select_related("cohort"):
+        kept = assignments.get(assignment.scenario_slug)
+        if kept is None or (
+            assignment.due_on and (not kept.due_on or assignment.due_on < kept.due_on)
+        ):
+            assignments[assignment.scenario_slug] = assignment
+    if not assignments:
+        return []
+    cells = cells_for(attempts_of([trainee.pk], list(assignments)))
+    known = catalogue()
+    items = [
+        {
+            "slug": slug,
+            "title": known[slug].title if slug in known else slug,
+            "cohort": assignment.cohort,
+            "due_on": assignment.due_on,
+            "cell": cells.get((trainee.pk, slug)) or Cell(),
+            "playable": slug in known,
+        }
+        for slug, assignment in assignments.items()
+    ]
+    return sorted(items, key=lambda i: (i["due_on"] is None, i["due_on"] or 0, i["title"]))
+
+
+def duration_text(span: timedelta | None) -> str:
+    """A duration as a trainer reads it: "3 d 2 h", "2 h 05 min", "45 s"; "" for none."""
+    if span is None:
+        return ""
+    seconds = int(span.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min"
+    return f"{seconds} s"

@@ -1,0 +1,115 @@
+"""The trainer's view of a cohort: the grid, its CSV, the commonest misses, one attempt.
+
+Each page loads the cohort through `cohort_page` (404 unless you run it); an attempt is shown
+only when it is a member's attempt at a scenario the cohort is assigned.
+"""
+
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+
+from lifecycle.models import TimelineEvent
+from training.models import Attempt
+
+from . import catalogue
+from .progress import cohort_progress, duration_text
+from .web import cohort_page
+
+BAR_WIDTH = 300  # the chart's 100 %, in SVG units
+
+
+def _chart(columns) -> dict:
+    bars = [
+        {
+            "title": c.title,
+            "rate": c.pass_rate,
+            "passed": c.passed,
+            "trainees": c.trainees,
+            "width": round(BAR_WIDTH * c.passed / c.trainees) if c.trainees else 0,
+            "y": 8 + 34 * i,
+        }
+        for i, c in enumerate(columns)
+    ]
+    return {"bars": bars, "height": 16 + 34 * len(bars), "full": BAR_WIDTH}
+
+
+@cohort_page
+def progress(request: HttpRequest) -> HttpResponse:
+    cohort = request.cohort
+    grid = cohort_progress(cohort, catalogue.scenarios())
+    return render(
+        request,
+        "training/trainer/progress.html",
+        {"cohort": cohort, "grid": grid, "chart": _chart(grid.columns)},
+    )
+
+
+@cohort_page
+def progress_csv(request: HttpRequest) -> HttpResponse:
+    """The grid as CSV: one row per trainee, five columns per assigned scenario."""
+    cohort = request.cohort
+    grid = cohort_progress(cohort, catalogue.scenarios())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(cohort.slug)}-progress.csv"'
+    writer = csv.writer(response)
+    header = ["username", "email"]
+    for column in grid.columns:
+        header += [
+            f"{column.slug} state",
+            f"{column.slug} best score",
+            f"{column.slug} attempts",
+            f"{column.slug} real time (s)",
+            f"{column.slug} sandbox time (s)",
+        ]
+    writer.writerow(header)
+    for trainee, cells in grid.rows:
+        row = [trainee.username, trainee.email]
+        for cell in cells:
+            row += [
+                cell.state,
+                "" if cell.score is None else cell.score,
+                cell.attempts,
+                "" if cell.real_time is None else int(cell.real_time.total_seconds()),
+                "" if cell.sandbox_time is None else int(cell.sandbox_time.total_seconds()),
+            ]
+        writer.writerow(row)
+    return response
+
+
+@cohort_page
+def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    cohort = request.cohort
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("trainee"),
+        pk=attempt_id,
+        trainee__in=cohort.trainees.all(),
+        scenario_slug__in=cohort.assignments.values("scenario_slug"),
+    )
+    scenario = catalogue.scenarios().get(attempt.scenario_slug)
+    events = (
+        TimelineEvent.objects.filter(
+            sandbox_id=attempt.sandbox_id, id__gt=attempt.baseline_event_id
+        ).order_by("id")
+        if attempt.sandbox_id
+        else TimelineEvent.objects.none()
+    )
+    objectives = [
+        {"objective": o, "outcome": (attempt.result or {}).get(o.id) or {}}
+        for o in (scenario.objectives if scenario else [])
+    ]
+    return render(
+        request,
+        "training/trainer/attempt.html",
+        {
+            "cohort": cohort,
+            "attempt": attempt,
+            "scenario": scenario,
+            "events": events,
+            "objectives": objectives,
+            "solution": scenario.solution if scenario else [],
+            "real_time": duration_text(attempt.real_duration),
+            "sandbox_time": duration_text(attempt.sandbox_duration),
+        },
+    )
