@@ -21,16 +21,22 @@ SUPPORT_ACTIONS = (
     # Internal notes on the case page.
     ("lifecycle", "add_supportnote"),
 )
+# Sign-in lockouts (django-axes): see who is paused, and lift a pause by deleting its record.
+SUPPORT_LOCKOUTS = (
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+)
 
 
 def ensure_support_group(**kwargs) -> Group:
-    """Create or refresh the group: view every simulator model, plus the whitelisted actions.
+    """Create or refresh the group: view every simulator model, the whitelisted actions, and
+    the sign-in lockouts.
 
     Runs after every `migrate` (post_migrate), once the permissions themselves exist.
     """
     group, _ = Group.objects.get_or_create(name=SUPPORT_GROUP)
     actions = Q()
-    for app, codename in SUPPORT_ACTIONS:
+    for app, codename in SUPPORT_ACTIONS + SUPPORT_LOCKOUTS:
         actions |= Q(content_type__app_label=app, codename=codename)
     views = Q(content_type__app_label__in=SUPPORT_APPS, codename__startswith="view_")
     group.permissions.set(Permission.objects.filter(views | actions))

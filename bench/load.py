@@ -1,6 +1,6 @@
 """Load on the busiest Seller Center pages, on loopback (run by hand, prints figures).
 
-    apt-get install wrk; .venv/bin/pip install gunicorn   # neither is a project dependency
+    apt-get install wrk   # gunicorn comes with the project; wrk is Debian's
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sim_bench .venv/bin/python bench/load.py
 
 Migrates, seeds the demo trainee (`seed_demo`), starts the app on 127.0.0.1 (gunicorn when it is

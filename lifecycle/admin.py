@@ -29,6 +29,7 @@ from .models import (
     SupportNote,
     TimelineEvent,
 )
+from .redaction import redact
 from .services.exports import stuck_since
 from .services.links import when
 from .services.support import RETRY_EXPORT_FOR_SELLER, retry_export_for_seller
@@ -364,3 +365,33 @@ class InboxMessageAdmin(ViewOnlyAdmin):
     list_filter = ("kind",)
     search_fields = ("subject", "to", "sandbox__name")
     list_select_related = ("sandbox", "account")
+    # The confirmation link's token is the owner's alone: staff see the links with it hidden.
+    fields = (
+        "sandbox",
+        "account",
+        "kind",
+        "to",
+        "subject",
+        "body_shown",
+        "links_shown",
+        "sent_at",
+        "read_at",
+    )
+    readonly_fields = ("body_shown", "links_shown")
+
+    @admin.display(description="Body")
+    def body_shown(self, message: InboxMessage) -> str:
+        return redact(message.body)
+
+    @admin.display(description="Links")
+    def links_shown(self, message: InboxMessage) -> str:
+        return format_html_join(
+            "",
+            "<div>{}: {}</div>",
+            (
+                (link.get("label", ""), redact(str(link.get("url", ""))))
+                if isinstance(link, dict)
+                else ("", redact(str(link)))
+                for link in message.links or []
+            ),
+        )

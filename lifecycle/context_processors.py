@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from accounts.models import Sandbox, SellerAccount
 
 from .selectors import layout_context, rule_numbers
+from .services.clock import clock_reading
 from .web import wants_partial
 
 
@@ -28,4 +29,6 @@ def seller_center(request: HttpRequest) -> dict:
         account = SellerAccount.objects.filter(sandbox=sandbox).primary()
         if account is None:
             return rules
-    return {**rules, **layout_context(request.user, sandbox, account)}
+    # The clock's buttons name the reading they move from (a double click then counts once).
+    reading = {"clock_reading": clock_reading(sandbox.clock_offset)}
+    return {**rules, **layout_context(request.user, sandbox, account), **reading}

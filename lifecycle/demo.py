@@ -94,7 +94,7 @@ def build_demo_sandbox(
     sandbox = Sandbox.objects.create(owner=owner, name=name, is_demo=is_demo)
     if seed is None:  # the owner's sandbox of that name: a reset rebuilds the very same data
         seed = zlib.crc32(f"{owner.pk}:{name}".encode())
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311  # repeatable demo data, not a secret
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     now = sandbox.now()

@@ -9,7 +9,7 @@ from http import HTTPStatus
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -31,11 +31,30 @@ def _own_sandbox(request: HttpRequest, sandbox_id: int) -> Sandbox:
     return get_object_or_404(Sandbox, pk=sandbox_id, owner=request.user)
 
 
+# Where the first hop of the emailed link leaves its token: the session, per sandbox.
+TOKEN_SESSION_KEY = "deletion-confirmation-token-{}"  # nosec B105  # a session key name
+LONGEST_TOKEN = 512  # a real one is under 100 characters; anything longer is not kept
+
+
+@require_GET
+def confirm_deletion_link(request: HttpRequest, sandbox_id: int, token: str) -> HttpResponse:
+    """The emailed link: keep its token in the session and go on to an address without it.
+
+    As Django's password reset does, so the token is not repeated by the browser's history,
+    the Referer of the next requests, or the log lines of the pages that follow. It is checked
+    there (after sign-in, for the sandbox's owner only), not here.
+    """
+    request.session[TOKEN_SESSION_KEY.format(sandbox_id)] = token[:LONGEST_TOKEN]
+    return redirect("confirm_deletion_page", sandbox_id)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def confirm_deletion_view(request: HttpRequest, sandbox_id: int, token: str) -> HttpResponse:
+def confirm_deletion_view(request: HttpRequest, sandbox_id: int) -> HttpResponse:
     sandbox = _own_sandbox(request, sandbox_id)
-    deletion = request_for_token(token)
+    key = TOKEN_SESSION_KEY.format(sandbox.pk)
+    token = request.session.get(key, "")
+    deletion = request_for_token(token) if token else None
     if deletion is not None and deletion.account.sandbox_id != sandbox.pk:
         deletion = None  # a link of another sandbox is no link of this one
     context = {
@@ -61,6 +80,7 @@ def confirm_deletion_view(request: HttpRequest, sandbox_id: int, token: str) -> 
             context["confirmed"] = confirm_deletion(
                 actor=Actor.trainee(request.user), token=token, sandbox=sandbox
             )
+            request.session.pop(key, None)  # used: nothing left to keep
         except LifecycleError as err:
             context["error"] = err
             status = HTTPStatus.BAD_REQUEST if err.code in BAD_LINK else HTTPStatus.CONFLICT

@@ -24,10 +24,10 @@ class Code(StrEnum):
     ORDERS_AWAITING_SHIPMENT = "orders_awaiting_shipment"
     CAMPAIGNS_ACTIVE = "campaigns_active"
     CONSEQUENCES_NOT_ACKNOWLEDGED = "consequences_not_acknowledged"
-    WRONG_PASSWORD = "wrong_password"
-    TOKEN_INVALID = "token_invalid"
-    TOKEN_USED = "token_used"
-    TOKEN_EXPIRED = "token_expired"
+    WRONG_PASSWORD = "wrong_password"  # nosec B105  # an error code, not a password
+    TOKEN_INVALID = "token_invalid"  # nosec B105  # an error code
+    TOKEN_USED = "token_used"  # nosec B105  # an error code
+    TOKEN_EXPIRED = "token_expired"  # nosec B105  # an error code
     REQUEST_CLOSED = "request_closed"
     NOT_DUE = "not_due"
     NO_OPEN_REQUEST = "no_open_request"
@@ -44,6 +44,7 @@ class Code(StrEnum):
     APP_NOT_CONNECTED = "app_not_connected"
     UNKNOWN_APP = "unknown_app"
     CLOCK_BACKWARDS = "clock_backwards"
+    CLOCK_MOVED_ALREADY = "clock_moved_already"
     NOTHING_SCHEDULED = "nothing_scheduled"
     EXPORT_IN_FLIGHT = "export_in_flight"
     EXPORT_TOO_SOON = "export_too_soon"

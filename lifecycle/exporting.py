@@ -21,6 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError
@@ -296,9 +297,12 @@ def build_export(export_id: int) -> ExportJob | None:
             reason=f"Writing the archive failed ({type(exc).__name__}).",
         )
         return None
-    ready = mark_export_ready(
-        actor=BUILDER, export=job, file_name=name, size_bytes=size, manifest=manifest
-    )
+    try:
+        ready = mark_export_ready(
+            actor=BUILDER, export=job, file_name=name, size_bytes=size, manifest=manifest
+        )
+    except ObjectDoesNotExist:
+        ready = None  # removed while its file was stored (a demo reset, a finalization)
     if ready is None:
         default_storage.delete(name)
     return ready

@@ -6,13 +6,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.models import AccountStatus
 from lifecycle import selectors
 from lifecycle.datetimes import when
 from lifecycle.forms import CloseAccountForm, TimelineFilter
+from lifecycle.jobs import broker_ok
 from lifecycle.models import ExportJob, InboxMessage, TimelineEvent
 from lifecycle.services import (
     advance_clock,
@@ -24,8 +24,9 @@ from lifecycle.services import (
     retry_export,
 )
 from lifecycle.services.announcements import pending_announcement, recent_customers
+from lifecycle.services.clock import parse_reading
 from lifecycle.services.exports import in_flight, next_export_allowed_at, queued_message
-from lifecycle.web import act, page, sandbox_page
+from lifecycle.web import act, bad_input, page, same_site_path, sandbox_page
 
 TIMELINE_PAGE_SIZE = 25
 CLOCK_STEPS = {key: delta for key, _, delta in selectors.CLOCK_STEPS}
@@ -51,16 +52,20 @@ dashboard = sandbox_page(_dashboard_page)
 @sandbox_page
 @require_POST
 def clock(request: HttpRequest) -> HttpResponse:
+    # Everything the move depends on is checked before it is made: nothing is half-applied.
     key = request.POST.get("by", "")
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
+    back = same_site_path(request, request.POST.get("next"))
     back = back or reverse("dashboard", args=[request.sandbox.pk])
+    reading = parse_reading(request.POST.get("reading"))
+    if reading is None:
+        message = "This clock is out of date: reload the page and try again."
+        return bad_input(request, lambda: _dashboard_page(request), message)
     kwargs = {"to_next": True} if key == "next" else {"by": CLOCK_STEPS.get(key, timedelta(0))}
     return act(
         request,
         advance_clock,
         sandbox=request.sandbox,
+        reading=reading,
         done=lambda sandbox: f"The clock now reads {when(sandbox.now())}.",
         success_url=back,
         refused=lambda: _dashboard_page(request),
@@ -105,19 +110,37 @@ def close_account_request(request: HttpRequest) -> HttpResponse:
         account=request.account,
         password=form.cleaned_data.get("password", ""),
         acknowledged=form.cleaned_data.get("acknowledged", False),
-        done="Deletion requested: open the email in your inbox to confirm it.",
+        done=_requested_message,
         success_url=reverse("close_requested", args=[request.sandbox.pk]),
         refused=lambda: _close_page(request, CloseAccountForm()),
     )
 
 
+def _requested_message(deletion) -> str:
+    """As the exports page does: say when the email could not be queued yet (broker down)."""
+    dispatch = getattr(deletion, "dispatch", None)
+    if dispatch is not None and dispatch.unavailable:
+        return (
+            "Deletion requested. Background jobs are unavailable right now, so the confirmation "
+            "email is queued: it lands in your inbox as soon as they are back; nothing is lost."
+        )
+    return "Deletion requested: open the email in your inbox to confirm it."
+
+
 @sandbox_page
 def close_requested(request: HttpRequest) -> HttpResponse:
-    """ "Check your inbox": the request waits for the emailed link."""
+    """ "Check your inbox": the request waits for the emailed link, sent or still queued."""
+    deletion = open_request(request.account)
+    waiting = deletion is not None and deletion.confirmation_sent_at is None
     return page(
         request,
         "lifecycle/close_requested.html",
-        {"nav": "settings", "request_open": open_request(request.account)},
+        {
+            "nav": "settings",
+            "request_open": deletion,
+            "email_waiting": waiting,
+            "jobs_down": waiting and not broker_ok(),
+        },
     )
 
 

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
 from lifecycle.errors import Code, LifecycleError
@@ -149,12 +150,31 @@ def act(
     return after(request, error, success_url=success_url, refused=refused)
 
 
-def bad_input(request: HttpRequest, refused: Callable[[], HttpResponse]) -> HttpResponse:
+def bad_input(
+    request: HttpRequest,
+    refused: Callable[[], HttpResponse],
+    message: str = "Check the highlighted fields and try again.",
+) -> HttpResponse:
     """A form that did not validate: the page again, its fields marked, with status 400."""
-    messages.error(request, "Check the highlighted fields and try again.")
+    messages.error(request, message)
     response = refused()
     response.status_code = 400
     return show_messages(request, response)
+
+
+def same_site_path(request: HttpRequest, value: str | None) -> str:
+    """`value` when it is a path on this site (where a form may send the trainee back), else "".
+
+    Only a path is taken: anything else (a URL name, "true", another site) would be followed
+    by redirect() or the browser somewhere it should not.
+    """
+    value = value or ""
+    if not value.startswith("/") or value.startswith("//"):
+        return ""
+    safe = url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return value if safe else ""
 
 
 def confirm(

@@ -51,8 +51,12 @@ class Page:
     status: int = 200
     method: str = "get"
     data: dict | None = None
+    # Opened first: the emailed link whose token the page then reads from the session.
+    before: str | None = None
 
     def render(self) -> str:
+        if self.before:
+            assert self.client.get(self.before).status_code == 302, self.name
         response = getattr(self.client, self.method)(self.address, self.data or {})
         assert response.status_code == self.status, (self.name, response.status_code)
         return response.content.decode()
@@ -155,13 +159,15 @@ def closing_and_deleted(client: Client, trainee) -> list[Page]:
         Page(
             "confirm-deletion",
             client,
-            reverse("confirm_deletion", args=[requested.sandbox.pk, token]),
+            reverse("confirm_deletion_page", args=[requested.sandbox.pk]),
+            before=reverse("confirm_deletion", args=[requested.sandbox.pk, token]),
         ),
         Page(
             "confirm-deletion-bad-link",
             client,
-            reverse("confirm_deletion", args=[requested.sandbox.pk, "nope"]),
+            reverse("confirm_deletion_page", args=[requested.sandbox.pk]),
             400,
+            before=reverse("confirm_deletion", args=[requested.sandbox.pk, "nope"]),
         ),
         Page("account-deleted", client, url("account_deleted", gone.sandbox)),
         Page("timeline-deleted", client, url("timeline", gone.sandbox)),

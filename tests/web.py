@@ -35,6 +35,15 @@ def url(name, sandbox, *args, query=""):
     return reverse(name, args=[sandbox.pk, *args]) + (f"?{query}" if query else "")
 
 
+def clock_form(sandbox, by: str, **extra: str) -> dict[str, str]:
+    """What the clock's buttons post: the step and the reading the page showed."""
+    from accounts.models import Sandbox
+    from lifecycle.services.clock import clock_reading
+
+    offset = Sandbox.objects.get(pk=sandbox.pk).clock_offset
+    return {"by": by, "reading": clock_reading(offset), **extra}
+
+
 def count_queries(client, address) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(address)

@@ -13,6 +13,7 @@ from django.utils.html import format_html_join
 from accounts.models import Sandbox, SellerAccount
 from lifecycle.admin import SupportAdmin, timeline_excerpt
 from lifecycle.services import advance_clock, reset_demo_sandbox, scheduled_events, sweep_sandbox
+from lifecycle.services.clock import clock_reading, parse_reading
 from lifecycle.services.links import when
 from lifecycle.services.support import run_due_work_now
 from lifecycle.support import previews
@@ -31,9 +32,15 @@ def _then(done: list[str]) -> str:
     return "; then " + ", ".join(done) + "." if done else "; nothing else was due."
 
 
+def reading_field(sandbox: Sandbox) -> str:
+    return f"clock_reading_{sandbox.pk}"
+
+
 def clock_action(title: str, **how: Any) -> StaffAction:
-    def run(sandbox: Sandbox, actor, notify: bool) -> str:
-        sandbox = advance_clock(actor=actor, sandbox=sandbox, **how)
+    def run(sandbox: Sandbox, actor, notify: bool, **seen: str) -> str:
+        # The move names the reading the preview showed: confirming twice moves it once.
+        reading = parse_reading(seen.get(reading_field(sandbox)))
+        sandbox = advance_clock(actor=actor, sandbox=sandbox, reading=reading, **how)
         # Moving the clock runs what became due at once (RULEBOOK §7).
         return f"the clock now reads {previews.sandbox_time(sandbox.now())}" + _due_after(sandbox)
 
@@ -44,6 +51,7 @@ def clock_action(title: str, **how: Any) -> StaffAction:
         typed_names=lambda sandboxes: [
             a.display_name for s in sandboxes for a in previews.clock_move(s, **how).finalizing
         ],
+        seen=lambda sandbox: {reading_field(sandbox): clock_reading(sandbox.clock_offset)},
     )
 
 

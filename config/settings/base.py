@@ -5,9 +5,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("SIMULATOR_VAR_DIR", BASE_DIR / "var"))
+
+
+# The development key is published in this repository: the production settings refuse it.
+# bandit: published on purpose; prod refuses it
+DEV_SECRET_KEY = "insecure-simulator-key-set-SECRET_KEY-in-production"  # noqa: S105  # nosec B105
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -21,8 +27,28 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def real_secret_key(value: str) -> str:
+    """The key, or ImproperlyConfigured when it is missing, published or too weak to sign with.
+
+    "Too weak" is what `check --deploy` warns about: under 50 characters or under 5 distinct.
+    """
+    value = value.strip()
+    if not value:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set: the production settings need a long random key, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    if value == DEV_SECRET_KEY or value.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is the development key published in the repository: set a random one."
+        )
+    if len(value) < 50 or len(set(value)) < 5:
+        raise ImproperlyConfigured("SECRET_KEY is too short: use at least 50 random characters.")
+    return value
+
+
 # --- Core -----------------------------------------------------------------------------------
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-simulator-key-set-SECRET_KEY-in-production")
+SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -35,12 +61,14 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
 ]
-THIRD_PARTY_APPS = ["django_htmx", "crispy_forms", "crispy_bootstrap5"]
+THIRD_PARTY_APPS = ["django_htmx", "crispy_forms", "crispy_bootstrap5", "csp", "axes"]
 LOCAL_APPS = ["accounts", "shops", "lifecycle", "studio", "training"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -49,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a refused sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -65,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lifecycle.context_processors.seller_center",
+                "training.context_processors.objectives",
             ],
             # Every page writes times and timeline events through the same filters.
             "builtins": ["lifecycle.templatetags.seller_center"],
@@ -105,12 +135,71 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# Axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# --- Sign-in protection (django-axes) -------------------------------------------------------
+# A username is locked only together with the address it failed from, so an attacker cannot
+# lock a person out from everywhere; the lock lifts by itself after the cool-off, counted from
+# the failure that locked it (more tries while locked do not push it further), and support
+# staff can lift it at once in the admin (Axes → Access attempts → delete).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_VERBOSE = False  # log lines name the lockout parameters only, never the user agent
+# Behind a proxy, the number of proxies that append to X-Forwarded-For (else REMOTE_ADDR).
+AXES_IPWARE_PROXY_COUNT = (
+    int(os.environ["TRUSTED_PROXY_COUNT"]) if os.environ.get("TRUSTED_PROXY_COUNT") else None
+)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# --- Security headers -----------------------------------------------------------------------
+# Every page keeps this policy: no inline script or style anywhere (JS and CSS are static
+# files under static/), nothing from another origin, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'report-sample'"],
+        "style-src": ["'self'", "'report-sample'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap draws its icons as data: SVGs
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features the simulator never uses, switched off for every page (config.middleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 # Demo mode: the sign-in page lists the published demo logins and demo sandboxes are reset
 # nightly (at DEMO_RESET_HOUR, UTC, declared with the periodic schedules in config/celery.py).
 DEMO_MODE = env_bool("DEMO_MODE", False)
@@ -194,10 +283,39 @@ SIMULATOR = {
 }
 
 # --- Logging --------------------------------------------------------------------------------
+# Every line hides the deletion confirmation token (lifecycle.redaction): it is in the path of
+# the emailed link's first hop, which Django's request warnings and runserver's access log
+# repeat. gunicorn's access log gets the same filter from config/gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "lifecycle.redaction.RedactSecretsFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
+    "loggers": {
+        # On the loggers too, so every handler (and a test's log capture) gets the clean line.
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.security.csrf": {"filters": ["redact_secrets"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

@@ -1,15 +1,30 @@
-"""Production: everything from the environment, secure cookies, compressed static files."""
+"""Production: everything from the environment, HTTPS only, and a real SECRET_KEY or no start.
+
+gunicorn (config.wsgi), the ASGI app and `celery -A config` load this module unless
+DJANGO_SETTINGS_MODULE says otherwise.
+"""
 
 import os
 
 from .base import *  # noqa: F401,F403
-from .base import STORAGES, env_bool
+from .base import STORAGES, env_bool, real_secret_key
 
-SECRET_KEY = os.environ["SECRET_KEY"]
+SECRET_KEY = real_secret_key(os.environ.get("SECRET_KEY", ""))
 DEBUG = False
+
+# --- HTTPS ----------------------------------------------------------------------------------
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients),
+# BEHIND_HTTPS_PROXY=1 lets Django see the request as https (else every request redirects).
+if env_bool("BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- Static files ---------------------------------------------------------------------------
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -65,7 +65,7 @@ class Actor:
     def label(self) -> str:
         if self.kind == ActorKind.JOB:
             return f"job: {self.job_name}"
-        assert self.user is not None
+        assert self.user is not None  # nosec B101  # narrows the type; a non-job actor has a user
         return self.user.get_username()
 
 

@@ -10,6 +10,23 @@ from lifecycle.models import DeletionRequest, DeletionStatus, ExportJob, ExportS
 from lifecycle.transitions import Action, Rows
 from lifecycle.transitions.sandbox import ADVANCE_CLOCK
 
+MICROSECOND = timedelta(microseconds=1)
+
+
+def clock_reading(offset: timedelta) -> str:
+    """The clock reading a move is made from, as a form sends it: the offset in microseconds.
+
+    The offset only grows, so each reading names one moment of the clock's history exactly."""
+    return str(offset // MICROSECOND)
+
+
+def parse_reading(text: str | None) -> timedelta | None:
+    """The offset a form's reading names; None when it names none."""
+    text = (text or "").strip()
+    if not text.isdigit() or len(text) > 18:  # 18 digits: over 30,000 years, below overflow
+        return None
+    return int(text) * MICROSECOND
+
 
 def scheduled_events(sandbox: Sandbox) -> list[tuple[datetime, str]]:
     """What is due later on this sandbox's clock, soonest first."""
@@ -54,12 +71,22 @@ def _move(rows: Rows, target: str) -> Change:
 
 @lifecycle_service(Action.ADVANCE_CLOCK)
 def advance_clock(
-    *, actor: Actor, sandbox: Sandbox | int, by: timedelta | None = None, to_next: bool = False
+    *,
+    actor: Actor,
+    sandbox: Sandbox | int,
+    by: timedelta | None = None,
+    to_next: bool = False,
+    reading: timedelta | None = None,
 ) -> Sandbox:
-    """Move the sandbox clock forward by `by`, or to just after the next scheduled event."""
+    """Move the sandbox clock forward by `by`, or to just after the next scheduled event.
+
+    `reading` is the offset the clock had where the move was asked for (the page's buttons send
+    it): when the clock has moved since, this move was made already (a double click, a second
+    tab) and is refused, so it counts once (RULEBOOK §9).
+    """
     sandbox = lock_sandbox(sandbox)
     if to_next:
         upcoming = scheduled_events(sandbox)
         by = upcoming[0][0] - sandbox.now() + timedelta(seconds=1) if upcoming else None
-    rows = sandbox_rows(sandbox, by=by, to_next=to_next)
+    rows = sandbox_rows(sandbox, by=by, to_next=to_next, reading=reading)
     return apply(ADVANCE_CLOCK, rows, actor=actor, effect=_move)

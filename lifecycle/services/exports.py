@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -282,3 +283,13 @@ def stuck_since() -> datetime:
 def stuck_reason() -> str:
     minutes = int(setting("EXPORT_STUCK_AFTER") / timedelta(minutes=1))
     return f"It made no progress for {minutes} minutes (the worker building it stopped)."
+
+
+def remove_export_files(exports: QuerySet) -> int:
+    """Delete the stored files of these exports (finalization and a demo reset both do, before
+    the rows go); return how many files there were."""
+    removed = 0
+    for export in exports.exclude(file=""):
+        export.file.delete(save=False)
+        removed += 1
+    return removed

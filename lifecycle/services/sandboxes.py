@@ -3,11 +3,12 @@
 from accounts.models import Sandbox
 from lifecycle.core import Actor, Change, apply, lifecycle_service, lock_sandbox
 from lifecycle.demo import build_demo_sandbox
-from lifecycle.models import TimelineEvent
+from lifecycle.models import ExportJob, TimelineEvent
 from lifecycle.transitions import Action, Rows
 from lifecycle.transitions.sandbox import RESET_DEMO
 
 from .clock import sandbox_rows
+from .exports import remove_export_files
 
 
 def _rebuild(rows: Rows, target: str) -> Change:
@@ -18,6 +19,7 @@ def _rebuild(rows: Rows, target: str) -> Change:
     sandbox.save(update_fields=["name"])
     fresh = build_demo_sandbox(owner=owner, name=name)
     kept = TimelineEvent.objects.filter(sandbox=sandbox).move_to(fresh)
+    remove_export_files(ExportJob.objects.filter(account__sandbox=sandbox))  # as finalization
     sandbox.delete()
     state = str(fresh.clock_offset)
     return Change(

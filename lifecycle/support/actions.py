@@ -37,6 +37,9 @@ class StaffAction:
     # The account names that must be typed out before it may run (a finalization).
     typed_names: Callable[[list[Any]], list[str]] = field(default=lambda objects: [])
     destructive: bool = False
+    # Hidden fields the preview sends back for one object (name -> value), handed to `run` as
+    # keyword arguments: what the agent saw, e.g. the clock reading a move is made from.
+    seen: Callable[[Any], dict[str, str]] = field(default=lambda obj: {})
 
 
 class StaffActionForm(forms.Form):
@@ -97,8 +100,9 @@ def staff_action(
     notify = form.cleaned_data.get("tell_seller", False)
     for obj in objects:
         label = str(obj)
+        seen = {name: request.POST.get(name, "") for name in spec.seen(obj)}
         try:
-            done = spec.run(obj, actor, notify)
+            done = spec.run(obj, actor, notify, **seen)
         except LifecycleError as err:
             modeladmin.message_user(request, f"{label}: {err.message}", messages.WARNING)
             _log(modeladmin, request, obj, f"{spec.title} refused: {err.message}", actor)
@@ -133,6 +137,7 @@ def _preview_page(modeladmin, request, objects, spec: StaffAction, form) -> Temp
             "count_line": f"This applies to {len(objects)} {noun}.",
             "count": len(objects),
             "previews": [(obj, spec.preview(obj)) for obj in objects],
+            "seen": [item for obj in objects for item in spec.seen(obj).items()],
             "form": form,
             "action": request.POST.get("action", ""),
             "next": _next(request) or "",

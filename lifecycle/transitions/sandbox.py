@@ -6,7 +6,7 @@ Their state is the clock's offset, so consecutive clock events chain exactly.
 from lifecycle.actions import Action
 from lifecycle.errors import Code
 
-from .base import EVERYONE, Machine, Refusal, Rows, Transition
+from .base import EVERYONE, Machine, Refusal, Rows, Transition, when
 
 ANY_TIME = "(any offset)"
 LATER = "(a later offset)"
@@ -18,6 +18,19 @@ SANDBOX = Machine(
     core_writes=False,
     open_states=True,
 )
+
+
+def from_this_reading(rows: Rows) -> Refusal | None:
+    """A move names the clock reading it was made from (RULEBOOK §7): one made from a reading
+    the clock has left was made already (a double click, a second tab), so it counts once."""
+    reading = rows.inputs.get("reading")
+    if reading is None or reading == rows.sandbox.clock_offset:
+        return None
+    return Refusal(
+        Code.CLOCK_MOVED_ALREADY,
+        f"The clock was moved from that time already: it now reads {when(rows.sandbox.now())}. "
+        "Move it again from there if you want it later still.",
+    )
 
 
 def something_scheduled(rows: Rows) -> Refusal | None:
@@ -48,7 +61,7 @@ ADVANCE_CLOCK = Transition(
     (ANY_TIME,),
     LATER,
     EVERYONE,
-    guards=(something_scheduled, forward),
+    guards=(from_this_reading, something_scheduled, forward),
     event="sandbox",
 )
 RESET_DEMO = Transition(

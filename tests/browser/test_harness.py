@@ -1,9 +1,10 @@
-"""The harness itself: axe-core fails a page with a serious problem and passes a clean one."""
+"""The harness itself: axe-core fails a page with a serious problem and passes a clean one, and
+a page that breaks its Content-Security-Policy is reported."""
 
 import pytest
 from django.urls import reverse
 
-from .conftest import AxeViolation, axe, track_visits, unchecked_pages
+from .conftest import AxeViolation, axe, track_visits, unchecked_pages, watch_csp
 
 pytestmark = pytest.mark.browser
 
@@ -44,5 +45,37 @@ def test_a_page_landed_on_without_an_axe_check_is_reported(browser, live_server)
         assert unchecked_pages(page) == {reverse("login")}
         axe(page)
         assert unchecked_pages(page) == set()
+    finally:
+        context.close()
+
+
+POLICY = "default-src 'self'; img-src data:; script-src 'self'; style-src 'self'"
+INLINE_EVERYTHING = """<!doctype html><html lang="en"><head><title>Inline</title>
+<style>p { color: red }</style></head><body><main><h1>Inline</h1>
+<p style="color: blue">styled</p><script>document.title = 'ran'</script></main></body></html>"""
+
+
+def test_a_page_that_breaks_its_policy_is_reported_and_a_clean_one_is_not(browser):
+    context = browser.new_context()
+    violations = watch_csp(context)
+    page = context.new_page()
+    try:
+        served = {"/inline": INLINE_EVERYTHING, "/clean": CLEAN}
+        page.route(
+            "http://csp.test/**",
+            lambda route: route.fulfill(
+                body=served[route.request.url.removeprefix("http://csp.test")],
+                headers={"Content-Type": "text/html", "Content-Security-Policy": POLICY},
+            ),
+        )
+        page.goto("http://csp.test/clean")
+        axe(page)
+        assert violations == []
+        page.goto("http://csp.test/inline")
+        page.wait_for_function("() => true")
+        axe(page)  # the driver's own evaluation is not refused by the page's policy
+        assert page.title() == "Inline"  # the inline script did not run
+        blocked = " | ".join(violations)
+        assert "script-src" in blocked and "style-src" in blocked, blocked
     finally:
         context.close()

@@ -32,6 +32,18 @@ def confirm_url(account, token: str) -> str:
     return reverse("confirm_deletion", kwargs={"sandbox_id": account.sandbox_id, "token": token})
 
 
+def page_url(account) -> str:
+    return reverse("confirm_deletion_page", kwargs={"sandbox_id": account.sandbox_id})
+
+
+def open_link(client, link: str):
+    """Open the emailed link: it keeps the token in the session and redirects to the page."""
+    hop = client.get(link)
+    assert hop.status_code == 302
+    assert "/close/confirm/" in hop["Location"] and link not in hop["Location"]
+    return client.get(hop["Location"])
+
+
 @pytest.fixture
 def link(account, as_trainee) -> str:
     deletion = request_deletion(
@@ -40,26 +52,38 @@ def link(account, as_trainee) -> str:
     return confirm_url(account, deletion_token(deletion))
 
 
+def test_the_link_moves_its_token_out_of_the_address(client, trainee, account, link):
+    client.force_login(trainee)
+    hop = client.get(link)
+    assert hop.status_code == 302 and hop["Location"] == page_url(account)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert token not in hop["Location"]
+    page = client.get(hop["Location"])
+    assert token not in page.content.decode()  # not in the form's action either
+    assert b"Confirm: delete this account in 30 days" in page.content
+
+
 def test_get_explains_and_post_confirms(client, trainee, account, link):
     client.force_login(trainee)
-    page = client.get(link)
+    page = open_link(client, link)
     assert page.status_code == 200
     assert b"Confirm: delete this account in 30 days" in page.content
     account.refresh_from_db()
     assert account.status == AccountStatus.DELETION_REQUESTED  # a GET changes nothing
 
-    done = client.post(link)
+    done = client.post(page_url(account))
     assert done.status_code == 200
     assert b"Deletion confirmed" in done.content
     account.refresh_from_db()
     assert account.status == AccountStatus.DELETION_SCHEDULED
-    again = client.post(link)
-    assert again.status_code == 409
-    assert b'data-code="token_used"' in again.content
-    reopened = client.get(link)  # the used link offers no button that could only fail
+    assert client.post(page_url(account)).status_code == 400  # the used token is forgotten
+    reopened = open_link(client, link)  # the used link offers no button that could only fail
     assert reopened.status_code == 409
     assert b'data-code="token_used"' in reopened.content
     assert b"Confirm: delete this account" not in reopened.content
+    again = client.post(page_url(account))
+    assert again.status_code == 409
+    assert b'data-code="token_used"' in again.content
 
 
 def test_an_expired_link_is_refused_with_409(client, trainee, account, link, as_trainee):
@@ -69,11 +93,11 @@ def test_an_expired_link_is_refused_with_409(client, trainee, account, link, as_
         by=setting("DELETION_LINK_VALID_FOR") + timedelta(minutes=1),
     )
     client.force_login(trainee)
-    opened = client.get(link)
+    opened = open_link(client, link)
     assert opened.status_code == 409
     assert b'data-code="token_expired"' in opened.content
     assert b"Confirm: delete this account" not in opened.content
-    response = client.post(link)
+    response = client.post(page_url(account))
     assert response.status_code == 409
     assert b'data-code="token_expired"' in response.content
     assert account.deletion_requests.get().status == DeletionStatus.PENDING
@@ -81,30 +105,55 @@ def test_an_expired_link_is_refused_with_409(client, trainee, account, link, as_
 
 def test_a_forged_or_foreign_link_is_refused_with_400(client, trainee, account, link):
     client.force_login(trainee)
-    forged = client.get(confirm_url(account, "not-a-token"))
+    forged = open_link(client, confirm_url(account, "not-a-token"))
     assert forged.status_code == 400
     assert b'data-code="token_invalid"' in forged.content
     other = small_account(trainee, name="Second shop")
     token = link.rstrip("/").rsplit("/", 1)[1]
-    foreign = client.post(confirm_url(other, token))
+    client.get(confirm_url(other, token))
+    foreign = client.post(page_url(other))
     assert foreign.status_code == 400
     account.refresh_from_db()
     assert account.status == AccountStatus.DELETION_REQUESTED
 
 
-@pytest.mark.parametrize("who", ["other_trainee", "staff_user"])
-def test_only_the_owner_reaches_the_page(client, link, who, request, account):
-    client.force_login(request.getfixturevalue(who))
-    assert client.get(link).status_code == 404
-    assert client.post(link).status_code == 404
+def test_the_page_without_a_link_opened_first_confirms_nothing(client, trainee, account, link):
+    client.force_login(trainee)
+    for response in (client.get(page_url(account)), client.post(page_url(account))):
+        assert response.status_code == 400
+        assert b'data-code="token_invalid"' in response.content
     account.refresh_from_db()
     assert account.status == AccountStatus.DELETION_REQUESTED
 
 
-def test_signed_out_visitors_are_sent_to_sign_in(client, link):
-    response = client.get(link)
+def test_an_overlong_token_is_not_kept(client, trainee, account):
+    client.force_login(trainee)
+    client.get(confirm_url(account, "x" * 10_000))
+    assert all(len(str(v)) <= 512 for v in client.session.values())
+
+
+@pytest.mark.parametrize("who", ["other_trainee", "staff_user"])
+def test_only_the_owner_reaches_the_page(client, link, who, request, account):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(link, follow=True).status_code == 404
+    assert client.post(page_url(account)).status_code == 404
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DELETION_REQUESTED
+
+
+def test_signed_out_visitors_sign_in_and_land_on_the_page(client, trainee, account, link):
+    hop = client.get(link)
+    assert hop["Location"] == page_url(account)
+    response = client.get(hop["Location"])
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+    assert link.rstrip("/").rsplit("/", 1)[1] not in response["Location"]
+    signed = client.post(
+        response["Location"], {"username": "trainee", "password": "correct-horse-9"}
+    )
+    assert signed["Location"] == page_url(account)
+    page = client.get(page_url(account))  # the token survived signing in
+    assert b"Confirm: delete this account in 30 days" in page.content
 
 
 # --- download ----------------------------------------------------------------------------------

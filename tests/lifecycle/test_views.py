@@ -20,7 +20,7 @@ from lifecycle.services import (
 from shops.models import Campaign, CampaignStatus, Order, OrderStatus
 from tests.accounts.factories import SellerAccountFactory
 from tests.engine_guard import arranging
-from tests.web import demo, page_checks, ready_export, shown, url
+from tests.web import clock_form, demo, page_checks, ready_export, shown, url
 
 PAGES = [
     "dashboard",
@@ -146,7 +146,7 @@ def test_dashboard_counts_what_the_linked_shops_pages_list(signed_in, sandbox):
 def test_advance_clock(signed_in, sandbox):
     before = sandbox.now()
     response = signed_in.post(
-        url("advance_clock", sandbox), {"by": "7d", "next": url("orders", sandbox)}
+        url("advance_clock", sandbox), clock_form(sandbox, "7d", next=url("orders", sandbox))
     )
     assert response["Location"] == url("orders", sandbox)
     sandbox.refresh_from_db()
@@ -156,16 +156,16 @@ def test_advance_clock(signed_in, sandbox):
 
 def test_clock_never_redirects_elsewhere(signed_in, sandbox):
     response = signed_in.post(
-        url("advance_clock", sandbox), {"by": "1h", "next": "https://evil.example/"}
+        url("advance_clock", sandbox), clock_form(sandbox, "1h", next="https://evil.example/")
     )
     assert response["Location"] == url("dashboard", sandbox)
 
 
 def test_clock_refuses_unknown_step_and_empty_schedule(signed_in, sandbox):
-    response = signed_in.post(url("advance_clock", sandbox), {"by": "-5d"})
+    response = signed_in.post(url("advance_clock", sandbox), clock_form(sandbox, "-5d"))
     assert response.status_code == 409
     assert shown(response, "The clock only moves forward: pick a later time.")
-    response = signed_in.post(url("advance_clock", sandbox), {"by": "next"})
+    response = signed_in.post(url("advance_clock", sandbox), clock_form(sandbox, "next"))
     assert response.status_code == 409
     assert shown(response, "Nothing is scheduled in this sandbox.")
 
@@ -174,7 +174,7 @@ def test_next_event_is_shown_and_reached(signed_in, trainee, quiet):
     requested(trainee, quiet)
     page = signed_in.get(url("dashboard", quiet.sandbox))
     assert b"Next: the deletion link expires" in page.content
-    signed_in.post(url("advance_clock", quiet.sandbox), {"by": "next"})
+    signed_in.post(url("advance_clock", quiet.sandbox), clock_form(quiet.sandbox, "next"))
     quiet.sandbox.refresh_from_db()
     assert quiet.sandbox.clock_offset > timedelta(hours=24)
 
@@ -538,7 +538,7 @@ def test_notify_refused_for_a_deleted_account(signed_in, trainee, quiet):
 def test_emailed_link_pages_get_the_layout(signed_in, trainee, quiet):
     request = requested(trainee, quiet)
     address = reverse("confirm_deletion", args=[quiet.sandbox.pk, deletion_token(request)])
-    body = signed_in.get(address).content.decode()
+    body = signed_in.get(address, follow=True).content.decode()
     assert 'data-testid="sandbox-clock"' in body and 'data-testid="deletion-banner"' in body
 
 

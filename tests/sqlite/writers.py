@@ -54,6 +54,8 @@ def writers(world, client_for) -> dict:
     from django.db import connection
     from django.urls import reverse
 
+    from lifecycle.services.clock import clock_reading
+
     sid = world.sandbox.pk
     clients = [client_for() for _ in range(5)]
     result = {}
@@ -81,7 +83,12 @@ def writers(world, client_for) -> dict:
         ),
         2,
     )
+    # Five clicks on one page: each names the reading the page showed (one moves the clock).
+    reading = clock_reading(type(world.sandbox).objects.get(pk=sid).clock_offset)
     result["clock"] = burst(
-        lambda i: clients[i].post(reverse("advance_clock", args=[sid]), {"by": "1d"}), 5
+        lambda i: clients[i].post(
+            reverse("advance_clock", args=[sid]), {"by": "1d", "reading": reading}
+        ),
+        5,
     )
     return result

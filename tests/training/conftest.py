@@ -1,14 +1,23 @@
-"""Fixtures of the cohort tests: trainers, a cohort, and a small scenario catalogue."""
+"""Fixtures of the training tests.
+
+Cohorts: trainers, a cohort, and a small scenario catalogue. Scenarios: every shipped scenario
+played twice, once per test session (its reference solution and its careless run); the plays are
+rolled back afterwards, and what the tests keep are their grades and the facts grading read
+(plain values). Tests using `rehearsals` are marked django_db, which is what makes pytest-django
+set the test database up."""
 
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.db import transaction
 
 from accounts.models import User
+from training import scenarios
 from training.cohorts import catalogue
 from training.cohorts.roles import ensure_trainers_group
 from training.cohorts.services import create_cohort, create_invitation
+from training.play import Rehearsal, rehearse
 
 OBJECTIVES = [
     SimpleNamespace(
@@ -73,3 +82,24 @@ def cohort(trainer):
 @pytest.fixture
 def invitation(trainer, cohort):
     return create_invitation(actor=trainer, cohort=cohort, seats=2, valid_for=timedelta(days=7))
+
+
+class _Rollback(Exception):
+    pass
+
+
+@pytest.fixture(scope="session")
+def rehearsals(django_db_setup, django_db_blocker) -> dict[str, dict[str, Rehearsal]]:
+    played: dict[str, dict[str, Rehearsal]] = {}
+    with django_db_blocker.unblock():
+        try:
+            with transaction.atomic():
+                for slug, scenario in scenarios.load_all().items():
+                    played[slug] = {
+                        "reference": rehearse(scenario, scenario.solution),
+                        "careless": rehearse(scenario, scenario.careless.steps),
+                    }
+                raise _Rollback
+        except _Rollback:
+            pass
+    return played

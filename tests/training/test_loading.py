@@ -104,3 +104,14 @@ def test_broken_toml_and_a_slug_unlike_the_file_name_are_refused(tmp_path):
 def test_the_shipped_files_are_toml_the_standard_library_reads():
     for path in SHIPPED:
         assert tomllib.loads(path.read_text(encoding="utf-8"))["slug"] == path.stem
+
+
+def test_a_staff_step_without_a_reason_is_refused(tmp_path):
+    text = (scenarios.FOLDER / "support-stop-deletion.toml").read_text(encoding="utf-8")
+    path = _write(
+        tmp_path,
+        text.replace('reason = "The seller wrote in to keep the account."\n', ""),
+        "support-stop-deletion.toml",
+    )
+    message = _refusal(path)
+    assert message.startswith("support-stop-deletion.toml: solution[0]: expected a reason")

@@ -11,11 +11,13 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, PositiveFloat
 
+from lifecycle.transitions import Action
 from training.facts import Fact, FinalState
 
 from .fields import (
     ActionName,
     AppName,
+    CampaignStatusName,
     CategoryName,
     CodeName,
     ListingName,
@@ -75,7 +77,7 @@ class Match(Strict):
         return [e for e in events if self.matches(e)]
 
     def describe(self) -> str:
-        parts = [self.action.replace("_", " ")]
+        parts = [Action(self.action).label]
         if self.subject:
             parts.append(f"of {self.subject}")
         if self.wanted_outcome == "refused":
@@ -93,7 +95,7 @@ class OnState(Strict):
 
 
 def _none(what: str) -> Verdict:
-    return Verdict(False, (), f"No {what} on the timeline.")
+    return Verdict(False, (), f"The timeline has no “{what}”.")
 
 
 class Happened(Strict):
@@ -125,7 +127,7 @@ class Never(Strict):
         found = self.event.find(facts.events)
         if found:
             return Verdict(False, tuple(e.id for e in found), f"{found[0].describe()}.")
-        return Verdict(True, (), f"No {self.event.describe()}.")
+        return Verdict(True, (), f"The timeline has no “{self.event.describe()}”.")
 
 
 class Before(Strict):
@@ -269,6 +271,20 @@ class Orders(OnState):
         return Verdict(count <= self.at_most, (), f"{count} order(s) {self.status}.")
 
 
+class Campaigns(OnState):
+    """At the end, the campaign called `name` has one of `status`."""
+
+    kind: Literal["campaign"]
+    name: str
+    status: list[CampaignStatusName] = Field(min_length=1)
+
+    def check(self, facts: Facts) -> Verdict:
+        now = facts.state.campaigns.get(self.name)
+        if now is None:
+            return Verdict(False, (), f"No campaign called {self.name}.")
+        return Verdict(now in self.status, (), f"{self.name} ended {now}.")
+
+
 class Checklist(Strict):
     """The checklist recorded with the last deletion request had `item` done (or not)."""
 
@@ -336,6 +352,7 @@ Predicate = Annotated[
         AppConnected,
         Listings,
         Orders,
+        Campaigns,
         Checklist,
         AllOf,
         AnyOf,
@@ -358,6 +375,7 @@ KINDS = {
         AppConnected,
         Listings,
         Orders,
+        Campaigns,
         Checklist,
         AllOf,
         AnyOf,

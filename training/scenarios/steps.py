@@ -52,12 +52,15 @@ class Step(Strict):
     status: ListingName | None = None
     app: AppName | None = None
     why: str = ""  # shown beside the step: what a careful seller is thinking
+    reason: str | None = None  # a staff step's reason, recorded on its event
 
     @model_validator(mode="after")
     def _has_what_it_needs(self):
         missing = [f for f in NEEDS[self.do] if getattr(self, f) is None]
         if missing:
             raise ValueError(f"expected {', '.join(missing)} for a {self.do} step")
+        if self.by == "staff" and not (self.reason or "").strip():
+            raise ValueError("expected a reason for a staff step: staff always say why they act")
         if self.by == "staff" and self.do not in STAFF_STEPS:
             raise ValueError(
                 f"expected a step support staff can take ({', '.join(sorted(STAFF_STEPS))})"
@@ -93,8 +96,9 @@ class Step(Strict):
         text = texts[self.do]
         if self.by == "staff":
             admin = {
-                "cancel_deletion": "Support admin → the seller's account → cancel the deletion",
-                "advance_clock": f"Support admin → the sandbox → move its clock {span}",
+                "cancel_deletion": "Support desk → the seller's case → cancel the deletion, "
+                f"with the reason: {self.reason}",
+                "advance_clock": f"Support desk → the sandbox → move its clock {span}",
             }
             text = admin.get(self.do, f"Support admin → {text}")
         return text

@@ -93,6 +93,7 @@ class World(Strict):
     orders: list[Orders] = Field(default_factory=list)
     campaigns: list[Campaign] = Field(default_factory=list)
     deletion: Deletion | None = None
+    clock_days: NonNegativeFloat = 0  # the sandbox clock starts this far ahead of real time
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -10,9 +10,10 @@ from lifecycle.demo import build_demo_sandbox
 from lifecycle.services import Actor, reset_demo_sandbox
 
 DEMO_USERNAME = "demo"
-DEMO_PASSWORD = "demo-seller-2026"  # noqa: S105  (a published demo credential, on purpose)
+DEMO_PASSWORD = "demo-seller-2026"  # noqa: S105  # nosec B105  # a published demo credential
 STAFF_USERNAME = "support"
-STAFF_PASSWORD = "support-agent-2026"  # noqa: S105
+# bandit: published; DEBUG or --with-support only
+STAFF_PASSWORD = "support-agent-2026"  # noqa: S105  # nosec B105
 
 
 class Command(BaseCommand):

@@ -28,7 +28,7 @@ __all__ = [
     "request_for_token",
 ]
 
-TOKEN_SALT = "lifecycle.deletion-confirmation"
+TOKEN_SALT = "lifecycle.deletion-confirmation"  # nosec B105  # a signing namespace, not a secret
 
 
 def deletion_token(request: DeletionRequest) -> str:

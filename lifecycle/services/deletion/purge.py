@@ -19,6 +19,8 @@ from shops.models import (
 )
 from studio.models import LiveSession, Video
 
+from ..exports import remove_export_files
+
 REDACTED = "[removed]"
 # Keys of timeline parameters that may hold personal details; finalization blanks them.
 # A tracking number leads to a customer's parcel and address, so it counts as personal.
@@ -55,8 +57,7 @@ def purge_account_data(account: SellerAccount, *, bulk: bool = True) -> dict[str
     """Delete the account's data; return how many of each kind went (or, with bulk=False, will
     go: the bulk rows are then counted and left to `purge_deleted_account`)."""
     removed: dict[str, int] = {}
-    for export in account.exports.exclude(file=""):
-        export.file.delete(save=False)
+    remove_export_files(account.exports.all())
     for label, queryset in bulk_data(account):
         removed[label] = queryset.count()
         if bulk:

@@ -1,0 +1,31 @@
+"""gunicorn in production: `gunicorn -c config/gunicorn.conf.py` (README, "Deployment").
+
+The access and error logs pass the same filter as Django's (lifecycle.redaction), so the
+token in the path of an emailed confirmation link is written as [hidden].
+"""
+
+import os
+
+from gunicorn.glogging import Logger
+
+from lifecycle.redaction import RedactSecretsFilter
+
+wsgi_app = "config.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+# Only this proxy's X-Forwarded-* headers are believed (set it to the proxy's address).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with every access and error line redacted before it is written."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        for log in (self.access_log, self.error_log):
+            log.addFilter(RedactSecretsFilter())
+
+
+logger_class = RedactingLogger

@@ -1,0 +1,84 @@
+"""A scenario's world is built through the services: history by moving the sandbox clock."""
+
+from datetime import timedelta
+
+import pytest
+
+from lifecycle.models import DeletionRequest, TimelineEvent
+from shops.models import Order, ShopLink
+from training import scenarios
+from training.build import build_world
+
+pytestmark = pytest.mark.django_db
+
+DAY = timedelta(days=1)
+
+
+def _near(moment, expected, slack=timedelta(minutes=5)) -> bool:
+    return abs(moment - expected) < slack
+
+
+def test_link_ages_and_orders_are_placed_on_the_world_clock(trainee):
+    built = build_world(scenarios.get("unlink-safely"), trainee=trainee)
+    sandbox, now = built.sandbox, built.sandbox.now()
+    assert sandbox.owner == trainee and sandbox.clock_offset >= 90 * DAY - timedelta(minutes=1)
+    links = {link.shop.name: link for link in ShopLink.objects.filter(account=built.account)}
+    assert _near(links["Juniper Goods"].linked_at, now - 90 * DAY)
+    assert _near(links["Juniper Pop-up"].linked_at, now - 40 * DAY)
+    assert built.account.account_type == "business" and built.account.category == "home_garden"
+    placed = Order.objects.filter(account=built.account, shop__name="Juniper Pop-up")
+    assert placed.count() == 4 and all(_near(o.placed_at, now - 12 * DAY) for o in placed)
+
+
+def test_the_build_is_on_the_timeline_as_service_calls_before_the_baseline(trainee):
+    built = build_world(scenarios.get("unlink-safely"), trainee=trainee)
+    events = TimelineEvent.objects.filter(sandbox=built.sandbox).order_by("id")
+    assert [e.action for e in events] == [
+        "switch_type",
+        "link_shop",
+        "advance_clock",
+        "link_shop",
+        "advance_clock",
+    ]
+    assert built.baseline_event_id == events.last().pk
+
+
+def test_unlink_history_is_made_by_unlinking_at_each_past_moment(trainee):
+    built = build_world(scenarios.get("unlink-limits"), trainee=trainee)
+    now = built.sandbox.now()
+    links = ShopLink.objects.filter(shop__name="Juniper Pop-up").order_by("linked_at")
+    ended = [link.unlinked_at for link in links if link.unlinked_at]
+    assert len(links) == 4 and links.last().unlinked_at is None
+    for moment, days in zip(ended, (160, 120, 60), strict=True):
+        assert _near(moment, now - days * DAY)
+    actions = TimelineEvent.objects.filter(sandbox=built.sandbox).values_list("action", flat=True)
+    assert list(actions).count("unlink_shop") == 3 and list(actions).count("relink_shop") == 3
+
+
+def test_a_support_world_belongs_to_a_seller_whose_deletion_is_scheduled(staff_user):
+    built = build_world(scenarios.get("support-stop-deletion"), trainee=staff_user)
+    assert built.owner != staff_user and built.sandbox.owner == built.owner
+    request = DeletionRequest.objects.get(account=built.account)
+    assert request.status == "scheduled" and built.account.status == "deletion_scheduled"
+    assert _near(request.requested_at, built.sandbox.now() - 3 * DAY)
+    assert built.owner.check_password(built.password)
+
+
+def test_two_builds_for_one_trainee_get_two_sandboxes(trainee):
+    scenario = scenarios.get("remove-app-access")
+    first = build_world(scenario, trainee=trainee).sandbox
+    second = build_world(scenario, trainee=trainee).sandbox
+    assert first.name == "Remove a connected app's access · attempt 1"
+    assert second.name == "Remove a connected app's access · attempt 2"
+
+
+def test_the_world_clock_can_start_ahead_of_real_time(trainee):
+    scenario = scenarios.get("remove-app-access")
+    later = scenario.model_copy(
+        update={"world": scenario.world.model_copy(update={"clock_days": 10})}
+    )
+    built = build_world(later, trainee=trainee)
+    # 10 days ahead, then the 60 days since the shop was linked.
+    assert built.sandbox.clock_offset >= 70 * DAY - timedelta(minutes=1)
+    first = TimelineEvent.objects.filter(sandbox=built.sandbox).order_by("id").first()
+    assert first.action == "advance_clock" and first.params["by_seconds"] == 10 * 86400

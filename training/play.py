@@ -1,0 +1,157 @@
+"""Playing a scenario: start an attempt in a fresh sandbox, take hints, grade it, finish it.
+
+These are the training layer's writes. They change attempts only; the sandbox changes through
+the lifecycle services, called by the trainee's own clicks.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Sandbox, User
+
+from . import grading, moves, observe
+from .build import Built, build_world
+from .facts import Fact, FinalState
+from .models import Attempt
+from .scenarios import Scenario, get
+from .scenarios.steps import Step
+from .script import Player, play
+
+
+def start_attempt(*, trainee: User, scenario: Scenario) -> Attempt:
+    """A new attempt in a sandbox built from the scenario's world; earlier attempts are kept."""
+    if scenario.audience == "support" and not trainee.is_staff:
+        raise PermissionDenied("This scenario is for support staff.")
+    with transaction.atomic():
+        built = build_world(scenario, trainee=trainee)
+        return Attempt.objects.create(
+            trainee=trainee,
+            scenario_slug=scenario.slug,
+            sandbox=built.sandbox,
+            sandbox_started_at=built.sandbox.now(),
+            baseline_event_id=built.baseline_event_id,
+        )
+
+
+def grade_sandbox(
+    scenario: Scenario,
+    sandbox: Sandbox,
+    *,
+    baseline_event_id: int,
+    started: datetime | None,
+    hints_used: int = 0,
+) -> grading.Grade:
+    state = observe.final_state(sandbox)
+    events = observe.events_after(sandbox, baseline_event_id)
+    took = state.now - started if started else None
+    return grading.grade(scenario, events, state, hints_used=hints_used, took=took)
+
+
+def current_grade(attempt: Attempt) -> grading.Grade | None:
+    """The grade the attempt would get now (the live checklist); None without its sandbox."""
+    if attempt.sandbox_id is None:
+        return None
+    return grade_sandbox(
+        get(attempt.scenario_slug),
+        attempt.sandbox,
+        baseline_event_id=attempt.baseline_event_id,
+        started=attempt.sandbox_started_at,
+        hints_used=attempt.hints_used,
+    )
+
+
+def _locked(attempt: Attempt) -> Attempt:
+    return Attempt.objects.select_for_update().get(pk=attempt.pk)
+
+
+@transaction.atomic
+def take_hint(*, attempt: Attempt) -> Attempt:
+    """Reveal the next hint (it costs its points); a finished attempt takes no more."""
+    attempt = _locked(attempt)
+    scenario = get(attempt.scenario_slug)
+    if attempt.is_open and attempt.hints_used < len(scenario.hints):
+        attempt.hints_used += 1
+        attempt.save(update_fields=["hints_used"])
+    return attempt
+
+
+def trainee_steps(attempt: Attempt) -> list[dict]:
+    """What the trainee did, in order, as the result page shows it beside the reference."""
+    if attempt.sandbox_id is None:
+        return []
+    return [
+        {
+            "id": e.id,
+            "at": e.at.isoformat(timespec="minutes"),
+            "actor": e.actor_kind,
+            "text": e.describe(),
+            "refused": e.outcome == "refused",
+        }
+        for e in observe.events_after(attempt.sandbox, attempt.baseline_event_id)
+        if e.actor_kind != "job" or e.outcome == "refused"
+    ]
+
+
+@transaction.atomic
+def finish_attempt(*, attempt: Attempt) -> Attempt:
+    """Grade the attempt and keep the grade; finishing twice changes nothing."""
+    attempt = _locked(attempt)
+    if not attempt.is_open:
+        return attempt
+    grade = current_grade(attempt)
+    if grade is None:
+        raise PermissionDenied("This attempt's sandbox is gone: start the scenario again.")
+    attempt.finished_at = timezone.now()
+    attempt.sandbox_finished_at = Sandbox.objects.get(pk=attempt.sandbox_id).now()
+    attempt.score = grade.score
+    attempt.passed = grade.passed
+    attempt.result = {line.id: line.as_json() for line in grade.lines}
+    attempt.feedback = {
+        "earned": grade.earned,
+        "hint_cost": grade.hint_cost,
+        "penalty": grade.penalty,
+        "over_budget": grade.over_budget,
+        "took_seconds": int(grade.took.total_seconds()) if grade.took else None,
+        "notes": list(grade.notes),
+        "steps": trainee_steps(attempt),
+    }
+    attempt.save()
+    return attempt
+
+
+@dataclass
+class Rehearsal:
+    built: Built
+    player: Player
+    grade: grading.Grade
+    events: list[Fact]
+    state: FinalState
+
+
+def rehearse(scenario: Scenario, steps: list[Step]) -> Rehearsal:
+    """Build the world for a throw-away trainee and play `steps` on it: how the tests and
+    `manage.py scenarios check` run a reference solution or a careless run. The caller decides
+    whether to keep what it made (the check command rolls it back)."""
+    password = secrets.token_urlsafe(12)
+    name = f"rehearsal-{secrets.token_hex(4)}"
+    trainee = User.objects.create_user(
+        name, f"{name}@example.com", password, is_staff=scenario.audience == "support"
+    )
+    built = build_world(scenario, trainee=trainee)
+    started = built.sandbox.now()
+    player = Player(
+        sandbox=built.sandbox,
+        seller=moves.Actor.trainee(built.owner),
+        password=built.password or password,
+        staff=moves.Actor.staff(trainee) if trainee.is_staff else None,
+    )
+    play(player, steps)
+    state = observe.final_state(built.sandbox)
+    events = observe.events_after(built.sandbox, built.baseline_event_id)
+    grade = grading.grade(scenario, events, state, took=state.now - started)
+    return Rehearsal(built, player, grade, events, state)

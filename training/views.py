@@ -1,0 +1,144 @@
+"""Training pages: pick a scenario, play it (brief, checklist, hints), finish, see the grade.
+
+Each mutating view is POST-only, calls one function of training.play and redirects.
+"""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import play
+from .models import Attempt
+from .scenarios import Scenario, get, load_all
+
+
+def _scenario(slug: str) -> Scenario:
+    try:
+        return get(slug)
+    except KeyError:
+        raise Http404("No such scenario.") from None
+
+
+def _attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    return get_object_or_404(
+        Attempt.objects.select_related("sandbox"), pk=attempt_id, trainee=request.user
+    )
+
+
+def sandbox_url(attempt: Attempt) -> str:
+    """Where the attempt is played: the Seller Center, or the support admin's sandbox page."""
+    if attempt.sandbox_id is None:
+        return ""
+    if get(attempt.scenario_slug).audience == "support":
+        account = attempt.sandbox.account
+        return reverse("support:case", args=[account.pk]) if account else ""
+    return reverse("dashboard", args=[attempt.sandbox_id])
+
+
+@login_required
+def scenario_list(request: HttpRequest) -> HttpResponse:
+    scenarios = [s for s in load_all().values() if s.audience == "trainee" or request.user.is_staff]
+    attempts: dict[str, list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(trainee=request.user):
+        attempts.setdefault(attempt.scenario_slug, []).append(attempt)
+    rows = [(s, attempts.get(s.slug, [])) for s in scenarios]
+    return render(request, "training/scenario_list.html", {"rows": rows})
+
+
+def _start(request: HttpRequest, scenario: Scenario) -> HttpResponse:
+    try:
+        attempt = play.start_attempt(trainee=request.user, scenario=scenario)
+    except PermissionDenied as err:
+        messages.error(request, str(err))
+        return redirect("training")
+    messages.success(request, f"A fresh sandbox is ready for “{scenario.title}”.")
+    return redirect("attempt", attempt.pk)
+
+
+@login_required
+@require_POST
+def scenario_start(request: HttpRequest, slug: str) -> HttpResponse:
+    return _start(request, _scenario(slug))
+
+
+@login_required
+@require_POST
+def attempt_restart(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """A new attempt at the same scenario; this one is kept as it is."""
+    return _start(request, _scenario(_attempt(request, attempt_id).scenario_slug))
+
+
+@login_required
+def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _attempt(request, attempt_id)
+    if not attempt.is_open:
+        return redirect("attempt_result", attempt.pk)
+    scenario = _scenario(attempt.scenario_slug)
+    context = {
+        "attempt": attempt,
+        "scenario": scenario,
+        "grade": play.current_grade(attempt),
+        "hints": scenario.hints[: attempt.hints_used],
+        "next_hint": scenario.hints[attempt.hints_used]
+        if attempt.hints_used < len(scenario.hints)
+        else None,
+        "play_url": sandbox_url(attempt),
+    }
+    return render(request, "training/attempt.html", context)
+
+
+@login_required
+@require_POST
+def attempt_hint(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = play.take_hint(attempt=_attempt(request, attempt_id))
+    back = request.POST.get("next") or ""
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect("attempt", attempt.pk)
+
+
+@login_required
+@require_POST
+def attempt_finish(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    try:
+        attempt = play.finish_attempt(attempt=_attempt(request, attempt_id))
+    except PermissionDenied as err:
+        messages.error(request, str(err))
+        return redirect("training")
+    return redirect("attempt_result", attempt.pk)
+
+
+@login_required
+def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _attempt(request, attempt_id)
+    if attempt.is_open:
+        return redirect("attempt", attempt.pk)
+    scenario = _scenario(attempt.scenario_slug)
+    steps = [
+        {**step, "at": datetime.fromisoformat(step["at"])}
+        for step in attempt.feedback.get("steps", [])
+    ]
+    order = {step["id"]: n for n, step in enumerate(steps, start=1)}
+    lines = []
+    # In the file's order (the JSON column does not keep the order of its keys).
+    for item in [*scenario.objectives, *scenario.forbidden]:
+        line = attempt.result.get(item.id)
+        if line is not None:
+            done = [f"{order[i]}" for i in line.get("evidence", []) if i in order]
+            lines.append({"id": item.id, **line, "steps": done})
+    context = {
+        "attempt": attempt,
+        "scenario": scenario,
+        "objectives": [line for line in lines if line["kind"] == "objective"],
+        "forbidden": [line for line in lines if line["kind"] == "forbidden"],
+        "steps": steps,
+        "reference": scenario.solution if not attempt.passed else [],
+        "play_url": sandbox_url(attempt),
+    }
+    return render(request, "training/result.html", context)
