@@ -191,7 +191,8 @@ def test_the_nightly_reset_is_declared_with_the_periodic_schedules():
     assert entry["schedule"].hour == {3} and entry["schedule"].minute == {0}
 
 
-def test_seed_demo_trainees_fills_the_demo_cohort_once(db):
+def test_seed_demo_trainees_fills_the_demo_cohort_once(db, monkeypatch):
+    monkeypatch.undo()  # the shipped scenarios, not the tests' stand-in
     out = StringIO()
     call_command("seed_demo", "--trainees", "5", stdout=out)
     assert "5 trainees" in out.getvalue()
@@ -199,3 +200,24 @@ def test_seed_demo_trainees_fills_the_demo_cohort_once(db):
     assert cohort.trainees.filter(username__startswith="demo-trainee-").count() == 5
     call_command("seed_demo", "--trainees", "5", stdout=StringIO())
     assert cohort.trainees.count() == 6  # the five and the demo trainee, nobody twice
+
+
+def test_seed_demo_trainees_plays_graded_attempts_for_the_trainers_grid(db, monkeypatch):
+    monkeypatch.undo()  # the shipped scenarios, not the tests' stand-in
+    from training.models import Attempt
+
+    call_command("seed_demo", "--trainees", "8", stdout=StringIO())
+    cohort = Cohort.objects.get(is_demo=True)
+    assert sorted(cohort.assignments.values_list("scenario_slug", flat=True)) == [
+        "pause-sales",
+        "unlink-safely",
+    ]
+    attempts = Attempt.objects.filter(trainee__username__startswith="demo-trainee-")
+    # Trainees 4 and 8 have not started; the six others played both scenarios; 7 left one open.
+    assert attempts.count() == 12
+    assert attempts.filter(finished_at=None).count() == 1
+    finished = attempts.exclude(finished_at=None)
+    assert finished.filter(passed=True).exists() and finished.filter(passed=False).exists()
+    assert all(a.result and a.score is not None for a in finished)
+    call_command("seed_demo", "--trainees", "8", stdout=StringIO())  # idempotent
+    assert attempts.count() == 12

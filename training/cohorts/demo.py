@@ -3,10 +3,11 @@
 from django.contrib.auth.models import Group
 
 from accounts.models import User
+from training.models import Attempt
 
 from .models import Cohort, CohortAction, JoinedBy, Membership
 from .roles import DEMO_GROUP, ensure_trainers_group
-from .services import create_cohort, record
+from .services import assign_scenario, create_cohort, record
 
 TRAINER_USERNAME = "trainer"
 # bandit: a published demo credential, on purpose
@@ -81,10 +82,11 @@ def demo_cohort(trainer: User, trainees: list[User]) -> Cohort:
 
 
 def demo_class(trainer: User, size: int) -> Cohort:
-    """The demo cohort filled up to `size` trainees (demo-trainee-01…), all demo logins.
+    """The demo cohort filled up to `size` trainees (demo-trainee-01…), all demo logins, with
+    the demo scenarios assigned and attempts played, so the trainer's grid has something to show.
 
-    Bulk-created, so 30 take a moment: they are rows to show, not people who will sign in
-    (their password is unusable; the demo trainee is the one to sign in as).
+    They are rows to show, not people who will sign in (their password is unusable; the demo
+    trainee is the one to sign in as).
     """
     names = [f"demo-trainee-{n:02d}" for n in range(1, size + 1)]
     have = set(User.objects.filter(username__in=names).values_list("username", flat=True))
@@ -97,4 +99,42 @@ def demo_class(trainer: User, size: int) -> Cohort:
     User.objects.bulk_create(fresh)
     people = list(User.objects.filter(username__in=names))
     Group.objects.get(name=DEMO_GROUP).user_set.add(*people)
-    return demo_cohort(trainer, people)
+    cohort = demo_cohort(trainer, people)
+    demo_attempts(trainer, cohort, sorted(people, key=lambda p: p.username))
+    return cohort
+
+
+# The demo cohort's scenarios: trainee missions that need no password or worker to play.
+DEMO_SCENARIOS = ("unlink-safely", "pause-sales")
+
+
+def demo_attempts(trainer: User, cohort: Cohort, people: list[User]) -> int:
+    """Assign the demo scenarios and play some attempts, as trainees would, graded for real.
+
+    Every fourth trainee has not started; the others play each scenario once, the reference
+    solution or (every third) the careless run, and finish it; every seventh leaves the second
+    scenario open. Trainees who have attempts already are left as they are (idempotent).
+    """
+    from lifecycle.services import Actor
+    from training import play, scenarios
+    from training.script import Player
+    from training.script import play as play_steps
+
+    for slug in DEMO_SCENARIOS:
+        assign_scenario(actor=trainer, cohort=cohort, scenario_slug=slug)
+    played = set(Attempt.objects.filter(trainee__in=people).values_list("trainee_id", flat=True))
+    made = 0
+    for n, person in enumerate(people, start=1):
+        if n % 4 == 0 or person.pk in played:
+            continue
+        for k, slug in enumerate(DEMO_SCENARIOS):
+            scenario = scenarios.get(slug)
+            attempt = play.start_attempt(trainee=person, scenario=scenario)
+            steps = scenario.careless.steps if n % 3 == 0 else scenario.solution
+            player = Player(sandbox=attempt.sandbox, seller=Actor.trainee(person), password="")  # nosec B106
+            play_steps(player, steps)
+            made += 1
+            if k == 1 and n % 7 == 0:
+                continue  # still playing
+            play.finish_attempt(attempt=attempt)
+    return made

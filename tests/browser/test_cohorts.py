@@ -1,0 +1,94 @@
+"""A cohort in a real browser: a trainer starts it and makes a link, a new person signs up
+through it, closes the first-visit tour, plays the assigned scenario, and the trainer sees the
+score in the cohort's grid."""
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from training.cohorts.demo import demo_trainer
+from training.cohorts.models import Cohort, TourState
+from training.models import Attempt
+
+from .conftest import act, log_in, settle, shoot, visit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TRAINER_PASSWORD = "trainer-browser-9"
+
+
+@pytest.fixture
+def trainer(transactional_db):
+    trainer = demo_trainer()
+    trainer.set_password(TRAINER_PASSWORD)
+    trainer.save()
+    return trainer
+
+
+def test_a_trainer_sees_the_score_of_someone_who_joined_through_the_link(new_page, trainer):
+    coach = new_page()
+    log_in(coach, trainer.username, TRAINER_PASSWORD)
+    visit(coach, reverse("trainer_cohort_list"))
+    coach.get_by_label("Cohort name").fill("Browser class")
+    act(coach, coach.get_by_role("button", name="Start the cohort"))
+    act(coach, coach.get_by_role("link", name="Browser class", exact=True))
+    cohort = Cohort.objects.get(name="Browser class")
+    coach.locator("#id_seats").fill("5")
+    act(coach, coach.get_by_role("button", name="Create an invitation link"))
+    coach.locator("#id_scenario").select_option(label="Unlink a shop safely")
+    act(coach, coach.get_by_role("button", name="Assign"))
+    expect(coach.get_by_test_id("assignments")).to_contain_text("Unlink a shop safely")
+    link = coach.get_by_test_id("invite-link").first.inner_text().strip()
+    assert link.startswith("http://127.0.0.1:8000/join/")  # SITE_URL: what is sent to people
+
+    person = new_page()
+    visit(person, urlparse(link).path)
+    person.locator("#id_username").fill("newcomer")
+    person.locator("#id_email").fill("newcomer@example.com")
+    person.locator("#id_password1").fill("sturdy-lantern-42")
+    person.locator("#id_password2").fill("sturdy-lantern-42")
+    act(person, person.get_by_role("button", name="Sign up and join"), path="/")
+    expect(person.get_by_test_id("assigned")).to_contain_text("Not started")
+
+    visit(person, reverse("training"))
+    card = person.get_by_role("region", name="Unlink a shop safely")
+    act(person, card.get_by_role("button", name=re.compile("^Start")))
+    attempt = Attempt.objects.get(trainee__username="newcomer")
+    act(person, person.get_by_test_id("play"), path=reverse("dashboard", args=[attempt.sandbox_id]))
+    # A first visit: the tour is on; closing it is remembered for the person.
+    tour = person.locator(".driver-popover")
+    expect(tour).to_be_visible()
+    shoot(person, "cohort-first-visit-tour")
+    with person.expect_response(lambda r: r.url.endswith(reverse("tour_dismiss"))):
+        person.locator(".driver-popover-close-btn").click()
+    expect(tour).to_have_count(0)
+    assert TourState.objects.filter(person__username="newcomer").exists()
+
+    act(
+        person,
+        person.get_by_role("navigation", name="Seller Center").get_by_role(
+            "link", name="Account Settings"
+        ),
+    )
+    act(person, person.get_by_role("link", name="Linked accounts"))
+    row = person.get_by_role("row", name=re.compile("Juniper Pop-up"))
+    act(person, row.get_by_role("link", name=re.compile("^Unlink")))
+    act(person, person.get_by_role("button", name="Unlink shop"))
+    visit(person, reverse("attempt", args=[attempt.pk]))
+    act(person, person.get_by_role("button", name="Finish and grade"))
+    attempt.refresh_from_db()
+    assert attempt.finished_at is not None and attempt.score is not None
+
+    visit(coach, reverse("trainer_progress", args=[cohort.pk]))
+    grid = coach.get_by_test_id("progress-grid")
+    row = grid.get_by_role("row", name=re.compile("newcomer"))
+    expect(row).to_contain_text(str(attempt.score))
+    expect(row).to_contain_text("Failed" if not attempt.passed else "Passed")
+    shoot(coach, "cohort-progress")
+    act(coach, row.get_by_role("link", name=re.compile(str(attempt.score))))
+    expect(coach.get_by_test_id("attempt-timeline")).to_contain_text("Juniper Pop-up")
+    expect(coach.get_by_test_id("solution")).to_contain_text("ask for an export")
+    settle(coach)
