@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test lint install browser screenshots demo-reset clean
+.PHONY: run test lint install browser screenshots demo-reset bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,9 @@ test: install browser
 
 screenshots: install browser  # retake the README's pictures from the browser tests
 	UPDATE_README_SCREENSHOTS=1 $(BIN)/pytest -m browser -q $(PYTEST_ARGS)
+
+bench: install  # every benchmark, on DATABASE_URL/REDIS_URL; writes docs/benchmarks.md
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) var

@@ -17,8 +17,9 @@ from accounts.forms import AccountTypeForm, SandboxForm
 from accounts.models import ConnectedApp, Sandbox, SellerAccount
 from accounts.types import AccountType, feature_matrix
 from lifecycle import selectors
-from lifecycle.demo import DemoSizes, build_demo_sandbox
 from lifecycle.services import (
+    Actor,
+    create_sandbox,
     deactivate_account,
     grant_app_access,
     reactivate_account,
@@ -55,15 +56,10 @@ def sandbox_create(request: HttpRequest) -> HttpResponse:
         return bad_input(request, lambda: _sandbox_list(request, form))
     name = form.cleaned_data["name"]
     try:
-        sandbox = build_demo_sandbox(
-            owner=request.user,
-            name=name,
-            sizes=DemoSizes(orders=60),
-            is_demo=False,  # the trainee's own: a demo reset must never wipe it
-        )
+        sandbox = create_sandbox(actor=Actor.trainee(request.user), name=name)
     except IntegrityError:
         # A double click: the other request took the name between our check and our insert.
-        # The builder is one transaction, so nothing of this one remains; the form says why.
+        # The service is one transaction, so nothing of this one remains; the form says why.
         form.add_error("name", "You already have a sandbox with that name.")
         return bad_input(request, lambda: _sandbox_list(request, form))
     messages.success(request, f"Sandbox “{sandbox.name}” is ready: a demo seller to practise on.")

@@ -47,6 +47,7 @@ class Action(models.TextChoices):
     NOTIFY_CUSTOMERS = "notify_customers", "Notify customers"
     SEND_EMAIL = "send_email", "Send email"
     RESET_DEMO = "reset_demo", "Reset demo sandbox"
+    CREATE_SANDBOX = "create_sandbox", "Create sandbox"
     RENAME_SANDBOX = "rename_sandbox", "Rename sandbox"
     DELETE_SANDBOX = "delete_sandbox", "Delete sandbox"
     # Support desk actions (the admin's case page).

@@ -5,11 +5,14 @@ with its owner and name (or the seed asked for), so two sandboxes never look ali
 reset (same owner, same name) rebuilds exactly the sandbox it replaces.
 
 Commerce rows (products, customers, orders) are data, not lifecycle transitions, so they are
-bulk-created; the shop link goes through the lifecycle service like any other link.
+bulk-created. The shop's link goes through the core like any other link, dated as the demo's
+history has it (30 days back, old enough to be unlinked at once) by the link's own effect, and
+its event says so: no row is changed after its event was written.
 """
 
 import random
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -30,12 +33,13 @@ from shops.models import (
     OrderStatus,
     Product,
     Shop,
+    ShopLink,
 )
 from studio.models import LiveSession, ProductLink, Video
 from studio.sounds import LIBRARY
 
-from .core import Actor
-from .services.links import link_shop
+from .core import Actor, Change, account_rows, apply
+from .transitions.link import LINK_SHOP
 
 # What a small maker's shop sells, by craft; the brand is a generated surname and the craft.
 CRAFTS = {
@@ -64,6 +68,21 @@ VIDEO_TITLES = [
     "From sketch to {item}",
 ]
 CAMPAIGNS = ["{season} sale", "Gift guide", "Launch week", "Weekend offer"]
+# How long the demo's shop has been linked when the trainee arrives (past the unlink cool-down).
+LINKED_FOR = timedelta(days=30)
+
+
+def _linked_since(since):
+    """The link's effect for the demo's history: the link starts at `since`, and says so."""
+
+    def effect(rows, target: str) -> Change:
+        link = ShopLink.objects.create(shop=rows.subject, account=rows.account, linked_at=since)
+        return Change(
+            result=link,
+            params={"link_id": link.pk, "linked_at": since.isoformat(), "reason": "demo history"},
+        )
+
+    return effect
 
 
 @dataclass
@@ -84,14 +103,18 @@ def build_demo_sandbox(
     sizes: DemoSizes | None = None,
     seed: int | None = None,
     is_demo: bool = True,
+    on_created: Callable[[Sandbox], object] | None = None,
 ) -> Sandbox:
     """One business seller account, two shops (one linked) and the data the Seller Center shows.
 
     is_demo=False builds a trainee's own practice sandbox from the same data: it is not a demo,
-    so no reset can wipe it and its timeline (RULEBOOK §8).
+    so no reset can wipe it and its timeline (RULEBOOK §8). `on_created(sandbox)` runs as soon
+    as the sandbox exists, so the event that says who made it comes first on its timeline.
     """
     sizes = sizes or DemoSizes()
     sandbox = Sandbox.objects.create(owner=owner, name=name, is_demo=is_demo)
+    if on_created is not None:
+        on_created(sandbox)
     if seed is None:  # the owner's sandbox of that name: a reset rebuilds the very same data
         seed = zlib.crc32(f"{owner.pk}:{name}".encode())
     rng = random.Random(seed)  # nosec B311  # repeatable demo data, not a secret
@@ -110,9 +133,8 @@ def build_demo_sandbox(
     )
     main = Shop.objects.create(sandbox=sandbox, name=f"{brand} Shop")
     Shop.objects.create(sandbox=sandbox, name=f"{brand.split()[0]} Outlet")
-    link = link_shop(actor=Actor.trainee(owner), account=account, shop=main)
-    # The demo starts with a link old enough to be unlinked at once.
-    type(link).objects.filter(pk=link.pk).update(linked_at=now - timedelta(days=30))
+    link_effect = _linked_since(now - LINKED_FOR)
+    apply(LINK_SHOP, account_rows(account, main), actor=Actor.trainee(owner), effect=link_effect)
     sku = "".join(word[0] for word in brand.split()).upper()
     products = Product.objects.bulk_create(
         Product(

@@ -47,7 +47,7 @@ from .exports import (
     start_export,
 )
 from .links import link_shop, relink_shop, unlink_shop
-from .sandboxes import reset_demo_sandbox
+from .sandboxes import create_sandbox, reset_demo_sandbox
 
 __all__ = [
     "Actor",
@@ -56,6 +56,7 @@ __all__ = [
     "cancel_order",
     "change_listing_status",
     "confirm_deletion",
+    "create_sandbox",
     "create_campaign",
     "deactivate_account",
     "deletion_checklist",

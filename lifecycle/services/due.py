@@ -122,7 +122,7 @@ def run_due_work(*, sandbox: Sandbox | int) -> list[str]:
     )
     finalized = _for_each(
         _accounts_due_for_finalization(sandbox, now),
-        lambda pk: finalize_deletion(actor=SWEEP, account=pk, purge=False),
+        lambda pk: finalize_deletion(actor=SWEEP, account=pk),
         "finalized account",
         done,
         account_field="pk",

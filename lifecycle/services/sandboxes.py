@@ -1,8 +1,9 @@
-"""Resetting a demo sandbox (the onboarding demos of RULEBOOK §1)."""
+"""Creating a trainee's own sandbox and resetting a demo one (the sandboxes of RULEBOOK §1)."""
 
 from accounts.models import Sandbox
-from lifecycle.core import Actor, Change, apply, lifecycle_service, lock_sandbox
-from lifecycle.demo import build_demo_sandbox
+from lifecycle.core import Actor, Change, apply, lifecycle_service, lock_sandbox, record, refuse
+from lifecycle.demo import DemoSizes, build_demo_sandbox
+from lifecycle.errors import Code
 from lifecycle.models import ExportJob, TimelineEvent
 from lifecycle.transitions import Action, Rows
 from lifecycle.transitions.sandbox import RESET_DEMO
@@ -41,3 +42,35 @@ def reset_demo_sandbox(*, actor: Actor, sandbox: Sandbox | int) -> Sandbox:
     before the event that says who reset it and which sandbox it replaces.
     """
     return apply(RESET_DEMO, sandbox_rows(lock_sandbox(sandbox)), actor=actor, effect=_rebuild)
+
+
+def create_sandbox(*, actor: Actor, name: str, sizes: DemoSizes | None = None) -> Sandbox:
+    """A practice sandbox of the actor's own, built from the demo's data. It is not a demo, so no
+    reset can wipe it and its timeline (RULEBOOK §8); its timeline starts with who created it.
+
+    It runs in the builder's one transaction. A name the actor has already raises IntegrityError
+    (the database's unique constraint) with nothing of the new sandbox left: the form says why.
+    A refusal has no timeline to go on (there is no sandbox yet), so it is only raised.
+    """
+    if actor.user is None:
+        refuse(Code.NOT_ALLOWED_FOR_ACTOR, "A sandbox belongs to a person, not to a job.")
+
+    def created(sandbox: Sandbox) -> None:
+        state = str(sandbox.clock_offset)
+        record(
+            actor=actor,
+            action=Action.CREATE_SANDBOX,
+            subject=sandbox,
+            sandbox=sandbox,
+            before=state,
+            after=state,
+            params={"name": sandbox.name},
+        )
+
+    return build_demo_sandbox(
+        owner=actor.user,
+        name=name,
+        sizes=sizes or DemoSizes(orders=60),
+        is_demo=False,
+        on_created=created,
+    )

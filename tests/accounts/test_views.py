@@ -88,15 +88,15 @@ def test_a_double_click_on_create_makes_one_sandbox_and_no_server_error(
     signed_in, trainee, monkeypatch
 ):
     """The second request passes the form's check, then finds the name taken at insert."""
-    from accounts import views
+    from lifecycle.services import sandboxes
 
-    real_builder = views.build_demo_sandbox
+    real_builder = sandboxes.build_demo_sandbox
 
     def other_tab_first(**kwargs):
         real_builder(owner=trainee, name="Twice", sizes=DemoSizes(orders=1, customers=1))
         return real_builder(**kwargs)
 
-    monkeypatch.setattr(views, "build_demo_sandbox", other_tab_first)
+    monkeypatch.setattr(sandboxes, "build_demo_sandbox", other_tab_first)
     response = signed_in.post(reverse("sandbox_create"), {"name": "Twice"})
     assert response.status_code == 400
     assert b"You already have a sandbox with that name." in response.content

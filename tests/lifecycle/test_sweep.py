@@ -170,7 +170,7 @@ def test_finalization_purges_a_large_account_in_batches(account, as_trainee, tra
 def test_the_sweep_finishes_a_purge_a_crash_cut_short(account, as_trainee):
     confirmed(account, as_trainee)
     advance(account, as_trainee, setting("DELETION_GRACE") + timedelta(minutes=1))
-    finalize_deletion(actor=SWEEP, account=account, purge=False)  # then the worker died
+    finalize_deletion(actor=SWEEP, account=account)  # then the worker died
     assert account.orders.exists()
     assert account.sandbox_id in sandboxes_with_due_work()
     assert sweep_sandbox(sandbox=account.sandbox) == [f"purged the data of account {account.pk}"]

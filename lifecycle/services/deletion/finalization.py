@@ -20,23 +20,23 @@ DELETED_NAME = "Deleted seller"
 
 
 @lifecycle_service(Action.FINALIZE_DELETION)
-def finalize_deletion(
-    *, actor: Actor, account: SellerAccount | int, purge: bool = True
-) -> SellerAccount:
-    """Remove the account's commerce data for good; keep a tombstone and a scrubbed timeline.
+def finalize_deletion(*, actor: Actor, account: SellerAccount | int) -> SellerAccount:
+    """Delete the account for good: a tombstone, a scrubbed timeline, its small rows removed.
 
-    With purge=False (the sweep) the bulk rows are only counted here, and removed after the
-    commit by `purge_deleted_account` in short batches, so no transaction holds locks for long.
+    Its commerce rows (orders, products, customers...) are counted here and removed after the
+    commit by `purge_deleted_account`, in short batches, so no transaction holds locks for long:
+    the sweep does it right after, and finishes any purge a crash cut short. There is no other
+    way to purge, for the tests either.
     """
     account = lock_account(account)
-    rows = account_rows(account, request=open_request(account), inputs={"purge": purge})
+    rows = account_rows(account, request=open_request(account))
     return apply(FINALIZE_DELETION, rows, actor=actor, effect=_finalize)
 
 
 def _finalize(rows: Rows, target: str) -> Change:
     account, now = rows.account, rows.now
     _end_links_and_grants(rows)
-    removed = purge_account_data(account, bulk=rows.inputs["purge"])
+    removed = purge_account_data(account)
     rows.request.closed_at = now
     account.display_name = DELETED_NAME
     account.contact_email = ""

@@ -53,15 +53,13 @@ def bulk_data(account: SellerAccount | int) -> list[tuple[str, QuerySet]]:
     ]
 
 
-def purge_account_data(account: SellerAccount, *, bulk: bool = True) -> dict[str, int]:
-    """Delete the account's data; return how many of each kind went (or, with bulk=False, will
-    go: the bulk rows are then counted and left to `purge_deleted_account`)."""
+def purge_account_data(account: SellerAccount) -> dict[str, int]:
+    """Delete the account's few rows and files; count the bulk rows `purge_deleted_account`
+    removes after the commit. Returns how many of each kind go."""
     removed: dict[str, int] = {}
     remove_export_files(account.exports.all())
     for label, queryset in bulk_data(account):
         removed[label] = queryset.count()
-        if bulk:
-            queryset.delete()
     for label, queryset in (
         ("exports", ExportJob.objects.filter(account=account)),
         ("inbox", InboxMessage.objects.filter(account=account)),
