@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import AccountTypeForm, SandboxForm
 from accounts.models import ConnectedApp, Sandbox, SellerAccount
-from accounts.types import AccountType, type_change_preview
+from accounts.types import AccountType, feature_matrix
 from lifecycle import selectors
 from lifecycle.services import (
     Actor,
@@ -28,6 +28,7 @@ from lifecycle.services import (
 )
 from lifecycle.transitions import TRAINEE, account_actions_from
 from lifecycle.web import act, bad_input, confirm, page, sandbox_page
+from studio.selectors import switch_consequences
 from training.cohorts.progress import trainee_assignments
 
 # --- Sandboxes ------------------------------------------------------------------------------
@@ -85,21 +86,31 @@ def profile_page(request: HttpRequest) -> HttpResponse:
 profile = sandbox_page(profile_page)
 
 
-def _account_type_page(request: HttpRequest, form: AccountTypeForm) -> HttpResponse:
+def _account_type_page(
+    request: HttpRequest, form: AccountTypeForm, wanted: str = ""
+) -> HttpResponse:
     account = request.account
     comparison = [
-        {
-            "type": value,
-            "label": label,
-            "current": value == account.account_type,
-            "preview": type_change_preview(account.account_type, value),
-        }
+        {"type": value, "label": label, "change": switch_consequences(account, value)}
         for value, label in AccountType.choices
+        if value != account.account_type
     ]
+    chosen = (
+        switch_consequences(account, wanted)
+        if wanted in AccountType.values and wanted != account.account_type
+        else None
+    )
     return page(
         request,
         "accounts/account_type.html",
-        {"nav": "settings", "tab": "type", "form": form, "comparison": comparison},
+        {
+            "nav": "settings",
+            "tab": "type",
+            "form": form,
+            "matrix": feature_matrix(account.account_type),
+            "comparison": comparison,
+            "chosen": chosen,
+        },
     )
 
 
@@ -109,10 +120,12 @@ def account_type(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         wanted = request.GET.get("type") or account.account_type
         form = AccountTypeForm(initial={"account_type": wanted, "category": account.category})
-        return _account_type_page(request, form)
+        return _account_type_page(request, form, wanted)
     form = AccountTypeForm(request.POST)
     if not form.is_valid():
-        return bad_input(request, lambda: _account_type_page(request, form))
+        return bad_input(
+            request, lambda: _account_type_page(request, form, request.POST.get("account_type", ""))
+        )
     new_type = form.cleaned_data["account_type"]
     return act(
         request,
@@ -122,7 +135,7 @@ def account_type(request: HttpRequest) -> HttpResponse:
         category=form.cleaned_data["category"],
         done=f"The account is now {AccountType(new_type).label.lower()}.",
         success_url=reverse("account_type", args=[request.sandbox.pk]),
-        refused=lambda: _account_type_page(request, form),
+        refused=lambda: _account_type_page(request, form, new_type),
     )
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("shops.urls")),
     path("", include("lifecycle.urls")),
+    path("", include("studio.urls")),
     path("", include("training.urls")),
     path("", include("training.cohorts.urls")),
 ]

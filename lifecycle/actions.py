@@ -31,6 +31,12 @@ class Action(models.TextChoices):
     START_CAMPAIGN = "start_campaign", "Start campaign"
     PAUSE_CAMPAIGN = "pause_campaign", "Pause campaign"
     END_CAMPAIGN = "end_campaign", "End campaign"
+    # What the account type unlocks on the shop's videos (RULEBOOK §4; studio.services).
+    PICK_SOUND = "pick_sound", "Pick a sound"
+    ADD_PRODUCT_LINK = "add_product_link", "Add product link"
+    REMOVE_PRODUCT_LINK = "remove_product_link", "Remove product link"
+    SCHEDULE_LIVE = "schedule_live", "Schedule live session"
+    CANCEL_LIVE = "cancel_live", "Cancel live session"
     # Data exports, announcements and emails (RULEBOOK §5, §6).
     REQUEST_EXPORT = "request_export", "Request data export"
     EXPORT_READY = "export_ready", "Export ready"

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import AccountStatus
 from lifecycle import selectors
+from lifecycle.datetimes import when
 from lifecycle.forms import CloseAccountForm, TimelineFilter
 from lifecycle.jobs import broker_ok
 from lifecycle.models import ExportJob, InboxMessage, TimelineEvent
@@ -65,7 +66,7 @@ def clock(request: HttpRequest) -> HttpResponse:
         advance_clock,
         sandbox=request.sandbox,
         reading=reading,
-        done=lambda sandbox: f"The clock now reads {sandbox.now():%a %d %b %Y, %H:%M}.",
+        done=lambda sandbox: f"The clock now reads {when(sandbox.now())}.",
         success_url=back,
         refused=lambda: _dashboard_page(request),
         **kwargs,

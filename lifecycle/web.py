@@ -27,6 +27,7 @@ BAD_INPUT = frozenset(
         Code.UNKNOWN_TYPE,
         Code.UNKNOWN_LISTING_STATUS,
         Code.UNKNOWN_APP,
+        Code.UNKNOWN_SOUND,
     }
 )
 

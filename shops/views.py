@@ -37,6 +37,7 @@ from shops.services import (
     ship_order,
     start_campaign,
 )
+from studio import selectors as studio_selectors
 
 PAGE_SIZE = 50
 
@@ -327,7 +328,11 @@ def analytics(request: HttpRequest) -> HttpResponse:
     return page(
         request,
         "shops/analytics.html",
-        {"nav": "analytics", "stats": selectors.analytics(request.account)},
+        {
+            "nav": "analytics",
+            "stats": selectors.analytics(request.account),
+            **studio_selectors.insights(request.account),  # creator and business only
+        },
     )
 
 

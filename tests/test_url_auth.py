@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import ConnectedApp, Sandbox, User
 from accounts.roles import SUPPORT_GROUP, ensure_support_group
 from lifecycle.models import DeletionRequest, InboxMessage, SupportNote, TimelineEvent
+from studio.models import ProductLink
 from tests.web import demo, ready_export
 from training.cohorts import catalogue
 from training.cohorts.models import Membership
@@ -63,6 +64,9 @@ class World:
     invitation: Any
     assignment: Any
     attempt: Any
+    video: Any
+    link: Any
+    live: Any
 
 
 def sb(w: World) -> dict:
@@ -138,6 +142,18 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "inbox": (OWNED, sb),
     "inbox_message": (OWNED, lambda w: {**sb(w), "message_id": w.message.pk}),
     "timeline": (OWNED, sb),
+    # studio: videos, sounds, product links, live sessions
+    "videos": (OWNED, sb),
+    "pick_sound": (OWNED, lambda w: {**sb(w), "video_id": w.video.pk}),
+    "add_product_link": (OWNED, lambda w: {**sb(w), "video_id": w.video.pk}),
+    "remove_product_link": (
+        OWNED,
+        lambda w: {**sb(w), "video_id": w.link.video_id, "link_id": w.link.pk},
+    ),
+    "sounds": (OWNED, sb),
+    "audience": (OWNED, sb),
+    "schedule_live": (OWNED, sb),
+    "cancel_live": (OWNED, lambda w: {**sb(w), "session_id": w.live.pk}),
     # training: the trainer's pages, invitations, password reset and the tour
     "trainer_cohort_list": (COHORT, none),
     "trainer_cohort_create": (COHORT, none),
@@ -229,7 +245,11 @@ def world_of(owner: User, name: str) -> World:
     group = create_cohort(actor=trainer, name=f"Cohort of {owner.username}")
     slug = next(iter(catalogue.scenarios()))
     Membership.objects.create(cohort=group, trainee=owner, joined_by="import")
+    link = ProductLink.objects.filter(video__account=account).first()
     return World(
+        video=link.video,
+        link=link,
+        live=account.live_sessions.first(),
         trainer=trainer,
         cohort=group,
         invitation=create_invitation(

@@ -62,7 +62,7 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
 ]
 THIRD_PARTY_APPS = ["django_htmx", "crispy_forms", "crispy_bootstrap5", "csp", "axes"]
-LOCAL_APPS = ["accounts", "shops", "lifecycle", "training"]
+LOCAL_APPS = ["accounts", "shops", "lifecycle", "studio", "training"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -96,6 +96,8 @@ TEMPLATES = [
                 "lifecycle.context_processors.seller_center",
                 "training.context_processors.objectives",
             ],
+            # Every page writes times and timeline events through the same filters.
+            "builtins": ["lifecycle.templatetags.seller_center"],
         },
     },
 ]

@@ -7,6 +7,7 @@ from lifecycle.core import Actor, Change, account_rows, apply, lifecycle_service
 from lifecycle.transitions import Action, Rows
 from lifecycle.transitions.account import DEACTIVATE, REACTIVATE, SWITCH_TYPE
 from shops.models import Campaign, CampaignStatus
+from studio.visibility import visibility_change
 
 
 @lifecycle_service(Action.SWITCH_TYPE)
@@ -30,7 +31,12 @@ def _switch(rows: Rows, target: str) -> Change:
     return Change(
         result=account,
         fields=("category",),
-        params={**preview, "category": account.category, "paused_campaigns": paused},
+        params={
+            **preview,
+            "category": account.category,
+            "paused_campaigns": paused,
+            **visibility_change(account, before, target),  # hidden, never deleted
+        },
     )
 
 

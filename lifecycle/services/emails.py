@@ -50,7 +50,7 @@ def email_owner(
         before="",
         after="sent",
         account=account,
-        params={"kind": kind, "message_id": message.pk, "to": message.to},
+        params={"kind": kind, "message_id": message.pk, "to": message.to, "subject": subject},
     )
     return message
 

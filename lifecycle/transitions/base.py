@@ -14,7 +14,6 @@ from functools import cached_property
 from typing import Any
 
 from django.db import models
-from django.utils.formats import date_format
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
 from lifecycle.actions import Action
@@ -45,8 +44,10 @@ def hours(setting_name: str) -> int:
 
 
 def when(moment: datetime) -> str:
-    """A sandbox time as the refusals and emails write it."""
-    return date_format(moment, "N j, Y, H:i")
+    """A sandbox time as the refusals and emails write it: the clock's one format."""
+    from lifecycle.datetimes import when as sandbox_when
+
+    return sandbox_when(moment)
 
 
 @dataclass(frozen=True)

@@ -138,9 +138,14 @@ def test_sandbox_list_queries_do_not_grow(signed_in, trainee):
 
 def test_type_page_compares_gains_and_losses(signed_in, sandbox):
     response = signed_in.get(url("account_type", sandbox))
-    columns = {c["type"]: c["preview"] for c in response.context["comparison"]}
+    columns = {c["type"]: c["change"] for c in response.context["comparison"]}
+    assert set(columns) == {"personal", "creator"}  # not the type it has
     assert "Ad campaigns" in columns["personal"]["lost"]
     assert "Full music library" in columns["creator"]["gained"]
+    assert columns["creator"]["paused"] == [
+        "1 active campaign paused",
+        "6 product links hidden, not deleted",
+    ]
 
 
 def test_switch_to_creator_and_back_to_business(signed_in, sandbox):

@@ -1,5 +1,6 @@
-"""Every main page at desktop and phone widths: no serious axe violation, nothing wider than the
-screen, and a screenshot of each kept as a test artifact (the dashboard also for the README)."""
+"""Every Seller Center page at desktop and phone widths: no serious axe violation, nothing wider
+than the screen, at phone width a header of at most 80 px, and a screenshot of each kept as a
+test artifact (some also for the README)."""
 
 import pytest
 from django.urls import reverse
@@ -9,21 +10,31 @@ from .conftest import DESKTOP, PHONE, log_in, shoot, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# Every page of the Seller Center that takes only the sandbox in its address.
 MAIN_PAGES = [
     "dashboard",
     "products",
+    "videos",
+    "sounds",
     "orders",
     "customers",
     "campaigns",
     "analytics",
+    "audience",
     "exports",
     "inbox",
     "timeline",
+    "seller_profile",
     "linked_accounts",
     "account_type",
+    "connected_apps",
+    "close_or_pause",
+    "profile",
     "close_account",
     "lifecycle_map",
 ]
+README_PAGES = {"dashboard", "timeline", "account_type"}
+HEADER_MAX_PX = 80  # at phone width: the header leaves the screen to the page
 
 
 @pytest.fixture
@@ -68,12 +79,17 @@ OVERFLOW_JS = """() => {
 def test_main_pages_pass_axe_fit_the_screen_and_are_photographed(new_page, demo_account, viewport):
     page = new_page(viewport)
     log_in(page, demo_account.sandbox.owner.username)
-    too_wide = {}
+    too_wide, too_tall = {}, {}
     for name in MAIN_PAGES:
         visit(page, reverse(name, args=[demo_account.sandbox.pk]))
         expect(page.locator("main h1").first).to_be_visible()
-        shoot(page, name, docs=name == "dashboard" and viewport == DESKTOP)
+        shoot(page, name, docs=name in README_PAGES and viewport == DESKTOP)
         sticking_out = page.evaluate(OVERFLOW_JS)
         if sticking_out:
             too_wide[name] = sticking_out
+        header = page.locator("body > header").bounding_box()
+        assert header is not None and header["height"] > 30, name  # measured, not absent
+        if viewport == PHONE and header["height"] > HEADER_MAX_PX:
+            too_tall[name] = round(header["height"])
     assert not too_wide, f"wider than a {viewport['width']}px screen: {too_wide}"
+    assert not too_tall, f"header taller than {HEADER_MAX_PX}px at phone width: {too_tall}"

@@ -389,6 +389,8 @@ def test_finalize_after_30_days_leaves_a_tombstone_and_a_scrubbed_timeline(world
         "customers": 1,
         "campaigns": 1,
         "products": 1,
+        "videos": 0,
+        "live_sessions": 0,
         "exports": 1,
         "inbox": 1,
         "app_authorizations": 1,

@@ -78,3 +78,45 @@ def test_the_demo_link_can_be_unlinked_at_once(trainee):
     shop = account.shop_links.get(unlinked_at=None).shop
     unlink_shop(actor=Actor.trainee(trainee), account=account, shop=shop, confirmed=True)
     assert not account.campaigns.filter(shop=shop, status=CampaignStatus.ACTIVE).exists()
+
+
+def test_each_demo_sandbox_has_its_own_seller_shops_and_customers(trainee):
+    sizes = DemoSizes(products=6, customers=8, orders=10)
+    one = build_demo_sandbox(owner=trainee, name="One", sizes=sizes).account
+    two = build_demo_sandbox(owner=trainee, name="Two", sizes=sizes).account
+
+    def world(account):
+        return (
+            account.display_name,
+            sorted(account.sandbox.shops.values_list("name", flat=True)),
+            sorted(account.products.values_list("title", flat=True)),
+            sorted(account.customers.values_list("name", flat=True)),
+        )
+
+    assert world(one) != world(two)
+    assert all(part for part in world(one))  # generated, not blank
+    assert all(c.email.endswith("@example.com") for c in one.customers.all())
+    assert not any("\n" in o.shipping_address for o in one.orders.all())  # one CSV line each
+    # Order numbers of a demo are far from the test factories' 1000 + n.
+    assert min(one.orders.values_list("number", flat=True)) > 100000
+
+
+def test_the_same_seed_builds_the_same_demo(trainee):
+    sizes = DemoSizes(products=4, customers=4, orders=4)
+    a = build_demo_sandbox(owner=trainee, name="A", sizes=sizes, seed=42).account
+    b = build_demo_sandbox(owner=trainee, name="B", sizes=sizes, seed=42).account
+    assert a.display_name == b.display_name
+    assert list(a.customers.order_by("id").values_list("name", flat=True)) == list(
+        b.customers.order_by("id").values_list("name", flat=True)
+    )
+
+
+def test_the_demo_has_videos_with_commercial_sounds_and_product_links(trainee):
+    from studio.sounds import sound
+
+    account = build_demo_sandbox(owner=trainee, sizes=DemoSizes(orders=5, customers=5)).account
+    videos = list(account.videos.all())
+    assert len(videos) == 6
+    assert all(sound(v.sound).commercial for v in videos)  # a business account's library
+    assert sum(v.product_links.count() for v in videos) == 6
+    assert account.live_sessions.count() == 1

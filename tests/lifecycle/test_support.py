@@ -63,7 +63,7 @@ STAFF_ACTIONS = {
     "unlink_shop": lambda demo, actor: unlink_shop(
         actor=actor,
         account=demo.account,
-        shop=demo.shops.get(name="Luna Ceramics Shop"),
+        shop=demo.shops.get(name__endswith=" Shop"),
         confirmed=True,
     ),
     "advance_clock": lambda demo, actor: advance_clock(
@@ -115,7 +115,7 @@ def test_staff_meet_the_same_refusals_as_the_trainee(demo, staff_user):
         unlink_shop(
             actor=staff,
             account=demo.account,
-            shop=demo.shops.get(name="Luna Outlet"),
+            shop=demo.shops.get(name__endswith=" Outlet"),
             confirmed=True,
         )
     assert refused.value.code == Code.SHOP_NOT_LINKED
@@ -180,11 +180,11 @@ def test_notes_are_kept_with_the_account_and_need_text(demo, staff_user):
 
 
 def test_unlink_past_the_cool_down_needs_the_override_permission(demo, staff_user):
-    shop = demo.shops.get(name="Luna Outlet")
+    shop = demo.shops.get(name__endswith=" Outlet")
     unlink_shop(
         actor=Actor.trainee(demo.owner),
         account=demo.account,
-        shop=demo.shops.get(name="Luna Ceramics Shop"),
+        shop=demo.shops.get(name__endswith=" Shop"),
         confirmed=True,
     )
     from lifecycle.services import link_shop
@@ -214,7 +214,7 @@ def test_an_override_is_not_for_trainees(demo, trainee):
         unlink_shop(
             actor=Actor.trainee(trainee),
             account=demo.account,
-            shop=demo.shops.get(name="Luna Ceramics Shop"),
+            shop=demo.shops.get(name__endswith=" Shop"),
             confirmed=True,
             override=True,
         )

@@ -9,6 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.models import AccountStatus, Sandbox, User
 from accounts.roles import ensure_support_group
@@ -76,12 +77,19 @@ def request_and_confirm(demo, trainee):
 
 
 @pytest.mark.parametrize(
-    "query", ["Okafor", "trainee@example.com", "Practice room", "Luna Outlet", "Luna Ceramics"]
+    "query", ["Okafor", "trainee@example.com", "Practice room", "(the outlet)", "(the seller)"]
 )
 def test_one_search_finds_the_seller_by_each_key_and_opens_the_case(desk, demo, query):
-    build_demo_sandbox(owner=User.objects.create_user("someone"), name="Elsewhere", sizes=SMALL)
+    elsewhere = build_demo_sandbox(
+        owner=User.objects.create_user("someone"), name="Elsewhere", sizes=SMALL
+    )
     Shop.objects.filter(sandbox__name="Elsewhere").update(name="Another shop")
-    if query == "Luna Ceramics":  # both demos' accounts are called so: a list, then the case
+    # Demo names are generated per sandbox: the outlet and the seller are read from this one.
+    query = {
+        "(the outlet)": demo.shops.get(name__endswith=" Outlet").name,
+        "(the seller)": demo.account.display_name,
+    }.get(query, query)
+    if query == elsewhere.account.display_name:  # two sellers so called: a list, then the case
         response = desk.get(reverse("support:search"), {"q": query})
         assert response.status_code == 200
         assert reverse("support:case", args=[demo.account.pk]) in response.content.decode()
@@ -113,7 +121,7 @@ def test_the_case_page_shows_the_whole_case_in_words(desk, demo, trainee, agent)
     assert "Deletion scheduled" in html and "Business (Art" in html
     assert "Finalizes in 30 days" in html and "(this sandbox's clock)" in html
     assert "The builder stopped at 40%" in html and "Progress 99" not in html
-    assert "Luna Ceramics Shop" in html and "linked since" in html
+    assert demo.shops.get(name__endswith=" Shop").name in html and "linked since" in html
     assert "Confirm the deletion of your seller account" in html  # the inbox
     assert deletion_token(request) not in html  # never the live link
     assert "timedelta" not in html and "deletion_scheduled" not in html.split("<tbody>", 1)[1]
@@ -131,13 +139,13 @@ def test_the_case_page_shows_the_whole_case_in_words(desk, demo, trainee, agent)
 
 
 def test_actions_that_cannot_succeed_are_not_offered_or_say_why(desk, demo, trainee):
-    shop = demo.shops.get(name="Luna Ceramics Shop")
+    shop = demo.shops.get(name__endswith=" Shop")  # the linked one
     unlink_shop(actor=Actor.trainee(trainee), account=demo.account, shop=shop, confirmed=True)
     from lifecycle.services import relink_shop
 
     relink_shop(actor=Actor.trainee(trainee), account=demo.account, shop=shop)
     html = desk.get(reverse("support:case", args=[demo.account.pk])).content.decode()
-    assert "nothing to unlink" in html  # Luna Outlet was never linked
+    assert "nothing to unlink" in html  # the outlet was never linked
     # Within the cool-down only the override is offered (the desk agent holds it).
     assert 'value="unlink_override"' in html and 'name="action" value="unlink"' not in html
 
@@ -247,21 +255,22 @@ def test_cancel_with_tell_the_seller_records_the_agent_reason_and_email(desk, de
 def test_a_clock_move_that_would_finalize_needs_the_accounts_name(desk, demo, trainee):
     request_and_confirm(demo, trainee)
     advance_clock(actor=SWEEP, sandbox=demo, by=timedelta(days=29, hours=12))
+    seller = demo.account.display_name
     preview = post_action(desk, SANDBOX, "advance_one_day", [demo]).content.decode()
-    assert "This finalizes the deletion of Luna Ceramics" in preview
+    assert f"This finalizes the deletion of {escape(seller)}" in preview
     assert "the account is deleted for good" in preview
     assert 'name="typed_name"' in preview
 
     refused = post_action(desk, SANDBOX, "advance_one_day", [demo], confirm="yes")
-    assert "Type the account&#x27;s name exactly (Luna Ceramics)" in refused.content.decode()
+    assert f"Type the account&#x27;s name exactly ({escape(seller)})" in refused.content.decode()
     refused = post_action(
-        desk, SANDBOX, "advance_one_day", [demo], confirm="yes", typed_name="luna"
+        desk, SANDBOX, "advance_one_day", [demo], confirm="yes", typed_name=seller.lower()
     )
     assert refused.status_code == 200
     demo.refresh_from_db()
     assert demo.account.status == AccountStatus.DELETION_SCHEDULED
 
-    post_action(desk, SANDBOX, "advance_one_day", [demo], confirm="yes", typed_name="Luna Ceramics")
+    post_action(desk, SANDBOX, "advance_one_day", [demo], confirm="yes", typed_name=seller)
     request = DeletionRequest.objects.get(account__sandbox=demo)
     assert request.status == DeletionStatus.FINALIZED
 

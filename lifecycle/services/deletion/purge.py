@@ -17,6 +17,7 @@ from shops.models import (
     Order,
     Product,
 )
+from studio.models import LiveSession, Video
 
 from ..exports import remove_export_files
 
@@ -46,6 +47,9 @@ def bulk_data(account: SellerAccount | int) -> list[tuple[str, QuerySet]]:
         ("customers", Customer.objects.filter(account_id=pk)),
         ("campaigns", Campaign.objects.filter(account_id=pk)),
         ("products", Product.objects.filter(account_id=pk)),
+        # The shop's videos (their product links go with them) and live sessions.
+        ("videos", Video.objects.filter(account_id=pk)),
+        ("live_sessions", LiveSession.objects.filter(account_id=pk)),
     ]
 
 
