@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import link_views, views
 
 S = "s/<int:sandbox_id>/"
 
@@ -20,7 +20,7 @@ urlpatterns = [
         name="move_campaign",
     ),
     path(S + "analytics/", views.analytics, name="analytics"),
-    path(S + "settings/links/", views.linked_accounts, name="linked_accounts"),
-    path(S + "settings/links/<int:shop_id>/link/", views.link, name="link_shop"),
-    path(S + "settings/links/<int:shop_id>/unlink/", views.unlink, name="unlink_shop"),
+    path(S + "settings/links/", link_views.linked_accounts, name="linked_accounts"),
+    path(S + "settings/links/<int:shop_id>/link/", link_views.link, name="link_shop"),
+    path(S + "settings/links/<int:shop_id>/unlink/", link_views.unlink, name="unlink_shop"),
 ]

@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.types import Feature, has_feature
-from accounts.views import profile_page as _profile_page
 from lifecycle import selectors
-from lifecycle.services import change_listing_status, link_shop, relink_shop, unlink_shop
+from lifecycle.services import change_listing_status
 from lifecycle.transitions import campaign_moves_from
 from lifecycle.web import act, bad_input, confirm, page, sandbox_page
 from shops.forms import CampaignForm, ReplyForm, ShipForm
@@ -333,78 +332,4 @@ def analytics(request: HttpRequest) -> HttpResponse:
             "stats": selectors.analytics(request.account),
             **studio_selectors.insights(request.account),  # creator and business only
         },
-    )
-
-
-# --- Linked accounts (shop links) -----------------------------------------------------------
-
-
-def _links_page(request: HttpRequest) -> HttpResponse:
-    return page(
-        request,
-        "shops/linked_accounts.html",
-        {"nav": "settings", "tab": "links", "shops": selectors.shop_link_states(request.account)},
-    )
-
-
-linked_accounts = sandbox_page(_links_page)
-
-
-def _back_to(request: HttpRequest) -> str:
-    name = "profile" if request.POST.get("from", request.GET.get("from")) == "profile" else None
-    return reverse(name or "linked_accounts", args=[request.sandbox.pk])
-
-
-@sandbox_page
-@require_POST
-def link(request: HttpRequest, shop_id: int) -> HttpResponse:
-    shop = get_object_or_404(Shop, pk=shop_id, sandbox=request.sandbox)
-    relinking = request.POST.get("relink") == "1"
-    return act(
-        request,
-        relink_shop if relinking else link_shop,
-        account=request.account,
-        shop=shop,
-        done=f"{shop.name} is linked: its orders, products, campaigns and analytics are back.",
-        success_url=_back_to(request),
-        refused=lambda: _links_page(request),
-    )
-
-
-@sandbox_page
-def unlink(request: HttpRequest, shop_id: int) -> HttpResponse:
-    shop = get_object_or_404(Shop, pk=shop_id, sandbox=request.sandbox)
-    if request.method != "POST":
-        state = next(s for s in selectors.shop_link_states(request.account) if s.shop == shop)
-        return confirm(
-            request,
-            title=f"Unlink {shop.name}?",
-            consequences=[
-                "The shop's orders, products, campaigns and analytics disappear from the Seller "
-                "Center at once.",
-                "Its active campaigns are paused.",
-                "Nothing is deleted: relink the shop later and everything comes back.",
-                f"Unlinks used: {state.unlinks_in_window} of {state.unlink_limit} in "
-                f"{state.window_days} days.",
-            ],
-            button="Unlink shop",
-            cancel_url=_back_to(request),
-            hidden={"confirmed": "1", "from": request.GET.get("from", "")},
-            extra="shops/partials/unlink_export_offer.html",
-            context={
-                "nav": "settings",
-                "state": state,
-                "exported_recently": selectors.export_downloaded_recently(request.account),
-            },
-        )
-    refused = _profile_page if request.POST.get("from") == "profile" else _links_page
-    return act(
-        request,
-        unlink_shop,
-        account=request.account,
-        shop=shop,
-        confirmed=request.POST.get("confirmed") == "1",
-        done=f"{shop.name} is unlinked. Its data is kept; relink it any time.",
-        success_url=_back_to(request),
-        refused=lambda: refused(request),
     )

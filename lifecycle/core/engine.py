@@ -1,13 +1,11 @@
 """What every service shares: who acts, row locks, the one way to apply a transition, refusals.
 
 `apply(transition, rows, actor=..., effect=...)` is the only code path that changes a declared
-state: on rows the service locked, it checks the actor, what was asked, whether the result
-holds already, the account's status and the source, then the guards in declared order; it runs
-the service's effect (its own side effects), writes the state with save(update_fields=...),
-writes the event through its kind's factory and queues the follow-up jobs on commit.
-
-A refusal names the rows of the transition it stopped, so it is recorded on the right subject
-without any context passed by hand, inside the service's transaction while its locks are held.
+state: on rows the service locked, it checks the actor, the input, whether the result holds
+already, the account's status and the source, then the guards in declared order; runs the
+service's effect, saves with update_fields, writes the event through its kind's factory and
+queues follow-ups on commit. A refusal names the rows of the transition it stopped, so it is
+recorded on the right subject, with no hand-passed context, while the service's locks are held.
 """
 
 import functools
