@@ -223,15 +223,27 @@ class _Progress:
             raise ExportStopped
 
 
+def _entry(name: str, generated: datetime) -> zipfile.ZipInfo:
+    """A file of the archive, dated with the export's sandbox time (a bare name would be dated
+    1980-01-01). ZIP keeps local wall time to the even second, without a time zone."""
+    local = timezone.localtime(generated)
+    stamp = (local.year, local.month, local.day, local.hour, local.minute, local.second // 2 * 2)
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16  # what zipfile gives a bare name: rw for the owner
+    return info
+
+
 def write_archive(job: ExportJob, target: IO[bytes]) -> dict[str, Any]:
     """Write the ZIP into `target`; return the manifest (also stored in the ZIP)."""
     account = SellerAccount.objects.select_related("sandbox").get(pk=job.account_id)
+    generated = account.sandbox.now()
     parts = tables(account)
     progress = _Progress(job, sum(table.count() for table in parts))
     files = []
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in parts:
-            with archive.open(table.name, "w") as raw:
+            with archive.open(_entry(table.name, generated), "w") as raw:
                 sink = _HashingWriter(raw)
                 writer = csv.writer(sink)
                 writer.writerow(table.columns)
@@ -254,14 +266,16 @@ def write_archive(job: ExportJob, target: IO[bytes]) -> dict[str, Any]:
             "export_id": job.pk,
             "account_id": account.pk,
             "account": account.display_name,
-            "generated_at": account.sandbox.now().isoformat(),
+            "generated_at": generated.isoformat(),
             "generated_at_real": timezone.now().isoformat(),
             "format": "CSV, UTF-8, one header row per file",
             "currency": currency(),
             "files": files,
             "rows": {f["name"]: f["rows"] for f in files},
         }
-        archive.writestr("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
+        archive.writestr(
+            _entry("manifest.json", generated), json.dumps(manifest, indent=2, sort_keys=True)
+        )
     return manifest
 
 

@@ -1,7 +1,7 @@
 """Data export services (RULEBOOK §6), each transition allowed and refused."""
 
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.files.storage import default_storage
@@ -359,6 +359,48 @@ def test_a_file_written_for_an_export_no_longer_ours_is_removed(account, as_trai
     monkeypatch.setattr(exporting, "mark_export_ready", lambda **kwargs: None)
     assert build_export(job.pk) is None
     assert stored_exports(account) == set()
+
+
+def zip_stamp(moment) -> tuple[int, ...]:
+    """A time as a ZIP entry stores it: local wall time, to the even second below."""
+    local = timezone.localtime(moment)
+    return (local.year, local.month, local.day, local.hour, local.minute, local.second // 2 * 2)
+
+
+def test_zip_entries_carry_the_export_s_sandbox_time(account, as_trainee):
+    advance_clock(actor=as_trainee, sandbox=account.sandbox, by=timedelta(days=400, hours=5))
+    job = ready_export(account, as_trainee)
+    generated = datetime.fromisoformat(job.manifest["generated_at"])
+    assert generated - timezone.now() > timedelta(days=399)  # the sandbox's time, not the wall's
+    with default_storage.open(job.file.name) as raw, zipfile.ZipFile(raw) as archive:
+        stamps = {info.filename: info.date_time for info in archive.infolist()}
+        modes = {info.external_attr >> 16 for info in archive.infolist()}
+    assert set(stamps) == {*job.manifest["rows"], "manifest.json"}
+    assert set(stamps.values()) == {zip_stamp(generated)}
+    assert modes == {0o600}  # readable by the one who unpacks it, as before
+
+
+def test_the_progress_bar_moves_by_rows_while_the_files_are_written(
+    account, as_trainee, client, trainee, monkeypatch
+):
+    """What the exports page polls, read at each progress report of one build (no timing)."""
+    client.force_login(trainee)
+    job = request_export(actor=as_trainee, account=account)
+    url = reverse("export_job", kwargs={"sandbox_id": account.sandbox_id, "export_id": job.pk})
+    shown = []
+    real = exporting.export_progress
+
+    def page_after(*, export, progress):
+        stored = real(export=export, progress=progress)
+        html = client.get(url).content.decode()
+        shown.append(int(html.split('data-progress="')[1].split('"')[0]))
+        return stored
+
+    monkeypatch.setattr(exporting, "export_progress", page_after)
+    assert build_export(job.pk).status == ExportStatus.READY
+    between = [value for value in shown if 0 < value < 99]
+    assert shown == sorted(shown) and len(set(between)) >= 50, shown
+    assert shown[-1] == 99  # 100 only once the file is stored and offered
 
 
 def test_progress_is_stored_as_it_goes(account, as_trainee, settings, monkeypatch):
