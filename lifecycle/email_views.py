@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Sandbox
+from accounts.models import Sandbox, SellerAccount
 from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.jobs import broker_ok, workers_answering
@@ -81,6 +81,9 @@ def confirm_deletion_view(request: HttpRequest, sandbox_id: int) -> HttpResponse
                 actor=Actor.trainee(request.user), token=token, sandbox=sandbox
             )
             request.session.pop(key, None)  # used: nothing left to keep
+            # The account as the confirmation left it: the top bar's badge then says what the
+            # banner says (a boosted post swaps the whole body, top bar included).
+            context["account"] = SellerAccount.objects.get(pk=deletion.account_id)
         except LifecycleError as err:
             context["error"] = err
             status = HTTPStatus.BAD_REQUEST if err.code in BAD_LINK else HTTPStatus.CONFLICT

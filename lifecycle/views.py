@@ -180,13 +180,13 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
     """What the owner of a deleted account sees instead of the Seller Center."""
     if request.account.status != AccountStatus.DELETED:
         return redirect("dashboard", request.sandbox.pk)
-    return page(request, "lifecycle/deleted.html", {"nav": ""})
+    return page(request, "lifecycle/deleted.html", {"nav": "", "on_deleted_page": True})
 
 
 # --- Lifecycle map ("You are here") ---------------------------------------------------------
 
 
-@sandbox_page(allow_deleted=True)
+@sandbox_page
 def lifecycle_map(request: HttpRequest) -> HttpResponse:
     account = request.account
     return page(
@@ -262,7 +262,7 @@ def export_job(request: HttpRequest, export_id: int) -> HttpResponse:
 # --- Inbox and timeline ---------------------------------------------------------------------
 
 
-@sandbox_page(allow_deleted=True)
+@sandbox_page
 def inbox(request: HttpRequest) -> HttpResponse:
     messages_ = InboxMessage.objects.filter(sandbox=request.sandbox)
     return page(
@@ -287,7 +287,7 @@ def _links(message: InboxMessage) -> list[dict[str, str]]:
     return [link for link in links if link["url"]]
 
 
-@sandbox_page(allow_deleted=True)
+@sandbox_page
 def inbox_message(request: HttpRequest, message_id: int) -> HttpResponse:
     message = get_object_or_404(InboxMessage, pk=message_id, sandbox=request.sandbox)
     return page(
@@ -297,6 +297,8 @@ def inbox_message(request: HttpRequest, message_id: int) -> HttpResponse:
     )
 
 
+# The timeline is what remains of a deleted account (RULEBOOK §5): its owner can still read it,
+# under the banner that says the account was deleted. Every other page shows the deleted page.
 @sandbox_page(allow_deleted=True)
 def timeline(request: HttpRequest) -> HttpResponse:
     form = TimelineFilter(request.GET or None)
