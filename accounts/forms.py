@@ -3,7 +3,7 @@
 from django import forms
 
 from accounts.models import Sandbox
-from accounts.types import AccountType, Category
+from accounts.types import TYPES_NEEDING_CATEGORY, AccountType, Category
 
 
 class SandboxForm(forms.Form):
@@ -29,3 +29,19 @@ class AccountTypeForm(forms.Form):
         choices=[("", "— none (personal) —"), *Category.choices],
         required=False,
     )
+
+    def clean(self) -> dict:
+        """The category field belongs to creator and business: with personal chosen, what it
+        still shows (the old category) is not asked for. The service keeps the rule for direct
+        callers: a personal account with a category is refused."""
+        data = super().clean()
+        if data.get("account_type") and data["account_type"] not in TYPES_NEEDING_CATEGORY:
+            data["category"] = ""
+        return data
+
+    @staticmethod
+    def initial_for(account, wanted: str) -> dict[str, str]:
+        """The form as "Choose <type>" opens it: the account's category kept only for a type
+        that has one."""
+        category = account.category if wanted in TYPES_NEEDING_CATEGORY else ""
+        return {"account_type": wanted, "category": category}

@@ -119,7 +119,7 @@ def account_type(request: HttpRequest) -> HttpResponse:
     account = request.account
     if request.method != "POST":
         wanted = request.GET.get("type") or account.account_type
-        form = AccountTypeForm(initial={"account_type": wanted, "category": account.category})
+        form = AccountTypeForm(initial=AccountTypeForm.initial_for(account, wanted))
         return _account_type_page(request, form, wanted)
     form = AccountTypeForm(request.POST)
     if not form.is_valid():
