@@ -17,6 +17,7 @@ from lifecycle.datetimes import duration
 from lifecycle.models import ExportStatus, Outcome, TimelineEvent
 from lifecycle.money import format_money
 from lifecycle.transitions import Action
+from lifecycle.wording import count
 from shops.models import CampaignStatus, ListingStatus, OrderStatus
 
 # Every state code any machine writes, with its words. Codes shared by two machines ("active")
@@ -61,9 +62,18 @@ VISIBILITY_WORDS = (
 
 REASONS = {"account deleted": "ended because the account was deleted"}
 
+# What finalization removed, by the key its event records: (one, many).
 REMOVED_WORDS = {
-    "app_authorizations": "app authorizations",
-    "inbox": "inbox messages",
+    "orders": ("order", "orders"),
+    "inquiries": ("inquiry", "inquiries"),
+    "customers": ("customer", "customers"),
+    "campaigns": ("campaign", "campaigns"),
+    "products": ("product", "products"),
+    "videos": ("video", "videos"),
+    "live_sessions": ("live session", "live sessions"),
+    "exports": ("export", "exports"),
+    "inbox": ("inbox message", "inbox messages"),
+    "app_authorizations": ("app authorization", "app authorizations"),
 }
 
 
@@ -118,7 +128,9 @@ def _effects(event: TimelineEvent, params: dict) -> list[str]:
     lines = []
     paused = params.get("paused_campaigns") or []
     if paused:
-        lines.append(_count(len(paused), "%(n)d active campaign paused", "%(n)d campaigns paused"))
+        lines.append(
+            _count(len(paused), "%(n)d active campaign paused", "%(n)d active campaigns paused")
+        )
     for key, one, many in VISIBILITY_WORDS:
         if params.get(key):
             lines.append(_count(params[key], one, many))
@@ -126,7 +138,9 @@ def _effects(event: TimelineEvent, params: dict) -> list[str]:
         if params.get(key):
             lines.append(f"{verb}: {', '.join(_feature_words(f) for f in params[key])}")
     removed = params.get("removed") or {}
-    parts = [f"{n} {REMOVED_WORDS.get(k, k.replace('_', ' '))}" for k, n in removed.items() if n]
+    parts = [
+        count(n, *REMOVED_WORDS.get(k, (k.replace("_", " "),) * 2)) for k, n in removed.items() if n
+    ]
     if parts:
         lines.append("removed for good: " + ", ".join(parts))
     if "recipients" in params:

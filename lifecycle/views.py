@@ -27,6 +27,7 @@ from lifecycle.services.announcements import pending_announcement, recent_custom
 from lifecycle.services.clock import parse_reading
 from lifecycle.services.exports import in_flight, next_export_allowed_at, queued_message
 from lifecycle.web import act, bad_input, page, same_site_path, sandbox_page
+from lifecycle.wording import count
 
 TIMELINE_PAGE_SIZE = 25
 CLOCK_STEPS = {key: delta for key, _, delta in selectors.CLOCK_STEPS}
@@ -153,8 +154,8 @@ def notify(request: HttpRequest) -> HttpResponse:
         queue_customer_notice,
         account=request.account,
         done=lambda event: (
-            f"The announcement is on its way to {event.params.get('recipients', 0)} "
-            "customer(s); copies land in your inbox."
+            "The announcement is on its way to "
+            f"{count(event.params.get('recipients', 0), 'customer')}; copies land in your inbox."
         ),
         success_url=reverse("close_account", args=[request.sandbox.pk]) + "#notify",
         refused=lambda: _close_page(request),

@@ -12,6 +12,7 @@ from accounts.views import profile_page as _profile_page
 from lifecycle import selectors
 from lifecycle.services import link_shop, relink_shop, unlink_shop
 from lifecycle.web import act, confirm, page, sandbox_page
+from lifecycle.wording import count
 from shops.models import Shop
 
 
@@ -61,7 +62,7 @@ def unlink(request: HttpRequest, shop_id: int) -> HttpResponse:
                 "Its active campaigns are paused.",
                 "Nothing is deleted: relink the shop later and everything comes back.",
                 f"Unlinks used: {state.unlinks_in_window} of {state.unlink_limit} in "
-                f"{state.window_days} days.",
+                f"{count(state.window_days, 'day')}.",
             ],
             button="Unlink shop",
             cancel_url=_back_to(request),

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from lifecycle.wording import count
 from training.facts import Fact, FinalState
 from training.scenarios.predicates import Facts
 from training.scenarios.schema import Scenario
@@ -103,7 +104,7 @@ def grade(
         made = move.event.find(facts.events)
         cost = move.penalty * len(made)
         penalty += cost
-        note = f"Made {len(made)} time(s): {made[0].describe()}." if made else "Not made."
+        note = f"Made {count(len(made), 'time')}: {made[0].describe()}." if made else "Not made."
         lines.append(
             Line(
                 id=move.id,

@@ -5,6 +5,7 @@ from typing import Any
 from accounts.models import AppAuthorization, SellerAccount
 from lifecycle.models import TimelineEvent
 from lifecycle.services.deletion import deletion_checklist
+from lifecycle.wording import count
 
 
 def close_account_preview(account: SellerAccount) -> dict[str, Any]:
@@ -21,19 +22,27 @@ def close_account_preview(account: SellerAccount) -> dict[str, Any]:
         "apps": AppAuthorization.objects.filter(account=account).count(),
     }
     removed = [
-        (counts["products"], "products and their listings"),
-        (counts["orders"], "orders with their lines and addresses"),
-        (counts["customers"], "customers"),
-        (counts["inquiries"], "customer inquiries and replies"),
-        (counts["campaigns"], "campaigns"),
-        (counts["exports"], "data exports and their files"),
-        (counts["inbox"], "inbox messages"),
-        (counts["apps"], "connected app authorizations"),
+        count(counts["products"], "product and its listing", "products and their listings"),
+        count(
+            counts["orders"],
+            "order with its lines and address",
+            "orders with their lines and addresses",
+        ),
+        count(counts["customers"], "customer"),
+        count(
+            counts["inquiries"],
+            "customer inquiry and its reply",
+            "customer inquiries and their replies",
+        ),
+        count(counts["campaigns"], "campaign"),
+        count(counts["exports"], "data export and its file", "data exports and their files"),
+        count(counts["inbox"], "inbox message"),
+        count(counts["apps"], "connected app authorization"),
     ]
     events = TimelineEvent.objects.filter(account=account).count()
     remains = [
         "an anonymised record that the account existed (no name, no email)",
-        f"the timeline ({events} event{'s' if events != 1 else ''}), with personal details removed",
+        f"the timeline ({count(events, 'event')}), with personal details removed",
         "the shops themselves, unlinked, so another account could link them",
     ]
     return {"removed": removed, "remains": remains}

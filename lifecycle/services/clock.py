@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from accounts.models import Sandbox
 from lifecycle.conf import setting
 from lifecycle.core import Actor, Change, FollowUp, apply, lifecycle_service, lock_sandbox
+from lifecycle.datetimes import duration
 from lifecycle.jobs import Job
 from lifecycle.models import DeletionRequest, DeletionStatus, ExportJob, ExportStatus
 from lifecycle.transitions import Action, Rows
@@ -38,9 +39,8 @@ def scheduled_events(sandbox: Sandbox) -> list[tuple[datetime, str]]:
             continue
         events.append((request.scheduled_for, "the account is deleted for good"))
         for before in setting("DELETION_REMINDERS"):
-            events.append(
-                (request.scheduled_for - before, f"a reminder {before.days} day(s) before deletion")
-            )
+            reminder = f"a reminder {duration(before)} before deletion"
+            events.append((request.scheduled_for - before, reminder))
     for export in ExportJob.objects.filter(
         account__sandbox=sandbox, status=ExportStatus.READY, expires_at__isnull=False
     ):

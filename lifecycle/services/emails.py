@@ -11,9 +11,11 @@ from django.urls import reverse
 from accounts.models import SellerAccount
 from lifecycle.conf import setting
 from lifecycle.core import Actor, lifecycle_service, lock_account, record
+from lifecycle.datetimes import relative
 from lifecycle.mail import send_platform_email
 from lifecycle.models import DeletionRequest, DeletionStatus, InboxMessage
 from lifecycle.transitions import Action
+from lifecycle.wording import days_of
 
 from .deletion import deletion_token
 from .links import when
@@ -96,7 +98,7 @@ def confirmation_email(account: SellerAccount, request: DeletionRequest) -> dict
             f"A request to delete the seller account {account.display_name} was made. "
             "Nothing is removed until you confirm it with the link below; "
             f"the link works once, until {when(request.link_expires_at)}. "
-            f"After confirmation the account is deleted {setting('DELETION_GRACE').days} days "
+            f"After confirmation the account is deleted {days_of(setting('DELETION_GRACE'))} "
             "later, and you can still cancel until then. If you did not ask for this, ignore "
             "this email: the request lapses on its own."
         ),
@@ -129,19 +131,19 @@ def send_deletion_reminder(*, actor: Actor, request: DeletionRequest | int) -> b
     if not due:
         return False
     before = due[-1]
-    left = request.scheduled_for - now
-    days = left.days
-    span = f"{days} day{'s' if days != 1 else ''}" if days else "less than a day"
+    # The time left in words, rounded to the unit it ends on: sent on time (the clock moved to
+    # the reminder), it is the rulebook's "7 days" or "1 day"; sent late, it is what is left.
+    left = relative(request.scheduled_for, now)
     email_owner(
         actor=actor,
         account=account,
         kind="deletion_reminder",
-        subject=f"Your seller account will be deleted in {span}",
+        subject=f"Your seller account will be deleted {left}",
         body=(
             f"The seller account {account.display_name} is scheduled for deletion on "
             f"{when(request.scheduled_for)}. After that its shops, products, orders, customers "
-            "and exports are gone for good. To keep the account, cancel the deletion from "
-            "Account Settings before then."
+            'and exports are gone for good. To keep the account, press "Cancel the deletion" '
+            "in the banner at the top of any Seller Center page before then."
         ),
         dedupe_key=f"deletion-{request.pk}-reminder-{int(before.total_seconds())}",
     )

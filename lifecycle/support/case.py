@@ -25,6 +25,7 @@ from lifecycle.models import (
 from lifecycle.services import open_request, scheduled_events
 from lifecycle.services.links import next_unlink_allowed_at, unlinks_in_window, when
 from lifecycle.transitions import Action
+from lifecycle.wording import count, days_of, hours_of
 from shops.models import Shop, ShopLink
 
 from .previews import days_until
@@ -155,9 +156,9 @@ def case(account: SellerAccount) -> dict[str, Any]:
         "scheduled": [(when(at), what) for at, what in scheduled_events(sandbox)],
         "shops": shop_rows(account),
         "unlink_rule": (
-            f"at most {setting('UNLINK_LIMIT')} unlinks per {setting('UNLINK_WINDOW').days} "
-            f"days, each at least {int(setting('UNLINK_COOLDOWN').total_seconds() // 3600)} "
-            "hours after its link"
+            f"at most {count(setting('UNLINK_LIMIT'), 'unlink')} per "
+            f"{days_of(setting('UNLINK_WINDOW'))}, each at least "
+            f"{hours_of(setting('UNLINK_COOLDOWN'))} after its link"
         ),
         "deletion": deletion(account),
         "exports": [(job, export_state(job)) for job in exports],

@@ -8,6 +8,7 @@ from accounts.models import AccountStatus, Sandbox, SellerAccount
 from lifecycle.models import DeletionRequest, DeletionStatus
 from lifecycle.services import open_request, scheduled_events
 from lifecycle.services.links import next_unlink_allowed_at, when
+from lifecycle.wording import count
 from shops.models import Shop
 
 
@@ -89,7 +90,7 @@ def status_change(account: SellerAccount, action: str) -> str:
         left = days_until(request.scheduled_for, account.sandbox.now())
         return (
             f"{status} → {back}: the deletion that would finalize on "
-            f"{sandbox_time(request.scheduled_for)} (in {left} days) is cancelled; "
+            f"{sandbox_time(request.scheduled_for)} (in {count(left, 'day')}) is cancelled; "
             "nothing is removed."
         )
     return f"{status} → {back}: the request waiting for its email is cancelled; its link stops."

@@ -8,6 +8,7 @@ from lifecycle.actions import Action
 from lifecycle.conf import setting
 from lifecycle.errors import Code
 from lifecycle.models import ExportJob, ExportStatus
+from lifecycle.wording import count
 
 from .base import (
     JOB,
@@ -79,7 +80,8 @@ def cooldown_over(rows: Rows) -> Refusal | None:
         return None
     return Refusal(
         Code.EXPORT_TOO_SOON,
-        f"One new export is possible every {hours('EXPORT_COOLDOWN')} hours: download the latest "
+        f"One new export is possible every {count(hours('EXPORT_COOLDOWN'), 'hour')}: download "
+        "the latest "
         f"one, or ask again after {when(allowed_at)}.",
         next_allowed_at=allowed_at,
     )

@@ -5,6 +5,7 @@ from datetime import datetime
 from lifecycle.actions import Action
 from lifecycle.conf import setting
 from lifecycle.errors import Code
+from lifecycle.wording import count
 from shops.models import Shop, ShopLink
 
 from .base import (
@@ -133,7 +134,8 @@ def _cooldown_refusal(rows: Rows) -> Refusal | None:
         return None
     return Refusal(
         Code.UNLINK_TOO_SOON,
-        f"A shop can be unlinked only {hours('UNLINK_COOLDOWN')} hours after it was linked: "
+        f"A shop can be unlinked only {count(hours('UNLINK_COOLDOWN'), 'hour')} after it was "
+        "linked: "
         f"try again after {when(ends)}.",
         next_allowed_at=ends,
     )
@@ -148,7 +150,8 @@ def _limit_refusal(rows: Rows) -> Refusal | None:
     allowed_at = recent[len(recent) - limit].unlinked_at + setting("UNLINK_WINDOW")
     return Refusal(
         Code.UNLINK_LIMIT_REACHED,
-        f"{rows.subject.name} was unlinked {len(recent)} times in the last {days} days, the "
+        f"{rows.subject.name} was unlinked {count(len(recent), 'time')} in the last "
+        f"{count(days, 'day')}, the "
         f"most allowed: the next unlink is possible after {when(allowed_at)}.",
         next_allowed_at=allowed_at,
     )

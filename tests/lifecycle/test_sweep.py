@@ -127,8 +127,8 @@ def test_reminders_seven_days_and_one_day_before(account, as_trainee):
     assert sweep_sandbox(sandbox=account.sandbox) == [f"sent a reminder for request {deletion.pk}"]
     subjects = [m.subject for m in inbox(account, "deletion_reminder")]
     assert subjects == [
-        "Your seller account will be deleted in 6 days",
-        "Your seller account will be deleted in less than a day",
+        "Your seller account will be deleted in 7 days",
+        "Your seller account will be deleted in 1 day",
     ]
     deletion.refresh_from_db()
     assert deletion.reminders_sent == sorted(

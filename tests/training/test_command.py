@@ -26,7 +26,7 @@ def test_check_of_one_good_file_prints_both_scores_and_keeps_nothing(capsys):
     out = capsys.readouterr().out
     assert "reference solution: 100/100, passes (pass mark 70)" in out
     assert "careless run: 0/100, misses analytics-removed, tiktok-kept" in out
-    assert "1 scenario(s) checked: all pass." in out
+    assert "1 scenario checked: all pass." in out
     assert not Sandbox.objects.exists()
 
 

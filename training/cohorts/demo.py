@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group
 
 from accounts.models import User
+from lifecycle.wording import count
 from training.models import Attempt
 
 from .models import Cohort, CohortAction, JoinedBy, Membership
@@ -75,7 +76,7 @@ def demo_cohort(trainer: User, trainees: list[User]) -> Cohort:
             actor=None,
             cohort=cohort,
             action=CohortAction.IMPORT,
-            subject=f"{len(new)} demo trainee(s)",
+            subject=count(len(new), "demo trainee"),
             params={"joined": [t.username for t in new], "by": "seed_demo"},
         )
     return cohort

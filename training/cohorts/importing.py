@@ -18,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
+from lifecycle.wording import count, noun
 
 from .mail import send_set_password_email
 from .models import Cohort, CohortAction, JoinedBy, Membership
@@ -66,9 +67,11 @@ def parse(text: str) -> list[Row]:
     if missing or unknown:
         reasons = []
         if missing:
-            reasons.append(f"the header needs the column(s) {', '.join(missing)}")
+            reasons.append(
+                f"the header needs the {noun(len(missing), 'column')} {', '.join(missing)}"
+            )
         if unknown:
-            reasons.append(f"unknown column(s) {', '.join(unknown)}")
+            reasons.append(f"unknown {noun(len(unknown), 'column')} {', '.join(unknown)}")
         raise BadImport([(1, "; ".join(reasons))])
     reader.fieldnames = header
     rows, errors = [], []
@@ -182,7 +185,7 @@ def import_trainees(*, actor: User | None, cohort: Cohort, text: str) -> ImportR
                 actor=actor,
                 cohort=cohort,
                 action=CohortAction.IMPORT,
-                subject=f"{len(report.created) + len(report.joined)} trainee(s)",
+                subject=count(len(report.created) + len(report.joined), "trainee"),
                 params={
                     "created": report.created,
                     "joined": report.joined,

@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, PositiveFloat
 
 from lifecycle.transitions import Action
+from lifecycle.wording import count
 from training.facts import Fact, FinalState
 
 from .fields import (
@@ -256,7 +257,7 @@ class Listings(OnState):
         wrong = sorted(sku for sku, status in chosen.items() if status not in self.status)
         if not chosen or wrong:
             return Verdict(False, (), f"Not so: {', '.join(wrong) or 'no listing'}.")
-        return Verdict(True, (), f"{len(chosen)} listing(s) {' or '.join(self.status)}.")
+        return Verdict(True, (), f"{count(len(chosen), 'listing')} {' or '.join(self.status)}.")
 
 
 class Orders(OnState):
@@ -267,8 +268,8 @@ class Orders(OnState):
     at_most: int = Field(default=0, ge=0)
 
     def check(self, facts: Facts) -> Verdict:
-        count = facts.state.orders.get(self.status, 0)
-        return Verdict(count <= self.at_most, (), f"{count} order(s) {self.status}.")
+        found = facts.state.orders.get(self.status, 0)
+        return Verdict(found <= self.at_most, (), f"{count(found, 'order')} {self.status}.")
 
 
 class Campaigns(OnState):

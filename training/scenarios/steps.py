@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import Field, PositiveFloat, model_validator
 
+from lifecycle.wording import count
+
 from .fields import AppName, CategoryName, ListingName, Strict, TypeName
 
 # What each step needs besides `do`.
@@ -69,7 +71,7 @@ class Step(Strict):
 
     def describe(self) -> str:
         hours = self.hours or 0
-        span = f"{hours / 24:g} days" if hours >= 24 else f"{hours:g} hours"
+        span = count(hours / 24, "day") if hours >= 24 else count(float(hours), "hour")
         texts = {
             "request_export": "Data exports → ask for an export of the account's data",
             "download_export": "Data exports → download the export once it is ready",

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lifecycle.wording import count
 from training.cohorts.importing import BadImport, import_trainees
 from training.cohorts.models import Cohort
 from training.cohorts.selectors import import_summary
@@ -36,6 +37,6 @@ class Command(BaseCommand):
             for line, reason in err.errors:
                 self.stderr.write(f"{file}:{line}: {reason}")
             raise CommandError(
-                f"Nothing imported: {len(err.errors)} bad line(s) in {file}."
+                f"Nothing imported: {count(len(err.errors), 'bad line')} in {file}."
             ) from err
         self.stdout.write(f"{found.name}: {import_summary(report)}")

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
+from lifecycle.wording import count
 from training import scenarios
 from training.play import rehearse
 from training.scenarios import Scenario, ScenarioError
@@ -80,8 +81,10 @@ class Command(BaseCommand):
             self.stdout.write("\n".join(lines))
             problems.extend(found)
         if problems:
-            raise CommandError(f"{len(problems)} problem(s):\n" + "\n".join(problems), returncode=1)
-        self.stdout.write(f"{len(files)} scenario(s) checked: all pass.")
+            raise CommandError(
+                f"{count(len(problems), 'problem')}:\n" + "\n".join(problems), returncode=1
+            )
+        self.stdout.write(f"{count(len(files), 'scenario')} checked: all pass.")
 
     def _list(self) -> None:
         try:
