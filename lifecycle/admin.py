@@ -309,8 +309,9 @@ class ExportJobAdmin(ViewOnlyAdmin):
     list_filter = ("status", Stuck)
     search_fields = ("account__display_name", "account__sandbox__name", "failure_reason")
     list_select_related = ("account",)
-    exclude = ("progress",)
-    readonly_fields = ("state",)
+    # The file is named, never linked: its owner downloads it; storage is served to nobody.
+    exclude = ("progress", "file")
+    readonly_fields = ("state", "stored_file")
     actions = ("retry_for_seller",)
 
     def has_retry_for_seller_permission(self, request: HttpRequest) -> bool:
@@ -328,6 +329,8 @@ class ExportJobAdmin(ViewOnlyAdmin):
     @admin.display(description="Progress or reason")
     def state(self, job: ExportJob) -> str:
         return export_state(job)
+
+    stored_file = admin.display(description="File")(lambda self, job: job.file.name or "–")
 
 
 def export_state(job: ExportJob) -> str:

@@ -7,6 +7,7 @@ status, never a server error.
 from http import HTTPStatus
 
 from django.contrib.auth.decorators import login_required
+from django.core.files import File
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,7 @@ from lifecycle.jobs import broker_ok, workers_answering
 from lifecycle.models import ExportJob
 from lifecycle.services import Actor, confirm_deletion, record_download, request_for_token
 from lifecycle.services.deletion import confirmation_refusal
+from lifecycle.web import sends_file
 
 # Refusals that mean "this link is wrong" (400) rather than "this link is no longer usable" (409).
 BAD_LINK = {Code.TOKEN_INVALID, Code.NOT_YOUR_SANDBOX}
@@ -90,14 +92,24 @@ def confirm_deletion_view(request: HttpRequest, sandbox_id: int) -> HttpResponse
     return render(request, "lifecycle/confirm_deletion.html", context, status=status)
 
 
+@sends_file
 @login_required
 @require_GET
 def download_export_view(request: HttpRequest, sandbox_id: int, export_id: int) -> HttpResponse:
+    """The export's file, counted as a download (data backed up) only when the file is sent.
+
+    The file is opened first and the download recorded next: a file that cannot be sent is
+    never counted, and one that is counted is sent. A second download sends the file again and
+    records nothing (the service's repeat); a refusal is recorded once, not once per request.
+    """
     sandbox = _own_sandbox(request, sandbox_id)
     export = get_object_or_404(ExportJob, pk=export_id, account__sandbox=sandbox)
+    source = _open(export)
     try:
         export = record_download(actor=Actor.trainee(request.user), export=export)
     except LifecycleError as err:
+        if source is not None:
+            source.close()
         if err.code not in GONE and err.code != Code.EXPORT_NOT_READY:
             raise Http404(err.message) from err
         status = HTTPStatus.GONE if err.code in GONE else HTTPStatus.CONFLICT
@@ -108,11 +120,21 @@ def download_export_view(request: HttpRequest, sandbox_id: int, export_id: int) 
             status=status,
         )
     return FileResponse(
-        export.file.open("rb"),
+        source or export.file.open("rb"),
         as_attachment=True,
         filename=f"seller-data-export-{export.pk}.zip",
         content_type="application/zip",
     )
+
+
+def _open(export: ExportJob) -> File | None:
+    """The export's stored file, open for reading; None when there is none to open."""
+    if not export.file.name:
+        return None
+    try:
+        return export.file.storage.open(export.file.name, "rb")
+    except FileNotFoundError:
+        return None
 
 
 @never_cache

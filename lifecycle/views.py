@@ -1,6 +1,7 @@
 """Home, the clock, the close-account flow, exports, inbox, timeline and the lifecycle map."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +27,7 @@ from lifecycle.services import (
 from lifecycle.services.announcements import pending_announcement, recent_customers
 from lifecycle.services.clock import parse_reading
 from lifecycle.services.exports import in_flight, next_export_allowed_at, queued_message
-from lifecycle.web import act, bad_input, page, same_site_path, sandbox_page
+from lifecycle.web import act, bad_input, links_to_file, page, same_site_path, sandbox_page
 from lifecycle.wording import count
 
 TIMELINE_PAGE_SIZE = 25
@@ -276,8 +277,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _links(message: InboxMessage) -> list[dict[str, str]]:
-    """An email's links as (label, url), whatever shape the sender stored them in."""
+def _links(message: InboxMessage) -> list[dict[str, Any]]:
+    """An email's links as (label, url, file), whatever shape the sender stored them in.
+
+    `file` marks a link to a file (the export's download): the template keeps htmx off it."""
     links = []
     for item in message.links or []:
         if isinstance(item, dict):
@@ -285,7 +288,7 @@ def _links(message: InboxMessage) -> list[dict[str, str]]:
             links.append({"url": url, "label": item.get("label") or item.get("text") or url})
         else:
             links.append({"url": str(item), "label": str(item)})
-    return [link for link in links if link["url"]]
+    return [{**link, "file": links_to_file(link["url"])} for link in links if link["url"]]
 
 
 @sandbox_page

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
@@ -55,6 +56,36 @@ def sandbox_page(view: Callable | None = None, *, allow_deleted: bool = False) -
         return wrapped
 
     return decorate(view) if view is not None else decorate
+
+
+def sends_file(view: Callable) -> Callable:
+    """Mark a view that answers with a file (an attachment), and keep htmx from fetching it.
+
+    A file fetched by htmx (a boosted link) replaces the page with its bytes and is never saved.
+    Links to such views carry `download` and `data-hx-boost="false"`; should an htmx request come
+    anyway, it is answered 204 with HX-Redirect to the same address, so the browser navigates
+    there and saves the file. Nothing is sent, so the view (and what it records) does not run.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request, "htmx", None):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = request.get_full_path()
+            return response
+        return view(request, *args, **kwargs)
+
+    wrapped.sends_file = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+def links_to_file(url: str) -> bool:
+    """Whether `url` (a path of this site) is answered with a file by a `sends_file` view."""
+    try:
+        match = resolve(url.split("?", 1)[0].split("#", 1)[0])
+    except Resolver404:
+        return False
+    return bool(getattr(match.func, "sends_file", False))
 
 
 def actor(request: HttpRequest) -> Actor:

@@ -312,8 +312,8 @@ def apply(transition: Transition, rows: Rows, *, actor: Actor, effect: Effect | 
 def _refusal_now(
     transition: Transition, rows: Rows, actor: Actor, refusal: Refusal, state: str
 ) -> LifecycleError:
-    """The refusal, recorded now, inside the service's transaction while its locks are held:
-    it takes its true place on the timeline, before any change another request makes next."""
+    """The refusal, recorded now, in the service's transaction while its locks are held (its true
+    place on the timeline); none for a silent transition (the builder's) or a declared repeat."""
     kind = events.KINDS[transition.event or MACHINES[transition.machine].name]
     err = LifecycleError(
         refusal.code,
@@ -326,7 +326,7 @@ def _refusal_now(
         params=refusal.params,
         next_allowed_at=refusal.next_allowed_at,
     )
-    if transition.event:  # a silent transition (the export builder's) records no refusal
+    if transition.event and not events.repeated_refusal(transition, err):
         _record_refusal(transition.action, actor, err)
     err.recorded = True
     return err

@@ -77,6 +77,23 @@ def record(
     )
 
 
+def repeated_refusal(transition, err) -> bool:
+    """Whether `transition` records refusal `err` no second time: it is declared refusal_once and
+    its subject's latest event is this very refusal (same action, code and state)."""
+    subject = err.details.get("subject")
+    if not transition.refusal_once or subject is None:
+        return False
+    subject_type, subject_id, _label = subject_of(subject, err.details.get("machine", ""))
+    last = (
+        TimelineEvent.objects.filter(subject_type=subject_type, subject_id=subject_id)
+        .order_by("-id")
+        .values_list("action", "outcome", "code", "before")
+        .first()
+    )
+    state = str(err.details.get("state"))
+    return last == (transition.action, Outcome.REFUSED, str(err.code), state)
+
+
 @dataclass(frozen=True)
 class Kind:
     """Whose change an event records: the subject row and the machine's label on the timeline."""

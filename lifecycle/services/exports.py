@@ -249,14 +249,18 @@ def fail_export(*, actor: Actor, export: ExportJob | int, reason: str) -> Export
 
 def _downloaded(rows: Rows, target: str) -> Change:
     job = rows.subject
-    first = job.downloaded_at is None
     job.downloaded_at = rows.now
-    return Change(result=job, fields=("downloaded_at",), params={"first_download": first})
+    return Change(result=job, fields=("downloaded_at",))
 
 
 @lifecycle_service(Action.DOWNLOAD_EXPORT)
 def record_download(*, actor: Actor, export: ExportJob | int) -> ExportJob:
-    """The owner downloads a ready export; it now counts as data backed up (RULEBOOK §5, §6)."""
+    """The owner downloads a ready export; it now counts as data backed up (RULEBOOK §5, §6).
+
+    Called by the download view as it sends the file. Once per export: a later download is a
+    repeat (the file again, no event), and a refusal repeated with nothing between is recorded
+    once (the declaration's refusal_once), so a page that asks again and again writes nothing.
+    """
     return _apply(declared.DOWNLOAD_EXPORT, export, actor, _downloaded)
 
 

@@ -128,6 +128,9 @@ class Transition:
     destructive: bool = False
     gate_first: bool = True  # False: the source is checked before the account's status
     name: str = ""  # set when one action has two transitions (queue and send)
+    # True: a refusal that repeats the subject's latest event (the same refusal, code and state,
+    # nothing between) is not recorded again, so a page asking over and over writes it once.
+    refusal_once: bool = False
 
     @property
     def label(self) -> str:

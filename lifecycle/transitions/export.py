@@ -125,6 +125,14 @@ def _downloadable(rows: Rows) -> Refusal | None:
     return download_refusal(rows.subject, rows.now)
 
 
+def _downloaded_already(rows: Rows) -> Done | None:
+    """A download is recorded once per export: downloading it again sends the file, no event."""
+    job = rows.subject
+    if job.downloaded_at is None or download_refusal(job, rows.now) is not None:
+        return None
+    return Done(job)
+
+
 def _expiry_due(rows: Rows) -> Refusal | None:
     job = rows.subject
     if rows.now >= job.expires_at:
@@ -210,9 +218,11 @@ DOWNLOAD_EXPORT = Transition(
     frozenset({TRAINEE}),
     account_statuses=NOT_DELETED,
     gate=_GATE,
+    done=_downloaded_already,
     wrong_state=lambda rows: download_refusal(rows.subject, rows.now),
     guards=(_downloadable,),
     event="export",
+    refusal_once=True,  # a link followed again and again is refused, on the timeline, once
 )
 EXPIRE_EXPORT = Transition(
     Action.EXPIRE_EXPORT,

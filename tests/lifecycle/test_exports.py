@@ -303,8 +303,13 @@ def test_download_counts_as_data_exported(account, as_trainee):
     assert deletion_checklist(account)["data_exported"] is False
     record_download(actor=as_trainee, export=job)
     assert deletion_checklist(account)["data_exported"] is True
-    event = TimelineEvent.objects.filter(action=Action.DOWNLOAD_EXPORT).latest("id")
-    assert event.params == {"first_download": True}
+    event = TimelineEvent.objects.get(action=Action.DOWNLOAD_EXPORT)
+    assert (event.before, event.after, event.params) == ("ready", "ready", {})
+    # Once per export: a second download is a repeat, with no event and no change.
+    first = ExportJob.objects.get(pk=job.pk).downloaded_at
+    advance_clock(actor=as_trainee, sandbox=account.sandbox, by=timedelta(hours=1))
+    assert record_download(actor=as_trainee, export=job).downloaded_at == first
+    assert TimelineEvent.objects.filter(action=Action.DOWNLOAD_EXPORT).count() == 1
 
 
 def test_download_refused_for_staff_before_ready_and_after_expiry(account, as_trainee, as_staff):

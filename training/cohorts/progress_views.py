@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
 from lifecycle.models import TimelineEvent
+from lifecycle.web import sends_file
 from training.models import Attempt
 
 from . import catalogue
@@ -46,6 +47,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sends_file
 @cohort_page
 def progress_csv(request: HttpRequest) -> HttpResponse:
     """The grid as CSV: one row per trainee, five columns per assigned scenario."""
