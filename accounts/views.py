@@ -28,7 +28,7 @@ from lifecycle.services import (
 )
 from lifecycle.transitions import TRAINEE, account_actions_from
 from lifecycle.web import act, bad_input, confirm, page, sandbox_page
-from studio.selectors import switch_consequences
+from studio.selectors import switch_consequences, switch_counts
 from training.cohorts.progress import trainee_assignments
 
 # --- Sandboxes ------------------------------------------------------------------------------
@@ -90,13 +90,14 @@ def _account_type_page(
     request: HttpRequest, form: AccountTypeForm, wanted: str = ""
 ) -> HttpResponse:
     account = request.account
+    counted = switch_counts(account)  # one query for every type compared
     comparison = [
-        {"type": value, "label": label, "change": switch_consequences(account, value)}
+        {"type": value, "label": label, "change": switch_consequences(account, value, counted)}
         for value, label in AccountType.choices
         if value != account.account_type
     ]
     chosen = (
-        switch_consequences(account, wanted)
+        switch_consequences(account, wanted, counted)
         if wanted in AccountType.values and wanted != account.account_type
         else None
     )

@@ -13,6 +13,9 @@ from lifecycle.redaction import RedactSecretsFilter
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# WEB_THREADS > 1 runs gunicorn's gthread workers (each thread keeps its own persistent
+# database connection); docs/benchmarks.md measures both.
+threads = int(os.environ.get("WEB_THREADS", "1"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 # Only this proxy's X-Forwarded-* headers are believed (set it to the proxy's address).

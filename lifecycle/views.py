@@ -24,10 +24,17 @@ from lifecycle.services import (
     request_export,
     retry_export,
 )
-from lifecycle.services.announcements import pending_announcement, recent_customers
 from lifecycle.services.clock import parse_reading
 from lifecycle.services.exports import in_flight, next_export_allowed_at, queued_message
-from lifecycle.web import act, bad_input, links_to_file, page, same_site_path, sandbox_page
+from lifecycle.web import (
+    act,
+    bad_input,
+    links_to_file,
+    page,
+    same_site_path,
+    sandbox_page,
+    wants_partial,
+)
 from lifecycle.wording import count
 
 TIMELINE_PAGE_SIZE = 25
@@ -35,14 +42,14 @@ CLOCK_STEPS = {key: delta for key, _, delta in selectors.CLOCK_STEPS}
 
 
 def _dashboard_page(request: HttpRequest) -> HttpResponse:
-    account = request.account
+    counts = selectors.dashboard_counts(request.account)  # one query, the linked shops too
     return page(
         request,
         "lifecycle/dashboard.html",
         {
             "nav": "home",
-            "counts": selectors.dashboard_counts(account),
-            "linked_shops": len(selectors.linked_shop_ids(account)),
+            "counts": counts,
+            "linked_shops": counts["linked_shops"],
             "recent_events": TimelineEvent.objects.filter(sandbox=request.sandbox)[:5],
         },
     )
@@ -80,6 +87,13 @@ def clock(request: HttpRequest) -> HttpResponse:
 
 def _close_page(request: HttpRequest, form: CloseAccountForm | None = None) -> HttpResponse:
     account = request.account
+    preview = selectors.close_account_preview(account)  # one query, the notice's counts too
+    # The layout has read the open request already (a targeted partial has no layout).
+    request_open = (
+        open_request(account)
+        if wants_partial(request)
+        else selectors.request_layout(request)["open_deletion"]
+    )
     return page(
         request,
         "lifecycle/close_account.html",
@@ -87,11 +101,11 @@ def _close_page(request: HttpRequest, form: CloseAccountForm | None = None) -> H
             "nav": "settings",
             "tab": "close",
             "checklist": selectors.close_checklist(account),
-            "preview": selectors.close_account_preview(account),
+            "preview": preview,
             "form": form or CloseAccountForm(),
-            "request_open": open_request(account),
-            "announcement_pending": pending_announcement(account),
-            "recipients": recent_customers(account).count(),
+            "request_open": request_open,
+            "announcement_pending": preview["announcement_pending"],
+            "recipients": preview["recipients"],
         },
         partial="lifecycle/partials/close_checklist.html",
     )

@@ -11,13 +11,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.models import AccountStatus, Sandbox, SellerAccount
+from accounts.models import AccountStatus
 from lifecycle.errors import Code, LifecycleError
 
+from .selectors.layout import sandbox_account
 from .services import Actor
 
 # Refusals of what was typed or sent (400), not of the state things are in (409).
@@ -43,11 +44,10 @@ def sandbox_page(view: Callable | None = None, *, allow_deleted: bool = False) -
         @login_required
         @functools.wraps(fn)
         def wrapped(request: HttpRequest, sandbox_id: int, *args: Any, **kwargs: Any):
-            sandbox = get_object_or_404(Sandbox, pk=sandbox_id, owner=request.user, removed_at=None)
-            account = SellerAccount.objects.filter(sandbox=sandbox).primary()
+            account = sandbox_account(request.user, sandbox_id)  # one query for both
             if account is None:
-                raise Http404("This sandbox has no seller account.")
-            account.sandbox = sandbox
+                raise Http404("No sandbox of yours with a seller account has this number.")
+            sandbox = account.sandbox
             request.sandbox, request.account = sandbox, account
             if account.status == AccountStatus.DELETED and not allow_deleted:
                 return redirect("account_deleted", sandbox.pk)

@@ -20,6 +20,7 @@ from accounts.types import (
     type_change_preview,
 )
 from lifecycle.errors import Code, LifecycleError
+from lifecycle.selectors.counting import counts
 from shops.models import Campaign, CampaignStatus, Customer, OrderStatus, ShopLink
 
 from .models import LiveSession, LiveStatus, ProductLink, Video
@@ -155,8 +156,23 @@ def hidden_counts(account: SellerAccount) -> dict[str, int]:
     }
 
 
-def switch_consequences(account: SellerAccount, new_type: str) -> dict[str, list[str]]:
-    """Exactly what a switch to `new_type` gains, loses, pauses and brings back here."""
+def switch_counts(account: SellerAccount) -> dict[str, int]:
+    """What a type switch pauses or brings back, counted in one query (a page comparing every
+    type counts once, not once per type)."""
+    return counts(
+        account,
+        active_campaigns=Campaign.objects.filter(account=account, status=CampaignStatus.ACTIVE),
+        links=ProductLink.objects.filter(video__account=account),
+        live=account.live_sessions.filter(status=LiveStatus.SCHEDULED),
+    )
+
+
+def switch_consequences(
+    account: SellerAccount, new_type: str, counted: dict[str, int] | None = None
+) -> dict[str, list[str]]:
+    """Exactly what a switch to `new_type` gains, loses, pauses and brings back here;
+    `counted` is `switch_counts(account)` when the caller has it already."""
+    counted = counted if counted is not None else switch_counts(account)
     current = account.account_type
     preview = type_change_preview(current, new_type)
     paused, back = [], []
@@ -168,12 +184,12 @@ def switch_consequences(account: SellerAccount, new_type: str) -> dict[str, list
         return has_feature(new_type, feature) and not has_feature(current, feature)
 
     if losing(Feature.AD_CAMPAIGNS):
-        active = Campaign.objects.filter(account=account, status=CampaignStatus.ACTIVE).count()
+        active = counted["active_campaigns"]
         if active:
             paused.append(
                 _n(active, "%(n)d active campaign paused", "%(n)d active campaigns paused")
             )
-    links = ProductLink.objects.filter(video__account=account).count()
+    links = counted["links"]
     if links and losing(Feature.PRODUCT_LINKS):
         paused.append(
             _n(
@@ -184,7 +200,7 @@ def switch_consequences(account: SellerAccount, new_type: str) -> dict[str, list
         )
     if links and regaining(Feature.PRODUCT_LINKS):
         back.append(_n(links, "%(n)d product link shown again", "%(n)d product links shown again"))
-    live = account.live_sessions.filter(status=LiveStatus.SCHEDULED).count()
+    live = counted["live"]
     if live and losing(Feature.AUDIENCE_TOOLS):
         paused.append(
             _n(

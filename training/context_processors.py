@@ -3,11 +3,14 @@
 It is graded afresh on every page, so it ticks after each action the trainee takes.
 """
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpRequest
 
+from accounts.models import User
 from lifecycle.web import wants_partial
 
 from . import play
+from .cohorts.models import TourState
 from .models import Attempt
 from .scenarios import get
 
@@ -19,13 +22,25 @@ def objectives(request: HttpRequest) -> dict:
     sandbox_id = match.kwargs.get("sandbox_id") if match else None
     if sandbox_id is None:
         return {}
-    attempt = (
-        Attempt.objects.filter(sandbox_id=sandbox_id, trainee=request.user, finished_at=None)
-        .select_related("sandbox")
-        .first()
+    # The open attempt and whether the tour was closed, in one query (every page asks both);
+    # the tour's tag reads the answer kept on the request instead of asking again.
+    seen, attempt_id = (
+        User.objects.filter(pk=request.user.pk)
+        .annotate(
+            tour_seen=Exists(TourState.objects.filter(person=OuterRef("pk"))),
+            attempt_id=Subquery(
+                Attempt.objects.filter(sandbox_id=sandbox_id, trainee=OuterRef("pk"))
+                .filter(finished_at=None)
+                .values("pk")[:1]
+            ),
+        )
+        .values_list("tour_seen", "attempt_id")
+        .get()
     )
-    if attempt is None:
+    request.tour_pending = not seen
+    if attempt_id is None:
         return {}
+    attempt = Attempt.objects.select_related("sandbox").get(pk=attempt_id)
     scenario = get(attempt.scenario_slug)
     return {
         "scenario_attempt": attempt,

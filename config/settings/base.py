@@ -130,6 +130,19 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Sessions and the cache -----------------------------------------------------------------
+# Sessions stay in the database; served with a cache that every web process shares (Redis,
+# production and the benchmarks), they are read from the cache (written through to the
+# database), so a page does not read the session row on every request. The development
+# server keeps plain database sessions: its cache is per process.
+SERVED_SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+def shared_cache(url: str) -> dict:
+    """Django's Redis cache on `url`, shared by every process of a deployment."""
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

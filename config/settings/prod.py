@@ -7,7 +7,15 @@ DJANGO_SETTINGS_MODULE says otherwise.
 import os
 
 from .base import *  # noqa: F401,F403
-from .base import STORAGES, env_bool, real_secret_key
+from .base import (
+    DATABASES,
+    REDIS_URL,
+    SERVED_SESSION_ENGINE,
+    STORAGES,
+    env_bool,
+    real_secret_key,
+    shared_cache,
+)
 
 SECRET_KEY = real_secret_key(os.environ.get("SECRET_KEY", ""))
 DEBUG = False
@@ -29,3 +37,15 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Serving fast (issue 12; docs/benchmarks.md) --------------------------------------------
+# Persistent database connections: a gunicorn worker keeps its connection for a minute instead
+# of opening one per request (CONN_MAX_AGE=0 in the environment turns that off), and checks it
+# is alive before reusing it.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Sessions read from the cache that every process shares (Redis), written through to the
+# database: no session query per request. Without Redis, plain database sessions.
+if REDIS_URL:
+    CACHES = shared_cache(REDIS_URL)
+    SESSION_ENGINE = SERVED_SESSION_ENGINE

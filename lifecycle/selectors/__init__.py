@@ -14,7 +14,7 @@ from .diagram import (
     available_actions,
     state_diagram,
 )
-from .layout import CLOCK_STEPS, layout_context, rule_numbers
+from .layout import CLOCK_STEPS, layout_context, request_layout, rule_numbers, sandbox_account
 from .links import (
     ShopLinkState,
     connected_apps,
@@ -41,7 +41,9 @@ __all__ = [
     "export_downloaded_recently",
     "layout_context",
     "linked_shop_ids",
+    "request_layout",
     "rule_numbers",
+    "sandbox_account",
     "shop_link_states",
     "state_diagram",
 ]

@@ -15,9 +15,10 @@ from shops.models import (
     Order,
     OrderLine,
     OrderStatus,
+    Shop,
 )
 
-from .links import linked_shop_ids
+from .counting import counts
 
 LINE_TOTAL = ExpressionWrapper(
     F("quantity") * F("unit_price"), output_field=DecimalField(max_digits=14, decimal_places=2)
@@ -26,7 +27,7 @@ LINE_TOTAL = ExpressionWrapper(
 
 def analytics(account: SellerAccount, *, days: int = 30) -> dict[str, Any]:
     """Revenue per day, top products and repeat customers of the shops linked now."""
-    shops = linked_shop_ids(account)
+    shops = Shop.objects.linked_to(account).values("pk")  # a subquery of each query below
     now = account.sandbox.now()
     since = now - timedelta(days=days - 1)
     counted = Q(order__account=account, order__shop_id__in=shops) & ~Q(
@@ -60,22 +61,24 @@ def analytics(account: SellerAccount, *, days: int = 30) -> dict[str, Any]:
         )
         .filter(order_count__gte=2)
     )
-    total_buyers = (
-        Order.objects.filter(account=account, shop_id__in=shops)
-        .exclude(status=OrderStatus.CANCELLED)
-        .values("customer_id")
-        .distinct()
-        .count()
+    counted_orders = Order.objects.filter(account=account, shop_id__in=shops).exclude(
+        status=OrderStatus.CANCELLED
+    )
+    numbers = counts(  # one query for the three numbers
+        account,
+        linked=Shop.objects.linked_to(account),
+        repeat=Customer.objects.filter(pk__in=buyers.values("pk")),
+        buyers=Customer.objects.filter(pk__in=counted_orders.values("customer_id")),
     )
     return {
-        "linked": bool(shops),
+        "linked": bool(numbers["linked"]),
         "series": series,
         "chart": bar_chart(series),
         "revenue_total": amount(sum((v for _, v in series), Decimal("0"))),
         "top_products": top_products,
         "repeat_customers": list(buyers.order_by("-order_count", "name")[:5]),
-        "repeat_count": buyers.count(),
-        "buyer_count": total_buyers,
+        "repeat_count": numbers["repeat"],
+        "buyer_count": numbers["buyers"],
         "days": days,
         "audience_insights": has_feature(account.account_type, Feature.ANALYTICS),
     }

@@ -4,23 +4,31 @@ from typing import Any
 
 from accounts.models import AppAuthorization, SellerAccount
 from lifecycle.models import TimelineEvent
+from lifecycle.services.announcements import announcement_pending, recent_customers
 from lifecycle.services.deletion import deletion_checklist
 from lifecycle.wording import count
+from shops.models import Customer
+
+from .counting import counts as count_rows
 
 
 def close_account_preview(account: SellerAccount) -> dict[str, Any]:
-    """What finalization removes for good, and what remains (RULEBOOK §5)."""
-    # One count per kind: joining them all in one aggregate would multiply the rows.
-    counts = {
-        "orders": account.orders.count(),
-        "products": account.products.count(),
-        "customers": account.customers.count(),
-        "inquiries": account.inquiries.count(),
-        "campaigns": account.campaigns.count(),
-        "exports": account.exports.count(),
-        "inbox": account.inbox.count(),
-        "apps": AppAuthorization.objects.filter(account=account).count(),
-    }
+    """What finalization removes for good, and what remains (RULEBOOK §5); with the customers
+    an announcement would reach and whether one is queued. All in one query."""
+    counts = count_rows(
+        account,
+        orders=account.orders.all(),
+        products=account.products.all(),
+        customers=account.customers.all(),
+        inquiries=account.inquiries.all(),
+        campaigns=account.campaigns.all(),
+        exports=account.exports.all(),
+        inbox=account.inbox.all(),
+        apps=AppAuthorization.objects.filter(account=account),
+        events=TimelineEvent.objects.filter(account=account),
+        recipients=Customer.objects.filter(pk__in=recent_customers(account).values("pk")),
+        announcement_pending=announcement_pending(account),
+    )
     removed = [
         count(counts["products"], "product and its listing", "products and their listings"),
         count(
@@ -39,13 +47,18 @@ def close_account_preview(account: SellerAccount) -> dict[str, Any]:
         count(counts["inbox"], "inbox message"),
         count(counts["apps"], "connected app authorization"),
     ]
-    events = TimelineEvent.objects.filter(account=account).count()
+    events = counts["events"]
     remains = [
         "an anonymised record that the account existed (no name, no email)",
         f"the timeline ({count(events, 'event')}), with personal details removed",
         "the shops themselves, unlinked, so another account could link them",
     ]
-    return {"removed": removed, "remains": remains}
+    return {
+        "removed": removed,
+        "remains": remains,
+        "recipients": counts["recipients"],
+        "announcement_pending": counts["announcement_pending"],
+    }
 
 
 def close_checklist(account: SellerAccount) -> list[dict[str, Any]]:

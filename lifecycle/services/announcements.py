@@ -7,7 +7,7 @@ queued event is the job's record: the sweep sends what a lost broker message lef
 
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import SellerAccount
@@ -44,20 +44,26 @@ def recent_customers(account: SellerAccount) -> QuerySet[Customer]:
     return account.customers.filter(orders__placed_at__gte=since).distinct().order_by("pk")
 
 
+def _announcements(account: SellerAccount) -> QuerySet[TimelineEvent]:
+    return TimelineEvent.objects.filter(
+        account=account, action=Action.NOTIFY_CUSTOMERS, after__in=[QUEUED, SENT]
+    ).order_by("-id")
+
+
 def latest_announcement(account: SellerAccount) -> TimelineEvent | None:
-    return (
-        TimelineEvent.objects.filter(
-            account=account, action=Action.NOTIFY_CUSTOMERS, after__in=[QUEUED, SENT]
-        )
-        .order_by("-id")
-        .first()
-    )
+    return _announcements(account).first()
 
 
 def pending_announcement(account: SellerAccount) -> TimelineEvent | None:
     """The latest queued announcement that no job has sent yet."""
     latest = latest_announcement(account)
     return latest if latest is not None and latest.after == QUEUED else None
+
+
+def announcement_pending(account: SellerAccount) -> Exists:
+    """Whether `pending_announcement` finds one, as an expression (for a page's one query)."""
+    latest = _announcements(account).values("pk")[:1]
+    return Exists(TimelineEvent.objects.filter(pk=Subquery(latest), after=QUEUED))
 
 
 def stale_announcements(*, sandbox_id: int, older_than: timedelta) -> list[TimelineEvent]:

@@ -42,3 +42,58 @@ def test_the_trivial_view_answers_ok_through_the_middleware(client):
     assert response.status_code == 200
     assert response.content == b"ok"
     assert response["X-Frame-Options"] == "DENY"  # the clickjacking middleware ran
+
+
+# --- The levers production takes (issue 12) ---------------------------------------------------
+
+SERVING = (
+    "from django.conf import settings; from django.template import engines; "
+    "db = settings.DATABASES['default']; "
+    "loaders = [type(l).__module__ for l in engines['django'].engine.template_loaders]; "
+    "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'], settings.SESSION_ENGINE, "
+    "settings.CACHES['default']['BACKEND'], *loaders)"
+)
+
+
+def serving(module: str, **env: str) -> list[str]:
+    """The serving settings a fresh process of `module` runs with."""
+    import os
+    import secrets
+    import subprocess
+    from pathlib import Path
+
+    keep = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "REDIS_URL"}}
+    done = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {SERVING}"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={
+            **keep,
+            "DJANGO_SETTINGS_MODULE": module,
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "SIMULATOR_BENCH": "1",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+@pytest.mark.parametrize("module", ["config.settings.prod", "config.settings.bench"])
+def test_production_and_bench_keep_connections_and_read_sessions_from_redis(module):
+    max_age, health, sessions, cache, *loaders = serving(
+        module, REDIS_URL="redis://127.0.0.1:6379/8"
+    )
+    assert (max_age, health) == ("60", "True")
+    assert sessions == "django.contrib.sessions.backends.cached_db"
+    assert cache == "django.core.cache.backends.redis.RedisCache"
+    assert loaders == ["django.template.loaders.cached"]  # Django's default with no loaders set
+
+
+def test_production_without_redis_keeps_database_sessions_and_the_age_is_configurable():
+    max_age, _health, sessions, cache, *_ = serving("config.settings.prod", CONN_MAX_AGE="0")
+    assert max_age == "0"
+    assert sessions == "django.contrib.sessions.backends.db"
+    assert cache == "django.core.cache.backends.locmem.LocMemCache"

@@ -11,7 +11,10 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def tour_starts(context) -> bool:
     request = context.get("request")
-    return bool(request is not None and tour_pending(request.user))
+    if request is None:
+        return False
+    known = getattr(request, "tour_pending", None)  # a context processor may have asked already
+    return known if known is not None else tour_pending(request.user)
 
 
 @register.filter
