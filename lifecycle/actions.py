@@ -20,6 +20,7 @@ class Action(models.TextChoices):
     CANCEL_DELETION = "cancel_deletion", "Cancel deletion"
     FINALIZE_DELETION = "finalize_deletion", "Finalize deletion"
     CHANGE_LISTING = "change_listing", "Change listing status"
+    EDIT_PRODUCT = "edit_product", "Edit product"
     REMOVE_APP_ACCESS = "remove_app_access", "Remove app access"
     GRANT_APP_ACCESS = "grant_app_access", "Grant app access"
     ADVANCE_CLOCK = "advance_clock", "Advance the clock"

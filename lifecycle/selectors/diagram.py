@@ -46,6 +46,7 @@ ACTION_PAGES = {
     "confirm_deletion": "inbox",
     "cancel_deletion": "close_account",
     "change_listing": "products",
+    "edit_product": "products",
     "remove_app_access": "connected_apps",
     "grant_app_access": "connected_apps",
     "notify_customers": "close_account",

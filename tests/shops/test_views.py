@@ -94,7 +94,7 @@ def test_listing_without_stock_is_refused(signed_in, sandbox):
     product = Product.objects.filter(account__sandbox=sandbox, stock=0).first()
     response = signed_in.post(url("product_status", sandbox, product.pk), {"status": "active"})
     assert response.status_code == 409
-    assert shown(response, f"{product.title} has no stock: add stock before listing it again.")
+    assert shown(response, f"{product.title} has no stock: edit the product to add stock, then list it again.")
     product.refresh_from_db()
     assert product.listing_status == ListingStatus.SOLD_OUT
 
