@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from .selectors import request_layout, rule_numbers, sandbox_account
 from .services.clock import clock_reading
-from .web import wants_partial
+from .web import preparing_deletion, wants_partial
 
 
 def seller_center(request: HttpRequest) -> dict:
@@ -28,4 +28,7 @@ def seller_center(request: HttpRequest) -> dict:
         request.sandbox, request.account = account.sandbox, account
     # The clock's buttons name the reading they move from (a double click then counts once).
     reading = {"clock_reading": clock_reading(request.sandbox.clock_offset)}
-    return {**rules, **request_layout(request), **reading}
+    on_checklist = request.resolver_match and request.resolver_match.url_name == "close_account"
+    preparing = preparing_deletion(request, request.sandbox, request.account)
+    back = {"back_to_checklist": not on_checklist and preparing}
+    return {**rules, **request_layout(request), **reading, **back}

@@ -147,6 +147,10 @@ def _effects(event: TimelineEvent, params: dict) -> list[str]:
         lines.append(_count(params["recipients"], "to %(n)d customer", "to %(n)d customers"))
     if params.get("tracking_number"):
         lines.append(f"tracking number {params['tracking_number']}")
+    for name, (before, after) in (params.get("changes") or {}).items():  # a product's edit
+        if name == "price":
+            before, after = format_money(before), format_money(after)
+        lines.append(f"{name} {before} → {after}")
     if params.get("budget"):
         lines.append(f"budget {format_money(params['budget'])}")
     if params.get("size_bytes"):

@@ -30,6 +30,7 @@ from lifecycle.web import (
     act,
     bad_input,
     links_to_file,
+    mark_preparing_deletion,
     page,
     same_site_path,
     sandbox_page,
@@ -87,6 +88,7 @@ def clock(request: HttpRequest) -> HttpResponse:
 
 def _close_page(request: HttpRequest, form: CloseAccountForm | None = None) -> HttpResponse:
     account = request.account
+    mark_preparing_deletion(request)  # the other pages now offer the way back here
     preview = selectors.close_account_preview(account)  # one query, the notice's counts too
     # The layout has read the open request already (a targeted partial has no layout).
     request_open = (

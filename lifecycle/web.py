@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.models import AccountStatus
+from accounts.models import AccountStatus, Sandbox, SellerAccount
 from lifecycle.errors import Code, LifecycleError
 
 from .selectors.layout import sandbox_account
@@ -86,6 +86,26 @@ def links_to_file(url: str) -> bool:
     except Resolver404:
         return False
     return bool(getattr(match.func, "sends_file", False))
+
+
+# The sandboxes whose close-account checklist the trainee opened: while the account can still
+# ask for its deletion, every page offers the way back to that checklist.
+PREPARING_DELETION = "preparing-deletion"
+CAN_REQUEST = (AccountStatus.ACTIVE, AccountStatus.DEACTIVATED)
+
+
+def mark_preparing_deletion(request: HttpRequest) -> None:
+    preparing = request.session.get(PREPARING_DELETION, [])
+    if request.sandbox.pk not in preparing:
+        request.session[PREPARING_DELETION] = [*preparing, request.sandbox.pk]
+
+
+def preparing_deletion(request: HttpRequest, sandbox: Sandbox, account: SellerAccount) -> bool:
+    """Whether the trainee is getting the account ready for a deletion request."""
+    session = getattr(request, "session", None)
+    if session is None or sandbox.pk not in session.get(PREPARING_DELETION, []):
+        return False
+    return account.status in CAN_REQUEST
 
 
 def actor(request: HttpRequest) -> Actor:

@@ -11,6 +11,16 @@ class ShipForm(forms.Form):
     tracking_number = forms.CharField(label="Tracking number", max_length=40)
 
 
+class ProductForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    price = forms.DecimalField(
+        label="Price", min_value=Decimal("0"), max_digits=10, decimal_places=2
+    )
+    stock = forms.IntegerField(
+        label="Stock", min_value=0, max_value=1_000_000, help_text="Units you can send now."
+    )
+
+
 class ReplyForm(forms.Form):
     reply = forms.CharField(
         label="Your reply", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000

@@ -1,11 +1,12 @@
-"""The Seller Center's shop tools: products, orders, customers, campaigns, analytics and links.
+"""The Seller Center's shop tools: customers, campaigns and analytics (products, orders and
+links have their own modules).
 
 Only the shops linked to the account now are reachable here (RULEBOOK §3): unlinking hides their
 tools and reports, relinking brings them back with the data that was kept.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, F, Sum
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,27 +14,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.types import Feature, has_feature
 from lifecycle import selectors
-from lifecycle.services import change_listing_status
 from lifecycle.transitions import campaign_moves_from
 from lifecycle.web import act, bad_input, confirm, page, sandbox_page
-from shops.forms import CampaignForm, ReplyForm, ShipForm
-from shops.models import (
-    Campaign,
-    CampaignStatus,
-    Inquiry,
-    ListingStatus,
-    Order,
-    OrderStatus,
-    Product,
-    Shop,
-)
+from shops.forms import CampaignForm, ReplyForm
+from shops.models import Campaign, CampaignStatus, Inquiry, Shop
 from shops.services import (
-    cancel_order,
     create_campaign,
     end_campaign,
     pause_campaign,
     reply_inquiry,
-    ship_order,
     start_campaign,
 )
 from studio import selectors as studio_selectors
@@ -45,144 +34,6 @@ def _linked(request: HttpRequest) -> list[int]:
     if not hasattr(request, "_linked_shop_ids"):
         request._linked_shop_ids = selectors.linked_shop_ids(request.account)
     return request._linked_shop_ids
-
-
-# --- Products -------------------------------------------------------------------------------
-
-
-def _products_page(request: HttpRequest) -> HttpResponse:
-    products = Product.objects.filter(
-        account=request.account, shop_id__in=_linked(request)
-    ).select_related("shop")
-    return page(
-        request,
-        "shops/products.html",
-        {"nav": "products", "products": products, "linked": bool(_linked(request))},
-    )
-
-
-products = sandbox_page(_products_page)
-
-
-@sandbox_page
-def product_status(request: HttpRequest, product_id: int) -> HttpResponse:
-    product = get_object_or_404(Product, pk=product_id, account=request.account)
-    status = request.POST.get("status") or request.GET.get("status", "")
-    back = reverse("products", args=[request.sandbox.pk])
-    if request.method != "POST":
-        return confirm(
-            request,
-            title=f"Remove “{product.title}” from your shop?",
-            consequences=[
-                "Customers can no longer see or buy it.",
-                "The product and its order history are kept; you can list it again later.",
-            ],
-            button="Remove listing",
-            cancel_url=back,
-            hidden={"status": ListingStatus.REMOVED},
-            context={"nav": "products"},
-        )
-    label = dict(ListingStatus.choices).get(status, status)
-    return act(
-        request,
-        change_listing_status,
-        product=product,
-        status=status,
-        done=f"{product.title}: {str(label).lower()}.",
-        success_url=back,
-        refused=lambda: _products_page(request),
-    )
-
-
-# --- Orders ---------------------------------------------------------------------------------
-
-
-def _orders_page(request: HttpRequest, forms: dict | None = None) -> HttpResponse:
-    status = request.GET.get("status", "")
-    orders = (
-        Order.objects.filter(account=request.account, shop_id__in=_linked(request))
-        .select_related("customer", "shop")
-        .annotate(
-            total=Sum(
-                F("lines__quantity") * F("lines__unit_price"),
-                output_field=DecimalField(max_digits=14, decimal_places=2),
-            ),
-            item_count=Sum("lines__quantity"),
-        )
-        .order_by("-placed_at", "-id")
-    )
-    if status in OrderStatus.values:
-        orders = orders.filter(status=status)
-    paginated = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    return page(
-        request,
-        "shops/orders.html",
-        {
-            "nav": "orders",
-            "page_obj": paginated,
-            "status": status,
-            "statuses": OrderStatus.choices,
-            "linked": bool(_linked(request)),
-            "ship_errors": forms or {},
-        },
-    )
-
-
-orders = sandbox_page(_orders_page)
-
-
-def _order(request: HttpRequest, order_id: int) -> Order:
-    return get_object_or_404(Order, pk=order_id, account=request.account)
-
-
-def _orders_url(request: HttpRequest) -> str:
-    url = reverse("orders", args=[request.sandbox.pk])
-    status = request.POST.get("return_status") or request.GET.get("return_status")
-    return f"{url}?status={status}" if status in OrderStatus.values else url
-
-
-@sandbox_page
-@require_POST
-def ship(request: HttpRequest, order_id: int) -> HttpResponse:
-    order = _order(request, order_id)
-    form = ShipForm(request.POST)
-    if not form.is_valid():
-        return bad_input(request, lambda: _orders_page(request, {order.pk: form}))
-    return act(
-        request,
-        ship_order,
-        order=order,
-        tracking_number=form.cleaned_data["tracking_number"],
-        done=f"Order #{order.number} shipped.",
-        success_url=_orders_url(request),
-        refused=lambda: _orders_page(request),
-    )
-
-
-@sandbox_page
-def cancel(request: HttpRequest, order_id: int) -> HttpResponse:
-    order = _order(request, order_id)
-    if request.method != "POST":
-        return confirm(
-            request,
-            title=f"Cancel order #{order.number}?",
-            consequences=[
-                "The customer is told the order will not arrive.",
-                "A cancelled order cannot be shipped later.",
-            ],
-            button="Cancel the order",
-            cancel_url=_orders_url(request),
-            hidden={"return_status": request.GET.get("return_status", "")},
-            context={"nav": "orders"},
-        )
-    return act(
-        request,
-        cancel_order,
-        order=order,
-        done=f"Order #{order.number} cancelled.",
-        success_url=_orders_url(request),
-        refused=lambda: _orders_page(request),
-    )
 
 
 # --- Customers and inquiries ----------------------------------------------------------------

@@ -18,4 +18,17 @@
   document.addEventListener("htmx:load", function (event) {
     drawProgress(event.target);
   });
+
+  // A "select all" box ticks every checkbox of its name (data-select-all="order") on the page.
+  // Delegated from the document, so it works on pages htmx swaps in as well.
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest ? event.target.closest("[data-select-all]") : null;
+    if (!all) {
+      return;
+    }
+    var name = all.dataset.selectAll;
+    document.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
 })();

@@ -81,11 +81,18 @@ def seller_center(client: Client, trainee) -> list[Page]:
     message = InboxMessage.objects.filter(sandbox=sandbox).first()
     linked = account.shop_links.get(unlinked_at=None).shop
     cancelled = Order.objects.filter(account=account, status=OrderStatus.CANCELLED).first()
+    waiting = Order.objects.filter(account=account, status=OrderStatus.AWAITING_SHIPMENT).first()
+    bulk = f"order={waiting.pk}&order={cancelled.pk}"
     pages = {
         "dashboard": url("dashboard", sandbox),
         "products": url("products", sandbox),
         "orders": url("orders", sandbox),
         "orders-filtered": url("orders", sandbox, query="status=awaiting_shipment"),
+        "order-detail-waiting": url("order_detail", sandbox, waiting.pk),
+        "order-detail-cancelled": url("order_detail", sandbox, cancelled.pk),
+        "bulk-ship-preview": url("bulk_orders", sandbox, query=f"action=ship&{bulk}"),
+        "bulk-cancel-preview": url("bulk_orders", sandbox, query=f"action=cancel&{bulk}"),
+        "product-edit": url("edit_product", sandbox, account.products.first().pk),
         "customers-and-inquiries": url("customers", sandbox),
         "marketing": url("campaigns", sandbox),
         "analytics": url("analytics", sandbox),

@@ -110,7 +110,10 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     # shops
     "products": (OWNED, sb),
     "product_status": (OWNED, lambda w: {**sb(w), "product_id": w.product.pk}),
+    "edit_product": (OWNED, lambda w: {**sb(w), "product_id": w.product.pk}),
     "orders": (OWNED, sb),
+    "bulk_orders": (OWNED, sb),
+    "order_detail": (OWNED, lambda w: {**sb(w), "order_id": w.order.pk}),
     "ship_order": (OWNED, lambda w: {**sb(w), "order_id": w.order.pk}),
     "cancel_order": (OWNED, lambda w: {**sb(w), "order_id": w.order.pk}),
     "customers": (OWNED, sb),

@@ -23,17 +23,6 @@ from tests.web import demo, page_checks, shown, url
 PAGES = ["products", "orders", "customers", "campaigns", "analytics", "linked_accounts"]
 
 
-@pytest.fixture
-def sandbox(trainee):
-    return demo(trainee)
-
-
-@pytest.fixture
-def signed_in(client, trainee):
-    client.force_login(trainee)
-    return client
-
-
 def awaiting(sandbox):
     return Order.objects.filter(
         account__sandbox=sandbox, status=OrderStatus.AWAITING_SHIPMENT
@@ -94,7 +83,10 @@ def test_listing_without_stock_is_refused(signed_in, sandbox):
     product = Product.objects.filter(account__sandbox=sandbox, stock=0).first()
     response = signed_in.post(url("product_status", sandbox, product.pk), {"status": "active"})
     assert response.status_code == 409
-    assert shown(response, f"{product.title} has no stock: edit the product to add stock, then list it again.")
+    assert shown(
+        response,
+        f"{product.title} has no stock: edit the product to add stock, then list it again.",
+    )
     product.refresh_from_db()
     assert product.listing_status == ListingStatus.SOLD_OUT
 
