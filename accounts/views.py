@@ -27,7 +27,7 @@ from lifecycle.services import (
     switch_account_type,
 )
 from lifecycle.transitions import TRAINEE, account_actions_from
-from lifecycle.web import act, bad_input, confirm, page, sandbox_page
+from lifecycle.web import act, bad_input, confirm, page, same_site_path, sandbox_page
 from studio.selectors import switch_consequences, switch_counts
 from training.cohorts.progress import trainee_assignments
 
@@ -247,6 +247,8 @@ def reactivate(request: HttpRequest) -> HttpResponse:
         reactivate_account,
         account=request.account,
         done="The account is active again: listings are visible.",
-        success_url=reverse("close_or_pause", args=[request.sandbox.pk]),
+        # Back to the page that offered it (the account type page, while deactivated).
+        success_url=same_site_path(request, request.POST.get("next"))
+        or reverse("close_or_pause", args=[request.sandbox.pk]),
         refused=lambda: _close_or_pause_page(request),
     )

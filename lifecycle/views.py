@@ -130,7 +130,10 @@ def close_account_request(request: HttpRequest) -> HttpResponse:
         acknowledged=form.cleaned_data.get("acknowledged", False),
         done=_requested_message,
         success_url=reverse("close_requested", args=[request.sandbox.pk]),
-        refused=lambda: _close_page(request, CloseAccountForm()),
+        # What was ticked stays ticked; only the password is asked for again (never echoed).
+        refused=lambda: _close_page(
+            request, CloseAccountForm(initial={"acknowledged": form.cleaned_data["acknowledged"]})
+        ),
     )
 
 
