@@ -6,6 +6,7 @@ import pytest
 
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import Outcome
+from lifecycle.narration import tell
 from lifecycle.services import Actor, change_listing_status, deactivate_account
 from lifecycle.transitions import Action
 from shops.models import ListingStatus, Product
@@ -132,3 +133,11 @@ def test_another_trainee_cannot_edit(world, other_trainee):
             stock=1,
         )
     assert err.value.code == Code.NOT_YOUR_SANDBOX
+
+
+def test_the_timeline_tells_each_change_in_words(world):
+    edit(world, price="14.90", stock=0)
+    [event] = events(world.sandbox, action=Action.EDIT_PRODUCT)
+    told = tell(event)
+    assert told.change == "Active → Sold out"
+    assert told.effects == ["price $12.50 → $14.90", "stock 5 → 0"]
