@@ -25,6 +25,7 @@ from lifecycle.web import (
     sandbox_page,
     show_messages,
 )
+from lifecycle.wording import count
 from shops.forms import ShipForm
 from shops.models import Order, OrderStatus
 from shops.services import cancel_order, cancel_orders, ship_order, ship_orders
@@ -214,12 +215,12 @@ def _preview(request: HttpRequest, move: str, chosen: list[Order]) -> HttpRespon
     if not able:
         what = []
     what += [f"#{o.number} is {o.get_status_display().lower()}: it is left as it is." for o in left]
-    count = ngettext("%(n)d order", "%(n)d orders", n) % {"n": n}
+    orders = count(n, "order")
     return confirm(
         request,
-        title=f"{verb} {count}?",
+        title=f"{verb} {orders}?",
         consequences=what,
-        button=f"{verb} {count}",
+        button=f"{verb} {orders}",
         cancel_url=_orders_url(request),
         hidden={
             "action": move,
@@ -248,9 +249,7 @@ def bulk_orders(request: HttpRequest) -> HttpResponse:
     result = service(actor=actor(request), orders=chosen)
     if result.done:
         n = len(result.done)
-        messages.success(
-            request, ngettext("%(n)d order", "%(n)d orders", n) % {"n": n} + f" {done}."
-        )
+        messages.success(request, f"{count(n, 'order')} {done}.")
     for _order_row, error in result.refused:
         messages.error(request, error.message)
     if not result.done:
