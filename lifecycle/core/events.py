@@ -115,6 +115,11 @@ KINDS: dict[str, Kind] = {
     "listing": Kind(lambda rows: rows.subject),
     "announcement": Kind(lambda rows: rows.account, lambda rows: "announcement"),
     "sandbox": Kind(lambda rows: rows.sandbox, on_account=False),
+    # The studio's: a sound and a product link are the video's events; a live session's are
+    # the session's, or the account's while it does not exist yet (a refused scheduling).
+    "video": Kind(lambda rows: rows.subject, lambda rows: "video"),
+    "product_link": Kind(lambda rows: rows.subject, lambda rows: "product_link"),
+    "live_session": Kind(lambda rows: rows.subject, lambda rows: "live_session"),
 }
 
 

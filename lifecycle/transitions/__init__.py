@@ -2,11 +2,12 @@
 
 One machine per subject (the account's status and type, a shop's link, a deletion request, an
 export, an order, an inquiry, a campaign, a listing, an announcement, an app's access, the
-sandbox's clock), each in its own module; the states are the models' choices. Each transition
-names its action, sources, target, the actor kinds that may start it, its checks in order and
-the event it writes. `lifecycle.core.apply` enforces them: the services call it and keep only
-their side effects. The UI asks this package what is possible now, the admin shows its buttons
-from it and the diagram is drawn from it.
+sandbox's clock, a video's sound, a product link, a live session), each in its own module (the
+studio's three in one); the states are the models' choices. Each transition names its action,
+sources, target, the actor kinds that may start it, its checks in order and the event it
+writes. `lifecycle.core.apply` enforces them: the services call it and keep only their side
+effects. The UI asks this package what is possible now, the admin shows its buttons from it
+and the diagram is drawn from it.
 
 Why a declared table and not django-fsm-2: two machines (account status and shop link) share one
 vocabulary of actions; two targets ("the state before the request") depend on stored data; and
@@ -16,7 +17,7 @@ of ConcurrentTransitionMixin would add a second locking scheme for no gain.
 
 from lifecycle.actions import Action
 
-from . import account, announcement, deletion, export, link, sandbox, shop
+from . import account, announcement, deletion, export, link, sandbox, shop, studio
 from .base import (
     ACCOUNT_STATES,
     ACTIVE,
@@ -47,7 +48,7 @@ from .shop import CAMPAIGN_MOVES, campaign_moves_from
 
 MACHINES: dict[str, Machine] = {
     m.name: m
-    for module in (account, link, deletion, export, shop, announcement, sandbox)
+    for module in (account, link, deletion, export, shop, announcement, sandbox, studio)
     for m in module.MACHINES
 }
 
@@ -63,11 +64,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     *shop.TRANSITIONS[1:],
 )
 # Declared too, applied by the same core: the deletion request's moves (made with the account's),
-# the export builder's silent moves and the sandbox's clock.
+# the export builder's silent moves, the sandbox's clock and the studio's (the videos and audience
+# pages offer those, not the account's).
 OTHER_TRANSITIONS: tuple[Transition, ...] = (
     *deletion.REQUEST_TRANSITIONS,
     *export.SILENT,
     *sandbox.TRANSITIONS,
+    *studio.TRANSITIONS,
 )
 
 BY_ACTION: dict[str, Transition] = {}

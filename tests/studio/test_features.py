@@ -22,6 +22,7 @@ from studio.services import (
     schedule_live_session,
 )
 from studio.sounds import LIBRARY
+from tests.engine_guard import arranging
 from tests.web import demo, url
 
 PERSONAL, CREATOR, BUSINESS = AccountType.PERSONAL, AccountType.CREATOR, AccountType.BUSINESS
@@ -69,8 +70,9 @@ def test_sounds_full_library_but_commercial_only_for_business(trainee, account_t
     sandbox = world(trainee, account_type)
     actor = Actor.trainee(trainee)
     video = sandbox.account.videos.first()
-    video.sound = ""  # no sound yet, so the first pick below changes it
-    video.save(update_fields=["sound"])
+    with arranging():  # no sound yet, so the first pick below changes it
+        video.sound = ""
+        video.save(update_fields=["sound"])
     pick_sound(actor=actor, video=video, sound=CLEARED.key)  # every type may
     video.refresh_from_db()
     assert video.sound == CLEARED.key
