@@ -64,12 +64,13 @@ dashboard = sandbox_page(_dashboard_page)
 def clock(request: HttpRequest) -> HttpResponse:
     # Everything the move depends on is checked before it is made: nothing is half-applied.
     key = request.POST.get("by", "")
-    back = same_site_path(request, request.POST.get("next"))
-    back = back or reverse("dashboard", args=[request.sandbox.pk])
+    # A refused move shows the dashboard, whichever page the clock was on: its address too.
+    home = reverse("dashboard", args=[request.sandbox.pk])
+    back = same_site_path(request, request.POST.get("next")) or home
     reading = parse_reading(request.POST.get("reading"))
     if reading is None:
         message = "This clock is out of date: reload the page and try again."
-        return bad_input(request, lambda: _dashboard_page(request), message)
+        return bad_input(request, lambda: _dashboard_page(request), message, address=home)
     kwargs = {"to_next": True} if key == "next" else {"by": CLOCK_STEPS.get(key, timedelta(0))}
     return act(
         request,
@@ -79,6 +80,7 @@ def clock(request: HttpRequest) -> HttpResponse:
         done=lambda sandbox: f"The clock now reads {when(sandbox.now())}.",
         success_url=back,
         refused=lambda: _dashboard_page(request),
+        address=home,
         **kwargs,
     )
 
@@ -193,6 +195,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
         "longer works.",
         success_url=reverse("close_account", args=[request.sandbox.pk]),
         refused=lambda: _close_page(request),
+        address=reverse("close_account", args=[request.sandbox.pk]),  # the banner's is on all
     )
 
 

@@ -156,16 +156,54 @@ def run(
     return result, None
 
 
-def show_messages(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+def show_messages(request: HttpRequest, response: HttpResponse, address: str = "") -> HttpResponse:
     """A boosted form answered with the page again: scroll to the message saying why.
 
     Boosted swaps keep the scroll position (htmx-config), so a refusal of a form at the bottom of
-    a long page would otherwise appear above the screen, out of sight.
+    a long page would otherwise appear above the screen, out of sight. `address` is the page the
+    refusal shows when it is not the page the form lives on (RefusalKeepsItsPage's default).
     """
     htmx = getattr(request, "htmx", None)
     if htmx and htmx.boosted:
         response["HX-Reswap"] = "innerHTML show:#messages:top"
+    if htmx and address:
+        response["HX-Replace-Url"] = address
     return response
+
+
+# The 4xx answers htmx puts on screen (base.html's htmx-config), and the headers by which an
+# answer already says what the address bar shows.
+SWAPPED_REFUSALS = frozenset({400, 403, 404, 409})
+HISTORY_HEADERS = ("HX-Push-Url", "HX-Replace-Url", "HX-Redirect", "HX-Location", "HX-Refresh")
+
+
+class RefusalKeepsItsPage:
+    """Middleware: a form refused to htmx keeps the address of its page, for every form.
+
+    htmx shows a boosted form's answer at the URL it was posted to, so a refusal rendered there
+    (409, 400) left a POST-only address in the address bar that answers 405 on reload. The
+    answer names the address instead: the page the form lives on (htmx's HX-Current-URL, a path
+    of this site), or "false" (the address bar stays as it is). Status and message are kept,
+    and a reload asks for the page with nothing sent again. A plain form post (no JavaScript)
+    is left to the browser, which offers to send it again.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        htmx = getattr(request, "htmx", None)
+        if (
+            htmx
+            and request.method not in ("GET", "HEAD")
+            and response.status_code in SWAPPED_REFUSALS
+            and not any(header in response for header in HISTORY_HEADERS)
+        ):
+            response["HX-Replace-Url"] = (
+                same_site_path(request, htmx.current_url_abs_path) or "false"
+            )
+        return response
 
 
 def refusal_status(error: LifecycleError) -> int:
@@ -178,13 +216,16 @@ def after(
     *,
     success_url: str,
     refused: Callable[[], HttpResponse],
+    address: str = "",
 ) -> HttpResponse:
-    """Redirect after success (post/redirect/get); re-render the page with 4xx when refused."""
+    """Redirect after success (post/redirect/get); re-render the page with 4xx when refused.
+
+    `address`: the page `refused` shows, when the form also lives on others (the clock's)."""
     if error is None:
         return redirect(success_url)
     response = refused()
     response.status_code = refusal_status(error)
-    return show_messages(request, response)
+    return show_messages(request, response, address)
 
 
 def act(
@@ -194,23 +235,25 @@ def act(
     success_url: str,
     refused: Callable[[], HttpResponse],
     done: str | Callable[[Any], str] = "",
+    address: str = "",
     **kwargs: Any,
 ) -> HttpResponse:
     """The whole of a mutating view: one service, then redirect, or the page again with 4xx."""
     _, error = run(request, service, done=done, **kwargs)
-    return after(request, error, success_url=success_url, refused=refused)
+    return after(request, error, success_url=success_url, refused=refused, address=address)
 
 
 def bad_input(
     request: HttpRequest,
     refused: Callable[[], HttpResponse],
     message: str = "Check the highlighted fields and try again.",
+    address: str = "",
 ) -> HttpResponse:
     """A form that did not validate: the page again, its fields marked, with status 400."""
     messages.error(request, message)
     response = refused()
     response.status_code = 400
-    return show_messages(request, response)
+    return show_messages(request, response, address)
 
 
 def same_site_path(request: HttpRequest, value: str | None) -> str:

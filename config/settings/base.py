@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "lifecycle.web.RefusalKeepsItsPage",  # a refused htmx form keeps its page's address
     "axes.middleware.AxesMiddleware",  # last: it turns a refused sign-in into the lockout page
 ]
 
