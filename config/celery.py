@@ -13,10 +13,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["training.cohorts"])
 
-# The periodic schedules: the sweep finds what became due on each sandbox's clock; in demo mode
-# the demo sandboxes are rebuilt once a night, at DEMO_RESET_HOUR (UTC, default 3).
+# The periodic schedules: the sweep finds what became due on each sandbox's clock (every minute;
+# SIMULATOR_SWEEP_EVERY seconds, which the recovery tests lower); in demo mode the demo
+# sandboxes are rebuilt once a night, at DEMO_RESET_HOUR (UTC, default 3).
 app.conf.beat_schedule = {
-    "sweep-every-minute": {"task": "lifecycle.tasks.sweep_task", "schedule": 60.0},
+    "sweep-every-minute": {
+        "task": "lifecycle.tasks.sweep_task",
+        "schedule": float(os.environ.get("SIMULATOR_SWEEP_EVERY", "60")),
+    },
     "reset-demo-sandboxes-nightly": {
         "task": "training.cohorts.tasks.reset_demo_sandboxes_task",
         "schedule": crontab(hour=int(os.environ.get("DEMO_RESET_HOUR", "3")), minute=0),

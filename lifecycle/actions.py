@@ -43,6 +43,7 @@ class Action(models.TextChoices):
     EXPORT_READY = "export_ready", "Export ready"
     EXPORT_FAILED = "export_failed", "Export failed"
     RETRY_EXPORT = "retry_export", "Retry data export"
+    RESEND_EXPORT = "resend_export", "Send data export again"
     DOWNLOAD_EXPORT = "download_export", "Download data export"
     EXPIRE_EXPORT = "expire_export", "Export expired"
     NOTIFY_CUSTOMERS = "notify_customers", "Notify customers"

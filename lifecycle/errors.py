@@ -52,6 +52,7 @@ class Code(StrEnum):
     EXPORT_NOT_READY = "export_not_ready"
     EXPORT_EXPIRED = "export_expired"
     EXPORT_FILE_MISSING = "export_file_missing"
+    EXPORT_RESENDS_USED_UP = "export_resends_used_up"
     REASON_REQUIRED = "reason_required"
     OVERRIDE_NOT_PERMITTED = "override_not_permitted"
     NOT_CONFIRMED = "not_confirmed"

@@ -48,7 +48,7 @@ CHUNK = 2000
 
 
 class ExportStopped(Exception):
-    """The export stopped being ours while it was built (the sweep marked it failed)."""
+    """The export stopped being ours while it was built (failed, sent again or taken over)."""
 
 
 @dataclass(frozen=True)
@@ -201,8 +201,9 @@ class _HashingWriter:
 
 
 class _Progress:
-    """Stores progress and a heartbeat every 1% of the rows; raises when the export was taken
-    away from this job."""
+    """Stores progress and a heartbeat every 1% of the rows, and at least every few seconds, so
+    that a silence of EXPORT_RECOVER_AFTER means the builder died; raises when the export was
+    taken away from this job."""
 
     def __init__(self, job: ExportJob, total: int) -> None:
         self.job = job
@@ -210,15 +211,18 @@ class _Progress:
         self.step = max(1, self.total // 100)
         self.done = 0
         self.delay = setting("EXPORT_SLOWDOWN")
+        self.every = min(5.0, setting("EXPORT_RECOVER_AFTER").total_seconds() / 4)
+        self.last = time.monotonic()
 
     def tick(self) -> None:
         self.done += 1
-        if self.done % self.step == 0:
+        if self.done % self.step == 0 or time.monotonic() - self.last >= self.every:
             self.report()
 
     def report(self) -> None:
         if self.delay:
             time.sleep(self.delay)
+        self.last = time.monotonic()
         if not export_progress(export=self.job, progress=self.done * 100 // self.total):
             raise ExportStopped
 

@@ -11,11 +11,13 @@ import the tasks (which import the services), and a reference no task answers to
 instead of being swallowed with the broker's errors.
 """
 
+import json
 import logging
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
+import redis
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerUnreachable
@@ -121,3 +123,27 @@ def workers_answering(timeout: float = 1.0) -> list[str]:
     except Exception:
         return []
     return sorted(name for reply in replies for name in reply)
+
+
+def waiting_in_broker(job: Job) -> set[str] | None:
+    """The arguments (as Celery writes them: "(5,)") of `job`'s messages waiting in the broker's
+    queue, not yet taken by a worker; None when the broker cannot be looked into (it is not
+    Redis, or it is down). A queued job whose message is still there is in line, not lost."""
+    url = str(app.conf.broker_url or "")
+    if not url.startswith(("redis://", "rediss://")):
+        return None
+    name = task_for(job).name
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        raw = client.lrange(app.conf.task_default_queue, 0, -1)
+    except (redis.RedisError, OSError):
+        return None
+    waiting = set()
+    for item in raw:
+        try:
+            headers = json.loads(item)["headers"]
+        except (ValueError, KeyError, TypeError):
+            continue  # not a Celery message of protocol 2
+        if headers.get("task") == name:
+            waiting.add(str(headers.get("argsrepr")))
+    return waiting

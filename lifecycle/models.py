@@ -177,6 +177,9 @@ class ExportJob(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     failure_reason = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # Times the sweep sent the build again since it was asked for (or retried): its worker died,
+    # or the broker lost its message. Past EXPORT_MAX_RESENDS the sweep gives up on it.
+    resends = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to="exports/", blank=True)
     size_bytes = models.PositiveBigIntegerField(default=0)
     manifest = models.JSONField(default=dict, blank=True)

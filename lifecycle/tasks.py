@@ -19,7 +19,6 @@ from lifecycle.services import (
     send_deletion_confirmation,
     sweep_sandbox,
 )
-from lifecycle.services.exports import ExportBusy
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +34,10 @@ JOB = {
 
 
 @register(Job.BUILD_EXPORT)
-@shared_task(**{**JOB, "autoretry_for": (*JOB["autoretry_for"], ExportBusy), "max_retries": 8})
+@shared_task(**JOB)
 def build_export_task(export_id: int) -> None:
+    # A delivery that finds a live builder does nothing; one whose builder died is sent again
+    # by the sweep (lifecycle.services.due), so nothing here waits for another worker.
     build_export(export_id)
 
 

@@ -249,9 +249,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "seller-center@simulat
 # Redis when REDIS_URL is set; otherwise kombu's server-less filesystem transport under var/.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 BROKER_DIR = VAR_DIR / "broker"
+# Redis hands a dead worker's unacknowledged message to another worker only after this long
+# (kombu's default is an hour). Longer than any task runs or waits for its retry (exports take
+# minutes, retries wait at most 2), or a live task would be delivered twice. Exports do not wait
+# for it: the sweep sends a build whose worker died again by itself (EXPORT_RECOVER_AFTER).
+REDIS_VISIBILITY_TIMEOUT = int(os.environ.get("REDIS_VISIBILITY_TIMEOUT", "600"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -284,6 +290,13 @@ SIMULATOR = {
     "EXPORT_COOLDOWN": timedelta(hours=24),
     "EXPORT_LINK_VALID_FOR": timedelta(days=7),
     "EXPORT_STUCK_AFTER": timedelta(minutes=10),
+    # A running export silent this long (real time) lost its worker, a queued one sent this long
+    # ago and not waiting in the broker's queue lost its message: the sweep sends it again, at
+    # most EXPORT_MAX_RESENDS times, then gives up on it (failed, with Retry).
+    "EXPORT_RECOVER_AFTER": timedelta(
+        seconds=float(os.environ.get("SIMULATOR_EXPORT_RECOVER_AFTER", "60"))
+    ),
+    "EXPORT_MAX_RESENDS": int(os.environ.get("SIMULATOR_EXPORT_MAX_RESENDS", "3")),
     "NOTIFY_CUSTOMERS_WINDOW": timedelta(days=90),
     "PURGE_BATCH_SIZE": 500,
     # The currency of every amount the simulated shops show (ISO 4217 code).

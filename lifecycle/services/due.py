@@ -19,6 +19,7 @@ from accounts.models import AccountStatus, Sandbox, SellerAccount
 from lifecycle.conf import setting
 from lifecycle.core import Actor, lock_sandbox_of
 from lifecycle.errors import LifecycleError
+from lifecycle.jobs import Job, waiting_in_broker
 from lifecycle.models import (
     IN_FLIGHT_EXPORT_STATUSES,
     OPEN_DELETION_STATUSES,
@@ -33,7 +34,14 @@ from lifecycle.transitions import Action
 from .announcements import QUEUED, notify_customers, stale_announcements
 from .deletion import bulk_data, finalize_deletion, lapse_deletion, purge_deleted_account
 from .emails import send_deletion_confirmation, send_deletion_reminder, send_lapse_notice
-from .exports import dispatch_export, expire_export, fail_export, stuck_reason, stuck_since
+from .exports import (
+    dispatch_export,
+    expire_export,
+    give_up_export,
+    resend_export,
+    silent_since,
+    stuck_since,
+)
 
 SWEEP = Actor.job("sweep")
 log = logging.getLogger(__name__)
@@ -177,23 +185,7 @@ def sweep_sandbox(*, sandbox: Sandbox | int) -> list[str]:
         "expired export",
         done,
     )
-    stuck = stuck_since()
-    _for_each(
-        exports.filter(status=ExportStatus.RUNNING).filter(
-            Q(heartbeat__lt=stuck) | Q(heartbeat__isnull=True, started__lt=stuck)
-        ),
-        lambda pk: fail_export(actor=SWEEP, export=pk, reason=stuck_reason()),
-        "failed stuck export",
-        done,
-    )
-    _for_each(
-        exports.filter(status=ExportStatus.QUEUED).filter(
-            Q(heartbeat__isnull=True) | Q(heartbeat__lt=stuck)
-        ),
-        _requeue,
-        "queued again export",
-        done,
-    )
+    _recover_exports(exports, done)
     for event in stale_announcements(
         sandbox_id=sandbox.pk, older_than=setting("EXPORT_STUCK_AFTER")
     ):
@@ -226,8 +218,50 @@ def _accounts_with_leftovers(sandbox: Sandbox) -> list[int]:
     return list(_deleted_with_leftovers().filter(sandbox=sandbox).values_list("pk", flat=True))
 
 
-def _requeue(pk: int) -> bool:
-    """Send a queued export to the broker again: its message was lost or never went out."""
+def _recover_exports(exports: QuerySet, done: list[str]) -> None:
+    """Exports whose build went silent (its worker died) or whose message was lost (the broker
+    restarted empty) are sent again, EXPORT_MAX_RESENDS times at most; then given up on (failed,
+    with Retry). One never handed to the broker (it was down) is sent for the first time."""
+    since = silent_since()
+    dead = exports.filter(status=ExportStatus.RUNNING).filter(
+        Q(heartbeat__lt=since) | Q(heartbeat__isnull=True, started__lt=since)
+    )
+    stalled = dead | _lost_messages(exports.filter(status=ExportStatus.QUEUED), since)
+    limit = setting("EXPORT_MAX_RESENDS")
+    _for_each(
+        stalled.filter(resends__gte=limit),
+        lambda pk: give_up_export(actor=SWEEP, export=pk),
+        "gave up on export",
+        done,
+    )
+    _for_each(
+        stalled.filter(resends__lt=limit),
+        lambda pk: resend_export(actor=SWEEP, export=pk),
+        "queued again export",
+        done,
+    )
+    _for_each(
+        exports.filter(status=ExportStatus.QUEUED, heartbeat__isnull=True),
+        _first_send,
+        "queued again export",
+        done,
+    )
+
+
+def _lost_messages(queued: QuerySet, since) -> QuerySet:
+    """Queued exports handed to the broker before `since` whose message is not waiting in its
+    queue (one waiting behind other jobs is in line, not lost). When the broker cannot be looked
+    into, one handed over longer ago than EXPORT_STUCK_AFTER counts as lost."""
+    waiting = waiting_in_broker(Job.BUILD_EXPORT)
+    if waiting is None:
+        return queued.filter(heartbeat__lt=min(since, stuck_since()))
+    handed_over = queued.filter(heartbeat__lt=since).values_list("pk", flat=True)
+    return queued.filter(pk__in=[pk for pk in handed_over if repr((pk,)) not in waiting])
+
+
+def _first_send(pk: int) -> bool:
+    """Send a queued export the broker never took (it was down when the export was asked for);
+    its state does not change, so this is no transition and counts as no resend."""
     ExportJob.objects.filter(pk=pk).update(heartbeat=timezone.now())
     dispatch_export(pk)
     return True

@@ -2,14 +2,15 @@
 
 The export machine is declared in `lifecycle.transitions.export`. The job that builds the file
 calls start_export, export_progress, mark_export_ready or fail_export; the sweep calls
-expire_export and fails exports that stopped making progress.
+expire_export, and resend_export or give_up_export for an export whose worker died or whose
+message the broker lost.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,11 +30,11 @@ from lifecycle.jobs import Dispatch, Job, enqueue
 from lifecycle.models import ExportJob, ExportStatus
 from lifecycle.transitions import Action, Rows, Transition, when
 from lifecycle.transitions import export as declared
-from lifecycle.transitions.export import download_refusal, next_export_allowed_at
+from lifecycle.transitions.export import download_refusal, next_export_allowed_at, silent_since
 
 from .emails import email_owner
 
-__all__ = ["download_refusal", "next_export_allowed_at"]
+__all__ = ["download_refusal", "next_export_allowed_at", "silent_since"]
 
 BUILDER = Actor.job("export")
 
@@ -99,8 +100,11 @@ def request_export(*, actor: Actor, account: SellerAccount | int) -> ExportJob:
 def _requeue(rows: Rows, target: str) -> Change:
     job = rows.subject
     job.progress, job.failure_reason, job.heartbeat = 0, "", timezone.now()
+    job.resends = 0  # the trainee asked again: the sweep may send it again as often as at first
     return Change(
-        result=job, fields=("progress", "failure_reason", "heartbeat"), jobs=(_build(job.pk),)
+        result=job,
+        fields=("progress", "failure_reason", "heartbeat", "resends"),
+        jobs=(_build(job.pk),),
     )
 
 
@@ -110,33 +114,20 @@ def retry_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
     return _apply(declared.RETRY_EXPORT, export, actor, _requeue)
 
 
-# A live builder beats at every percent of the rows, so two silent minutes mean it died.
-TAKEOVER_AFTER = timedelta(minutes=2)
-
-
-class ExportBusy(Exception):
-    """Another builder's heartbeat is fresh: ask again later (it may have died a moment ago)."""
-
-
 def _claim(rows: Rows, target: str) -> Change:
     job = rows.subject
-    now = timezone.now()
-    if job.status == ExportStatus.RUNNING:
-        beat = job.heartbeat or job.started
-        if beat is not None and now - beat < min(TAKEOVER_AFTER, setting("EXPORT_STUCK_AFTER")):
-            raise ExportBusy(f"export {job.pk} is being built")
     job.progress = 0
     job.attempts += 1
-    job.started = job.heartbeat = now
+    job.started = job.heartbeat = timezone.now()
     return Change(result=job, fields=("progress", "attempts", "started", "heartbeat"))
 
 
 def start_export(*, export: ExportJob | int) -> ExportJob | None:
-    """Claim a queued export for building; None when there is nothing left to build.
+    """Claim a queued export for building; None when there is nothing for this delivery to build.
 
-    A running export whose heartbeat is fresh raises ExportBusy: the task asks again later, and
-    takes the export over once the heartbeat is older than TAKEOVER_AFTER (its worker died and
-    the broker delivered the task again).
+    A running export whose builder is alive (a heartbeat within EXPORT_RECOVER_AFTER) is left to
+    it: a second delivery does nothing. One whose builder went silent is taken over (a new
+    attempt); the builder it was taken from stops at its next heartbeat.
     """
     pk = export.pk if isinstance(export, ExportJob) else export
     if not ExportJob.objects.filter(pk=pk).exists():
@@ -145,14 +136,59 @@ def start_export(*, export: ExportJob | int) -> ExportJob | None:
         return _apply(declared.START_EXPORT, pk, BUILDER, _claim)
 
 
+def _this_build(export: ExportJob | int) -> dict:
+    """The row a builder may still write to: its own attempt, when it names one."""
+    if isinstance(export, ExportJob):
+        return {"pk": export.pk, "attempts": export.attempts}
+    return {"pk": export}
+
+
 def export_progress(*, export: ExportJob | int, progress: int) -> bool:
-    """Store progress and a heartbeat; False when the export is no longer running (stop)."""
-    pk = export.pk if isinstance(export, ExportJob) else export
+    """Store progress and a heartbeat; False when the export is no longer this builder's (it
+    was failed, sent again or taken over): the builder stops."""
     return bool(
-        ExportJob.objects.filter(pk=pk, status=ExportStatus.RUNNING).update(
+        ExportJob.objects.filter(status=ExportStatus.RUNNING, **_this_build(export)).update(
             progress=max(0, min(int(progress), 99)), heartbeat=timezone.now()
         )
     )
+
+
+def _unsent(pk: int):
+    """A resend the broker refused does not count: the heartbeat is cleared, so the next sweep
+    sends it as a first send."""
+
+    def undo() -> None:
+        ExportJob.objects.filter(pk=pk, status=ExportStatus.QUEUED).update(
+            heartbeat=None, resends=F("resends") - 1
+        )
+
+    return undo
+
+
+def _resent(rows: Rows, target: str) -> Change:
+    job = rows.subject
+    lost_worker = job.status == ExportStatus.RUNNING
+    job.progress, job.heartbeat = 0, timezone.now()
+    job.resends += 1
+    seconds = int(setting("EXPORT_RECOVER_AFTER").total_seconds())
+    if lost_worker:
+        why = f"Its build gave no sign of life for {seconds} seconds (its worker stopped)"
+    else:
+        why = f"No worker took it up within {seconds} seconds (the broker lost its message)"
+    return Change(
+        result=job,
+        fields=("progress", "heartbeat", "resends"),
+        jobs=(FollowUp(Job.BUILD_EXPORT, (job.pk,), on_failure=_unsent(job.pk)),),
+        message=f"{why}: sent again, to be built from the start.",
+        params={"resends": job.resends, "cause": "worker" if lost_worker else "message"},
+    )
+
+
+@lifecycle_service(Action.RESEND_EXPORT)
+def resend_export(*, actor: Actor, export: ExportJob | int) -> ExportJob | None:
+    """Send a stalled export's build again (the sweep): back to queued, from the start. None
+    when it finished (or failed) meanwhile."""
+    return _apply(declared.RESEND_EXPORT, export, actor, _resent)
 
 
 def _back_in_queue(rows: Rows, target: str) -> Change:
@@ -194,6 +230,8 @@ def mark_export_ready(
     then removes the file it wrote)."""
     rows = _rows(export)
     rows.inputs = {"file_name": file_name, "size_bytes": size_bytes, "manifest": manifest}
+    if isinstance(export, ExportJob):
+        rows.inputs["attempt"] = export.attempts  # a builder taken over offers nothing
     job = apply(declared.EXPORT_READY, rows, actor=actor, effect=_ready)
     if job is None:
         return None
@@ -222,15 +260,13 @@ def _failed(rows: Rows, target: str) -> Change:
     return Change(result=job, fields=("failure_reason", "finished"), message=job.failure_reason)
 
 
-@lifecycle_service(Action.EXPORT_FAILED)
-def fail_export(*, actor: Actor, export: ExportJob | int, reason: str) -> ExportJob:
+def _fail(transition: Transition, actor: Actor, rows: Rows, reason: str, **inputs) -> ExportJob:
     """Mark the export failed, with the reason, and tell the owner: a failure is never silent."""
-    rows = _rows(export)
-    rows.inputs = {"reason": reason}
+    rows.inputs = {"reason": reason, **inputs}
     before = rows.subject.status
-    job = apply(declared.EXPORT_FAILED, rows, actor=actor, effect=_failed)
-    if before not in declared.IN_FLIGHT:
-        return job  # failed, finished or expired already
+    job = apply(transition, rows, actor=actor, effect=_failed)
+    if before not in declared.IN_FLIGHT or job.status != ExportStatus.FAILED:
+        return job  # failed, finished or expired already, or not this builder's any more
     account = rows.account
     email_owner(
         actor=actor,
@@ -245,6 +281,30 @@ def fail_export(*, actor: Actor, export: ExportJob | int, reason: str) -> Export
         about=job,
     )
     return job
+
+
+@lifecycle_service(Action.EXPORT_FAILED)
+def fail_export(*, actor: Actor, export: ExportJob | int, reason: str) -> ExportJob:
+    """The builder could not write the archive: failed, with the reason and an email. A builder
+    whose export was taken over fails nothing."""
+    attempt = {"attempt": export.attempts} if isinstance(export, ExportJob) else {}
+    return _fail(declared.EXPORT_FAILED, actor, _rows(export), reason, **attempt)
+
+
+def gave_up_reason(job: ExportJob) -> str:
+    """Why the sweep gave up on an export it sent again EXPORT_MAX_RESENDS times."""
+    sent = setting("EXPORT_MAX_RESENDS") + 1
+    if job.status == ExportStatus.RUNNING:
+        return f"Its build was started {sent} times and each time its worker stopped."
+    return f"It was sent to the background jobs {sent} times and no worker took it up."
+
+
+@lifecycle_service(Action.EXPORT_FAILED)
+def give_up_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
+    """The sweep's last step for a stalled export whose resends ran out: failed, with the
+    reason, an email and Retry."""
+    rows = _rows(export)
+    return _fail(declared.GIVE_UP_EXPORT, actor, rows, gave_up_reason(rows.subject))
 
 
 def _downloaded(rows: Rows, target: str) -> Change:
@@ -280,13 +340,10 @@ def expire_export(*, actor: Actor, export: ExportJob | int) -> ExportJob:
 
 
 def stuck_since() -> datetime:
-    """Running exports whose last heartbeat (real time) is older than this are stuck."""
+    """Exports in flight whose heartbeat (real time) is older than this are stuck (the admin's
+    filter); a queued one handed over before this counts as lost when the broker cannot be
+    looked into."""
     return timezone.now() - setting("EXPORT_STUCK_AFTER")
-
-
-def stuck_reason() -> str:
-    minutes = int(setting("EXPORT_STUCK_AFTER") / timedelta(minutes=1))
-    return f"It made no progress for {minutes} minutes (the worker building it stopped)."
 
 
 def remove_export_files(exports: QuerySet) -> int:

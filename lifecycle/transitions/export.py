@@ -1,8 +1,15 @@
 """A data export's own machine (RULEBOOK §6): queued, running, ready, failed, expired.
 
 queued → running → ready → expired, or → failed → (retry) queued. Starting a build and putting
-it back in the queue write no timeline event: the export's row carries them.
+it back in the queue write no timeline event: the export's row carries them. An export whose
+build went silent (its worker died) or whose message the broker lost is sent again by the sweep
+(running or queued → queued), at most EXPORT_MAX_RESENDS times; then the sweep gives up on it
+(→ failed, with Retry). Both write their event: the trainee sees why the export took longer.
 """
+
+from datetime import datetime
+
+from django.utils import timezone
 
 from lifecycle.actions import Action
 from lifecycle.conf import setting
@@ -140,6 +147,55 @@ def _expiry_due(rows: Rows) -> Refusal | None:
     return Refusal(Code.NOT_DUE, f"Export #{job.pk} is valid until {when(job.expires_at)}.")
 
 
+def silent_since() -> datetime:
+    """Real time: an export whose builder (or broker message) gave no sign of life since before
+    this lost it. A live builder beats every 1% of the rows and every few seconds."""
+    return timezone.now() - setting("EXPORT_RECOVER_AFTER")
+
+
+def is_silent(job: ExportJob) -> bool:
+    """No heartbeat since `silent_since()`: a running export's builder stopped, or a queued
+    export was handed to the broker that long ago (or never)."""
+    beat = job.heartbeat or (job.started if job.status == RUNNING else None)
+    return beat is None or beat < silent_since()
+
+
+def _seconds(name: str) -> int:
+    return int(setting(name).total_seconds())
+
+
+def _silent(rows: Rows) -> Refusal | None:
+    job = rows.subject
+    if is_silent(job):
+        return None
+    doing = "is being built" if job.status == RUNNING else "was handed to the background jobs"
+    return Refusal(
+        Code.NOT_DUE,
+        f"Export #{job.pk} {doing} less than {_seconds('EXPORT_RECOVER_AFTER')} seconds ago: "
+        "it is not stalled.",
+    )
+
+
+def _resends_left(rows: Rows) -> Refusal | None:
+    job, limit = rows.subject, setting("EXPORT_MAX_RESENDS")
+    if job.resends < limit:
+        return None
+    return Refusal(
+        Code.EXPORT_RESENDS_USED_UP,
+        f"Export #{job.pk} was sent again {limit} times already: it is given up on instead.",
+    )
+
+
+def _resends_used_up(rows: Rows) -> Refusal | None:
+    job, limit = rows.subject, setting("EXPORT_MAX_RESENDS")
+    if job.resends >= limit:
+        return None
+    return Refusal(
+        Code.NOT_DUE,
+        f"Export #{job.pk} can still be sent again ({job.resends} of {limit} resends used).",
+    )
+
+
 def _is(*states: str, value=None, same: bool = False):
     """A repeat: the export is in one of `states` already; return it (or `value`)."""
 
@@ -158,6 +214,34 @@ def _is_not(*states: str, value=None):
         return None if rows.subject.status in states else Done(value)
 
     return done
+
+
+def _ended(rows: Rows) -> Done | None:
+    """Failed, ready or expired already (or taken over from the builder that fails it): return
+    the export as it is."""
+    job, attempt = rows.subject, rows.inputs.get("attempt")
+    if job.status not in IN_FLIGHT or (attempt is not None and attempt != job.attempts):
+        return Done(job)
+    return None
+
+
+def _not_this_build(rows: Rows) -> Done | None:
+    """The export stopped being this builder's: no longer running, or taken over by a later
+    attempt (the builder's own attempt is in the inputs, when it names one)."""
+    job, attempt = rows.subject, rows.inputs.get("attempt")
+    if job.status != RUNNING or (attempt is not None and attempt != job.attempts):
+        return Done(None)
+    return None
+
+
+def _nothing_to_start(rows: Rows) -> Done | None:
+    """Ready, failed or expired: a duplicate delivery changes nothing. Running with a live
+    builder: a second delivery (a killed pool child's message handed out again) leaves it to
+    that builder; one whose builder went silent takes it over."""
+    job = rows.subject
+    if job.status not in IN_FLIGHT or (job.status == RUNNING and not is_silent(job)):
+        return Done(None)
+    return None
 
 
 REQUEST_EXPORT = Transition(
@@ -196,7 +280,7 @@ EXPORT_READY = Transition(
     frozenset({JOB}),
     account_statuses=NOT_DELETED,
     gate=_GATE,
-    done=_is_not(RUNNING),  # the export stopped being this build's: the caller drops its file
+    done=_not_this_build,  # the caller drops its file
     event="export",
 )
 EXPORT_FAILED = Transition(
@@ -207,8 +291,34 @@ EXPORT_FAILED = Transition(
     frozenset({JOB}),
     account_statuses=NOT_DELETED,
     gate=_GATE,
-    done=lambda rows: None if rows.subject.status in IN_FLIGHT else Done(rows.subject),
+    done=_ended,  # failed, ready or expired already: return it as it is
     event="export",
+)
+# The sweep's moves for an export that stalled: sent again from the start, or given up on.
+RESEND_EXPORT = Transition(
+    Action.RESEND_EXPORT,
+    "export",
+    IN_FLIGHT,
+    QUEUED,
+    frozenset({JOB}),
+    account_statuses=NOT_DELETED,
+    gate=_GATE,
+    done=_is_not(*IN_FLIGHT),  # finished meanwhile (or failed): nothing to send
+    guards=(_silent, _resends_left),
+    event="export",
+)
+GIVE_UP_EXPORT = Transition(
+    Action.EXPORT_FAILED,
+    "export",
+    IN_FLIGHT,
+    FAILED,
+    frozenset({JOB}),
+    account_statuses=NOT_DELETED,
+    gate=_GATE,
+    done=_ended,  # failed, ready or expired already: return it as it is
+    guards=(_silent, _resends_used_up),
+    event="export",
+    name="give_up_export",
 )
 DOWNLOAD_EXPORT = Transition(
     Action.DOWNLOAD_EXPORT,
@@ -244,7 +354,7 @@ START_EXPORT = Transition(
     IN_FLIGHT,
     RUNNING,
     frozenset({JOB}),
-    done=_is_not(*IN_FLIGHT),  # ready, failed or expired: a duplicate delivery changes nothing
+    done=_nothing_to_start,
 )
 REQUEUE_EXPORT = Transition(
     "requeue_export",
@@ -261,6 +371,8 @@ TRANSITIONS = (
     RETRY_EXPORT,
     EXPORT_READY,
     EXPORT_FAILED,
+    RESEND_EXPORT,
+    GIVE_UP_EXPORT,
     DOWNLOAD_EXPORT,
     EXPIRE_EXPORT,
 )

@@ -1,6 +1,6 @@
 """A data export in a real browser: the progress bar updates itself until the file is ready,
-then the download is a ZIP of the seller's data; a stuck export fails with its reason, and Retry
-builds it again."""
+then the download is a ZIP of the seller's data; a stuck export the sweep gave up on fails with
+its reason, and Retry builds it again."""
 
 import json
 import re
@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from lifecycle.conf import setting
 from lifecycle.models import ExportJob, ExportStatus, TimelineEvent
-from lifecycle.services.exports import start_export, stuck_reason
+from lifecycle.services.exports import gave_up_reason, start_export
 from lifecycle.transitions import Action
 from tests.lifecycle.workers import flush_broker, inprocess_worker
 
@@ -62,7 +62,9 @@ def test_export_progress_reaches_ready_without_a_reload_and_downloads(
     assert job.status == ExportStatus.READY and job.downloaded_at is not None
 
 
-def test_a_stuck_export_is_failed_by_the_sweep_and_retry_builds_it(signed_in, seller, empty_broker):
+def test_a_stuck_export_the_sweep_gives_up_on_fails_and_retry_builds_it(
+    signed_in, seller, empty_broker
+):
     page = signed_in
     sandbox = seller.sandbox.pk
     nav = page.get_by_role("navigation", name="Seller Center")
@@ -71,16 +73,19 @@ def test_a_stuck_export_is_failed_by_the_sweep_and_retry_builds_it(signed_in, se
     job = ExportJob.objects.get(account=seller)
 
     # A worker took the build and died: its message is consumed, its heartbeat went silent
-    # longer ago than the sweep tolerates.
+    # longer ago than the sweep tolerates. It was sent again as often as the sweep does, and
+    # each build died: this time the sweep gives up on it.
     flush_broker()
     assert start_export(export=job).status == ExportStatus.RUNNING
-    silent_since = timezone.now() - setting("EXPORT_STUCK_AFTER") - timedelta(minutes=1)
-    ExportJob.objects.filter(pk=job.pk).update(heartbeat=silent_since)
+    silent_since = timezone.now() - setting("EXPORT_RECOVER_AFTER") - timedelta(minutes=1)
+    resent = setting("EXPORT_MAX_RESENDS")
+    ExportJob.objects.filter(pk=job.pk).update(heartbeat=silent_since, resends=resent)
+    reason = gave_up_reason(ExportJob.objects.get(pk=job.pk))  # a running build that died
     row = page.locator(f"#export-{job.pk}")
     expect(row).to_have_attribute("data-status", "running")
 
     with inprocess_worker():
-        # Moving the clock runs the sweep job at once, which fails the stuck export.
+        # Moving the clock runs the sweep job at once, which gives up on the stuck export.
         act(
             page,
             page.get_by_role("button", name="+1 hour"),
@@ -88,10 +93,10 @@ def test_a_stuck_export_is_failed_by_the_sweep_and_retry_builds_it(signed_in, se
         )
         expect(row).to_have_attribute("data-status", "failed", timeout=20_000)
         expect(row.get_by_text("Failed", exact=True)).to_be_visible()
-        expect(row).to_contain_text(stuck_reason())
+        expect(row).to_contain_text(reason)
         axe(page)
         job.refresh_from_db()
-        assert (job.status, job.failure_reason) == (ExportStatus.FAILED, stuck_reason())
+        assert (job.status, job.failure_reason) == (ExportStatus.FAILED, reason)
 
         act(page, row.get_by_role("button", name="Retry"), path=reverse("exports", args=[sandbox]))
         expect(row).to_have_attribute("data-status", "ready", timeout=20_000)

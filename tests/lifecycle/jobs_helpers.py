@@ -8,7 +8,7 @@ from accounts.models import Sandbox, SellerAccount
 from lifecycle import jobs
 from lifecycle.demo import DemoSizes, build_demo_sandbox
 from lifecycle.models import TimelineEvent
-from lifecycle.services import Actor
+from lifecycle.services import Actor, due
 from shops.models import Campaign, CampaignStatus, Order, OrderStatus
 from tests.engine_guard import arranging
 
@@ -58,6 +58,8 @@ def queue(monkeypatch) -> Queue:
         return q.up
 
     monkeypatch.setattr(jobs, "send_now", fake_send)
+    # Nothing waits in this broker: what was sent was taken (or, for the sweep, lost).
+    monkeypatch.setattr(due, "waiting_in_broker", lambda job: set())
     return q
 
 

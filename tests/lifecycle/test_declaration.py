@@ -30,6 +30,7 @@ from lifecycle.services import (
     expire_export,
     fail_export,
     finalize_deletion,
+    give_up_export,
     grant_app_access,
     lapse_deletion,
     link_shop,
@@ -41,6 +42,7 @@ from lifecycle.services import (
     relink_shop,
     remove_app_access,
     reply_inquiry,
+    resend_export,
     retry_export,
     ship_order,
     start_campaign,
@@ -192,6 +194,8 @@ CALLS: dict[str, Call] = {
         )
     ),
     "export_failed": Call(lambda w, a, s: fail_export(actor=a, export=s, reason="Broken.")),
+    "resend_export": Call(lambda w, a, s: resend_export(actor=a, export=s)),
+    "give_up_export": Call(lambda w, a, s: give_up_export(actor=a, export=s)),
     "download_export": Call(lambda w, a, s: record_download(actor=a, export=s)),
     "expire_export": Call(lambda w, a, s: expire_export(actor=a, export=s)),
     "ship_order": Call(

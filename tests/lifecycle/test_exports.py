@@ -24,10 +24,8 @@ from lifecycle.services import (
     record_download,
     request_export,
     retry_export,
-    start_export,
     sweep_sandbox,
 )
-from lifecycle.services.exports import TAKEOVER_AFTER, ExportBusy
 from lifecycle.transitions import Action
 from tests.engine_guard import arranging
 
@@ -171,28 +169,6 @@ def test_a_second_delivery_of_the_build_changes_nothing(account, as_trainee):
     assert (job.status, job.attempts) == (ExportStatus.READY, 1)
     assert TimelineEvent.objects.count() == count
     assert InboxMessage.objects.filter(kind="export_ready").count() == 1
-
-
-def test_a_running_export_is_taken_over_only_once_its_heartbeat_is_stale(account, as_trainee):
-    job = request_export(actor=as_trainee, account=account)
-    assert start_export(export=job.pk).status == ExportStatus.RUNNING
-    with pytest.raises(ExportBusy):  # a live worker is on it: the task asks again later
-        start_export(export=job.pk)
-    silent = timezone.now() - TAKEOVER_AFTER - timedelta(seconds=1)
-    ExportJob.objects.filter(pk=job.pk).update(heartbeat=silent)
-    assert start_export(export=job.pk).attempts == 2
-    assert start_export(export=0) is None  # gone (its account was deleted)
-
-
-def test_the_build_task_waits_for_a_live_builder_and_never_builds_twice(account, as_trainee):
-    from lifecycle.tasks import build_export_task
-
-    job = request_export(actor=as_trainee, account=account)
-    start_export(export=job.pk)  # a builder is on it
-    result = build_export_task.apply(args=[job.pk])  # retried in place, then given up
-    assert isinstance(result.result, ExportBusy)
-    job.refresh_from_db()
-    assert (job.status, job.attempts) == (ExportStatus.RUNNING, 1)
 
 
 def test_an_error_while_writing_fails_the_export_with_a_reason(account, as_trainee, monkeypatch):
@@ -342,21 +318,6 @@ def test_the_sweep_expires_a_ready_export_and_removes_its_file(
 def test_only_a_ready_export_expires(account, as_trainee):
     job = request_export(actor=as_trainee, account=account)
     refused(Code.INVALID_STATE, lambda: expire_export(actor=SWEEP, export=job))
-
-
-def test_the_sweep_fails_a_stuck_export_and_it_can_be_retried(account, as_trainee):
-    job = request_export(actor=as_trainee, account=account)
-    start_export(export=job)
-    fresh = sweep_sandbox(sandbox=account.sandbox)
-    assert fresh == []
-    stale = timezone.now() - setting("EXPORT_STUCK_AFTER") - timedelta(seconds=1)
-    ExportJob.objects.filter(pk=job.pk).update(heartbeat=stale)
-    assert sweep_sandbox(sandbox=account.sandbox) == [f"failed stuck export {job.pk}"]
-    job.refresh_from_db()
-    assert job.status == ExportStatus.FAILED and "10 minutes" in job.failure_reason
-    assert InboxMessage.objects.filter(kind="export_failed").count() == 1
-    retry_export(actor=as_trainee, export=job)
-    assert build_export(job.pk).status == ExportStatus.READY
 
 
 def test_a_file_written_for_an_export_no_longer_ours_is_removed(account, as_trainee, monkeypatch):
