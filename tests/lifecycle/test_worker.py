@@ -4,20 +4,15 @@ import os
 import signal
 import subprocess
 import sys
-import zipfile
-from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
-from django.utils import timezone
 
-from lifecycle.conf import setting
 from lifecycle.demo import build_demo_sandbox
 from lifecycle.models import ExportJob, ExportStatus, InboxMessage
 from lifecycle.services import (
     request_deletion,
     request_export,
-    retry_export,
     sweep_sandbox,
 )
 from lifecycle.services.exports import queued_message
@@ -46,7 +41,9 @@ def export_state(pk: int) -> ExportJob:
     return ExportJob.objects.get(pk=pk)
 
 
-def test_a_worker_killed_mid_export_is_swept_and_a_retry_completes(trainee, as_trainee, own_media):
+def test_a_worker_killed_mid_export_leaves_nothing_half_written(trainee, as_trainee, own_media):
+    """What a SIGKILL leaves: a running export with no file. The sweep leaves it alone while its
+    heartbeat is fresh; test_recovery.py goes on to the export finishing by itself."""
     flush_broker()
     tmp_path = own_media
     account = build_demo_sandbox(owner=trainee).account
@@ -65,25 +62,6 @@ def test_a_worker_killed_mid_export_is_swept_and_a_retry_completes(trainee, as_t
     assert job.status == ExportStatus.RUNNING and 0 < job.progress < 100
     assert (job.file.name, stored(account)) == ("", [])  # nothing half-written is offered
     assert sweep_sandbox(sandbox=account.sandbox) == []  # its heartbeat is still fresh
-
-    # Ten real minutes without a heartbeat: the sweep marks it failed, with a reason and an email.
-    stale = timezone.now() - setting("EXPORT_STUCK_AFTER") - timedelta(seconds=1)
-    ExportJob.objects.filter(pk=job.pk).update(heartbeat=stale)
-    assert sweep_sandbox(sandbox=account.sandbox) == [f"failed stuck export {job.pk}"]
-    assert export_state(job.pk).status == ExportStatus.FAILED
-    assert InboxMessage.objects.filter(account=account, kind="export_failed").count() == 1
-
-    with inprocess_worker():
-        retry_export(actor=as_trainee, export=job)
-        wait_for(
-            lambda: export_state(job.pk).status == ExportStatus.READY, what="the retried export"
-        )
-    job = export_state(job.pk)
-    assert job.attempts == 2
-    assert len(stored(account)) == 1
-    with default_storage.open(job.file.name) as raw, zipfile.ZipFile(raw) as archive:
-        assert archive.testzip() is None
-        assert "manifest.json" in archive.namelist()
     flush_broker()  # the killed worker's unacknowledged message
 
 

@@ -1,17 +1,20 @@
 """Real Celery workers for the job tests, on the test Redis database, always stopped cleanly.
 
 `celery_worker` runs a worker thread inside the test process (celery.contrib.testing);
-`worker_process` starts `celery -A config worker` as a real subprocess that a test may kill.
-Both need pytest.mark.django_db(transaction=True): the worker sees only committed rows.
+`worker_process` starts `celery -A config worker` as a real subprocess that a test may kill,
+`beat_process` the one scheduler; `private_redis` is a redis-server of the test's own that it
+may restart empty. All need pytest.mark.django_db(transaction=True): a worker sees only
+committed rows.
 """
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -105,27 +108,12 @@ def worker_env(**extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def worker_process(
-    env: dict[str, str], log: Path, name: str = "killable"
-) -> Iterator[subprocess.Popen]:
-    """`celery -A config worker` as a real process (solo pool: one process, the one we kill)."""
+def celery_process(env: dict[str, str], log: Path, *args: str) -> Iterator[subprocess.Popen]:
+    """`celery -A config <args>` as a real process, logging to `log`, stopped on exit."""
     connection.close()  # the subprocess must not share our socket
-    with log.open("w") as out:
+    with log.open("a") as out:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-mingle",
-                "--without-gossip",
-                "-n",
-                "killable@%h",
-            ],
+            [sys.executable, "-m", "celery", "-A", "config", *args],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -134,10 +122,95 @@ def worker_process(
         try:
             yield proc
         finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            stop(proc)
+
+
+def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stop a process this test started (SIGTERM, then SIGKILL after 20 s) and reap it."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def worker_process(
+    env: dict[str, str], log: Path, name: str = "killable"
+) -> AbstractContextManager[subprocess.Popen]:
+    """`celery -A config worker` as a real process (solo pool: one process, the one we kill)."""
+    return celery_process(
+        env,
+        log,
+        "worker",
+        "--pool=solo",
+        "--loglevel=INFO",
+        "--without-mingle",
+        "--without-gossip",
+        "-n",
+        f"{name}@%h",
+    )
+
+
+def beat_process(env: dict[str, str], log: Path) -> AbstractContextManager[subprocess.Popen]:
+    """The one scheduler, `celery -A config beat`, its schedule file beside its log."""
+    schedule = log.with_suffix(".schedule")
+    return celery_process(env, log, "beat", "--loglevel=INFO", "-s", str(schedule))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server of this test's own on a free port, that the test may restart empty. The
+    shared Redis of the other test runs is never touched."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.folder = folder
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(self.folder)]
+        self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = redis.Redis.from_url(self.url)
+        wait_for(lambda: _pings(client), timeout=20, what="the private redis-server")
+
+    def restart(self) -> None:
+        """Kill it (it saves nothing) and start it again: every queued message is gone."""
+        self.stop(signal.SIGKILL)
+        self.start()
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc is not None:
+            stop(self.proc, sig)
+            self.proc = None
+
+    def queued(self) -> int:
+        """Messages waiting in Celery's default queue."""
+        return redis.Redis.from_url(self.url).llen("celery")
+
+
+def _pings(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.ConnectionError:
+        return False
+
+
+@pytest.fixture
+def private_redis(tmp_path) -> Iterator[PrivateRedis]:
+    """A redis-server of the test's own, this process's broker for the test's duration."""
+    server = PrivateRedis(tmp_path)
+    server.start()
+    try:
+        with broker_at(server.url):
+            yield server
+    finally:
+        server.stop()
