@@ -169,6 +169,12 @@ def send_lapse_notice(*, actor: Actor, request: DeletionRequest | int) -> bool:
             "time, so nothing was deleted and the account is back as it was. To delete it, "
             "make a new request from Account Settings."
         ),
+        links=[
+            {
+                "label": "Start a new request",
+                "url": reverse("close_account", args=[account.sandbox_id]),
+            }
+        ],
         dedupe_key=f"deletion-{request.pk}-lapsed",
     )
     request.lapse_notice_sent_at = account.sandbox.now()

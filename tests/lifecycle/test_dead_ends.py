@@ -10,12 +10,16 @@ from django.urls import reverse
 
 from accounts.models import AccountStatus
 from lifecycle.conf import setting
+from lifecycle.models import InboxMessage
 from lifecycle.services import (
+    Actor,
     advance_clock,
     cancel_deletion,
     deactivate_account,
     deletion_token,
+    lapse_deletion,
     request_deletion,
+    send_lapse_notice,
 )
 
 from .jobs_helpers import PASSWORD, ready_for_deletion, small_account
@@ -140,3 +144,16 @@ def test_reactivating_never_follows_a_next_to_another_site(signed_in, trainee, a
         reverse("reactivate", args=[account.sandbox_id]), {"next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("close_or_pause", args=[account.sandbox_id])
+
+
+def test_the_lapse_notice_links_to_a_new_request(account, as_trainee):
+    deletion = request_deletion(
+        actor=as_trainee, account=account, password=PASSWORD, acknowledged=True
+    )
+    by = setting("DELETION_LINK_VALID_FOR") + timedelta(minutes=1)
+    advance_clock(actor=as_trainee, sandbox=account.sandbox, by=by)
+    sweep = Actor.job("sweep")
+    lapse_deletion(actor=sweep, request=deletion)
+    assert send_lapse_notice(actor=sweep, request=deletion)
+    notice = InboxMessage.objects.get(sandbox=account.sandbox, subject__contains="expired")
+    assert {"label": "Start a new request", "url": close_url(account)} in notice.links
