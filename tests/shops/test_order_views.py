@@ -6,12 +6,13 @@ import re
 import pytest
 from django.urls import reverse
 
+from lifecycle.errors import LifecycleError
 from lifecycle.models import Outcome, TimelineEvent
 from lifecycle.services import Actor, end_campaign, request_deletion, ship_order
 from lifecycle.transitions import Action
 from shops.models import Order, OrderStatus, ShopLink
 from tests.shops.factories import OrderFactory, OrderLineFactory
-from tests.web import demo, page_checks, shown, url
+from tests.web import count_queries, demo, page_checks, shown, url
 
 
 def main_shop(sandbox):
@@ -48,7 +49,7 @@ def first_order(sandbox):
 def test_order_detail_shows_lines_address_tracking_and_its_history(signed_in, trainee, sandbox):
     [order] = waiting(sandbox, 1)
     line = OrderLineFactory(order=order, quantity=2, product__price="7.25")
-    with pytest.raises(Exception):  # noqa: B017  # a refusal, recorded on the order
+    with pytest.raises(LifecycleError):  # a refusal, recorded on the order
         ship_order(actor=Actor.trainee(trainee), order=order, tracking_number="")
     ship_order(actor=Actor.trainee(trainee), order=order, tracking_number="LS123456785GB")
     response = signed_in.get(url("order_detail", sandbox, order.pk))
@@ -228,3 +229,17 @@ def test_the_way_back_is_gone_once_the_deletion_is_requested(signed_in, trainee,
         acknowledged=True,
     )
     assert not back_link(signed_in.get(url("orders", sandbox)))
+
+
+def test_the_order_page_reads_as_many_queries_with_one_line_or_ten(signed_in, trainee, sandbox):
+    small, large = waiting(sandbox, 2)
+    OrderLineFactory(order=small)
+    for _ in range(10):
+        OrderLineFactory(order=large)
+    for order in (small, large):
+        ship_order(actor=Actor.trainee(trainee), order=order, tracking_number="T-1")
+    with pytest.raises(LifecycleError):  # a refusal on its history as well
+        ship_order(actor=Actor.trainee(trainee), order=large, tracking_number="T-2")
+    assert count_queries(signed_in, url("order_detail", sandbox, small.pk)) == count_queries(
+        signed_in, url("order_detail", sandbox, large.pk)
+    )
