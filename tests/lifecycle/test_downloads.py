@@ -15,7 +15,7 @@ from lifecycle.conf import setting
 from lifecycle.exporting import build_export
 from lifecycle.mail import send_platform_email
 from lifecycle.models import ExportJob, InboxMessage, Outcome, TimelineEvent
-from lifecycle.services import advance_clock, request_export
+from lifecycle.services import Actor, advance_clock, request_export
 from lifecycle.transitions import Action
 
 from .jobs_helpers import ready_for_deletion, small_account
@@ -257,3 +257,36 @@ def test_the_admin_shows_an_export_s_file_without_a_link_to_it(client, ready):
     assert ready.file.name in html  # still shown, for support to see
     assert not re.search(r"<a [^>]*href=\"[^\"]*\.zip\"", html)
     assert not re.search(r"<a [^>]*href=\"[^\"]*/media/", html)
+
+
+# --- At the same moment (a double click, two tabs), on PostgreSQL with real threads -----------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_downloads_at_once_record_one(trainee, own_media):
+    from lifecycle.services import record_download
+
+    from .test_races import race
+
+    actor = Actor.trainee(trainee)
+    account = ready_for_deletion(small_account(trainee))
+    job = build_export(request_export(actor=actor, account=account).pk)
+    for _ in range(3):
+        results = race(*[lambda: record_download(actor=actor, export=job.pk)] * 3)
+        assert all(isinstance(r, ExportJob) for r in results)
+    assert len(downloads(job)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_refusals_at_once_record_one(trainee):
+    from lifecycle.errors import LifecycleError
+    from lifecycle.services import record_download
+
+    from .test_races import race
+
+    actor = Actor.trainee(trainee)
+    job = request_export(actor=actor, account=ready_for_deletion(small_account(trainee)))
+    for _ in range(3):
+        results = race(*[lambda: record_download(actor=actor, export=job.pk)] * 3)
+        assert all(isinstance(r, LifecycleError) for r in results)
+    assert [e.code for e in downloads(job, Outcome.REFUSED)] == ["export_not_ready"]
