@@ -25,7 +25,7 @@ from lifecycle.services import (
     retry_export,
 )
 from lifecycle.services.clock import parse_reading
-from lifecycle.services.exports import in_flight, next_export_allowed_at, queued_message
+from lifecycle.services.exports import queued_message
 from lifecycle.web import (
     act,
     bad_input,
@@ -108,6 +108,7 @@ def _close_page(request: HttpRequest, form: CloseAccountForm | None = None) -> H
             "preview": preview,
             "form": form or CloseAccountForm(),
             "request_open": request_open,
+            "deletion_offer": selectors.deletion_offer(account),
             "announcement_pending": preview["announcement_pending"],
             "recipients": preview["recipients"],
         },
@@ -235,8 +236,8 @@ def _exports_page(request: HttpRequest) -> HttpResponse:
         {
             "nav": "exports",
             "jobs": ExportJob.objects.filter(account=account)[:20],
-            "in_flight": in_flight(account),
-            "next_allowed_at": next_export_allowed_at(account),
+            # Asked of the declared guards, so the page says what the request would answer.
+            "export_offer": selectors.export_offer(account),
         },
     )
 

@@ -22,12 +22,14 @@ from .engine import (
     refuse,
 )
 from .events import record, subject_of
+from .offers import Offer, offer
 
 __all__ = [
     "THE_EVENT",
     "Actor",
     "Change",
     "FollowUp",
+    "Offer",
     "account_rows",
     "applying",
     "apply",
@@ -38,6 +40,7 @@ __all__ = [
     "lock_owned",
     "lock_sandbox",
     "lock_sandbox_of",
+    "offer",
     "record",
     "refuse",
     "subject_of",

@@ -22,6 +22,7 @@ from .links import (
     linked_shop_ids,
     shop_link_states,
 )
+from .offers import deletion_offer, export_offer, unlink_offer
 
 __all__ = [
     "ACTION_PAGES",
@@ -38,6 +39,8 @@ __all__ = [
     "close_checklist",
     "connected_apps",
     "dashboard_counts",
+    "deletion_offer",
+    "export_offer",
     "export_downloaded_recently",
     "layout_context",
     "linked_shop_ids",
@@ -46,4 +49,5 @@ __all__ = [
     "sandbox_account",
     "shop_link_states",
     "state_diagram",
+    "unlink_offer",
 ]

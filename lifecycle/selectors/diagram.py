@@ -5,7 +5,8 @@ from typing import Any
 
 from accounts.models import SellerAccount
 from lifecycle import diagram
-from lifecycle.services.deletion import deletion_blockers, deletion_checklist
+from lifecycle.core import Actor, account_rows, offer
+from lifecycle.services.deletion import open_request
 from lifecycle.transitions import Transition, account_actions_from
 
 TRAINEE = "trainee"
@@ -23,16 +24,22 @@ class AvailableAction:
         return ACTION_PAGES.get(self.transition.action)
 
 
+# Machines whose offer the account's own rows decide (a listing's or an app's needs its row).
+_OFFERED_ON_THE_ACCOUNT = ("account", "account_type")
+
+
 def available_actions(account: SellerAccount, actor_kind: str = TRAINEE) -> list[AvailableAction]:
-    """Account actions declared from the current status for this actor, with their guard state."""
+    """Account actions declared from the current status for this actor, with their guard state:
+    the status's and type's asked of their declared guards (`lifecycle.core.offer`), so the map
+    never promises what the action refuses, and says why in the action's own sentence."""
     result = []
+    request = open_request(account)
     for transition in account_actions_from(account.status, actor_kind):
         enabled, reason = True, ""
-        if transition.action == "request_deletion":
-            # The service's own guards, so the map never promises what the request refuses.
-            blockers = deletion_blockers(account, deletion_checklist(account))
-            if blockers:
-                enabled, reason = False, blockers[0].sentence
+        if transition.machine in _OFFERED_ON_THE_ACCOUNT and actor_kind == TRAINEE:
+            rows = account_rows(account, request=request)
+            offered = offer(transition, rows, actor=Actor.trainee(account.sandbox.owner))
+            enabled, reason = offered.enabled, offered.reason
         result.append(AvailableAction(transition, enabled, reason))
     return result
 

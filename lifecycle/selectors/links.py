@@ -6,6 +6,7 @@ from typing import Any
 
 from accounts.models import ConnectedApp, SellerAccount
 from lifecycle.conf import setting
+from lifecycle.core import Offer
 from lifecycle.services.links import link_action_for, next_unlink_allowed_at, unlinks_in_window
 from lifecycle.transitions import (
     LINKED,
@@ -18,6 +19,8 @@ from shops.models import (
     Shop,
     ShopLink,
 )
+
+from .offers import unlink_offer
 
 TRAINEE = "trainee"
 
@@ -40,6 +43,8 @@ class ShopLinkState:
     next_unlink_at: datetime | None
     can_unlink_now: bool
     actions: list[Transition]
+    # Unlinking now, asked of the declared guards: disabled with their sentence when refused.
+    unlink: Offer | None = None
 
 
 def shop_link_states(account: SellerAccount) -> list[ShopLinkState]:
@@ -78,6 +83,7 @@ def shop_link_states(account: SellerAccount) -> list[ShopLinkState]:
                 next_unlink_at=next_at,
                 can_unlink_now=next_at is not None and next_at <= now,
                 actions=actions,
+                unlink=unlink_offer(account, shop, current) if state == LINKED else None,
             )
         )
     return states

@@ -83,6 +83,16 @@ class Rows:
 Guard = Callable[[Rows], Refusal | None]
 
 
+def asks(guard: Guard) -> Guard:
+    """Mark a guard that checks what the form itself asks (a confirmation, a tick, the password).
+
+    A page that offers the action has asked nothing yet, so its offer (`lifecycle.core.offer`)
+    leaves these to the action; every other guard it checks as the action will.
+    """
+    guard.asks = True  # type: ignore[attr-defined]
+    return guard
+
+
 @dataclass(frozen=True)
 class Done:
     """The action's result already holds (a double click, a retried job): return `value`."""

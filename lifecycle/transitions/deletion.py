@@ -26,6 +26,7 @@ from .base import (
     Refusal,
     Rows,
     Transition,
+    asks,
     when,
 )
 
@@ -127,6 +128,7 @@ def campaigns_ended(rows: Rows) -> Refusal | None:
     return campaigns_blocker(rows.account, _checklist(rows))
 
 
+@asks
 def acknowledged(rows: Rows) -> Refusal | None:
     if rows.inputs.get("acknowledged"):
         return None
@@ -136,6 +138,7 @@ def acknowledged(rows: Rows) -> Refusal | None:
     )
 
 
+@asks
 def password_right(rows: Rows) -> Refusal | None:
     if rows.sandbox.owner.check_password(rows.inputs.get("password") or ""):
         return None

@@ -18,6 +18,7 @@ from .base import (
     Rows,
     Transition,
     account_in,
+    asks,
     deleted,
     hours,
     needs_active,
@@ -106,6 +107,7 @@ def override_permitted(rows: Rows) -> Refusal | None:
     )
 
 
+@asks
 def confirmed(rows: Rows) -> Refusal | None:
     if rows.inputs.get("confirmed"):
         return None
