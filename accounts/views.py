@@ -27,7 +27,7 @@ from lifecycle.services import (
     switch_account_type,
 )
 from lifecycle.transitions import TRAINEE, account_actions_from
-from lifecycle.web import act, bad_input, confirm, page, same_site_path, sandbox_page
+from lifecycle.web import act, actor, bad_input, confirm, page, same_site_path, sandbox_page
 from studio.selectors import switch_consequences, switch_counts
 from training.cohorts.progress import trainee_assignments
 
@@ -79,7 +79,7 @@ def profile_page(request: HttpRequest) -> HttpResponse:
     return page(
         request,
         "accounts/profile.html",
-        {"nav": "settings", "shops": selectors.shop_link_states(request.account)},
+        {"nav": "settings", "shops": selectors.shop_link_states(request.account, actor(request))},
     )
 
 

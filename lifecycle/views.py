@@ -25,9 +25,11 @@ from lifecycle.services import (
     retry_export,
 )
 from lifecycle.services.clock import parse_reading
+from lifecycle.services.deletion import deletion_checklist
 from lifecycle.services.exports import queued_message
 from lifecycle.web import (
     act,
+    actor,
     bad_input,
     links_to_file,
     mark_preparing_deletion,
@@ -92,6 +94,7 @@ def _close_page(request: HttpRequest, form: CloseAccountForm | None = None) -> H
     account = request.account
     mark_preparing_deletion(request)  # the other pages now offer the way back here
     preview = selectors.close_account_preview(account)  # one query, the notice's counts too
+    checklist = deletion_checklist(account)  # the checklist's and the request's guards' own
     # The layout has read the open request already (a targeted partial has no layout).
     request_open = (
         open_request(account)
@@ -104,11 +107,14 @@ def _close_page(request: HttpRequest, form: CloseAccountForm | None = None) -> H
         {
             "nav": "settings",
             "tab": "close",
-            "checklist": selectors.close_checklist(account),
+            "checklist": selectors.close_checklist(account, checklist),
             "preview": preview,
             "form": form or CloseAccountForm(),
             "request_open": request_open,
-            "deletion_offer": selectors.deletion_offer(account),
+            # Asked of the declared guards, on the rows this page read already.
+            "deletion_offer": selectors.deletion_offer(
+                account, actor=actor(request), request=request_open, checklist=checklist
+            ),
             "announcement_pending": preview["announcement_pending"],
             "recipients": preview["recipients"],
         },
@@ -237,7 +243,7 @@ def _exports_page(request: HttpRequest) -> HttpResponse:
             "nav": "exports",
             "jobs": ExportJob.objects.filter(account=account)[:20],
             # Asked of the declared guards, so the page says what the request would answer.
-            "export_offer": selectors.export_offer(account),
+            "export_offer": selectors.export_offer(account, actor=actor(request)),
         },
     )
 

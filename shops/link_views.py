@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.views import profile_page as _profile_page
 from lifecycle import selectors
 from lifecycle.services import link_shop, relink_shop, unlink_shop
-from lifecycle.web import act, confirm, page, sandbox_page
+from lifecycle.web import act, actor, confirm, page, sandbox_page
 from lifecycle.wording import count
 from shops.models import Shop
 
@@ -20,7 +20,11 @@ def _links_page(request: HttpRequest) -> HttpResponse:
     return page(
         request,
         "shops/linked_accounts.html",
-        {"nav": "settings", "tab": "links", "shops": selectors.shop_link_states(request.account)},
+        {
+            "nav": "settings",
+            "tab": "links",
+            "shops": selectors.shop_link_states(request.account, actor(request)),
+        },
     )
 
 

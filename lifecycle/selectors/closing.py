@@ -61,9 +61,12 @@ def close_account_preview(account: SellerAccount) -> dict[str, Any]:
     }
 
 
-def close_checklist(account: SellerAccount) -> list[dict[str, Any]]:
-    """The live checklist before a deletion request, each item with the page that fixes it."""
-    checklist = deletion_checklist(account)
+def close_checklist(
+    account: SellerAccount, checklist: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The live checklist before a deletion request, each item with the page that fixes it
+    (from `checklist`, `deletion_checklist`'s answer, when the caller read it already)."""
+    checklist = checklist or deletion_checklist(account)
     awaiting = checklist["orders_awaiting_shipment"]
     campaigns = checklist["active_campaigns"]
     return [

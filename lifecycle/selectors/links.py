@@ -6,7 +6,7 @@ from typing import Any
 
 from accounts.models import ConnectedApp, SellerAccount
 from lifecycle.conf import setting
-from lifecycle.core import Offer
+from lifecycle.core import Actor, Offer
 from lifecycle.services.links import link_action_for, next_unlink_allowed_at, unlinks_in_window
 from lifecycle.transitions import (
     LINKED,
@@ -47,7 +47,7 @@ class ShopLinkState:
     unlink: Offer | None = None
 
 
-def shop_link_states(account: SellerAccount) -> list[ShopLinkState]:
+def shop_link_states(account: SellerAccount, actor: Actor | None = None) -> list[ShopLinkState]:
     """Every shop of the sandbox with its link state; a handful of queries per shop (few)."""
     now = account.sandbox.now()
     states = []
@@ -83,7 +83,9 @@ def shop_link_states(account: SellerAccount) -> list[ShopLinkState]:
                 next_unlink_at=next_at,
                 can_unlink_now=next_at is not None and next_at <= now,
                 actions=actions,
-                unlink=unlink_offer(account, shop, current) if state == LINKED else None,
+                unlink=unlink_offer(account, shop, current, actor=actor)
+                if state == LINKED
+                else None,
             )
         )
     return states

@@ -5,33 +5,51 @@ same sentence the action would answer with) and the time it changes. The rows ar
 services lock them, without the locks: a page reads, it changes nothing.
 """
 
+from typing import Any
+
 from accounts.models import SellerAccount
 from lifecycle.core import Actor, Offer, account_rows, offer
+from lifecycle.models import DeletionRequest
 from lifecycle.services.deletion import open_request
 from lifecycle.transitions.deletion import REQUEST_DELETION
 from lifecycle.transitions.export import REQUEST_EXPORT
 from lifecycle.transitions.link import UNLINK_SHOP
 from shops.models import Shop, ShopLink
 
-
-def _owner(account: SellerAccount) -> Actor:
-    """The trainee the pages are for: a sandbox's pages are its owner's only."""
-    return Actor.trainee(account.sandbox.owner)
+UNREAD = object()  # the open request was not read by the caller
 
 
-def unlink_offer(account: SellerAccount, shop: Shop, link: ShopLink | None) -> Offer:
+def _owner(account: SellerAccount, actor: Actor | None) -> Actor:
+    """Who the page is for: the signed-in trainee (`actor`), who owns the sandbox."""
+    return actor or Actor.trainee(account.sandbox.owner)
+
+
+def unlink_offer(
+    account: SellerAccount, shop: Shop, link: ShopLink | None, *, actor: Actor | None = None
+) -> Offer:
     """Unlinking `shop` (linked by `link`) now: the cool-down and the 180-day limit."""
     rows = account_rows(account, shop, link=link)
-    return offer(UNLINK_SHOP, rows, actor=_owner(account))
+    return offer(UNLINK_SHOP, rows, actor=_owner(account, actor))
 
 
-def export_offer(account: SellerAccount) -> Offer:
+def export_offer(account: SellerAccount, *, actor: Actor | None = None) -> Offer:
     """Asking for a new export now: one in flight at a time, one new per cool-down."""
-    return offer(REQUEST_EXPORT, account_rows(account), actor=_owner(account))
+    return offer(REQUEST_EXPORT, account_rows(account), actor=_owner(account, actor))
 
 
-def deletion_offer(account: SellerAccount) -> Offer:
+def deletion_offer(
+    account: SellerAccount,
+    *,
+    actor: Actor | None = None,
+    request: DeletionRequest | None | object = UNREAD,
+    checklist: dict[str, Any] | None = None,
+) -> Offer:
     """Requesting the deletion now: the orders and campaigns that block it (the password and
-    the acknowledgement are what its form asks)."""
-    rows = account_rows(account, request=open_request(account))
-    return offer(REQUEST_DELETION, rows, actor=_owner(account))
+    the acknowledgement are what its form asks). A page that read the open request and the
+    checklist already passes them, so they are not read twice."""
+    if request is UNREAD:
+        request = open_request(account)
+    rows = account_rows(account, request=request)
+    if checklist is not None:
+        rows.memo["checklist"] = checklist  # what the guards read (transitions.deletion)
+    return offer(REQUEST_DELETION, rows, actor=_owner(account, actor))
