@@ -6,7 +6,8 @@ DEBUG off) wrk at CONNECTIONS connections on the trivial view and on the page, a
 each page's ratio is to a trivial run measured just before it on the same loaded machine.
 
 Options (environment): DURATION seconds per wrk run (5), CONNECTIONS (16), THREADS (2),
-WORKERS (2), PORT (8766), PROFILE_REQUESTS (20).
+WORKERS (2), WEB_THREADS (1; more runs gunicorn's gthread workers), PORT (8766),
+PROFILE_REQUESTS (20).
 """
 
 import cProfile
@@ -14,42 +15,36 @@ import io
 import os
 import pstats
 import re
-import shutil
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["SIMULATOR_BENCH"] = "1"
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
+from common import ROOT, TRIVIAL_PATH, start_server, stop_server
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-import django  # noqa: E402
+from accounts.models import User
+from lifecycle.demo import DemoSizes, build_demo_sandbox
+from training.cohorts.demo import demo_class, demo_trainer
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from accounts.models import User  # noqa: E402
-from config.bench_urls import TRIVIAL_PATH  # noqa: E402
-from lifecycle.demo import DemoSizes, build_demo_sandbox  # noqa: E402
-from training.cohorts.demo import demo_class, demo_trainer  # noqa: E402
-
-DURATION = int(os.environ.get("DURATION", "5"))
+SMALL = os.environ.get("BENCH_SMALL") == "1"  # the smoke test's quick run
+DURATION = int(os.environ.get("DURATION", "1" if SMALL else "5"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
 THREADS = int(os.environ.get("THREADS", "2"))
 WORKERS = int(os.environ.get("WORKERS", "2"))
+WEB_THREADS = int(os.environ.get("WEB_THREADS", "1"))  # > 1: gunicorn gthread workers
 PORT = int(os.environ.get("PORT", "8766"))
-PROFILE_REQUESTS = int(os.environ.get("PROFILE_REQUESTS", "20"))
-BASE = f"http://127.0.0.1:{PORT}"
+PROFILE_REQUESTS = int(os.environ.get("PROFILE_REQUESTS", "2" if SMALL else "20"))
 TARGET_RATIO, TARGET_P99_MS, TARGET_QUERIES = 0.10, 100.0, 8
-ONE = DemoSizes()
+ONE = (
+    DemoSizes(products=4, customers=5, orders=10, inquiries=2, campaigns=1)
+    if SMALL
+    else DemoSizes()
+)
+TRAINEES = 2 if SMALL else 20
 TEN = DemoSizes(
     products=ONE.products * 10,
     customers=ONE.customers * 10,
@@ -137,42 +132,12 @@ def profile(path: str, client: Client) -> str:
     return "\n".join(lines)
 
 
-def start_server() -> subprocess.Popen:
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-    if gunicorn is None:
-        sys.exit("gunicorn is missing: run bench/run_all.py, which installs it")
-    server = subprocess.Popen(
-        [gunicorn, "config.wsgi", "--workers", str(WORKERS), "--bind", BASE[7:]],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group, stopped as one at the end
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{BASE}/{TRIVIAL_PATH}", timeout=5)  # noqa: S310 (loopback)
-            return server
-        except OSError:  # refused while it starts, or slow on the loaded machine
-            if server.poll() is not None:
-                sys.exit(f"gunicorn stopped at start (exit {server.returncode})")
-            time.sleep(0.2)
-    stop(server)
-    sys.exit("gunicorn did not answer within 60 s")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-
-
 def _ms(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(path: str, cookie: str) -> dict[str, float]:
+def wrk(path: str, cookie: str, *, port: int = PORT) -> dict[str, float]:
     out = subprocess.run(
         [
             "wrk",
@@ -183,7 +148,7 @@ def wrk(path: str, cookie: str) -> dict[str, float]:
             "--timeout",
             "10s",
         ]
-        + ["-H", f"Cookie: sessionid={cookie}", BASE + path],
+        + ["-H", f"Cookie: sessionid={cookie}", f"http://127.0.0.1:{port}{path}"],
         capture_output=True,
         text=True,
         check=True,
@@ -204,13 +169,13 @@ def main() -> None:
         sys.exit("set DATABASE_URL to a PostgreSQL database: the bench measures the real setup")
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    small = build(ONE, 20, "1x")
-    big = build(TEN, 200, "10x")
+    small = build(ONE, TRAINEES, "1x")
+    big = build(TEN, TRAINEES * 10, "10x")
     built = time.perf_counter() - started
     queries_1x, queries_10x = count_queries(small), count_queries(big)
     profiles = {name: profile(path, client) for name, (path, client) in big.items()}
     connection.close()  # the server's workers open their own
-    server = start_server()
+    server = start_server(PORT, workers=WORKERS, threads=WEB_THREADS)
     rows = []
     try:
         for name, (path, client) in big.items():
@@ -218,8 +183,11 @@ def main() -> None:
             trivial, page = wrk("/" + TRIVIAL_PATH, cookie), wrk(path, cookie)
             rows.append((name, trivial, page))
     finally:
-        stop(server)
-    print(f"Data: 1x = {ONE}, 20 trainees; 10x = {TEN}, 200 trainees (built in {built:.0f} s).")
+        stop_server(server)
+    print(
+        f"Data: 1x = {ONE}, {TRAINEES} trainees; 10x = {TEN}, {TRAINEES * 10} trainees "
+        f"(built in {built:.0f} s)."
+    )
     print(
         f"Served: gunicorn {WORKERS} sync workers, DEBUG off, CONN_MAX_AGE "
         f"{connection.settings_dict['CONN_MAX_AGE']}; wrk {THREADS} threads, {CONNECTIONS} "

@@ -5,8 +5,12 @@
 
 Installs gunicorn into this virtualenv (pip) and wrk (apt-get) when they are missing, runs each
 benchmark script below as its own process on PostgreSQL and Redis, and writes docs/benchmarks.md
-with their tables, the machine (cores, memory), the date and the commands to reproduce. Options
-are environment variables: bench/pages.py's (DURATION, CONNECTIONS, ...) and EXPORT_ORDERS.
+with their tables, the machine (cores, memory), the date and the commands to reproduce. Locust
+goes into its own virtualenv (var/bench-tools), not the project's. Options are environment
+variables: bench/pages.py's (DURATION, CONNECTIONS, WEB_THREADS...), the sizes of the others
+(EXPORT_ORDERS, FINALIZE_ORDERS, SWEEP_DUE, SWEEP_IDLE, COHORT_TRAINEES, COHORT_USERS,
+COHORT_SECONDS, EMBEDDED_EXPORTS, EMBEDDED_ORDERS), BENCH_ONLY (scripts to run) and BENCH_SMALL=1
+(every size small: what tests/bench_setup's smoke test runs). REPORT writes elsewhere.
 """
 
 import datetime
@@ -17,20 +21,73 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / "docs" / "benchmarks.md"
-# (title, script and its arguments); sizes come from EXPORT_ORDERS (comma-separated).
+REPORT = Path(os.environ.get("REPORT", ROOT / "docs" / "benchmarks.md"))
+# Tools the project does not depend on, in their own virtualenv (locust pulls in gevent & co).
+TOOLS = Path(os.environ.get("BENCH_TOOLS", ROOT / "var" / "bench-tools"))
+
+
+def option(name: str, full: str, small: str) -> str:
+    """An environment option of the benchmarks; BENCH_SMALL=1 picks the quick size (the smoke
+    test's) where the variable is not set."""
+    return os.environ.get(name, small if os.environ.get("BENCH_SMALL") == "1" else full)
+
+
+# (title, script and its arguments); each size is an environment variable, named in the docs.
 BENCHMARKS = [
     ("Pages against the trivial view", ["bench/pages.py"]),
     (
         "Export against PostgreSQL COPY",
-        ["bench/export.py", "--orders", os.environ.get("EXPORT_ORDERS", "2000,10000")],
+        ["bench/export.py", "--orders", option("EXPORT_ORDERS", "2000,10000", "200")],
+    ),
+    (
+        "Finalize against a raw SQL DELETE",
+        ["bench/finalize.py", "--orders", option("FINALIZE_ORDERS", "2000,20000", "200")],
+    ),
+    (
+        "Sweep with many sandboxes, few due",
+        [
+            "bench/sweep.py",
+            "--due",
+            option("SWEEP_DUE", "1000", "20"),
+            "--idle",
+            option("SWEEP_IDLE", "1000,10000,50000", "20,200"),
+        ],
+    ),
+    (
+        "Cohort: seed_demo and trainees closing accounts at once",
+        [
+            "bench/cohort.py",
+            "--trainees",
+            option("COHORT_TRAINEES", "200", "3"),
+            "--users",
+            option("COHORT_USERS", "100", "3"),
+            "--seconds",
+            option("COHORT_SECONDS", "60", "3"),
+        ],
+    ),
+    (
+        "Embedded default: SQLite and the filesystem broker, the worker exporting",
+        [
+            "bench/embedded.py",
+            "--exports",
+            option("EMBEDDED_EXPORTS", "3", "1"),
+            "--orders",
+            option("EMBEDDED_ORDERS", "2000", "100"),
+        ],
     ),
 ]
+ONLY = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
 
 
 def install_tools() -> None:
+    if os.environ.get("BENCH_NO_INSTALL") == "1":  # the smoke test: use what is there
+        return
     if shutil.which("gunicorn", path=str(Path(sys.executable).parent)) is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "gunicorn"], check=True)
+    if not (TOOLS / "bin" / "locust").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(TOOLS)], check=True)
+        pip = [str(TOOLS / "bin" / "python"), "-m", "pip", "install", "--quiet", "locust"]
+        subprocess.run(pip, check=True)
     if shutil.which("wrk") is None:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         apt = ["apt-get", "install", "-y", "wrk"]
@@ -58,6 +115,8 @@ def main() -> None:
     sections = []
     for title, command in BENCHMARKS:
         script = " ".join(command)
+        if ONLY and not any(name in command[0] for name in ONLY):
+            continue
         print(f"running {script}", flush=True)
         result = subprocess.run(
             [sys.executable, *command], cwd=ROOT, capture_output=True, text=True, check=False
@@ -78,12 +137,14 @@ def main() -> None:
         "```\nDATABASE_URL=postgres://postgres@127.0.0.1:5432/sim_bench "
         "REDIS_URL=redis://127.0.0.1:6379/9 make bench\n"
         "DURATION=20 CONNECTIONS=16 EXPORT_ORDERS=10000,100000 make bench   # longer, bigger\n"
+        "BENCH_ONLY=sweep,finalize make bench   # some of them (the report then holds those)\n"
+        "BENCH_SMALL=1 make bench               # every one at a quick size (the smoke test's)\n"
         "```\n\n"
         "Targets (issue 12): every page >= 10% of the trivial view's requests per second, p99 "
         "under 100 ms, at most 8 queries, the same query count at 10x the data.\n\n"
         + "\n".join(sections)
     )
-    print(f"wrote {REPORT.relative_to(ROOT)}")
+    print(f"wrote {REPORT}")
 
 
 if __name__ == "__main__":
