@@ -290,8 +290,9 @@ def build_export(export_id: int) -> ExportJob | None:
     retries it; any other error marks it failed with a reason (never silently).
     """
     job = start_export(export=export_id)
-    if job is None:
-        return None  # not this delivery's to build: done, failed, or being built elsewhere
+    if job is None:  # done, failed, or being built by a live builder elsewhere
+        log.info("export %s: nothing for this delivery to build", export_id)
+        return None
     try:
         with tempfile.TemporaryFile(suffix=".zip") as tmp:
             manifest = write_archive(job, tmp)

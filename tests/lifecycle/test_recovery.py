@@ -24,7 +24,7 @@ from lifecycle.services import request_export, sweep_sandbox
 from lifecycle.transitions import Action
 
 from .jobs_helpers import small_account
-from .workers import beat_process, wait_for, worker_env, worker_process
+from .workers import beat_process, pool_children, wait_for, worker_env, worker_process
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 QUICK = {
@@ -91,6 +91,41 @@ def test_an_export_whose_worker_was_killed_finishes_after_a_restart(
     assert (job.attempts, job.resends) == (2, 1)  # sent again once, by the sweep
     assert export_actions(job) == RECOVERED
     print(f"ready {took:.1f} s after the kill")
+
+
+def test_an_export_whose_pool_child_was_killed_finishes_without_retries_running_out(
+    trainee, as_trainee, own_media, private_redis
+):
+    """Only the pool child is killed: the worker hands its message out again at once, to the
+    new child. That delivery finds the builder's heartbeat still fresh and does nothing (before,
+    it was retried 8 times at random intervals, which could run out); once the build has been
+    silent long enough, the sweep sends it again and it is built."""
+    account = build_demo_sandbox(owner=trainee).account
+    env = worker_env(
+        REDIS_URL=private_redis.url,
+        SIMULATOR_VAR_DIR=str(own_media),
+        SIMULATOR_EXPORT_SLOWDOWN="0.05",
+        # Silence counts after 12 s: longer than a new pool child takes to get the message.
+        **{**QUICK, "SIMULATOR_EXPORT_RECOVER_AFTER": "12"},
+    )
+    worker = worker_process(env, own_media / "worker.log", pool="prefork")
+    with beat_process(env, own_media / "beat.log"), worker as proc:
+        job = request_export(actor=as_trainee, account=account)
+        wait_for(lambda: export_state(job.pk).progress > 0, what="the build to start")
+        (child,) = pool_children(proc)
+        os.kill(child, signal.SIGKILL)  # the child building it; the worker lives on
+        wait_for(
+            lambda: export_state(job.pk).status == ExportStatus.READY,
+            timeout=45,
+            what="the export to finish after its pool child was killed",
+        )
+    job = export_state(job.pk)
+    assert_complete(job)
+    assert (job.attempts, job.resends) == (2, 1)  # one build killed, one sent again
+    assert export_actions(job) == RECOVERED
+    log = (own_media / "worker.log").read_text()
+    assert "signal 9 (SIGKILL)" in log  # the child died mid-build; the worker did not
+    assert f"export {job.pk}: nothing for this delivery to build" in log  # the redelivery
 
 
 def test_an_export_whose_message_a_broker_restart_lost_finishes(

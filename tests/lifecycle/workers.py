@@ -137,20 +137,28 @@ def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
 
 
 def worker_process(
-    env: dict[str, str], log: Path, name: str = "killable"
+    env: dict[str, str], log: Path, name: str = "killable", pool: str = "solo"
 ) -> AbstractContextManager[subprocess.Popen]:
-    """`celery -A config worker` as a real process (solo pool: one process, the one we kill)."""
+    """`celery -A config worker` as a real process. The solo pool is one process, the one a
+    test kills; `pool="prefork"` runs one pool child beside it (`pool_children`)."""
     return celery_process(
         env,
         log,
         "worker",
-        "--pool=solo",
+        f"--pool={pool}",
+        "--concurrency=1",
         "--loglevel=INFO",
         "--without-mingle",
         "--without-gossip",
         "-n",
         f"{name}@%h",
     )
+
+
+def pool_children(proc: subprocess.Popen) -> list[int]:
+    """The process ids of a prefork worker's pool children (Linux's /proc)."""
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    return [int(pid) for pid in children]
 
 
 def beat_process(env: dict[str, str], log: Path) -> AbstractContextManager[subprocess.Popen]:
