@@ -21,6 +21,7 @@ from lifecycle.jobs import broker_ok, workers_answering
 from lifecycle.models import ExportJob
 from lifecycle.services import Actor, confirm_deletion, record_download, request_for_token
 from lifecycle.services.deletion import confirmation_refusal
+from lifecycle.services.exports import download_refusal
 from lifecycle.web import sends_file
 
 # Refusals that mean "this link is wrong" (400) rather than "this link is no longer usable" (409).
@@ -92,7 +93,17 @@ def confirm_deletion_view(request: HttpRequest, sandbox_id: int) -> HttpResponse
     return render(request, "lifecycle/confirm_deletion.html", context, status=status)
 
 
-@sends_file
+def _downloadable(sandbox_id: int, export_id: int) -> bool:
+    """Whether the export's file can be sent now (else its link leads to the page saying why)."""
+    export = (
+        ExportJob.objects.filter(pk=export_id, account__sandbox_id=sandbox_id)
+        .select_related("account__sandbox")
+        .first()
+    )
+    return export is not None and download_refusal(export, export.account.sandbox.now()) is None
+
+
+@sends_file(available=_downloadable)
 @login_required
 @require_GET
 def download_export_view(request: HttpRequest, sandbox_id: int, export_id: int) -> HttpResponse:

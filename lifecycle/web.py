@@ -58,34 +58,45 @@ def sandbox_page(view: Callable | None = None, *, allow_deleted: bool = False) -
     return decorate(view) if view is not None else decorate
 
 
-def sends_file(view: Callable) -> Callable:
+def sends_file(
+    view: Callable | None = None, *, available: Callable[..., bool] | None = None
+) -> Callable:
     """Mark a view that answers with a file (an attachment), and keep htmx from fetching it.
 
     A file fetched by htmx (a boosted link) replaces the page with its bytes and is never saved.
     Links to such views carry `download` and `data-hx-boost="false"`; should an htmx request come
     anyway, it is answered 204 with HX-Redirect to the same address, so the browser navigates
     there and saves the file. Nothing is sent, so the view (and what it records) does not run.
+    `available(**url_kwargs)` says whether the file can be sent now: when it cannot, a link to it
+    is an ordinary link to the page saying why (a `download` link would only fail to save).
     """
 
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if getattr(request, "htmx", None):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = request.get_full_path()
-            return response
-        return view(request, *args, **kwargs)
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if getattr(request, "htmx", None):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = request.get_full_path()
+                return response
+            return fn(request, *args, **kwargs)
 
-    wrapped.sends_file = True  # type: ignore[attr-defined]
-    return wrapped
+        wrapped.sends_file = True  # type: ignore[attr-defined]
+        wrapped.file_available = available  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
 
 
 def links_to_file(url: str) -> bool:
-    """Whether `url` (a path of this site) is answered with a file by a `sends_file` view."""
+    """Whether `url` (a path of this site) is answered with a file now, by a `sends_file` view."""
     try:
         match = resolve(url.split("?", 1)[0].split("#", 1)[0])
     except Resolver404:
         return False
-    return bool(getattr(match.func, "sends_file", False))
+    if not getattr(match.func, "sends_file", False):
+        return False
+    available = getattr(match.func, "file_available", None)
+    return available is None or bool(available(**match.kwargs))
 
 
 # The sandboxes whose close-account checklist the trainee opened: while the account can still

@@ -8,12 +8,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from lifecycle.conf import setting
 from lifecycle.exporting import build_export
 from lifecycle.models import ExportJob, Outcome, TimelineEvent
-from lifecycle.services import Actor, request_export
+from lifecycle.services import Actor, advance_clock, request_export
 from lifecycle.transitions import Action
 
-from .conftest import act, axe
+from .conftest import act, axe, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -97,3 +98,24 @@ def test_a_boosted_link_to_the_file_still_saves_it(signed_in, seller, ready):
     expect(page.get_by_role("heading", name="Your data export is ready")).to_be_visible()
     axe(page)
     assert downloads(ready) == [Outcome.DONE]  # the hop counted nothing, the file once
+
+
+def test_an_expired_export_s_email_link_shows_why(signed_in, seller, ready):
+    """After expiry the link leads to the page saying so, not to a download that fails."""
+    advance_clock(
+        actor=Actor.trainee(seller.sandbox.owner),
+        sandbox=seller.sandbox,
+        by=setting("EXPORT_LINK_VALID_FOR"),
+    )
+    page = signed_in
+    open_the_email(page, seller)
+    saved = []
+    page.on("download", lambda download: saved.append(download))
+    with page.expect_navigation(url=re.compile(r"/download/$")) as navigation:
+        page.get_by_role("link", name="Download the export").click()
+    assert navigation.value.status == 410
+    settle(page)
+    expect(page.get_by_role("alert")).to_contain_text("expired")
+    axe(page)
+    assert saved == []
+    assert downloads(ready) == [Outcome.REFUSED]

@@ -162,6 +162,24 @@ def test_the_export_email_s_download_link_is_not_boosted_and_carries_download(
     assert 'data-hx-boost="false"' in tag and re.search(r"\sdownload[\s>]", tag)
 
 
+def test_once_the_export_expired_the_email_links_to_the_page_saying_so(
+    client, trainee, ready, as_trainee
+):
+    """A `download` link to a refusal would only fail to save (the browser keeps no 410 page):
+    once the file cannot be sent, the email's link is an ordinary one, to the page saying why."""
+    message = InboxMessage.objects.get(kind="export_ready", account=ready.account)
+    inbox_page = reverse("inbox_message", args=[ready.account.sandbox_id, message.pk])
+    advance_clock(
+        actor=as_trainee, sandbox=ready.account.sandbox, by=setting("EXPORT_LINK_VALID_FOR")
+    )
+    client.force_login(trainee)
+    tag = email_link(client.get(inbox_page).content.decode(), "Download the export")
+    assert f'href="{download_url(ready)}"' in tag
+    assert "data-hx-boost" not in tag and not re.search(r"\sdownload[\s>]", tag)
+    gone = client.get(download_url(ready))
+    assert gone.status_code == 410 and b"expired" in gone.content
+
+
 def test_an_email_link_to_a_page_stays_boosted(client, trainee, account):
     """Only links to files leave htmx; a link to a page (the confirmation's) is an ordinary one."""
     sandbox = account.sandbox
