@@ -12,8 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
 from lifecycle.errors import Code, LifecycleError
@@ -50,6 +51,8 @@ def sandbox_page(view: Callable | None = None, *, allow_deleted: bool = False) -
             sandbox = account.sandbox
             request.sandbox, request.account = sandbox, account
             if account.status == AccountStatus.DELETED and not allow_deleted:
+                if wants_partial(request):  # a polled region: navigate, do not swap a page in
+                    return HttpResponseClientRedirect(reverse("account_deleted", args=[sandbox.pk]))
                 return redirect("account_deleted", sandbox.pk)
             return fn(request, *args, **kwargs)
 

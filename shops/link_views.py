@@ -56,7 +56,8 @@ def link(request: HttpRequest, shop_id: int) -> HttpResponse:
 def unlink(request: HttpRequest, shop_id: int) -> HttpResponse:
     shop = get_object_or_404(Shop, pk=shop_id, sandbox=request.sandbox)
     if request.method != "POST":
-        state = next(s for s in selectors.shop_link_states(request.account) if s.shop == shop)
+        states = selectors.shop_link_states(request.account, actor(request))
+        state = next(s for s in states if s.shop == shop)
         return confirm(
             request,
             title=f"Unlink {shop.name}?",
@@ -75,6 +76,9 @@ def unlink(request: HttpRequest, shop_id: int) -> HttpResponse:
             context={
                 "nav": "settings",
                 "state": state,
+                "refused_offer": state.unlink
+                if state.unlink and not state.unlink.enabled
+                else None,
                 "exported_recently": selectors.export_downloaded_recently(request.account),
             },
         )

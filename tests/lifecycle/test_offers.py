@@ -236,3 +236,13 @@ def test_the_map_offers_the_status_actions_asked_of_their_guards(world):
     assert not confirm.enabled
     err = refusal_of(lambda: confirm_deletion(actor=world.actor, token=world.token()))
     assert (err.code, err.message) == (Code.TOKEN_EXPIRED, confirm.reason)
+
+
+def test_the_unlink_confirmation_step_shows_the_refusal_instead_of_a_live_button(signed_in, world):
+    link_shop(actor=world.actor, account=world.account, shop=world.spare)
+    offered = the_unlink_offer(world, world.spare)
+    html = signed_in.get(url("unlink_shop", world.sandbox, world.spare.pk)).content.decode()
+    assert escape(offered.reason) in described_control(html, "Unlink shop")
+    assert '<button class="btn btn-danger ms-auto" type="submit">' not in html
+    allowed = signed_in.get(url("unlink_shop", world.sandbox, world.shop.pk)).content.decode()
+    assert '<button class="btn btn-danger ms-auto" type="submit">Unlink shop</button>' in allowed

@@ -104,3 +104,17 @@ def test_every_page_of_a_deleted_account_says_it_was_deleted(client, trainee, du
     response = client.get(reverse(name, args=[due.sandbox.pk]), follow=True)
     assert response.status_code == 200
     assert "This seller account was deleted" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["close_account", "exports", "dashboard"])
+def test_a_polling_region_of_a_deleted_account_sends_the_browser_to_the_deleted_page(
+    client, trainee, due, name
+):
+    """htmx would follow a plain redirect and swap the whole deleted page into the polled
+    region (the close checklist, an export's row): it is told to navigate instead."""
+    advance_clock(actor=due.actor, sandbox=due.sandbox, by=setting("DELETION_GRACE"))
+    run_due_work(sandbox=due.sandbox)
+    client.force_login(trainee)
+    response = client.get(reverse(name, args=[due.sandbox.pk]), HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == reverse("account_deleted", args=[due.sandbox.pk])
+    assert b"<html" not in response.content

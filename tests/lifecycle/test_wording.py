@@ -280,3 +280,20 @@ def test_the_timeline_of_a_finalization_counts_right(client, trainee, n, queue):
     text = visible_text(client.get(url("timeline", sandbox)).content.decode())
     assert "removed for good:" in text
     assert not in_context(text, n)
+
+
+def test_no_template_writes_a_plural_noun_after_a_bare_number():
+    """A number printed by a template and followed by a counted noun goes through pluralize:
+    `{{ n }} order{{ n|pluralize }}`, never `{{ n }} orders`."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    plurals = "|".join([*NOUNS.values(), "points", "trainees", "seats", "attempts"])
+    bare = re.compile(rf"\{{\{{ *[\w.]+ *\}}\}} +(?:[a-z]+ ){{0,2}}?({plurals})\b")
+    found = []
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for path in Path(folder).rglob("*.html"):
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                found += [f"{path.name}:{number}: {m.group(0)}" for m in bare.finditer(line)]
+    assert not found, "\n".join(found)
