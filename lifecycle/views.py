@@ -14,7 +14,7 @@ from lifecycle import selectors
 from lifecycle.datetimes import when
 from lifecycle.forms import CloseAccountForm, TimelineFilter
 from lifecycle.jobs import broker_ok
-from lifecycle.models import ExportJob, InboxMessage, TimelineEvent
+from lifecycle.models import ExportJob, ExportStatus, InboxMessage, TimelineEvent
 from lifecycle.services import (
     advance_clock,
     cancel_deletion,
@@ -282,11 +282,13 @@ def export_retry(request: HttpRequest, export_id: int) -> HttpResponse:
 def export_job(request: HttpRequest, export_id: int) -> HttpResponse:
     """One job's row: htmx polls it while the job is queued or running."""
     job = get_object_or_404(ExportJob, pk=export_id, account=request.account)
+    context = {"nav": "exports", "jobs": [job], "job": job}
+    if job.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+        # The build ended: "Export my data" changes too (its cool-down, or free again).
+        offer = selectors.export_offer(request.account, actor=actor(request))
+        context.update(oob_offer=True, export_offer=offer)
     return page(
-        request,
-        "lifecycle/exports.html",
-        {"nav": "exports", "jobs": [job], "job": job},
-        partial="lifecycle/partials/export_job.html",
+        request, "lifecycle/exports.html", context, partial="lifecycle/partials/export_job.html"
     )
 
 

@@ -12,14 +12,15 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from lifecycle.models import TimelineEvent
+from lifecycle.models import ExportJob, TimelineEvent
 from lifecycle.selectors import deletion_offer, export_offer, unlink_offer
 from lifecycle.transitions import Action
 from shops.models import OrderStatus, Shop
 from tests.engine_guard import arranging
+from tests.lifecycle.workers import inprocess_worker
 from tests.shops.factories import OrderFactory
 
-from .conftest import act, log_in, visit
+from .conftest import act, axe, log_in, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,6 +69,20 @@ def test_export_my_data_is_disabled_while_an_export_is_prepared(signed_in, selle
     reason = export_offer(seller).reason
     assert "is still being prepared" in reason
     _described(page, page.get_by_role("button", name="Export my data"), reason)
+
+    # Once the export is ready the control says why not yet, without a reload: the finished
+    # row brings it along (an out-of-band swap).
+    page.evaluate("() => { window.stillTheSamePage = true; }")
+    job = ExportJob.objects.get(account=seller)
+    with inprocess_worker():
+        expect(page.locator(f"#export-{job.pk}")).to_have_attribute(
+            "data-status", "ready", timeout=20_000
+        )
+    cooldown = export_offer(seller).reason
+    assert cooldown.startswith("One new export is possible every 24 hours")
+    _described(page, page.get_by_role("button", name="Export my data"), cooldown)
+    assert page.evaluate("() => window.stillTheSamePage === true"), "the page was reloaded"
+    axe(page)
 
 
 def test_request_deletion_is_disabled_while_orders_await_shipment(new_page, seller):

@@ -246,3 +246,16 @@ def test_the_unlink_confirmation_step_shows_the_refusal_instead_of_a_live_button
     assert '<button class="btn btn-danger ms-auto" type="submit">' not in html
     allowed = signed_in.get(url("unlink_shop", world.sandbox, world.shop.pk)).content.decode()
     assert '<button class="btn btn-danger ms-auto" type="submit">Unlink shop</button>' in allowed
+
+
+def test_a_finished_export_row_also_updates_the_export_control(signed_in, world):
+    """The polled row of an export that finished carries the control out of band: the button
+    disabled while it was prepared now gives the cool-down's reason, without a reload."""
+    job = request_export(actor=world.actor, account=world.account)
+    polled = {"HTTP_HX_REQUEST": "true"}
+    running = signed_in.get(url("export_job", world.sandbox, job.pk), **polled).content.decode()
+    assert "new-export-control" not in running
+    build_export(job.pk)
+    done = signed_in.get(url("export_job", world.sandbox, job.pk), **polled).content.decode()
+    assert '<div id="new-export-control" data-hx-swap-oob="true">' in done
+    assert escape(export_offer(world.account).reason) in described_control(done, "Export my data")
