@@ -6,6 +6,8 @@ from pathlib import Path
 from celery import Celery
 from celery.schedules import crontab
 
+from lifecycle.heartbeat import WorkerHeartbeat
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 
 app = Celery("simulator")
@@ -26,6 +28,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=int(os.environ.get("DEMO_RESET_HOUR", "3")), minute=0),
     },
 }
+
+# Health: each worker and the scheduler write a heartbeat row that /healthz reads.
+app.steps["consumer"].add(WorkerHeartbeat)
+app.conf.beat_scheduler = "lifecycle.heartbeat:HeartbeatScheduler"
 
 
 @app.on_after_configure.connect

@@ -15,9 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Sandbox, SellerAccount
+from lifecycle import heartbeat
 from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
-from lifecycle.jobs import broker_ok, workers_answering
+from lifecycle.jobs import broker_ok
 from lifecycle.models import ExportJob
 from lifecycle.services import Actor, confirm_deletion, record_download, request_for_token
 from lifecycle.services.deletion import confirmation_refusal
@@ -151,19 +152,39 @@ def _open(export: ExportJob) -> File | None:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database, broker and worker state; 503 when any of them is down."""
-    checks = {"database": _database_ok(), "broker": broker_ok()}
-    workers = workers_answering() if checks["broker"] else []
-    checks["worker"] = bool(workers)
+    """Database, broker, workers and scheduler; 503 when any of them is down or stale.
+
+    The workers and the scheduler are judged by the heartbeat rows they write (lifecycle.heartbeat):
+    no round trip to them, so the answer takes milliseconds whatever state they are in.
+    """
+    checks: dict[str, bool | None] = {"database": _database_ok(), "broker": broker_ok()}
+    parts = _heartbeats() if checks["database"] else {}
+    for kind in (heartbeat.WORKER, heartbeat.SCHEDULER):
+        checks[kind] = parts[kind].up if kind in parts else None  # None: unknown
     healthy = all(checks.values())
+    words = {True: "ok", False: "down", None: "unknown"}
     return JsonResponse(
         {
             "status": "ok" if healthy else "degraded",
-            **{name: "ok" if ok else "down" for name, ok in checks.items()},
-            "workers": workers,
+            **{name: words[ok] for name, ok in checks.items()},
+            "workers": parts[heartbeat.WORKER].alive if parts else [],
+            "heartbeats": {
+                kind: {
+                    "last": part.last.isoformat() if part.last else None,
+                    "detail": part.detail,
+                }
+                for kind, part in parts.items()
+            },
         },
         status=HTTPStatus.OK if healthy else HTTPStatus.SERVICE_UNAVAILABLE,
     )
+
+
+def _heartbeats() -> dict[str, heartbeat.Part]:
+    try:
+        return heartbeat.status()
+    except Exception:  # the table cannot be read: unknown, said as such
+        return {}
 
 
 def _database_ok() -> bool:

@@ -116,15 +116,6 @@ def broker_ok(timeout: float = 1.0) -> bool:
     return True
 
 
-def workers_answering(timeout: float = 1.0) -> list[str]:
-    """Names of the workers that answered a ping; empty when none did or the broker is down."""
-    try:
-        replies = app.control.ping(timeout=timeout) or []
-    except Exception:
-        return []
-    return sorted(name for reply in replies for name in reply)
-
-
 def waiting_in_broker(job: Job) -> set[str] | None:
     """The arguments (as Celery writes them: "(5,)") of `job`'s messages waiting in the broker's
     queue, not yet taken by a worker; None when the broker cannot be looked into (it is not

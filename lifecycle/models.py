@@ -286,3 +286,25 @@ class SupportNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note #{self.pk} by {self.author_label}"
+
+
+class HeartbeatKind(models.TextChoices):
+    WORKER = "worker", "Worker"
+    SCHEDULER = "scheduler", "Scheduler"
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of one worker or scheduler process, written by the process itself
+    every few seconds (lifecycle.heartbeat); /healthz and the support dashboard read it."""
+
+    name = models.CharField(max_length=200, unique=True)  # "celery@host", "beat@host"
+    kind = models.CharField(max_length=20, choices=HeartbeatKind.choices)
+    started_at = models.DateTimeField()  # real time, like every field here
+    beat_at = models.DateTimeField()
+    stopped_at = models.DateTimeField(null=True, blank=True)  # set by a clean shutdown
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"

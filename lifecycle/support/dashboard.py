@@ -4,14 +4,16 @@ from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.models import AccountStatus, SellerAccount
+from lifecycle import heartbeat
 from lifecycle.admin import finalizing_within, stuck_exports
 from lifecycle.conf import setting
-from lifecycle.jobs import broker_ok, workers_answering
+from lifecycle.jobs import broker_ok
 from lifecycle.models import DeletionRequest, DeletionStatus, ExportJob, ExportStatus
 from lifecycle.services.links import when
 
@@ -48,18 +50,31 @@ def queue_depth() -> int | None:
         return None
 
 
-def health() -> list[tuple[str, bool | None, str]]:
-    """(part, up, detail) of the broker, the workers and the scheduler."""
+def health() -> list[tuple[str, bool | None, str, str]]:
+    """(part, up, detail, link) of the broker, the workers, the scheduler and the queue.
+
+    The workers and the scheduler come from their heartbeat rows, as /healthz reads them (no
+    ping over the broker); their lines link to /healthz, which gives each one's last heartbeat.
+    """
     broker = broker_ok()
-    workers = workers_answering() if broker else []
-    parts: list[tuple[str, bool | None, str]] = [
-        ("Broker", broker, "reachable" if broker else "unreachable"),
-        ("Workers", bool(workers), ", ".join(workers) or "none answered a ping"),
+    beats = heartbeat.status()
+    workers, scheduler = beats[heartbeat.WORKER], beats[heartbeat.SCHEDULER]
+    healthz = reverse("healthz")
+    alive = len(workers.alive)
+    parts: list[tuple[str, bool | None, str, str]] = [
+        ("Broker", broker, "reachable" if broker else "unreachable", ""),
+        (
+            "Workers",
+            workers.up,
+            f"{alive} worker{pluralize(alive)} beating: {workers.detail}"
+            if workers.up
+            else workers.detail,
+            healthz,
+        ),
+        ("Scheduler", scheduler.up, scheduler.detail, healthz),
     ]
-    # The scheduler has no heartbeat to read yet: said so, not guessed.
-    parts.append(("Scheduler", None, "no heartbeat recorded: check the beat process's log"))
-    depth = queue_depth()
-    parts.append(("Queue", None, "unknown" if depth is None else f"{depth} waiting"))
+    depth = queue_depth() if broker else None
+    parts.append(("Queue", None, "unknown" if depth is None else f"{depth} waiting", ""))
     return parts
 
 

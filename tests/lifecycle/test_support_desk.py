@@ -9,16 +9,19 @@ from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import AccountStatus, Sandbox, User
 from accounts.roles import ensure_support_group
+from lifecycle import heartbeat
 from lifecycle.demo import DemoSizes, build_demo_sandbox
 from lifecycle.errors import LifecycleError
 from lifecycle.models import (
     DeletionRequest,
     DeletionStatus,
     ExportStatus,
+    Heartbeat,
     InboxMessage,
     TimelineEvent,
 )
@@ -315,6 +318,25 @@ def test_the_dashboard_counts_on_each_sandboxs_own_clock(desk, demo, trainee):
     failed = desk.get(changelist("lifecycle.exportjob"), {"status__exact": ExportStatus.FAILED})
     assert failed.context["cl"].result_count == 1
     assert "Broker" in html and "Workers" in html and "Queue" in html
+
+
+def test_the_dashboards_health_reads_the_heartbeats_as_healthz_does(desk, monkeypatch):
+    from config.celery import app
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the dashboard pinged the workers")
+
+    monkeypatch.setattr(app.control, "ping", refused)
+    heartbeat.beat(heartbeat.WORKER, "celery@box", started=True)
+    heartbeat.beat(heartbeat.SCHEDULER, "beat@box", started=True)
+    Heartbeat.objects.filter(name="beat@box").update(beat_at=timezone.now() - timedelta(seconds=90))
+    html = desk.get(reverse("support:dashboard")).content.decode()
+    healthz = reverse("healthz")
+    worker = f'<span class="support-ok">up</span>: <a href="{healthz}">1 worker beating: celery@box'
+    assert worker in html
+    scheduler = f'<span class="support-down">down</span>: <a href="{healthz}">beat@box silent for'
+    assert scheduler in html
+    assert "no heartbeat recorded" not in html
 
 
 # --- A readable admin -------------------------------------------------------------------------

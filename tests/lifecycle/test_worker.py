@@ -4,12 +4,16 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.core.files.storage import default_storage
 
+from config.celery import app
 from lifecycle.demo import build_demo_sandbox
-from lifecycle.models import ExportJob, ExportStatus, InboxMessage
+from lifecycle.heartbeat import EVERY, WORKER, HeartbeatScheduler
+from lifecycle.models import ExportJob, ExportStatus, Heartbeat, InboxMessage
 from lifecycle.services import (
     request_deletion,
     request_export,
@@ -30,6 +34,21 @@ from .workers import (
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 CLOSED_PORT = "redis://127.0.0.1:1/0"
+
+
+@contextmanager
+def no_ping() -> Iterator[None]:
+    """Asking the workers over the broker fails: /healthz must not."""
+
+    def refused(*args, **kwargs):
+        raise AssertionError("/healthz pinged the workers")
+
+    saved = app.control.ping
+    app.control.ping = refused
+    try:
+        yield
+    finally:
+        app.control.ping = saved
 
 
 def stored(account) -> list[str]:
@@ -91,22 +110,40 @@ def test_with_redis_down_pages_render_and_nothing_is_lost(client, trainee, as_tr
     flush_broker()
 
 
-def test_healthz_answers_ok_with_a_worker_and_503_without(client, celery_worker):
-    response = client.get("/healthz")
-    assert response.status_code == 200, response.content
-    body = response.json()
-    assert (body["status"], body["database"], body["broker"], body["worker"]) == (
-        "ok",
-        "ok",
-        "ok",
-        "ok",
-    )
-    assert body["workers"]
-
-
-def test_healthz_says_when_no_worker_answers(client, transactional_db):
+def test_healthz_answers_ok_with_a_worker_and_503_without(client, transactional_db, tmp_path):
+    """A real worker writes its heartbeat while it consumes and marks it stopped on shutdown;
+    /healthz reads that row (no ping: a ping now fails the test)."""
     flush_broker()
-    response = client.get("/healthz")
+    scheduler = HeartbeatScheduler(app=app, schedule_filename=str(tmp_path / "schedule"))
+    scheduler.tick()  # the scheduler's heartbeat, from beat's own loop code
+    with inprocess_worker():
+        row = Heartbeat.objects.get(kind=WORKER)
+        assert row.stopped_at is None
+        with no_ping():
+            response = client.get("/healthz")
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert (body["status"], body["database"], body["broker"]) == ("ok", "ok", "ok")
+        assert (body["worker"], body["scheduler"]) == ("ok", "ok")
+        assert body["workers"] == [row.name]
+        wait_for(
+            lambda: Heartbeat.objects.get(pk=row.pk).beat_at > row.beat_at,
+            timeout=3 * EVERY.total_seconds(),
+            what="the worker's next heartbeat",
+        )
+    assert Heartbeat.objects.get(pk=row.pk).stopped_at is not None
+    with no_ping():
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert (response.json()["worker"], response.json()["scheduler"]) == ("down", "ok")
+    scheduler.close()
+    flush_broker()
+
+
+def test_healthz_says_when_no_worker_ever_beat(client, transactional_db):
+    flush_broker()
+    with no_ping():
+        response = client.get("/healthz")
     assert response.status_code == 503
     assert (response.json()["broker"], response.json()["worker"]) == ("ok", "down")
 
