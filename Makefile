@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test lint install browser screenshots demo-reset bench clean
+.PHONY: run serve test lint install browser screenshots demo-reset bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,15 +16,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The worker and scheduler of the Procfile run the development settings too (celery's own
-# default, like gunicorn's, is config.settings.prod, which needs a real SECRET_KEY).
-run: export DJANGO_SETTINGS_MODULE ?= config.settings.dev
-run: export DEMO_MODE ?= 1
+# `make run` is `make serve` after the install step (the test of make run calls `serve`).
 run: install
-	mkdir -p var
+	@$(MAKE) --no-print-directory serve
+
+# The worker and scheduler of the Procfile run the development settings too (celery's own
+# default, like gunicorn's, is config.settings.prod, which needs a real SECRET_KEY). DEBUG is
+# off, so a trainee meets the simulator's own error pages, never a traceback; DEBUG=1 turns it on.
+serve: export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+serve: export DEMO_MODE ?= 1
+serve: export DEBUG ?= 0
+serve:
+	mkdir -p "$${SIMULATOR_VAR_DIR:-var}"
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/honcho start -f Procfile  # web, one worker and the scheduler; Ctrl-C stops all three
+	$(BIN)/honcho start -f Procfile  # web, worker, scheduler and `ready`; Ctrl-C stops them all
 
 demo-reset: install
 	$(BIN)/python manage.py seed_demo --reset

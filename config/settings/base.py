@@ -259,7 +259,8 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"  # a host named: kombu warns without one
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"  # stops at once on Ctrl-C
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
@@ -334,6 +335,9 @@ LOGGING = {
     },
     "loggers": {
         # On the loggers too, so every handler (and a test's log capture) gets the clean line.
+        # Django's default gives "django" a console handler of its own under DEBUG, and its
+        # records reach the root's too: configured here without one, each line prints once.
+        "django": {"level": "INFO"},
         "django.request": {"filters": ["redact_secrets"]},
         "django.security.csrf": {"filters": ["redact_secrets"]},
         "django.server": {

@@ -1,0 +1,188 @@
+"""`make run` as a trainee meets it: the real Makefile, Procfile and honcho on SQLite and the
+filesystem broker in a folder that does not exist yet; the address and the sign-ins printed again
+once every process is up; DEBUG off with the simulator's own error pages; each warning logged
+once; Ctrl-C stops every process within honcho's grace period (no SIGKILL)."""
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import path
+
+from lifecycle.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
+from training.cohorts.demo import TRAINER_PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTED = re.compile(r"system\s+\| (\w+)\.1 started \(pid=(\d+)\)")
+STOPPED = re.compile(r"system\s+\| (\w+)\.1 stopped \(rc=(-?\d+)\)")
+PROCESSES = {"web", "worker", "beat", "ready"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Output:
+    """The lines of a process, read in a thread so its pipe never fills."""
+
+    def __init__(self, stream) -> None:
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _read(self, stream) -> None:
+        for raw in iter(stream.readline, b""):
+            self.lines.append(raw.decode(errors="replace").rstrip("\n"))
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def index(self, pattern: str) -> int:
+        return next(i for i, line in enumerate(self.lines) if re.search(pattern, line))
+
+    def wait_for(self, pattern: str, timeout: float) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                return self.index(pattern)
+            except StopIteration:
+                time.sleep(0.2)
+        pytest.fail(f"no line matching {pattern!r} in {timeout} s:\n{self.text()[-6000:]}")
+
+
+def get(port: int, path: str) -> tuple[int, str, float]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    start = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    body = response.read().decode()
+    took = time.perf_counter() - start
+    conn.close()
+    return response.status, body, took
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture
+def make_env(tmp_path) -> tuple[dict[str, str], Path, int]:
+    var = tmp_path / "not" / "there" / "yet"  # make run creates it
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    for name in ("DATABASE_URL", "REDIS_URL", "DEBUG", "DEMO_MODE", "SIMULATOR_EXPORT_SLOWDOWN"):
+        env.pop(name, None)
+    env.update(SIMULATOR_VAR_DIR=str(var), WEB_PORT=str(port))
+    return env, var, port
+
+
+@pytest.mark.worker
+def test_make_run_announces_when_up_serves_without_debug_and_stops_cleanly(make_env):
+    env, var, port = make_env
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    out = Output(proc.stdout)
+    try:
+        ready = out.wait_for(r"ready\.1\s+\| Ready: open ", timeout=180)
+        # After the banners: the worker and the scheduler had printed theirs and started.
+        assert out.index(r"worker\.1\s+\| .*celery@\S+ ready\.") < ready
+        assert out.index(r"beat\.1\s+\| .*beat: Starting") < ready
+        assert f"Ready: open http://127.0.0.1:{port}/" in out.lines[ready]
+        out.wait_for(r"ready\.1\s+\| Ctrl-C stops", timeout=10)
+        announced = "\n".join(out.lines[ready:])
+        assert f"{DEMO_USERNAME} / {DEMO_PASSWORD}" in announced
+        assert TRAINER_PASSWORD in announced and "support / " in announced
+
+        status, body, took = get(port, "/healthz")
+        print(f"/healthz under make run: {status} in {took * 1000:.1f} ms")
+        health = json.loads(body)
+        assert status == 200, body
+        assert (health["worker"], health["scheduler"], health["broker"]) == ("ok", "ok", "ok")
+
+        # DEBUG is off: the simulator's own 404 page, not Django's technical one.
+        status, body, _ = get(port, "/no-such-page/")
+        assert status == 404
+        assert "Nothing here" in body and "URLconf" not in body and "DEBUG = True" not in body
+        out.wait_for(r"web\.1\s+\| .*Not Found: /no-such-page/", timeout=10)
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the terminal signals make and honcho
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
+        out.thread.join(timeout=10)
+    text = out.text()
+    pids = {m[1]: int(m[2]) for m in STARTED.finditer(text)}
+    stopped = {m[1]: int(m[2]) for m in STOPPED.finditer(text)}
+    assert set(pids) == PROCESSES, text[-4000:]
+    assert "SIGKILL" not in text, text[-4000:]
+    assert set(stopped) == PROCESSES, text[-4000:]
+    assert stopped["worker"] == 0 and stopped["beat"] == 0 and stopped["ready"] == 0, stopped
+    assert not [name for name, pid in pids.items() if alive(pid)]
+    # A warning line is printed once, and the embedded broker has nothing to warn about.
+    assert len(re.findall(r"Not Found: /no-such-page/", text)) == 1
+    assert "No hostname was supplied" not in text
+    assert "Traceback" not in text
+    # Each process marked its heartbeat stopped on the way out.
+    with sqlite3.connect(var / "simulator.sqlite3") as db:
+        rows = db.execute("SELECT kind, stopped_at IS NOT NULL FROM lifecycle_heartbeat").fetchall()
+    assert sorted(rows) == [("scheduler", 1), ("worker", 1)]
+
+
+def test_a_warning_is_logged_once_with_debug_on():
+    """Django's "django" logger had a console handler of its own under DEBUG and propagated to
+    the root's as well: each of its warnings was printed twice."""
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.request').warning('marker-request'); "
+        "logging.getLogger('lifecycle.jobs').warning('marker-jobs')"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DEBUG": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("marker-request") == 1, done.stderr
+    assert done.stderr.count("marker-jobs") == 1, done.stderr
+
+
+def boom(request):
+    raise RuntimeError("a defect")
+
+
+urlpatterns = [path("boom/", boom)]
+
+
+@pytest.mark.django_db
+def test_with_debug_off_errors_show_the_simulators_own_pages(client):
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and b"Nothing here" in missing.content
+    with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
+        failed = Client(raise_request_exception=False).get("/boom/")
+    assert failed.status_code == 500
+    assert b"Something went wrong on our side" in failed.content
+    assert b"RuntimeError" not in failed.content and b"Traceback" not in failed.content
