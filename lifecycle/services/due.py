@@ -252,10 +252,12 @@ def _lost_messages(queued: QuerySet, since) -> QuerySet:
     """Queued exports handed to the broker before `since` whose message is not waiting in its
     queue (one waiting behind other jobs is in line, not lost). When the broker cannot be looked
     into, one handed over longer ago than EXPORT_STUCK_AFTER counts as lost."""
+    handed_over = list(queued.filter(heartbeat__lt=since).values_list("pk", flat=True))
+    if not handed_over:
+        return queued.none()  # nothing to look for: the broker is not asked
     waiting = waiting_in_broker(Job.BUILD_EXPORT)
     if waiting is None:
         return queued.filter(heartbeat__lt=min(since, stuck_since()))
-    handed_over = queued.filter(heartbeat__lt=since).values_list("pk", flat=True)
     return queued.filter(pk__in=[pk for pk in handed_over if repr((pk,)) not in waiting])
 
 

@@ -253,3 +253,17 @@ def test_give_up_is_refused_while_resends_are_left_or_the_builder_is_alive(accou
     count = TimelineEvent.objects.count()
     assert give_up_export(actor=SWEEP, export=job).status == ExportStatus.FAILED  # once
     assert TimelineEvent.objects.count() == count
+
+
+def test_the_broker_is_looked_into_only_for_an_export_handed_over_long_ago(
+    account, as_trainee, monkeypatch
+):
+    from lifecycle.services import due
+
+    looked = []
+    monkeypatch.setattr(due, "waiting_in_broker", lambda job_name: looked.append(job_name))
+    job = request_export(actor=as_trainee, account=account)
+    assert sweep_sandbox(sandbox=account.sandbox) == [] and looked == []  # handed over just now
+    silence(job)
+    sweep_sandbox(sandbox=account.sandbox)
+    assert looked == ["build_export_task"]
