@@ -105,6 +105,12 @@ def test_close_account_from_settings_to_the_deleted_account_page(signed_in, sell
     act(page, page.get_by_test_id("email-links").get_by_role("link").first)
     act(page, page.get_by_role("button", name=re.compile("^Confirm")))
     expect(page.get_by_role("status")).to_contain_text("Deletion confirmed")
+    # The same answer's top bar says so too, beside the banner with the button it names.
+    expect(page.get_by_test_id("status-badge")).to_have_text("Deletion scheduled")
+    expect(page.get_by_role("status")).to_contain_text("button in the banner")
+    expect(
+        page.get_by_test_id("deletion-banner").get_by_role("button", name="Cancel the deletion")
+    ).to_be_visible()
     seller.refresh_from_db()
     assert seller.status == AccountStatus.DELETION_SCHEDULED
 
