@@ -6,7 +6,8 @@ DEBUG off) wrk at CONNECTIONS connections on the trivial view and on the page, a
 each page's ratio is to a trivial run measured just before it on the same loaded machine.
 
 Options (environment): DURATION seconds per wrk run (5), CONNECTIONS (16), THREADS (2),
-WORKERS (2), WEB_THREADS (1; more runs gunicorn's gthread workers), PORT (8766),
+WORKERS (2), WEB_THREADS (1; more runs gunicorn's gthread workers), COMPARE_THREADS (4: three
+pages again on gthread workers with that many threads; 0 skips), PORT (8766),
 PROFILE_REQUESTS (20).
 """
 
@@ -18,6 +19,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from common import ROOT, TRIVIAL_PATH, start_server, stop_server
@@ -29,6 +31,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from lifecycle.demo import DemoSizes, build_demo_sandbox
 from training.cohorts.demo import demo_class, demo_trainer
+from training.play import start_attempt
+from training.scenarios import get as scenario
 
 SMALL = os.environ.get("BENCH_SMALL") == "1"  # the smoke test's quick run
 DURATION = int(os.environ.get("DURATION", "1" if SMALL else "5"))
@@ -36,6 +40,7 @@ CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
 THREADS = int(os.environ.get("THREADS", "2"))
 WORKERS = int(os.environ.get("WORKERS", "2"))
 WEB_THREADS = int(os.environ.get("WEB_THREADS", "1"))  # > 1: gunicorn gthread workers
+COMPARE_THREADS = int(os.environ.get("COMPARE_THREADS", "4"))  # the gthread lever, measured
 PORT = int(os.environ.get("PORT", "8766"))
 PROFILE_REQUESTS = int(os.environ.get("PROFILE_REQUESTS", "2" if SMALL else "20"))
 TARGET_RATIO, TARGET_P99_MS, TARGET_QUERIES = 0.10, 100.0, 8
@@ -79,6 +84,8 @@ def build(scale: DemoSizes, trainees: int, label: str) -> dict[str, tuple[str, C
     coach.force_login(trainer)
     staff.force_login(admin)
     pages = {name: (f"/s/{sandbox.pk}/{tail}", seller) for name, tail in SELLER_PAGES.items()}
+    attempt = start_attempt(trainee=owner, scenario=scenario("close-account"))
+    pages["scenario page"] = (f"/training/attempts/{attempt.pk}/", seller)
     pages["trainer grid"] = (f"/trainer/cohorts/{cohort.pk}/progress/", coach)
     pages["admin account list"] = ("/admin/accounts/selleraccount/", staff)
     return pages
@@ -137,7 +144,15 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+def settle(port: int) -> None:
+    """Wait until the server has answered every request of the previous run: wrk stops
+    sending, but the requests already queued at the sync workers are still served, and a run
+    that started before they are would be measured against them."""
+    urllib.request.urlopen(f"http://127.0.0.1:{port}/{TRIVIAL_PATH}", timeout=120)  # noqa: S310
+
+
 def wrk(path: str, cookie: str, *, port: int = PORT) -> dict[str, float]:
+    settle(port)
     out = subprocess.run(
         [
             "wrk",
@@ -164,6 +179,21 @@ def wrk(path: str, cookie: str, *, port: int = PORT) -> dict[str, float]:
     }
 
 
+def compare_threads(pages: dict[str, tuple[str, Client]]) -> list[tuple[str, dict, dict]]:
+    """The same workers with COMPARE_THREADS threads each (gunicorn's gthread), on the trivial
+    view and the heaviest pages, to weigh the gthread lever on this machine."""
+    server = start_server(PORT, workers=WORKERS, threads=COMPARE_THREADS)
+    rows = []
+    try:
+        for name in ("dashboard", "close account", "orders"):
+            path, client = pages[name]
+            cookie = client.cookies["sessionid"].value
+            rows.append((name, wrk("/" + TRIVIAL_PATH, cookie), wrk(path, cookie)))
+    finally:
+        stop_server(server)
+    return rows
+
+
 def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("set DATABASE_URL to a PostgreSQL database: the bench measures the real setup")
@@ -184,6 +214,7 @@ def main() -> None:
             rows.append((name, trivial, page))
     finally:
         stop_server(server)
+    threaded = compare_threads(big) if COMPARE_THREADS > 1 else []
     print(
         f"Data: 1x = {ONE}, {TRAINEES} trainees; 10x = {TEN}, {TRAINEES * 10} trainees "
         f"(built in {built:.0f} s)."
@@ -224,6 +255,18 @@ def main() -> None:
         "200/3xx. Profiles list the project's own functions by cumulative time per request; "
         "the first lines are the page wrappers that contain the rest."
     )
+    if threaded:
+        print(
+            f"\n### gthread: the same {WORKERS} workers with {COMPARE_THREADS} threads each\n\n"
+            "| page | page req/s | trivial req/s | ratio | p50 ms | p99 ms | non-2xx |\n"
+            "|---|---|---|---|---|---|---|"
+        )
+        for name, trivial, page in threaded:
+            ratio = page["rps"] / trivial["rps"] if trivial["rps"] else 0.0
+            print(
+                f"| {name} | {page['rps']:.1f} | {trivial['rps']:.1f} | {ratio:.1%} "
+                f"| {page['p50']:.1f} | {page['p99']:.1f} | {page['non2xx']} |"
+            )
     print("\n### Where the time goes (cProfile, in-process, 10x data)\n")
     for name, text in profiles.items():
         print(f"**{name}**\n\n```\n{text}\n```\n")

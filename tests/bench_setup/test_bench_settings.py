@@ -1,6 +1,7 @@
 """The benchmark's settings and trivial view stay out of production."""
 
 import importlib
+import importlib.util
 import sys
 
 import pytest
@@ -97,3 +98,22 @@ def test_production_without_redis_keeps_database_sessions_and_the_age_is_configu
     assert max_age == "0"
     assert sessions == "django.contrib.sessions.backends.db"
     assert cache == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_the_report_keeps_the_part_written_by_hand(tmp_path, monkeypatch):
+    """`make bench` rewrites docs/benchmarks.md but carries over its part written by hand."""
+    from pathlib import Path
+
+    report = tmp_path / "benchmarks.md"
+    monkeypatch.setenv("REPORT", str(report))
+    spec = importlib.util.spec_from_file_location(
+        "run_all", Path(__file__).resolve().parents[2] / "bench" / "run_all.py"
+    )
+    run_all = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_all)
+    assert run_all.kept_by_hand() == ""  # no report yet
+    start, end = run_all.BY_HAND
+    report.write_text(
+        f"# Benchmarks\n\nold figures\n\n{start}\nThe levers taken.\n{end}\n\nold table\n"
+    )
+    assert run_all.kept_by_hand() == f"{start}\nThe levers taken.\n{end}\n\n"
