@@ -170,6 +170,31 @@ def test_a_warning_is_logged_once_with_debug_on():
     assert done.stderr.count("marker-jobs") == 1, done.stderr
 
 
+@pytest.mark.parametrize(
+    "settings_module, transport",
+    [
+        ("config.settings.test", "kombu.transport.redis.Transport"),
+        ("config.settings.dev", "config.broker.Transport"),
+    ],
+)
+def test_without_redis_url_only_the_embedded_default_uses_the_filesystem_broker(
+    settings_module, transport
+):
+    """The base settings name the quick-to-stop filesystem transport when REDIS_URL is unset;
+    the test settings, which default to a local Redis, must not keep it."""
+    code = (
+        "import django; django.setup(); from config.celery import app; "
+        "t = type(app.connection_for_write().transport); print(t.__module__ + '.' + t.__name__)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    env["DJANGO_SETTINGS_MODULE"] = settings_module
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == transport
+
+
 def boom(request):
     raise RuntimeError("a defect")
 
