@@ -17,7 +17,7 @@ from lifecycle.services import (
     sweep_sandbox,
 )
 from lifecycle.transitions import Action
-from shops.models import Customer
+from shops.models import Customer, Order, OrderStatus
 from tests.engine_guard import arranging
 
 from .jobs_helpers import SWEEP, small_account
@@ -27,7 +27,28 @@ pytestmark = pytest.mark.usefixtures("own_media")  # files of this test only
 
 @pytest.fixture
 def account(trainee) -> SellerAccount:
-    return small_account(trainee)
+    """The small demo account, plus one customer whose only order is older than the window:
+    the generated data alone depends on the sandbox's seed and may put every order inside it."""
+    account = small_account(trainee)
+    since = account.sandbox.now() - setting("NOTIFY_CUSTOMERS_WINDOW")
+    old = Customer.objects.create(
+        account=account, name="Former buyer", email="former@example.test", created_at=since
+    )
+    model = account.orders.first()
+    with arranging():  # set-up: an order placed before the window, as history would have it
+        Order.objects.create(
+            account=account,
+            shop=model.shop,
+            customer=old,
+            number=account.orders.count() + 10_000,
+            status=OrderStatus.DELIVERED,
+            placed_at=since - timedelta(days=1),
+            shipping_address=model.shipping_address,
+            tracking_number="LS000000000GB",
+            shipped_at=since - timedelta(days=1),
+            delivered_at=since,
+        )
+    return account
 
 
 def expected_recipients(account) -> set[str]:
