@@ -20,7 +20,7 @@ from tests.engine_guard import arranging
 from tests.lifecycle.workers import inprocess_worker
 from tests.shops.factories import OrderFactory
 
-from .conftest import act, axe, log_in, visit
+from .conftest import act, axe, log_in, shoot, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,6 +54,7 @@ def test_unlink_during_the_cooldown_is_disabled_with_its_reason(signed_in, selle
     assert reason.startswith("A shop can be unlinked only 24 hours after it was linked")
     _described(page, row.get_by_role("button", name="Unlink…"), reason)
     expect(row).to_contain_text("Possible again in 1 day.")
+    shoot(page, "disabled-unlink")
 
     # The shop linked long ago still goes to the confirmation step.
     other = page.get_by_role("row", name=re.compile(re.escape(linked.name)))
@@ -103,6 +104,7 @@ def test_request_deletion_is_disabled_while_orders_await_shipment(new_page, sell
     button = page.get_by_role("button", name="Request deletion")
     button.scroll_into_view_if_needed()
     _described(page, button, reason)
+    shoot(page, "disabled-request-deletion")
     box = button.bounding_box()
     assert box is not None and box["x"] + box["width"] <= PHONE["width"]  # on screen at 375 px
 
