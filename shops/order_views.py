@@ -195,8 +195,11 @@ def _preview(request: HttpRequest, move: str, chosen: list[Order]) -> HttpRespon
     _service, done, verb = BULK[move]
     able = [o for o in chosen if o.status == OrderStatus.AWAITING_SHIPMENT]
     left = [o for o in chosen if o.status != OrderStatus.AWAITING_SHIPMENT]
+    if not able:
+        message = f"None of the selected orders is awaiting shipment: nothing to {verb.lower()}."
+        return bad_input(request, lambda: _orders_page(request), message)
     numbers = ", ".join(f"#{o.number}" for o in able)
-    n = len(chosen)
+    n = len(able)  # only these are sent on: the others are shown as left as they are
     what = {
         "ship": [
             ngettext("Order %(list)s is marked shipped", "Orders %(list)s are marked shipped", n)
@@ -212,8 +215,6 @@ def _preview(request: HttpRequest, move: str, chosen: list[Order]) -> HttpRespon
             "A cancelled order cannot be shipped later.",
         ],
     }[move]
-    if not able:
-        what = []
     what += [f"#{o.number} is {o.get_status_display().lower()}: it is left as it is." for o in left]
     orders = count(n, "order")
     return confirm(
@@ -224,7 +225,7 @@ def _preview(request: HttpRequest, move: str, chosen: list[Order]) -> HttpRespon
         cancel_url=_orders_url(request),
         hidden={
             "action": move,
-            "orders": ",".join(str(o.pk) for o in chosen),
+            "orders": ",".join(str(o.pk) for o in able),
             "count": str(n),
             "return_status": request.GET.get("return_status", ""),
         },

@@ -243,3 +243,27 @@ def test_the_order_page_reads_as_many_queries_with_one_line_or_ten(signed_in, tr
     assert count_queries(signed_in, url("order_detail", sandbox, small.pk)) == count_queries(
         signed_in, url("order_detail", sandbox, large.pk)
     )
+
+
+def test_bulk_preview_confirms_only_the_orders_it_will_change(signed_in, sandbox):
+    """An order the preview says is left as it is is not sent on: confirming records no refusal."""
+    orders = waiting(sandbox, 2)
+    shipped = Order.objects.filter(account__sandbox=sandbox, status=OrderStatus.SHIPPED).first()
+    query = "action=cancel" + "".join(f"&order={o.pk}" for o in [*orders, shipped])
+    preview = signed_in.get(url("bulk_orders", sandbox, query=query))
+    assert shown(preview, "Cancel 2 orders?")
+    assert shown(preview, f"#{shipped.number} is shipped: it is left as it is.")
+    sent = re.search(r'name="orders" value="([\d,]+)"', preview.content.decode()).group(1)
+    assert sent == ",".join(str(o.pk) for o in orders)
+    response = signed_in.post(
+        url("bulk_orders", sandbox), {"action": "cancel", "orders": sent, "count": "2"}
+    )
+    assert response.status_code == 302
+    assert not TimelineEvent.objects.filter(action=Action.CANCEL_ORDER, outcome=Outcome.REFUSED)
+
+
+def test_bulk_preview_with_nothing_it_can_change_says_so(signed_in, sandbox):
+    shipped = Order.objects.filter(account__sandbox=sandbox, status=OrderStatus.SHIPPED).first()
+    response = signed_in.get(url("bulk_orders", sandbox, query=f"action=ship&order={shipped.pk}"))
+    assert response.status_code == 400
+    assert shown(response, "None of the selected orders is awaiting shipment: nothing to ship.")
