@@ -8,7 +8,7 @@ broker.
 Writers, both installed by config/celery.py:
 - `WorkerHeartbeat`, a step of the worker's consumer: it beats while the worker is connected to
   the broker and consuming (the step stops when the connection is lost, and on shutdown it
-  marks the row stopped), on the worker's own timer.
+  marks the row stopped), from a thread of its own, so a long task does not silence it.
 - `HeartbeatScheduler`, celery beat's scheduler: it beats from its tick loop, so a beat that
   wedges goes stale, and marks the row stopped when beat shuts down.
 
@@ -17,6 +17,7 @@ This module imports no model at import time: config/celery.py imports it before 
 
 import logging
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -115,27 +116,40 @@ def status(now: datetime | None = None) -> dict[str, Part]:
 
 
 class WorkerHeartbeat(bootsteps.StartStopStep):
-    """A consumer step: beats on the worker's timer while the worker consumes from the broker."""
+    """A consumer step: while the worker consumes from the broker, a thread of its own beats.
+
+    A thread, not the worker's timer: with one task at a time (the solo pool) the timer waits
+    for the task, and a long export would look like a worker down.
+    """
 
     requires = {"celery.worker.consumer.tasks:Tasks"}
 
     def __init__(self, parent: Any, **kwargs: Any) -> None:
         super().__init__(parent, **kwargs)
-        self.timer_entry: Any = None
+        self.thread: threading.Thread | None = None
+        self.stopping = threading.Event()
         self.name = ""
 
     def start(self, parent: Any) -> None:
         self.name = parent.hostname
         beat(WORKER, self.name, started=True)
-        self.timer_entry = parent.timer.call_repeatedly(
-            EVERY.total_seconds(), beat, (WORKER, self.name), priority=10
-        )
+        self.stopping.clear()
+        self.thread = threading.Thread(target=self.run, name="heartbeat", daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.wait(EVERY.total_seconds()):
+                beat(WORKER, self.name)
+        finally:
+            connections.close_all()  # this thread's own connection
 
     def stop(self, parent: Any) -> None:
         """The connection was lost or the worker is stopping: it consumes nothing now."""
-        if self.timer_entry is not None:
-            self.timer_entry.cancel()
-            self.timer_entry = None
+        if self.thread is not None:
+            self.stopping.set()
+            self.thread.join(timeout=5)
+            self.thread = None
             beat(WORKER, self.name, stopped=True)
 
     shutdown = stop

@@ -4,13 +4,17 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from config.celery import app
+from lifecycle import heartbeat
 from lifecycle.demo import build_demo_sandbox
 from lifecycle.heartbeat import EVERY, WORKER, HeartbeatScheduler
 from lifecycle.models import ExportJob, ExportStatus, Heartbeat, InboxMessage
@@ -137,6 +141,29 @@ def test_healthz_answers_ok_with_a_worker_and_503_without(client, transactional_
     assert response.status_code == 503
     assert (response.json()["worker"], response.json()["scheduler"]) == ("down", "ok")
     scheduler.close()
+    flush_broker()
+
+
+@app.task(name="tests.nap")
+def nap(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def test_a_worker_busy_with_a_long_task_keeps_beating(transactional_db, monkeypatch):
+    """One task at a time (the solo pool of make run and of these tests) must not silence the
+    heartbeat: an export longer than the stale limit is not a worker down."""
+    flush_broker()
+    monkeypatch.setattr(heartbeat, "EVERY", timedelta(seconds=0.2))
+    with inprocess_worker():
+        nap.delay(4)
+        wait_for(lambda: Heartbeat.objects.filter(kind=WORKER).exists(), what="the first beat")
+        time.sleep(0.5)  # the nap has begun
+        busy_since = timezone.now()
+        wait_for(
+            lambda: Heartbeat.objects.get(kind=WORKER).beat_at > busy_since + timedelta(seconds=1),
+            timeout=2.5,
+            what="a heartbeat while the task runs",
+        )
     flush_broker()
 
 
