@@ -19,7 +19,7 @@ from lifecycle import heartbeat
 from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.jobs import broker_ok
-from lifecycle.models import ExportJob
+from lifecycle.models import DeletionRequest, DeletionStatus, ExportJob
 from lifecycle.services import Actor, confirm_deletion, record_download, request_for_token
 from lifecycle.services.deletion import confirmation_refusal
 from lifecycle.services.exports import download_refusal
@@ -37,6 +37,9 @@ def _own_sandbox(request: HttpRequest, sandbox_id: int) -> Sandbox:
 
 # Where the first hop of the emailed link leaves its token: the session, per sandbox.
 TOKEN_SESSION_KEY = "deletion-confirmation-token-{}"  # nosec B105  # a session key name
+# The request this browser confirmed: a reload of the page (or the form sent twice) shows the
+# confirmation again while it stands, instead of calling the used link "not valid".
+CONFIRMED_SESSION_KEY = "deletion-confirmed-{}"
 LONGEST_TOKEN = 512  # a real one is under 100 characters; anything longer is not kept
 
 
@@ -67,6 +70,9 @@ def confirm_deletion_view(request: HttpRequest, sandbox_id: int) -> HttpResponse
         "account": deletion.account if deletion else None,
         "grace_days": setting("DELETION_GRACE").days,
     }
+    if deletion is None and (confirmed := _confirmed_here(request, sandbox)) is not None:
+        context.update(confirmed=confirmed, account=confirmed.account)
+        return render(request, "lifecycle/confirm_deletion.html", context)
     status = HTTPStatus.OK
     if request.method == "GET" and deletion is not None:
         # A used, closed or expired link says so at once instead of offering a button.
@@ -85,6 +91,7 @@ def confirm_deletion_view(request: HttpRequest, sandbox_id: int) -> HttpResponse
                 actor=Actor.trainee(request.user), token=token, sandbox=sandbox
             )
             request.session.pop(key, None)  # used: nothing left to keep
+            request.session[CONFIRMED_SESSION_KEY.format(sandbox.pk)] = deletion.pk
             # The account as the confirmation left it: the top bar's badge then says what the
             # banner says (a boosted post swaps the whole body, top bar included).
             context["account"] = SellerAccount.objects.get(pk=deletion.account_id)
@@ -92,6 +99,20 @@ def confirm_deletion_view(request: HttpRequest, sandbox_id: int) -> HttpResponse
             context["error"] = err
             status = HTTPStatus.BAD_REQUEST if err.code in BAD_LINK else HTTPStatus.CONFLICT
     return render(request, "lifecycle/confirm_deletion.html", context, status=status)
+
+
+def _confirmed_here(request: HttpRequest, sandbox: Sandbox) -> DeletionRequest | None:
+    """The deletion this browser confirmed in this sandbox, while it is still scheduled."""
+    pk = request.session.get(CONFIRMED_SESSION_KEY.format(sandbox.pk))
+    if pk is None:
+        return None
+    return (
+        DeletionRequest.objects.filter(
+            pk=pk, account__sandbox=sandbox, status=DeletionStatus.SCHEDULED
+        )
+        .select_related("account")
+        .first()
+    )
 
 
 def _downloadable(sandbox_id: int, export_id: int) -> bool:

@@ -11,7 +11,13 @@ from django.urls import reverse
 
 from accounts.models import AccountStatus
 from lifecycle.conf import setting
-from lifecycle.services import advance_clock, deletion_token, request_deletion, run_due_work
+from lifecycle.services import (
+    advance_clock,
+    cancel_deletion,
+    deletion_token,
+    request_deletion,
+    run_due_work,
+)
 from tests.web import clock_form
 
 from .helpers import PASSWORD, SCHEDULED, build_world, drive_to
@@ -65,6 +71,30 @@ def test_the_confirmation_points_at_the_cancel_button_it_shows(client, opened_li
     assert "from Account Settings" not in text
     assert "Cancel the deletion" in text  # the banner's button, which the sentence names
     assert "button in the banner" in text
+
+
+@pytest.mark.parametrize("method", ["get", "post"], ids=["reload", "sent-again"])
+def test_the_confirmed_page_reloads_as_confirmed(client, opened_link, method):
+    """A reload after confirming (a GET after the boosted post, or the form sent again) shows the
+    confirmation, not "this link is not valid": the link was used, by this trainee, just now."""
+    page_url = reverse("confirm_deletion_page", kwargs={"sandbox_id": opened_link.sandbox_id})
+    assert client.post(page_url).status_code == 200
+    again = getattr(client, method)(page_url)
+    assert again.status_code == 200
+    text = again.content.decode()
+    assert "will be deleted for good on" in text
+    assert "not valid" not in text
+    assert badge(again) == "Deletion scheduled"
+
+
+def test_the_confirmed_page_says_so_no_more_once_the_deletion_is_cancelled(
+    client, opened_link, as_trainee
+):
+    page_url = reverse("confirm_deletion_page", kwargs={"sandbox_id": opened_link.sandbox_id})
+    client.post(page_url)
+    cancel_deletion(actor=as_trainee, account=opened_link)
+    text = client.get(page_url).content.decode()
+    assert "will be deleted for good on" not in text
 
 
 # --- Item 5: the finalization seen from any page -------------------------------------------------
