@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import AccountStatus
 from lifecycle import selectors
+from lifecycle.conf import setting
 from lifecycle.datetimes import when
 from lifecycle.forms import CloseAccountForm, TimelineFilter
 from lifecycle.jobs import broker_ok
@@ -241,7 +242,10 @@ def _exports_page(request: HttpRequest) -> HttpResponse:
         "lifecycle/exports.html",
         {
             "nav": "exports",
-            "jobs": ExportJob.objects.filter(account=account)[:20],
+            "jobs": selectors.with_retry_offers(
+                account, list(ExportJob.objects.filter(account=account)[:20]), actor=actor(request)
+            ),
+            "max_resends": setting("EXPORT_MAX_RESENDS"),
             # Asked of the declared guards, so the page says what the request would answer.
             "export_offer": selectors.export_offer(account, actor=actor(request)),
         },
@@ -282,7 +286,13 @@ def export_retry(request: HttpRequest, export_id: int) -> HttpResponse:
 def export_job(request: HttpRequest, export_id: int) -> HttpResponse:
     """One job's row: htmx polls it while the job is queued or running."""
     job = get_object_or_404(ExportJob, pk=export_id, account=request.account)
-    context = {"nav": "exports", "jobs": [job], "job": job}
+    selectors.with_retry_offers(request.account, [job], actor=actor(request))
+    context = {
+        "nav": "exports",
+        "jobs": [job],
+        "job": job,
+        "max_resends": setting("EXPORT_MAX_RESENDS"),
+    }
     if job.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING):
         # The build ended: "Export my data" changes too (its cool-down, or free again).
         offer = selectors.export_offer(request.account, actor=actor(request))

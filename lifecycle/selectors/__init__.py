@@ -22,7 +22,7 @@ from .links import (
     linked_shop_ids,
     shop_link_states,
 )
-from .offers import deletion_offer, export_offer, unlink_offer
+from .offers import deletion_offer, export_offer, unlink_offer, with_retry_offers
 
 __all__ = [
     "ACTION_PAGES",
@@ -41,6 +41,7 @@ __all__ = [
     "dashboard_counts",
     "deletion_offer",
     "export_offer",
+    "with_retry_offers",
     "export_downloaded_recently",
     "layout_context",
     "linked_shop_ids",

@@ -9,10 +9,10 @@ from typing import Any
 
 from accounts.models import SellerAccount
 from lifecycle.core import Actor, Offer, account_rows, offer
-from lifecycle.models import DeletionRequest
+from lifecycle.models import DeletionRequest, ExportJob, ExportStatus
 from lifecycle.services.deletion import open_request
 from lifecycle.transitions.deletion import REQUEST_DELETION
-from lifecycle.transitions.export import REQUEST_EXPORT
+from lifecycle.transitions.export import REQUEST_EXPORT, RETRY_EXPORT
 from lifecycle.transitions.link import UNLINK_SHOP
 from shops.models import Shop, ShopLink
 
@@ -35,6 +35,18 @@ def unlink_offer(
 def export_offer(account: SellerAccount, *, actor: Actor | None = None) -> Offer:
     """Asking for a new export now: one in flight at a time, one new per cool-down."""
     return offer(REQUEST_EXPORT, account_rows(account), actor=_owner(account, actor))
+
+
+def with_retry_offers(
+    account: SellerAccount, jobs: list[ExportJob], *, actor: Actor | None = None
+) -> list[ExportJob]:
+    """`jobs`, each failed one carrying `retry_offer`: Retry is refused while another export
+    is in flight, or once the account is gone."""
+    for job in jobs:
+        if job.status == ExportStatus.FAILED:
+            rows = account_rows(account, job)
+            job.retry_offer = offer(RETRY_EXPORT, rows, actor=_owner(account, actor))
+    return jobs
 
 
 def deletion_offer(

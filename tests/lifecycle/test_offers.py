@@ -14,10 +14,12 @@ from django.utils.html import escape
 from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.exporting import build_export
-from lifecycle.models import Outcome, TimelineEvent
+from lifecycle.models import ExportJob, Outcome, TimelineEvent
 from lifecycle.selectors import deletion_offer, export_offer, unlink_offer
 from lifecycle.services import (
+    Actor,
     advance_clock,
+    fail_export,
     link_shop,
     request_deletion,
     request_export,
@@ -259,3 +261,44 @@ def test_a_finished_export_row_also_updates_the_export_control(signed_in, world)
     done = signed_in.get(url("export_job", world.sandbox, job.pk), **polled).content.decode()
     assert '<div id="new-export-control" data-hx-swap-oob="true">' in done
     assert escape(export_offer(world.account).reason) in described_control(done, "Export my data")
+
+
+def failed_export(world):
+    job = request_export(actor=world.actor, account=world.account)
+    fail_export(actor=Actor.job("sweep"), export=job, reason="The builder stopped.")
+    return job
+
+
+def test_retry_is_disabled_while_another_export_is_in_flight(signed_in, world):
+    failed = failed_export(world)
+    with arranging():  # set-up: a second export in flight beside the failed one
+        other = ExportJob.objects.create(account=world.account, requested_at=world.sandbox.now())
+    html = signed_in.get(url("exports", world.sandbox)).content.decode()
+    reason = described_control(html, "Retry")
+    assert f"Export #{other.pk} is being prepared: wait for it to finish first." in reason
+    assert 'action="' + url("retry_export", world.sandbox, failed.pk) not in html
+
+    posted = signed_in.post(url("retry_export", world.sandbox, failed.pk))
+    assert posted.status_code == 409
+    refused = last_refusal(world, Action.RETRY_EXPORT)
+    assert (refused.outcome, refused.code) == (Outcome.REFUSED, Code.EXPORT_IN_FLIGHT)
+
+
+def test_retry_is_a_button_when_allowed(signed_in, world):
+    failed = failed_export(world)
+    html = signed_in.get(url("exports", world.sandbox)).content.decode()
+    assert 'action="' + url("retry_export", world.sandbox, failed.pk) in html
+
+
+def test_an_export_sent_again_says_why_it_is_queued_again(signed_in, world):
+    job = request_export(actor=world.actor, account=world.account)
+    html = signed_in.get(url("exports", world.sandbox)).content.decode()
+    assert "sent again" not in html
+    with arranging():  # set-up: the sweep's resend, as test_export_recovery drives it
+        ExportJob.objects.filter(pk=job.pk).update(resends=1)
+    html = signed_in.get(url("export_job", world.sandbox, job.pk)).content.decode()
+    limit = setting("EXPORT_MAX_RESENDS")
+    assert (
+        f"The background job building it stopped, so it was sent again (1 of {limit}): "
+        "it finishes by itself." in html
+    )
