@@ -29,6 +29,7 @@ from lifecycle.wording import count
 from shops.forms import ShipForm
 from shops.models import Order, OrderStatus
 from shops.services import cancel_order, cancel_orders, ship_order, ship_orders
+from shops.services.orders_bulk import carrier_tracking_number
 
 PAGE_SIZE = 50
 # What each bulk action is called on the page: (service, past tense, button verb).
@@ -217,6 +218,10 @@ def _preview(request: HttpRequest, move: str, chosen: list[Order]) -> HttpRespon
     }[move]
     what += [f"#{o.number} is {o.get_status_display().lower()}: it is left as it is." for o in left]
     orders = count(n, "order")
+    # The labels are printed now: confirming the same form twice then ships nothing twice.
+    labels = {}
+    if move == "ship":
+        labels["tracking"] = ",".join(carrier_tracking_number() for _ in able)
     return confirm(
         request,
         title=f"{verb} {orders}?",
@@ -228,10 +233,20 @@ def _preview(request: HttpRequest, move: str, chosen: list[Order]) -> HttpRespon
             "orders": ",".join(str(o.pk) for o in able),
             "count": str(n),
             "return_status": request.GET.get("return_status", ""),
+            **labels,
         },
         danger=move == "cancel",
         context={"nav": "orders"},
     )
+
+
+def _tracking_numbers(data, chosen: list[Order]) -> dict:
+    """The labels the confirmation printed, one per order in the order they were named."""
+    numbers = [n.strip() for n in (data.get("tracking") or "").split(",")]
+    named = [int(v) for v in (data.get("orders") or "").split(",") if v.strip().isdigit()]
+    if len(numbers) != len(named) or not all(numbers):
+        return {}  # none, or not the preview's: each order gets a new number
+    return {"tracking_numbers": dict(zip(named, numbers, strict=True))}
 
 
 @sandbox_page
@@ -247,7 +262,8 @@ def bulk_orders(request: HttpRequest) -> HttpResponse:
         message = "The selection changed since it was shown: check it and confirm again."
         return bad_input(request, lambda: _orders_page(request), message)
     service, done, _verb = BULK[move]
-    result = service(actor=actor(request), orders=chosen)
+    numbers = _tracking_numbers(data, chosen) if move == "ship" else {}
+    result = service(actor=actor(request), orders=chosen, **numbers)
     if result.done:
         n = len(result.done)
         messages.success(request, f"{count(n, 'order')} {done}.")

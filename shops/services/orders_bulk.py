@@ -7,7 +7,7 @@ refusal leaves nothing but its own timeline event, as it does for one order.
 """
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -54,14 +54,26 @@ def _each(orders: Iterable[Order | int], act: Callable[[Order | int], Order]) ->
     return result
 
 
-def ship_orders(*, actor: Actor, orders: Iterable[Order | int], reason: str = "") -> BulkResult:
-    """Ship each order with a new carrier tracking number; report the ones refused."""
-    return _each(
-        orders,
-        lambda order: ship_order(
-            actor=actor, order=order, tracking_number=carrier_tracking_number(), reason=reason
-        ),
-    )
+def ship_orders(
+    *,
+    actor: Actor,
+    orders: Iterable[Order | int],
+    tracking_numbers: Mapping[int, str] | None = None,
+    reason: str = "",
+) -> BulkResult:
+    """Ship each order with a carrier tracking number; report the ones refused.
+
+    `tracking_numbers` (order id -> number) are the labels the confirmation showed: the same
+    confirmation sent again then ships nothing twice (ship_order's repeat, same number) and
+    records no refusal. An order without one gets a new number."""
+    numbers = tracking_numbers or {}
+
+    def ship(order: Order | int) -> Order:
+        pk = order.pk if isinstance(order, Order) else order
+        number = numbers.get(pk) or carrier_tracking_number()
+        return ship_order(actor=actor, order=order, tracking_number=number, reason=reason)
+
+    return _each(orders, ship)
 
 
 def cancel_orders(*, actor: Actor, orders: Iterable[Order | int], reason: str = "") -> BulkResult:

@@ -267,3 +267,26 @@ def test_bulk_preview_with_nothing_it_can_change_says_so(signed_in, sandbox):
     response = signed_in.get(url("bulk_orders", sandbox, query=f"action=ship&order={shipped.pk}"))
     assert response.status_code == 400
     assert shown(response, "None of the selected orders is awaiting shipment: nothing to ship.")
+
+
+def _confirm_form(preview) -> dict[str, str]:
+    """The hidden fields of the preview's confirmation form, as the browser would send them."""
+    body = preview.content.decode()
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', body))
+
+
+def test_the_same_bulk_ship_confirmed_twice_ships_once_and_refuses_nothing(signed_in, sandbox):
+    """RULEBOOK §9: the confirmation sent again (a second tab, Back then confirm) has the effect
+    of one: the orders keep their first tracking numbers and no refusal lands on the timeline."""
+    orders = waiting(sandbox, 2)
+    query = "action=ship" + "".join(f"&order={o.pk}" for o in orders)
+    form = _confirm_form(signed_in.get(url("bulk_orders", sandbox, query=query)))
+    assert form["orders"] == ",".join(str(o.pk) for o in orders)
+    assert signed_in.post(url("bulk_orders", sandbox), form).status_code == 302
+    numbers = [Order.objects.get(pk=o.pk).tracking_number for o in orders]
+    again = signed_in.post(url("bulk_orders", sandbox), form)
+    assert again.status_code == 302
+    assert [Order.objects.get(pk=o.pk).tracking_number for o in orders] == numbers
+    assert not TimelineEvent.objects.filter(action=Action.SHIP_ORDER, outcome=Outcome.REFUSED)
+    done = TimelineEvent.objects.filter(action=Action.SHIP_ORDER, outcome=Outcome.DONE)
+    assert done.count() == 2
