@@ -146,7 +146,14 @@ def page(
     """
     context = dict(context or {})
     if partial and wants_partial(request):
-        context = {"sandbox": request.sandbox, "account": request.account, **context}
+        # The layout is not rendered, but a refused control in the partial says when it
+        # changes relative to the sandbox clock, as on the whole page.
+        context = {
+            "sandbox": request.sandbox,
+            "account": request.account,
+            "sandbox_now": request.sandbox.now(),
+            **context,
+        }
         return render(request, partial, context, status=status)
     return render(request, template, context, status=status)
 

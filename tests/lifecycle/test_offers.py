@@ -302,3 +302,15 @@ def test_an_export_sent_again_says_why_it_is_queued_again(signed_in, world):
         f"The background job building it stopped, so it was sent again (1 of {limit}): "
         "it finishes by itself." in html
     )
+
+
+def test_the_polled_export_control_says_when_it_changes_as_the_page_does(signed_in, world):
+    """The control swapped in out of band names the time the cool-down ends, as on a reload."""
+    job = request_export(actor=world.actor, account=world.account)
+    build_export(job.pk)
+    page = signed_in.get(url("exports", world.sandbox)).content.decode()
+    polled = signed_in.get(url("export_job", world.sandbox, job.pk), HTTP_HX_REQUEST="true")
+    assert "Possible again in 1 day." in described_control(page, "Export my data")
+    assert "Possible again in 1 day." in described_control(
+        polled.content.decode(), "Export my data"
+    )
