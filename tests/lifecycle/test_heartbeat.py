@@ -2,6 +2,7 @@
 asking the workers over the broker; a process down, stale or stopped answers 503."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -31,8 +32,17 @@ def both_beating() -> None:
     assert heartbeat.beat(SCHEDULER, "beat@box", started=True)
 
 
-def age(name: str, by: timedelta) -> None:
-    Heartbeat.objects.filter(name=name).update(beat_at=timezone.now() - by)
+@pytest.fixture
+def frozen(monkeypatch):
+    """Health's clock stands still (real time, read once), so the ages it reports are exact
+    however slowly the test runs: a busy machine took "21 s" to "22 s", "0 s ago" to "1 s"."""
+    now = timezone.now()
+    monkeypatch.setattr(heartbeat, "timezone", SimpleNamespace(now=lambda: now))
+    return now
+
+
+def age(name: str, by: timedelta, now=None) -> None:
+    Heartbeat.objects.filter(name=name).update(beat_at=(now or timezone.now()) - by)
 
 
 def test_healthz_answers_from_the_heartbeats_without_asking_the_workers(client, no_round_trips):
@@ -57,9 +67,9 @@ def test_healthz_is_two_queries_whatever_the_number_of_workers(
 
 
 @pytest.mark.parametrize("kind, name", [(WORKER, "celery@box"), (SCHEDULER, "beat@box")])
-def test_a_stale_heartbeat_answers_503(client, no_round_trips, kind, name):
+def test_a_stale_heartbeat_answers_503(client, no_round_trips, frozen, kind, name):
     both_beating()
-    age(name, STALE_AFTER + timedelta(seconds=1))
+    age(name, STALE_AFTER + timedelta(seconds=1), frozen)
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
@@ -69,13 +79,13 @@ def test_a_stale_heartbeat_answers_503(client, no_round_trips, kind, name):
     assert body[other] == "ok"
 
 
-def test_a_heartbeat_just_inside_the_limit_is_fresh(client, no_round_trips):
+def test_a_heartbeat_just_inside_the_limit_is_fresh(client, no_round_trips, frozen):
     both_beating()
-    age("celery@box", STALE_AFTER - timedelta(seconds=2))
+    age("celery@box", STALE_AFTER - timedelta(seconds=2), frozen)
     assert client.get("/healthz").json()["worker"] == "ok"
 
 
-def test_a_worker_stopped_cleanly_is_down_at_once(client, no_round_trips):
+def test_a_worker_stopped_cleanly_is_down_at_once(client, no_round_trips, frozen):
     both_beating()
     heartbeat.beat(WORKER, "celery@box", stopped=True)
     body = client.get("/healthz").json()
