@@ -46,7 +46,7 @@ def analytics(account: SellerAccount, *, days: int = 30) -> dict[str, Any]:
         series.append((day, amount(per_day.get(day))))
     top_products = [
         {**row, "revenue": amount(row["revenue"])}
-        for row in OrderLine.objects.filter(counted)
+        for row in OrderLine.objects.filter(counted, order__placed_at__date__gte=since.date())
         .values("title")
         .annotate(revenue=Sum(LINE_TOTAL), units=Sum("quantity"))
         .order_by("-revenue", "title")[:5]

@@ -18,6 +18,7 @@ from shops.models import (
     Product,
     ShopLink,
 )
+from tests.shops.factories import OrderFactory, OrderLineFactory
 from tests.web import demo, page_checks, shown, url
 
 PAGES = ["products", "orders", "customers", "campaigns", "analytics", "linked_accounts"]
@@ -287,6 +288,22 @@ def test_analytics_chart_from_orders(signed_in, sandbox):
     assert b'data-testid="revenue-chart"' in response.content
     stats = response.context["stats"]
     assert len(stats["series"]) == 30 and stats["top_products"]
+
+
+def test_analytics_top_products_are_of_the_days_the_page_names(signed_in, sandbox):
+    """The page says "last 30 days": a best seller of long ago is not among its top products,
+    and the top products' revenue is part of the period's total."""
+    shop = main_shop(sandbox)
+    old = OrderFactory(
+        account=sandbox.account,
+        shop=shop,
+        placed_at=sandbox.now() - timedelta(days=200),
+    )
+    OrderLineFactory(order=old, title="Best seller of last year", quantity=1000)
+    stats = signed_in.get(url("analytics", sandbox)).context["stats"]
+    titles = [p["title"] for p in stats["top_products"]]
+    assert titles and "Best seller of last year" not in titles
+    assert sum(p["revenue"] for p in stats["top_products"]) <= stats["revenue_total"]
 
 
 def test_analytics_hidden_while_unlinked(signed_in, trainee, sandbox):
