@@ -15,6 +15,7 @@ from django.utils.html import escape
 from accounts.models import AccountStatus, Sandbox, User
 from accounts.roles import ensure_support_group
 from lifecycle import heartbeat
+from lifecycle.datetimes import when
 from lifecycle.demo import DemoSizes, build_demo_sandbox
 from lifecycle.errors import LifecycleError
 from lifecycle.models import (
@@ -139,6 +140,15 @@ def test_the_case_page_shows_the_whole_case_in_words(desk, demo, trainee, agent)
     assert 'name="action" value="cancel_deletion"' in html
     assert 'name="action" value="retry_for_seller"' in html
     assert 'name="action" value="deactivate"' not in html  # not offered while scheduled
+
+
+def test_the_case_page_writes_every_time_the_clock_s_one_way(desk, demo, trainee):
+    """Issue 15 item 9: no "Nov. 1, 2026" beside "Tue 8 Dec 2026" on one page."""
+    export = request_export(actor=Actor.trainee(trainee), account=demo.account)
+    html = desk.get(reverse("support:case", args=[demo.account.pk])).content.decode()
+    assert when(export.requested_at) in html
+    months = "Jan|Feb|March|April|May|June|July|Aug|Sept|Oct|Nov|Dec"
+    assert not re.search(rf"\b({months})\.? \d{{1,2}}, \d{{4}}", html)
 
 
 def test_actions_that_cannot_succeed_are_not_offered_or_say_why(desk, demo, trainee):
