@@ -31,10 +31,13 @@ from lifecycle.services.exports import queued_message
 from lifecycle.web import (
     act,
     actor,
+    after,
     bad_input,
+    forget_preparing_deletion,
     links_to_file,
     mark_preparing_deletion,
     page,
+    run,
     same_site_path,
     sandbox_page,
     wants_partial,
@@ -195,13 +198,21 @@ def notify(request: HttpRequest) -> HttpResponse:
 @sandbox_page
 @require_POST
 def cancel(request: HttpRequest) -> HttpResponse:
-    return act(
+    _, error = run(
         request,
         cancel_deletion,
         account=request.account,
         done="Deletion cancelled: the account is back as it was and the emailed link no "
         "longer works.",
-        success_url=reverse("close_account", args=[request.sandbox.pk]),
+    )
+    if error is None:
+        # Not closing after all: the pages stop offering the way back to the checklist, and
+        # the trainee lands on Home, not on the checklist (which would offer it again).
+        forget_preparing_deletion(request)
+    return after(
+        request,
+        error,
+        success_url=reverse("dashboard", args=[request.sandbox.pk]),
         refused=lambda: _close_page(request),
         address=reverse("close_account", args=[request.sandbox.pk]),  # the banner's is on all
     )

@@ -114,6 +114,13 @@ def mark_preparing_deletion(request: HttpRequest) -> None:
         request.session[PREPARING_DELETION] = [*preparing, request.sandbox.pk]
 
 
+def forget_preparing_deletion(request: HttpRequest) -> None:
+    """The trainee cancelled the deletion: they are not closing the account after all."""
+    preparing = request.session.get(PREPARING_DELETION, [])
+    if request.sandbox.pk in preparing:
+        request.session[PREPARING_DELETION] = [pk for pk in preparing if pk != request.sandbox.pk]
+
+
 def preparing_deletion(request: HttpRequest, sandbox: Sandbox, account: SellerAccount) -> bool:
     """Whether the trainee is getting the account ready for a deletion request."""
     session = getattr(request, "session", None)

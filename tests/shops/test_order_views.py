@@ -290,3 +290,23 @@ def test_the_same_bulk_ship_confirmed_twice_ships_once_and_refuses_nothing(signe
     assert not TimelineEvent.objects.filter(action=Action.SHIP_ORDER, outcome=Outcome.REFUSED)
     done = TimelineEvent.objects.filter(action=Action.SHIP_ORDER, outcome=Outcome.DONE)
     assert done.count() == 2
+
+
+def test_the_way_back_is_gone_once_a_deletion_is_cancelled(signed_in, trainee, sandbox):
+    """Cancelling says the trainee is not closing the account after all: no page keeps calling
+    them "getting the account ready to close"."""
+    signed_in.get(url("close_account", sandbox))
+    for order in awaiting_now(sandbox):
+        ship_order(actor=Actor.trainee(trainee), order=order, tracking_number="T-1")
+    for campaign in sandbox.account.campaigns.filter(status="active"):
+        end_campaign(actor=Actor.trainee(trainee), campaign=campaign)
+    request_deletion(
+        actor=Actor.trainee(trainee),
+        account=sandbox.account,
+        password="correct-horse-9",
+        acknowledged=True,
+    )
+    cancelled = signed_in.post(url("cancel_deletion", sandbox), follow=True)
+    assert shown(cancelled, "Deletion cancelled")
+    assert not back_link(cancelled)
+    assert not back_link(signed_in.get(url("orders", sandbox)))
