@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from lifecycle.money import currency
 from shops.models import Shop
 
 
@@ -19,6 +20,10 @@ class ProductForm(forms.Form):
     stock = forms.IntegerField(
         label="Stock", min_value=0, max_value=1_000_000, help_text="Units you can send now."
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["price"].label = f"Price ({currency()})"  # the shop's currency setting
 
 
 class ReplyForm(forms.Form):

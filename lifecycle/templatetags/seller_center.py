@@ -44,3 +44,12 @@ def tell(event) -> narration.Told:
 def day(value) -> str:
     """A calendar day (an analytics day, say) in the clock's own shape: "Tue 1 Dec 2026"."""
     return datetimes.day(value) if value else ""
+
+
+@register.filter
+def number(value) -> str:
+    """A count as the pages write it, with thousands separators: "18,549"."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return value

@@ -93,3 +93,10 @@ def test_product_of_another_sandbox_is_404(signed_in, other_trainee, sandbox):
         url("edit_product", sandbox, theirs.pk), {"title": "x", "price": "1", "stock": "1"}
     )
     assert response.status_code == 404
+
+
+def test_the_price_field_names_the_shop_s_currency(signed_in, sandbox, settings):
+    product = sold_out_without_stock(sandbox)
+    assert shown(signed_in.get(url("edit_product", sandbox, product.pk)), "Price (USD)")
+    settings.SIMULATOR = {**settings.SIMULATOR, "CURRENCY": "EUR"}
+    assert shown(signed_in.get(url("edit_product", sandbox, product.pk)), "Price (EUR)")

@@ -322,3 +322,13 @@ def test_the_account_type_page_shows_the_matrix_with_the_current_column(signed_i
     }
     body = response.content.decode()
     assert 'data-testid="feature-matrix"' in body and 'aria-current="true"' in body
+
+
+def test_view_counts_are_written_with_thousands_separators(signed_in, trainee):
+    sandbox = world(trainee, BUSINESS)
+    video = sandbox.account.videos.first()
+    with arranging():  # set-up: a video that did well
+        type(video).objects.filter(pk=video.pk).update(views=18549)
+    for name in ("videos", "analytics"):
+        body = signed_in.get(url(name, sandbox)).content.decode()
+        assert "18,549 views" in body and "18549" not in body, name
