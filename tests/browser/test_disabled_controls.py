@@ -54,7 +54,7 @@ def test_unlink_during_the_cooldown_is_disabled_with_its_reason(signed_in, selle
     assert reason.startswith("A shop can be unlinked only 24 hours after it was linked")
     _described(page, row.get_by_role("button", name="Unlink…"), reason)
     expect(row).to_contain_text("Possible again in 1 day.")
-    shoot(page, "disabled-unlink")
+    shoot(page, "disabled-unlink", docs=True)
 
     # The shop linked long ago still goes to the confirmation step.
     other = page.get_by_role("row", name=re.compile(re.escape(linked.name)))

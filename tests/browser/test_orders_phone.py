@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from shops.models import OrderStatus, Product
 from tests.shops.factories import OrderFactory, OrderLineFactory
 
-from .conftest import act, log_in, visit
+from .conftest import act, log_in, shoot, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,6 +38,7 @@ def test_bulk_ship_and_the_order_pages_work_at_phone_width(phone_page, seller):
     act(page, page.get_by_role("button", name="Ship selected…"))
     expect(page.get_by_role("heading", name="Ship 2 orders?")).to_be_visible()
     assert sideways(page) == 0
+    shoot(page, "bulk-ship-preview", docs=True)
     act(page, page.get_by_role("button", name="Ship 2 orders"))
     expect(page.locator("#messages")).to_contain_text("2 orders shipped.")
 
@@ -49,6 +50,7 @@ def test_bulk_ship_and_the_order_pages_work_at_phone_width(phone_page, seller):
     )
     expect(page.get_by_test_id("order-history")).to_contain_text("Ship order")
     assert sideways(page) == 0
+    shoot(page, "order-detail", docs=True)
 
     product = Product.objects.filter(account=seller).first()
     visit(page, reverse("edit_product", args=[sandbox, product.pk]))
