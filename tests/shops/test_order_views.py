@@ -216,7 +216,8 @@ def test_the_way_back_to_the_checklist_shows_once_closing_started(signed_in, san
         assert back_link(signed_in.get(url(name, sandbox))), name
 
 
-def test_the_way_back_is_gone_once_the_deletion_is_requested(signed_in, trainee, sandbox):
+def open_checklist_then_request(signed_in, trainee, sandbox) -> None:
+    """Open the close checklist, clear what blocks the request, and request the deletion."""
     signed_in.get(url("close_account", sandbox))
     for order in awaiting_now(sandbox):
         ship_order(actor=Actor.trainee(trainee), order=order, tracking_number="T-1")
@@ -228,6 +229,10 @@ def test_the_way_back_is_gone_once_the_deletion_is_requested(signed_in, trainee,
         password="correct-horse-9",
         acknowledged=True,
     )
+
+
+def test_the_way_back_is_gone_once_the_deletion_is_requested(signed_in, trainee, sandbox):
+    open_checklist_then_request(signed_in, trainee, sandbox)
     assert not back_link(signed_in.get(url("orders", sandbox)))
 
 
@@ -295,17 +300,7 @@ def test_the_same_bulk_ship_confirmed_twice_ships_once_and_refuses_nothing(signe
 def test_the_way_back_is_gone_once_a_deletion_is_cancelled(signed_in, trainee, sandbox):
     """Cancelling says the trainee is not closing the account after all: no page keeps calling
     them "getting the account ready to close"."""
-    signed_in.get(url("close_account", sandbox))
-    for order in awaiting_now(sandbox):
-        ship_order(actor=Actor.trainee(trainee), order=order, tracking_number="T-1")
-    for campaign in sandbox.account.campaigns.filter(status="active"):
-        end_campaign(actor=Actor.trainee(trainee), campaign=campaign)
-    request_deletion(
-        actor=Actor.trainee(trainee),
-        account=sandbox.account,
-        password="correct-horse-9",
-        acknowledged=True,
-    )
+    open_checklist_then_request(signed_in, trainee, sandbox)
     cancelled = signed_in.post(url("cancel_deletion", sandbox), follow=True)
     assert shown(cancelled, "Deletion cancelled")
     assert not back_link(cancelled)
