@@ -17,7 +17,7 @@ of ConcurrentTransitionMixin would add a second locking scheme for no gain.
 
 from lifecycle.actions import Action
 
-from . import account, announcement, deletion, export, link, sandbox, shop, studio
+from . import account, announcement, deletion, export, link, product, sandbox, shop, studio
 from .base import (
     ACCOUNT_STATES,
     ACTIVE,
@@ -48,7 +48,7 @@ from .shop import CAMPAIGN_MOVES, campaign_moves_from
 
 MACHINES: dict[str, Machine] = {
     m.name: m
-    for module in (account, link, deletion, export, shop, announcement, sandbox, studio)
+    for module in (account, link, deletion, export, shop, product, announcement, sandbox, studio)
     for m in module.MACHINES
 }
 
@@ -57,11 +57,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     *link.TRANSITIONS,
     *account.TRANSITIONS[:3],  # switch type, deactivate, reactivate
     *deletion.TRANSITIONS,
-    shop.CHANGE_LISTING,
+    product.CHANGE_LISTING,
     *account.TRANSITIONS[3:],  # the apps' access
     *announcement.TRANSITIONS,
     *export.TRANSITIONS,
-    *shop.TRANSITIONS[1:],
+    *shop.TRANSITIONS,
+    product.EDIT_PRODUCT,
 )
 # Declared too, applied by the same core: the deletion request's moves (made with the account's),
 # the export builder's silent moves, the sandbox's clock and the studio's (the videos and audience

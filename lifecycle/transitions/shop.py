@@ -1,4 +1,5 @@
-"""The shop's day-to-day machines (RULEBOOK §2–§4): orders, inquiries, campaigns, listings.
+"""The shop's day-to-day machines (RULEBOOK §2–§4): orders, inquiries, campaigns (a product's
+listing and its edits are in `product`).
 
 None changes the account's status; each runs only in the account statuses it declares, and only
 for a shop linked now: an unlinked shop's tools are out of reach until it is relinked (§3).
@@ -15,17 +16,14 @@ from shops.models import (
     Campaign,
     CampaignStatus,
     Inquiry,
-    ListingStatus,
     Order,
     OrderStatus,
-    Product,
     Shop,
     ShopLink,
 )
 
 from .base import (
     ACTIVE,
-    CHOSEN,
     DELETED,
     NOT_DELETED,
     PEOPLE,
@@ -257,135 +255,8 @@ START_CAMPAIGN = _campaign_move(
 PAUSE_CAMPAIGN = _campaign_move(Action.PAUSE_CAMPAIGN, (LIVE,), PAUSED, NOT_DELETED)
 END_CAMPAIGN = _campaign_move(Action.END_CAMPAIGN, (DRAFT, LIVE, PAUSED), ENDED, NOT_DELETED)
 
-# --- Listings ----------------------------------------------------------------------------------
-
-LISTING = Machine(
-    "listing",
-    tuple(ListingStatus.values),
-    lambda rows: rows.subject.listing_status,
-    model=Product,
-    field="listing_status",
-    with_account=True,
-    labels=dict(ListingStatus.choices),
-)
-
-
-def known_listing_status(rows: Rows) -> Refusal | None:
-    if rows.inputs["status"] in ListingStatus.values:
-        return None
-    return Refusal(Code.UNKNOWN_LISTING_STATUS, "Choose active, sold out or removed.")
-
-
-def stock_for_active(rows: Rows) -> Refusal | None:
-    product = rows.subject
-    if rows.inputs["status"] != ListingStatus.ACTIVE or product.stock > 0:
-        return None
-    return Refusal(
-        Code.LISTING_NEEDS_STOCK,
-        f"{product.title} has no stock: edit the product to add stock, then list it again.",
-    )
-
-
-CHANGE_LISTING = Transition(
-    Action.CHANGE_LISTING,
-    "listing",
-    tuple(ListingStatus.values),
-    CHOSEN,
-    PEOPLE,
-    account_statuses=NOT_DELETED,
-    gate=account_in(NOT_DELETED, lambda rows: deleted()),
-    inputs=(known_listing_status,),
-    done=lambda rows: (
-        Done(rows.subject) if rows.subject.listing_status == rows.inputs["status"] else None
-    ),
-    guards=(shop_linked, stock_for_active),
-    event="listing",
-)
-
-# --- Editing a product ---------------------------------------------------------------------------
-
-TITLE_LENGTH = Product._meta.get_field("title").max_length
-PRICE_DIGITS = Product._meta.get_field("price").max_digits
-PRICE_PLACES = Product._meta.get_field("price").decimal_places
-
-
-def _price(value) -> Decimal | None:
-    try:
-        price = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    if not price.is_finite() or price < 0 or -price.as_tuple().exponent > PRICE_PLACES:
-        return None
-    if price.quantize(Decimal(1)).adjusted() >= PRICE_DIGITS - PRICE_PLACES:
-        return None
-    return price.quantize(Decimal(1).scaleb(-PRICE_PLACES))
-
-
-MOST_STOCK = 1_000_000
-
-
-def _stock(value) -> int | None:
-    text = str(value).strip()
-    return int(text) if text.isdigit() and int(text) <= MOST_STOCK else None
-
-
-def product_values(rows: Rows) -> Refusal | None:
-    """The edit's title, price and stock, checked; the listing status it leaves the product in.
-
-    A listing whose stock is set to zero is sold out at once: nothing is on sale that cannot be
-    sent. A sold-out or removed listing keeps its status when stock is added; listing it again
-    is its own action.
-    """
-    title = " ".join(str(rows.inputs["title"] or "").split())
-    if not title or len(title) > TITLE_LENGTH:
-        return Refusal(
-            Code.INPUT_REQUIRED, f"Give the product a title of 1 to {TITLE_LENGTH} characters."
-        )
-    price = _price(rows.inputs["price"])
-    if price is None:
-        return Refusal(
-            Code.INPUT_REQUIRED,
-            "Enter the price as an amount of zero or more, with at most two decimals.",
-        )
-    stock = _stock(rows.inputs["stock"])
-    if stock is None:
-        return Refusal(
-            Code.INPUT_REQUIRED, f"Enter the stock as a whole number from 0 to {MOST_STOCK:,}."
-        )
-    rows.memo.update(title=title, price=price, stock=stock)
-    status = rows.subject.listing_status
-    sold_out = status == ListingStatus.ACTIVE and stock == 0
-    rows.inputs["target"] = ListingStatus.SOLD_OUT if sold_out else status
-    return None
-
-
-def _edited_already(rows: Rows) -> Done | None:
-    product, memo = rows.subject, rows.memo
-    same = (product.title, product.price, product.stock) == (
-        memo["title"],
-        memo["price"],
-        memo["stock"],
-    )
-    return Done(product) if same else None
-
-
-EDIT_PRODUCT = Transition(
-    Action.EDIT_PRODUCT,
-    "listing",
-    tuple(ListingStatus.values),
-    CHOSEN,  # the status it had, or sold out when its stock goes to zero (`product_values`)
-    PEOPLE,
-    account_statuses=NOT_DELETED,
-    gate=account_in(NOT_DELETED, lambda rows: deleted()),
-    inputs=(product_values,),
-    done=_edited_already,  # a double click saves nothing twice
-    guards=(shop_linked,),
-    event="listing",
-)
-
-MACHINES = (ORDER, INQUIRY, CAMPAIGN, LISTING)
+MACHINES = (ORDER, INQUIRY, CAMPAIGN)
 TRANSITIONS = (
-    CHANGE_LISTING,
     SHIP_ORDER,
     CANCEL_ORDER,
     REPLY_INQUIRY,
@@ -393,7 +264,6 @@ TRANSITIONS = (
     START_CAMPAIGN,
     PAUSE_CAMPAIGN,
     END_CAMPAIGN,
-    EDIT_PRODUCT,
 )
 CAMPAIGN_MOVES = {
     t.action: (t.sources, t.target) for t in (START_CAMPAIGN, PAUSE_CAMPAIGN, END_CAMPAIGN)

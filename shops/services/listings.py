@@ -2,7 +2,7 @@
 
 from lifecycle.core import Actor, account_rows, apply, lifecycle_service, lock_owned
 from lifecycle.transitions import Action
-from lifecycle.transitions.shop import CHANGE_LISTING
+from lifecycle.transitions.product import CHANGE_LISTING
 from shops.models import Product
 
 

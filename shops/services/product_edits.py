@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from lifecycle.core import Actor, Change, account_rows, apply, lifecycle_service, lock_owned
 from lifecycle.transitions import Action, Rows
-from lifecycle.transitions.shop import EDIT_PRODUCT
+from lifecycle.transitions.product import EDIT_PRODUCT
 from shops.models import Product
 
 EDITED = ("title", "price", "stock")
