@@ -162,6 +162,9 @@ def _effects(event: TimelineEvent, params: dict) -> list[str]:
         lines.append(dict(ConnectedApp.choices).get(app, app))
     if params.get("starts_at_words"):
         lines.append(f"starts {params['starts_at_words']}")
+    cause = params.get("cause") or {}
+    if cause.get("action") in Action.values:  # a move another action caused (a cascade)
+        lines.append(f"caused by: {Action(cause['action']).label.lower()}")
     return lines
 
 
