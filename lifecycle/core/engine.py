@@ -10,6 +10,7 @@ recorded on the right subject, with no hand-passed context, while the service's 
 
 import functools
 import inspect
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,6 +26,8 @@ from lifecycle.models import ActorKind, Outcome
 from lifecycle.transitions import CHOSEN, MACHINES, PREVIOUS, SAME, Refusal, Rows, Transition
 
 from . import events
+
+logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -411,7 +414,9 @@ def _record_refusal(action: str, actor: Actor | None, err: LifecycleError) -> No
     account: SellerAccount | None = err.details.get("account")
     sandbox: Sandbox | None = err.details.get("sandbox") or (account.sandbox if account else None)
     if actor is None or sandbox is None:
-        return  # nothing identifies whose timeline it belongs to (e.g. a forged link)
+        # Nothing identifies whose timeline it belongs to (a forged link naming no sandbox).
+        logger.warning("Refused %s (%s), on no timeline: %s", action, err.code, err.message)
+        return
     subject = err.details.get("subject") or account or sandbox
     state = err.details.get("state")
     with transaction.atomic():
