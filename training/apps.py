@@ -9,7 +9,11 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training: scenarios, attempts and cohorts"
 
     def ready(self) -> None:
+        from lifecycle.actions import register
+        from training.actions import TrainingAction
         from training.cohorts.roles import ensure_trainers_group
+
+        register(TrainingAction)  # the attempt's own events on its sandbox's timeline
 
         # Once this app's permissions exist (they are made by the same post_migrate signal).
         post_migrate.connect(ensure_trainers_group, sender=self, dispatch_uid="trainers-group")

@@ -4,16 +4,20 @@ world's state now. The only part of grading that touches the database."""
 from django.db.models import Count
 
 from accounts.models import Sandbox
+from lifecycle.actions import label_of
 from lifecycle.models import TimelineEvent
-from lifecycle.transitions import Action
 from shops.models import Order, Product, Shop, ShopLink
 
+from .actions import TrainingAction
 from .facts import Fact, FinalState
 
 
 def events_after(sandbox: Sandbox, baseline_event_id: int) -> list[Fact]:
-    rows = TimelineEvent.objects.filter(sandbox=sandbox, id__gt=baseline_event_id).order_by("id")
-    labels = dict(Action.choices)
+    rows = (
+        TimelineEvent.objects.filter(sandbox=sandbox, id__gt=baseline_event_id)
+        .exclude(action__in=TrainingAction.values)  # the attempt's own events are not graded
+        .order_by("id")
+    )
     return [
         Fact(
             id=e.id,
@@ -28,7 +32,7 @@ def events_after(sandbox: Sandbox, baseline_event_id: int) -> list[Fact]:
             after=e.after,
             params=e.params or {},
             message=e.message,
-            label=labels.get(e.action, e.action),
+            label=label_of(e.action),
         )
         for e in rows
     ]

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import models
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
-from lifecycle.actions import Action
+from lifecycle.actions import label_of
 from lifecycle.conf import setting
 from lifecycle.errors import Code
 
@@ -144,7 +144,7 @@ class Transition:
 
     @property
     def label(self) -> str:
-        return Action(self.action).label
+        return label_of(self.action)
 
     @property
     def key(self) -> str:
