@@ -94,6 +94,51 @@ def asks(guard: Guard) -> Guard:
 
 
 @dataclass(frozen=True)
+class ChecklistRow:
+    """A row of a page's checklist before an action (the close page's, before a deletion).
+
+    A blocking guard carries its row (`blocks`): the row is done when the guard passes, so the
+    page and the action never disagree. A recommended row, checked by no guard, says when it is
+    done from the facts the page read (`done`).
+    """
+
+    key: str
+    label: str
+    fix: str  # the URL name of the page that fixes it
+    fix_label: str
+    fix_query: str = ""
+    detail: Callable[[dict[str, Any]], str] | None = None  # what still blocks, in a few words
+    done: Callable[[dict[str, Any]], bool] | None = None  # a recommended row's own test
+
+
+def blocks(row: ChecklistRow) -> Callable[[Guard], Guard]:
+    """Mark a guard whose refusal is a row of its action's checklist (`checklist_rows`)."""
+
+    def mark(guard: Guard) -> Guard:
+        guard.checklist = row  # type: ignore[attr-defined]
+        return guard
+
+    return mark
+
+
+def checklist_rows(transition: "Transition") -> list[tuple[Guard, ChecklistRow]]:
+    """Each guard of `transition` that blocks before its form is filled in, with its row.
+
+    Every guard but those marked `asks` must carry one: a rule added without its row would
+    leave the page showing nothing blocking beside a disabled button.
+    """
+    found = []
+    for guard in transition.guards:
+        if getattr(guard, "asks", False):
+            continue
+        row = getattr(guard, "checklist", None)
+        if row is None:
+            raise LookupError(f"{guard.__name__} of {transition.action} has no checklist row")
+        found.append((guard, row))
+    return found
+
+
+@dataclass(frozen=True)
 class Done:
     """The action's result already holds (a double click, a retried job): return `value`."""
 

@@ -168,3 +168,14 @@ def test_starting_a_cohort_opens_its_page(client, trainer):
     cohort = Cohort.objects.get(name="Autumn class")
     assert response.redirect_chain == [(reverse("trainer_cohort", args=[cohort.pk]), 302)]
     assert "Create an invitation link" in response.content.decode()
+
+
+@pytest.mark.parametrize("due_on", ["0001-01-01", "9999-12-31", "1999-01-01"])
+def test_an_absurd_due_date_is_refused_and_nothing_is_assigned(client, trainer, cohort, due_on):
+    client.force_login(trainer)
+    response = client.post(
+        reverse("trainer_assign", args=[cohort.pk]), {"scenario": "unlink-a-shop", "due_on": due_on}
+    )
+    assert response.status_code == 400
+    assert "The due date must be between today and" in response.content.decode()
+    assert not cohort.assignments.exists()
