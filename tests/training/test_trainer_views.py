@@ -126,3 +126,14 @@ def test_the_catalogue_is_the_training_apps_loader(trainer, cohort, monkeypatch)
     assignment = assign_scenario(actor=trainer, cohort=cohort, scenario_slug=slug)
     assert catalogue.title_of(assignment.scenario_slug) == scenarios.get(slug).title
     assert catalogue.title_of("gone-since") == "gone-since"
+
+
+@pytest.mark.parametrize("due_on", ["0001-01-01", "9999-12-31", "1999-01-01"])
+def test_an_absurd_due_date_is_refused_and_nothing_is_assigned(client, trainer, cohort, due_on):
+    client.force_login(trainer)
+    response = client.post(
+        reverse("trainer_assign", args=[cohort.pk]), {"scenario": "unlink-a-shop", "due_on": due_on}
+    )
+    assert response.status_code == 400
+    assert "The due date must be between today and" in response.content.decode()
+    assert not cohort.assignments.exists()
