@@ -42,6 +42,7 @@ def fake_scenario(slug: str, title: str) -> SimpleNamespace:
     return SimpleNamespace(
         slug=slug,
         title=title,
+        audience="trainee",
         objectives=OBJECTIVES,
         objective=lambda oid: next(o for o in OBJECTIVES if o.id == oid),
         solution=[],
