@@ -9,9 +9,13 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training: scenarios, attempts and cohorts"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from lifecycle.actions import register
         from training.actions import TrainingAction
-        from training.cohorts.roles import ensure_trainers_group
+        from training.cohorts.roles import ensure_trainers_group, remember_role
+
+        user_logged_in.connect(remember_role, dispatch_uid="remember-trainer-role")
 
         register(TrainingAction)  # the attempt's own events on its sandbox's timeline
 

@@ -60,7 +60,6 @@ CHANGE_LISTING = Transition(
     tuple(ListingStatus.values),
     CHOSEN,
     PEOPLE,
-    account_statuses=NOT_DELETED,
     gate=account_in(NOT_DELETED, lambda rows: deleted()),
     inputs=(known_listing_status,),
     done=lambda rows: (
@@ -140,7 +139,6 @@ EDIT_PRODUCT = Transition(
     tuple(ListingStatus.values),
     SAME,  # the listing status moves by CHANGE_LISTING, which a change of stock may cause
     PEOPLE,
-    account_statuses=NOT_DELETED,
     gate=account_in(NOT_DELETED, lambda rows: deleted()),
     inputs=(product_values,),
     done=_edited_already,  # a double click saves nothing twice
