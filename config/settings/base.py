@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "lifecycle.context_processors.seller_center",
                 "training.context_processors.objectives",
+                "training.context_processors.trainer_nav",
             ],
             # Every page writes times and timeline events through the same filters.
             "builtins": ["lifecycle.templatetags.seller_center"],
