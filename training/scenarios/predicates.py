@@ -139,6 +139,31 @@ class Never(Strict):
         return Verdict(True, (), f"The timeline has no “{self.event.describe()}”.")
 
 
+class Only(Strict):
+    """Every change made by `actor` is one of `actions` ("change nothing else"): any other action
+    of theirs that was done misses it, whichever it is, including actions added later. A refused
+    attempt changed nothing and does not count."""
+
+    kind: Literal["only"]
+    actor: Literal["trainee", "staff", "job", "person"]
+    actions: list[ActionName] = Field(min_length=1)
+
+    def matchers(self) -> list[Match]:
+        return [
+            Match(action=a, actor=self.actor, outcome="done")
+            for a in Action.values
+            if a not in self.actions
+        ]
+
+    def check(self, facts: Facts) -> Verdict:
+        others = self.matchers()
+        found = [e for e in facts.events if any(m.matches(e) for m in others)]
+        if found:
+            return Verdict(False, tuple(e.id for e in found), f"{found[0].describe()}.", True)
+        allowed = ", ".join(Action(a).label.lower() for a in self.actions)
+        return Verdict(True, (), f"No {self.actor} action other than: {allowed}.")
+
+
 class Before(Strict):
     """A `first` event, then a `then` event. With then_occurrence = "first" (the default) the
     `first` event must come before the earliest `then` event; with "any", before any of them."""
@@ -379,6 +404,7 @@ Predicate = Annotated[
     Union[  # noqa: UP007  (a discriminated union of models)
         Happened,
         Never,
+        Only,
         Before,
         Within,
         ShopLinked,
@@ -402,6 +428,7 @@ KINDS = {
     for model in (
         Happened,
         Never,
+        Only,
         Before,
         Within,
         ShopLinked,
