@@ -98,7 +98,10 @@ TEMPLATES = [
                 "training.context_processors.objectives",
             ],
             # Every page writes times and timeline events through the same filters.
-            "builtins": ["lifecycle.templatetags.seller_center"],
+            "builtins": [
+                "lifecycle.templatetags.seller_center",
+                "lifecycle.templatetags.states",
+            ],
         },
     },
 ]
