@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, PositiveFloat
+from pydantic import Field, PositiveFloat, model_validator
 
 from lifecycle.transitions import Action
 from lifecycle.wording import count
@@ -27,6 +27,7 @@ from .fields import (
     Strict,
     TypeName,
 )
+from .steps import span
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,19 @@ class Within(Strict):
     kind: Literal["within"]
     first: Match
     then: Match
-    hours: PositiveFloat
+    hours: PositiveFloat | None = None
+    rule: Literal["grace", "link_valid", "unlink_cooldown", "export_cooldown"] | None = None
+
+    @model_validator(mode="after")
+    def _a_limit(self):
+        # A `rule` is turned into its hours when the file is read (training.scenarios.load_file).
+        if self.hours is None:
+            raise ValueError("expected hours or rule (a rule's duration, e.g. grace)")
+        return self
+
+    @property
+    def limit_hours(self) -> float:
+        return self.hours
 
     def matchers(self) -> list[Match]:
         return [self.first, self.then]
@@ -199,12 +212,13 @@ class Within(Strict):
             return _none(self.then.describe())
         for i, f in firsts:
             for j, t in thens:
-                if j > i and (t.at - f.at).total_seconds() <= self.hours * 3600:
+                if j > i and (t.at - f.at).total_seconds() <= self.limit_hours * 3600:
                     return Verdict(True, (f.id, t.id), "In time.", settled=True)
         return Verdict(
             False,
             (firsts[0][1].id,),
-            f"{self.then.describe()} did not follow within {self.hours:g} sandbox hours.",
+            f"{self.then.describe()} did not follow within {span(self.limit_hours)} of sandbox "
+            "time.",
         )
 
 
