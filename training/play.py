@@ -16,6 +16,7 @@ from accounts.models import Sandbox, User
 
 from . import grading, moves, observe
 from .build import Built, build_world
+from .cohorts.progress import cohort_assigning
 from .facts import Fact, FinalState
 from .models import Attempt
 from .scenarios import Scenario, get
@@ -24,7 +25,10 @@ from .script import Player, play
 
 
 def start_attempt(*, trainee: User, scenario: Scenario) -> Attempt:
-    """A new attempt in a sandbox built from the scenario's world; earlier attempts are kept."""
+    """A new attempt in a sandbox built from the scenario's world; earlier attempts are kept.
+
+    It is made for the cohort that assigns the scenario (`cohort_assigning`), if any.
+    """
     if scenario.audience == "support" and not trainee.is_staff:
         raise PermissionDenied("This scenario is for support staff.")
     with transaction.atomic():
@@ -32,6 +36,7 @@ def start_attempt(*, trainee: User, scenario: Scenario) -> Attempt:
         return Attempt.objects.create(
             trainee=trainee,
             scenario_slug=scenario.slug,
+            cohort=cohort_assigning(trainee, scenario.slug),
             sandbox=built.sandbox,
             sandbox_started_at=built.sandbox.now(),
             baseline_event_id=built.baseline_event_id,
