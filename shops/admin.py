@@ -44,6 +44,10 @@ def unlink_action(title: str, *, override: bool) -> StaffAction:
         run=run,
         tell_seller=True,
         destructive=True,
+        records=Action.UNLINK_SHOP,
+        rights=("shops.unlink_shop", "shops.override_unlink_limits_shop")
+        if override
+        else ("shops.unlink_shop",),
     )
 
 
@@ -70,6 +74,7 @@ class ShopAdmin(SupportAdmin):
     fixed_after_create = ("sandbox", "name")  # the trainee's name for it
     inlines = (ShopLinkInline,)
     actions = ("unlink", "unlink_override")
+    staff_actions = {"unlink": UNLINK, "unlink_override": UNLINK_OVERRIDE}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         live = ShopLink.objects.live().filter(shop=OuterRef("pk"))
@@ -96,12 +101,10 @@ class ShopAdmin(SupportAdmin):
         )
 
     def has_unlink_permission(self, request: HttpRequest) -> bool:
-        return self.has_staff_permission(request, "unlink")
+        return UNLINK.allowed(request.user)
 
     def has_unlink_override_permission(self, request: HttpRequest) -> bool:
-        return self.has_unlink_permission(request) and self.has_staff_permission(
-            request, "override_unlink_limits"
-        )
+        return UNLINK_OVERRIDE.allowed(request.user)
 
     @admin.action(description=UNLINK.title, permissions=["unlink"])
     def unlink(self, request: HttpRequest, queryset: QuerySet):

@@ -308,3 +308,36 @@ def test_with_debug_off_errors_show_the_simulators_own_pages(client):
     assert failed.status_code == 500
     assert b"Something went wrong on our side" in failed.content
     assert b"RuntimeError" not in failed.content and b"Traceback" not in failed.content
+
+
+def _serve_env(tmp_path, **extra: str) -> str:
+    """`make serve` with stand-ins for the virtualenv's programs that print the SITE_URL each
+    was started with; what the Makefile hands to the web server, the worker and seed_demo."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name in ("python", "honcho"):
+        program = bin_dir / name
+        program.write_text('#!/bin/sh\necho "$(basename "$0") SITE_URL=$SITE_URL"\n')
+        program.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "WEB_PORT")}
+    env.update(SIMULATOR_VAR_DIR=str(tmp_path / "var"), **extra)
+    done = subprocess.run(
+        ["make", "--no-print-directory", "serve", f"BIN={bin_dir}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_make_run_builds_links_on_the_port_it_serves(tmp_path):
+    """With WEB_PORT=8201, invitation and email links read 127.0.0.1:8201, not :8000."""
+    out = _serve_env(tmp_path, WEB_PORT="8201")
+    assert out.count("SITE_URL=http://127.0.0.1:8201") == 3, out  # 2 manage.py, honcho
+    assert ":8000" not in out
+    assert "SITE_URL=http://127.0.0.1:8000" in _serve_env(tmp_path)
+    given = _serve_env(tmp_path, WEB_PORT="8201", SITE_URL="https://sim.example.org")
+    assert "SITE_URL=http://127.0.0.1" not in given and "SITE_URL=https://sim.example.org" in given

@@ -193,6 +193,7 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "support:search": (DESK, none),
     "support:case": (DESK, case),
     "support:note": (DESK, case),
+    "support:audit": (DESK, none),
 }
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import play
+from .cohorts.progress import trainee_assignments
 from .models import Attempt
 from .scenarios import Scenario, get, load_all
 
@@ -47,7 +48,10 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
     attempts: dict[str, list[Attempt]] = {}
     for attempt in Attempt.objects.filter(trainee=request.user):
         attempts.setdefault(attempt.scenario_slug, []).append(attempt)
-    rows = [(s, attempts.get(s.slug, [])) for s in scenarios]
+    assigned = {a["slug"]: a for a in trainee_assignments(request.user)}
+    # What a cohort assigned comes first, in the loader's order; then the rest.
+    scenarios.sort(key=lambda s: s.slug not in assigned)
+    rows = [(s, attempts.get(s.slug, []), assigned.get(s.slug)) for s in scenarios]
     return render(request, "training/scenario_list.html", {"rows": rows})
 
 

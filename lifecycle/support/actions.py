@@ -42,6 +42,13 @@ class StaffAction:
     # Hidden fields the preview sends back for one object (name -> value), handed to `run` as
     # keyword arguments: what the agent saw, e.g. the clock reading a move is made from.
     seen: Callable[[Any], dict[str, str]] = field(default=lambda obj: {})
+    # The timeline action it records, and the admin permissions ("app.codename") it needs: the
+    # admin offers it only with all of them; a form posted without one is refused and recorded.
+    records: str = ""
+    rights: tuple[str, ...] = ()
+
+    def allowed(self, user: Any) -> bool:
+        return user.has_perms(self.rights)
 
 
 NEED_MESSAGE = "Write the message the seller gets, or untick “Tell the seller”."
@@ -137,6 +144,56 @@ def staff_action(
     return back_to(modeladmin, request, objects)
 
 
+def whose(obj: Any) -> tuple[Any, Any]:
+    """(account or None, sandbox) of an object a staff action is taken on: whose record a
+    refusal goes on (a clock's is the sandbox's own)."""
+    from accounts.models import Sandbox, SellerAccount
+    from shops.models import Shop
+
+    if isinstance(obj, Sandbox):
+        return None, obj
+    if isinstance(obj, SellerAccount):
+        return obj, obj.sandbox
+    if isinstance(obj, Shop):
+        link = obj.live_link()
+        account = link.account if link else obj.sandbox.account
+        return account, obj.sandbox
+    return obj.account, obj.account.sandbox  # an export
+
+
+def refuse_without_right(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, spec: StaffAction, objects: list[Any]
+) -> HttpResponseRedirect:
+    """A staff action posted by an agent without its right: nothing runs; each object gets a
+    refusal on its record (and the admin's history) naming the missing right, and the agent is
+    told which right it is."""
+    from lifecycle.services.support import refuse_missing_right, right_names
+
+    missing = [r for r in spec.rights if not request.user.has_perm(r)]
+    actor = Actor.staff(request.user, reason=request.POST.get("reason", ""))
+    for obj in objects:
+        account, sandbox = whose(obj)
+        refusal = refuse_missing_right(
+            actor=actor,
+            action=spec.records,
+            title=spec.title,
+            subject=obj,
+            account=account,
+            sandbox=sandbox,
+            rights=missing,
+        )
+        _log(modeladmin, request, obj, f"{spec.title} refused: {refusal.message}", actor)
+    names = " and ".join(f"“{name}”" for name in right_names(missing))
+    modeladmin.message_user(
+        request,
+        f"Refused: “{spec.title}” needs the right {names}, which you do not have. Nothing was "
+        "changed; the refusal is recorded in the staff audit log. Ask a lead to grant the right.",
+        messages.ERROR,
+    )
+    target = _next(request) or _back_url(request, modeladmin.opts, objects)
+    return HttpResponseRedirect(target)
+
+
 def _log(modeladmin, request, obj, text: str, actor: Actor) -> None:
     """Django's admin history, beside the timeline; written directly, since a reset removes
     the row it acted on (the entry keeps its id and name)."""
@@ -146,7 +203,7 @@ def _log(modeladmin, request, obj, text: str, actor: Actor) -> None:
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         action_flag=CHANGE,
-        change_message=f"{text} Reason: {actor.reason}",
+        change_message=f"{text} Reason: {actor.reason or 'none given'}",
     )
 
 

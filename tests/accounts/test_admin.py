@@ -184,14 +184,17 @@ def test_each_account_action_needs_its_own_permission(granted, offered):
 
 
 @pytest.mark.parametrize("other", [(), ("accounts.reactivate_selleraccount",)])
-def test_an_action_posted_without_its_permission_does_nothing(other):
+def test_an_action_posted_without_its_permission_changes_nothing_and_is_refused(other):
     account = SellerAccountFactory()
     client = client_for(staff_with(*SEE_ACCOUNTS, *other))
     response = post_action(client, ACCOUNT, "deactivate", [account], confirm="yes")
     account.refresh_from_db()
     assert account.status == AccountStatus.ACTIVE
-    assert not TimelineEvent.objects.exists()
-    assert [level for level, _ in reported(response)] == (["warning"] if other else [])
+    # Only the refusal is recorded (the staff audit log's), naming the missing right.
+    refusal = TimelineEvent.objects.get()
+    assert (refusal.outcome, refusal.code) == ("refused", "missing_right")
+    [(level, text)] = reported(response)
+    assert level == "error" and "“Can deactivate a seller account”" in text
 
 
 def test_staff_without_view_permission_get_403():

@@ -221,3 +221,46 @@ def test_seed_demo_trainees_plays_graded_attempts_for_the_trainers_grid(db, monk
     assert all(a.result and a.score is not None for a in finished)
     call_command("seed_demo", "--trainees", "8", stdout=StringIO())  # idempotent
     assert attempts.count() == 12
+
+
+def test_seeded_attempts_took_the_time_a_person_takes(db, monkeypatch):
+    """The grid showed "0 s real · 0 s sandbox" for every seeded attempt (played in
+    milliseconds): each seeded attempt takes minutes, the same on the sandbox's clock (which runs
+    with real time) plus the clock moves its steps made."""
+    monkeypatch.undo()  # the shipped scenarios, not the tests' stand-in
+    from training.cohorts.progress import duration_text
+    from training.models import Attempt
+
+    call_command("seed_demo", "--trainees", "6", stdout=StringIO())
+    finished = Attempt.objects.filter(trainee__username__startswith="demo-trainee-").exclude(
+        finished_at=None
+    )
+    assert finished.exists()
+    for attempt in finished:
+        assert attempt.real_duration >= timedelta(minutes=3), attempt
+        assert attempt.sandbox_duration >= attempt.real_duration, attempt
+        assert duration_text(attempt.real_duration).endswith("min")
+    assert len({a.real_duration.seconds // 60 for a in finished}) > 1  # not all alike
+
+
+@pytest.mark.parametrize("demo_mode", [True, False])
+def test_demo_cohort_trainees_sign_in_with_the_demo_password_in_demo_mode_only(
+    client, db, settings, monkeypatch, demo_mode
+):
+    """Seeded demo trainees had unusable passwords: a trainer could not see a trainee's view."""
+    monkeypatch.undo()
+    settings.DEMO_MODE = demo_mode
+    out = StringIO()
+    call_command("seed_demo", "--trainees", "2", stdout=out)
+    first = User.objects.get(username="demo-trainee-01")
+    assert first.check_password(DEMO_PASSWORD) is demo_mode
+    person = User.objects.get(username="demo-trainee-02")
+    assert person.has_usable_password() is demo_mode
+    signed_in = client.post(
+        reverse("login"), {"username": "demo-trainee-01", "password": DEMO_PASSWORD}
+    )
+    assert (signed_in.status_code == 302) is demo_mode
+    if demo_mode:
+        assert f"demo-trainee-01 … demo-trainee-02 / {DEMO_PASSWORD}" in out.getvalue()
+    else:
+        assert "no password" in out.getvalue()

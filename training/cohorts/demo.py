@@ -1,5 +1,9 @@
 """Demo mode's people: the demo trainer and its cohort, and which logins are published."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from accounts.models import User
@@ -86,23 +90,65 @@ def demo_class(trainer: User, size: int) -> Cohort:
     """The demo cohort filled up to `size` trainees (demo-trainee-01…), all demo logins, with
     the demo scenarios assigned and attempts played, so the trainer's grid has something to show.
 
-    They are rows to show, not people who will sign in (their password is unusable; the demo
-    trainee is the one to sign in as).
+    In demo mode each signs in with the demo trainee's published password, so a trainer can see
+    what a trainee of the cohort sees; elsewhere their password is unusable (rows to show).
     """
-    names = [f"demo-trainee-{n:02d}" for n in range(1, size + 1)]
+    names = trainee_names(size)
+    password = _trainee_password()
     have = set(User.objects.filter(username__in=names).values_list("username", flat=True))
     fresh = [
-        # bandit: "!" starts an unusable password hash: nobody can sign in with it
-        User(username=name, email=f"{name}@example.com", password="!demo")  # noqa: S106  # nosec B106
+        User(username=name, email=f"{name}@example.com", password=password)
         for name in names
         if name not in have
     ]
     User.objects.bulk_create(fresh)
+    # Seeded before in the other mode: the password follows the mode the demo runs in now.
+    User.objects.filter(username__in=names).exclude(password=password).update(password=password)
     people = list(User.objects.filter(username__in=names))
     Group.objects.get(name=DEMO_GROUP).user_set.add(*people)
     cohort = demo_cohort(trainer, people)
     demo_attempts(trainer, cohort, sorted(people, key=lambda p: p.username))
     return cohort
+
+
+def trainee_names(size: int) -> list[str]:
+    return [f"demo-trainee-{n:02d}" for n in range(1, size + 1)]
+
+
+def _trainee_password() -> str:
+    """The stored password of the demo cohort's trainees: the demo password (hashed once for
+    all: a published password needs no salt of its own) in demo mode, else unusable."""
+    from lifecycle.management.commands.seed_demo import DEMO_PASSWORD
+
+    if settings.DEMO_MODE:
+        return make_password(DEMO_PASSWORD)
+    # bandit: "!" starts an unusable password hash: nobody can sign in with it
+    return "!demo"  # nosec B105
+
+
+def trainee_sign_in(size: int) -> str:
+    """How seed_demo says to sign in as one of the demo cohort's trainees."""
+    from lifecycle.management.commands.seed_demo import DEMO_PASSWORD
+
+    first, last = trainee_names(size)[0], trainee_names(size)[-1]
+    if settings.DEMO_MODE:
+        return f"Demo cohort's trainees: {first} … {last} / {DEMO_PASSWORD}"
+    return f"Demo cohort's trainees: {first} … {last} have no password (DEMO_MODE is off)"
+
+
+# Minutes a seeded attempt takes, as a person would: read the brief, then play (cycled through).
+PLAYING_MINUTES = (6, 11, 4, 9, 14, 7, 5, 12)
+
+
+def _as_a_person_plays(attempt: Attempt, minutes: int) -> None:
+    """Date the attempt's start back by `minutes`, on both clocks: a script plays it in
+    milliseconds, and the grid read "0 s real · 0 s sandbox". The sandbox's clock runs with
+    real time, so the minutes are sandbox minutes too (on top of the clock moves played)."""
+    span = timedelta(minutes=minutes)
+    Attempt.objects.filter(pk=attempt.pk).update(
+        started_at=attempt.started_at - span,
+        sandbox_started_at=attempt.sandbox_started_at - span,
+    )
 
 
 # The demo cohort's scenarios: trainee missions that need no password or worker to play.
@@ -135,7 +181,8 @@ def demo_attempts(trainer: User, cohort: Cohort, people: list[User]) -> int:
             player = Player(sandbox=attempt.sandbox, seller=Actor.trainee(person), password="")  # nosec B106
             play_steps(player, steps)
             made += 1
+            _as_a_person_plays(attempt, PLAYING_MINUTES[(n + k) % len(PLAYING_MINUTES)])
             if k == 1 and n % 7 == 0:
                 continue  # still playing
-            play.finish_attempt(attempt=attempt)
+            play.finish_attempt(attempt=Attempt.objects.get(pk=attempt.pk))
     return made

@@ -37,7 +37,7 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scenario"].choices = [
-            (slug, scenario.title) for slug, scenario in catalogue.scenarios().items()
+            (slug, scenario.title) for slug, scenario in catalogue.assignable().items()
         ]
 
     def clean_due_on(self) -> date | None:

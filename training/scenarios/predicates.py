@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, PositiveFloat
+from pydantic import Field, PositiveFloat, model_validator
 
 from lifecycle.transitions import Action
 from lifecycle.wording import count
@@ -27,6 +27,7 @@ from .fields import (
     Strict,
     TypeName,
 )
+from .steps import span
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,13 @@ class Verdict:
     met: bool
     evidence: tuple[int, ...] = ()  # ids of the events that show it, in order
     note: str = ""
+    # Whether nothing the trainee does later can change it: an event is on the record for good
+    # (met), or a move that must not be made was made (missed for good). The final state can
+    # always change, so a verdict on it is never settled.
+    settled: bool = False
+    # Not met yet, but the trainee's part is done: what still has to follow ("you ask for the
+    # deletion"). The panel shows it as "done, counts when ...".
+    halfway: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,7 +120,7 @@ class Happened(Strict):
         found = self.event.find(facts.events)
         if not found:
             return _none(self.event.describe())
-        return Verdict(True, tuple(e.id for e in found), f"{found[0].describe()}.")
+        return Verdict(True, tuple(e.id for e in found), f"{found[0].describe()}.", settled=True)
 
 
 class Never(Strict):
@@ -127,7 +135,7 @@ class Never(Strict):
     def check(self, facts: Facts) -> Verdict:
         found = self.event.find(facts.events)
         if found:
-            return Verdict(False, tuple(e.id for e in found), f"{found[0].describe()}.")
+            return Verdict(False, tuple(e.id for e in found), f"{found[0].describe()}.", True)
         return Verdict(True, (), f"The timeline has no “{self.event.describe()}”.")
 
 
@@ -139,6 +147,7 @@ class Before(Strict):
     first: Match
     then: Match
     then_occurrence: Literal["first", "any"] = "first"
+    then_said: str | None = None  # the `then` event as the panel says it ("you ask for ...")
 
     def matchers(self) -> list[Match]:
         return [self.first, self.then]
@@ -147,6 +156,10 @@ class Before(Strict):
         events = list(facts.events)
         thens = [i for i, e in enumerate(events) if self.then.matches(e)]
         firsts = [i for i, e in enumerate(events) if self.first.matches(e)]
+        if not thens and firsts:
+            said = self.then_said or f"“{self.then.describe()}” follows"
+            note = f"{events[firsts[0]].describe()}; the timeline has no “{self.then.describe()}”."
+            return Verdict(False, (events[firsts[0]].id,), note, halfway=said)
         if not thens:
             return _none(self.then.describe())
         if not firsts:
@@ -155,11 +168,14 @@ class Before(Strict):
         for t in candidates:
             earlier = [f for f in firsts if f < t]
             if earlier:
-                return Verdict(True, (events[earlier[0]].id, events[t].id), "In that order.")
+                return Verdict(
+                    True, (events[earlier[0]].id, events[t].id), "In that order.", settled=True
+                )
         return Verdict(
             False,
             (events[firsts[0]].id, events[thens[0]].id),
             f"{events[thens[0]].describe()} came before {self.first.describe()}.",
+            settled=self.then_occurrence == "first",
         )
 
 
@@ -169,7 +185,19 @@ class Within(Strict):
     kind: Literal["within"]
     first: Match
     then: Match
-    hours: PositiveFloat
+    hours: PositiveFloat | None = None
+    rule: Literal["grace", "link_valid", "unlink_cooldown", "export_cooldown"] | None = None
+
+    @model_validator(mode="after")
+    def _a_limit(self):
+        # A `rule` is turned into its hours when the file is read (training.scenarios.load_file).
+        if self.hours is None:
+            raise ValueError("expected hours or rule (a rule's duration, e.g. grace)")
+        return self
+
+    @property
+    def limit_hours(self) -> float:
+        return self.hours
 
     def matchers(self) -> list[Match]:
         return [self.first, self.then]
@@ -184,12 +212,13 @@ class Within(Strict):
             return _none(self.then.describe())
         for i, f in firsts:
             for j, t in thens:
-                if j > i and (t.at - f.at).total_seconds() <= self.hours * 3600:
-                    return Verdict(True, (f.id, t.id), "In time.")
+                if j > i and (t.at - f.at).total_seconds() <= self.limit_hours * 3600:
+                    return Verdict(True, (f.id, t.id), "In time.", settled=True)
         return Verdict(
             False,
             (firsts[0][1].id,),
-            f"{self.then.describe()} did not follow within {self.hours:g} sandbox hours.",
+            f"{self.then.describe()} did not follow within {span(self.limit_hours)} of sandbox "
+            "time.",
         )
 
 
@@ -321,7 +350,11 @@ class AllOf(Strict):
         evidence = tuple(i for v in verdicts for i in v.evidence)
         missed = [v.note for v in verdicts if not v.met]
         note = " ".join(missed) if missed else " ".join(v.note for v in verdicts)
-        return Verdict(not missed, evidence, note)
+        if missed:
+            settled = any(v.settled for v in verdicts if not v.met)
+        else:
+            settled = all(v.settled for v in verdicts)
+        return Verdict(not missed, evidence, note, settled)
 
 
 class AnyOf(Strict):
@@ -338,7 +371,8 @@ class AnyOf(Strict):
         for v in verdicts:
             if v.met:
                 return v
-        return Verdict(False, (), " ".join(v.note for v in verdicts))
+        settled = all(v.settled for v in verdicts)
+        return Verdict(False, (), " ".join(v.note for v in verdicts), settled)
 
 
 Predicate = Annotated[
