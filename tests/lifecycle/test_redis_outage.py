@@ -39,6 +39,7 @@ def prod_env(tmp_path: Path, redis_url: str, port: int) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         SECURE_SSL_REDIRECT="0",
         SECURE_COOKIES="0",
+        EMAILS_SANDBOX_ONLY="1",
         REDIS_URL=redis_url,
         SIMULATOR_VAR_DIR=str(tmp_path),
         GUNICORN_BIND=f"127.0.0.1:{port}",
