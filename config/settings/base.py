@@ -99,7 +99,10 @@ TEMPLATES = [
                 "training.context_processors.trainer_nav",
             ],
             # Every page writes times and timeline events through the same filters.
-            "builtins": ["lifecycle.templatetags.seller_center"],
+            "builtins": [
+                "lifecycle.templatetags.seller_center",
+                "lifecycle.templatetags.states",
+            ],
         },
     },
 ]
