@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 
 from accounts.models import User
 from lifecycle.services import Actor
@@ -72,11 +72,13 @@ def declared_states_change_only_through_the_engine():
     guard = WriteGuard()
     ACTIVE.append(guard)
     pre_save.connect(guard.pre_save, dispatch_uid="engine-write-guard")
+    post_save.connect(guard.post_save, dispatch_uid="engine-write-guard-inserts")
     try:
         with connection.execute_wrapper(guard):
             yield guard
     finally:
         pre_save.disconnect(dispatch_uid="engine-write-guard")
+        post_save.disconnect(dispatch_uid="engine-write-guard-inserts")
         ACTIVE.remove(guard)
     if guard.violations:
         pytest.fail("\n".join(guard.violations[:5]), pytrace=False)

@@ -11,3 +11,8 @@ class LifecycleConfig(AppConfig):
         from lifecycle import jobs, tasks  # noqa: F401
 
         jobs.check_registry()
+
+        # Only the engine writes a declared state (lifecycle.core.protection).
+        from lifecycle.core import protection
+
+        protection.install()

@@ -39,6 +39,7 @@ from studio.models import LiveSession, ProductLink, Video
 from studio.sounds import LIBRARY
 
 from .core import Actor, Change, account_rows, apply
+from .core.protection import building
 from .transitions.link import LINK_SHOP
 
 # What a small maker's shop sells, by craft; the brand is a generated surname and the craft.
@@ -96,6 +97,7 @@ class DemoSizes:
 
 
 @transaction.atomic
+@building()  # the demo's rows start in the states its story needs
 def build_demo_sandbox(
     *,
     owner: User,

@@ -2,39 +2,26 @@
 the test that wrote it.
 
 The columns come from the declaration (`lifecycle.transitions.MACHINES`: each machine's model
-and field). Two ways to write one: an UPDATE naming the column (`queryset.update()`,
-`save(update_fields=...)`), seen on the connection; and a whole-row `save()`, which names every
-column, so it counts only when the state's value changed (a pre_save check against the row).
+and field). Three ways to write one: an UPDATE naming the column (`queryset.update()`,
+`save(update_fields=...)`), seen on the connection; a whole-row `save()`, which names every
+column, so it counts only when the state's value changed (a pre_save check against the row);
+and an insert of a row in a state other than its field's default, the state a new row starts
+in (a post_save check of created rows). The production app refuses the first two itself
+(`lifecycle.core.protection`); this guard notes them too, and the inserts.
+
 Test set-up that puts a row in a state directly, as a shortcut to a situation the services would
-take many steps to reach, says so with `arranging()`.
+take many steps to reach, says so with `arranging()` (the factories do); the world builders of
+the product (the demo, a scenario's world) say so with `lifecycle.core.protection.building()`.
 """
 
-import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
-from lifecycle.core import applying
-from lifecycle.transitions import MACHINES
-
-UPDATE = re.compile(
-    r'^\s*UPDATE\s+"(?P<table>[^"]+)"\s+SET\s+(?P<set>.*?)(?:\s+WHERE\s|$)', re.I | re.S
-)
-ASSIGNED = re.compile(r'"(\w+)"\s*=')
+from lifecycle.core import applying, protection
 
 
 def declared_columns() -> dict[str, set[str]]:
-    columns: dict[str, set[str]] = {}
-    for machine in MACHINES.values():
-        if machine.model is None or not machine.field:
-            continue
-        table = machine.model._meta.db_table
-        columns.setdefault(table, set()).add(machine.model._meta.get_field(machine.field).column)
-    return columns
-
-
-def _row_width(table: str) -> int:
-    model = next(m.model for m in MACHINES.values() if m.model and m.model._meta.db_table == table)
-    return len([f for f in model._meta.concrete_fields if not f.primary_key])
+    return protection.declared_columns()
 
 
 class WriteGuard:
@@ -42,28 +29,17 @@ class WriteGuard:
 
     def __init__(self) -> None:
         self.columns = declared_columns()
-        self.widths = {table: _row_width(table) for table in self.columns}
-        self.fields = {
-            machine.model: machine.field
-            for machine in MACHINES.values()
-            if machine.model is not None and machine.field
-        }
+        self.fields = protection.declared_fields()
         self.violations: list[str] = []
         self.paused = 0
 
     @property
     def watching(self) -> bool:
-        return not self.paused and not applying()
+        return not self.paused and not applying() and not protection.is_building()
 
     def written(self, sql: str) -> set[str]:
         """The declared columns an UPDATE names, unless it is a whole-row save (see pre_save)."""
-        found = UPDATE.match(sql)
-        if found is None or found["table"] not in self.columns:
-            return set()
-        assigned = set(ASSIGNED.findall(found["set"]))
-        if len(assigned) >= self.widths[found["table"]]:
-            return set()
-        return {f"{found['table']}.{c}" for c in assigned & self.columns[found["table"]]}
+        return protection.written(sql)
 
     def __call__(self, execute, sql, params, many, context):
         if self.watching:
@@ -73,13 +49,31 @@ class WriteGuard:
 
     def pre_save(self, sender, instance, update_fields=None, **kwargs) -> None:
         """A whole-row save() of a declared model that changes its state."""
-        name = self.fields.get(sender)
-        if name is None or update_fields is not None or instance.pk is None or not self.watching:
+        names = self.fields.get(sender)
+        if not names or update_fields is not None or instance.pk is None or not self.watching:
             return
-        stored = sender.objects.filter(pk=instance.pk).values_list(name, flat=True).first()
-        if stored is not None and stored != getattr(instance, name):
-            table = sender._meta.db_table
-            self.violations.append(f"{table}.{name} changed by save() outside the engine")
+        if instance._state.adding:
+            return  # an insert: see post_save
+        for name in names:
+            stored = sender.objects.filter(pk=instance.pk).values_list(name, flat=True).first()
+            if stored is not None and stored != getattr(instance, name):
+                table = sender._meta.db_table
+                self.violations.append(f"{table}.{name} changed by save() outside the engine")
+
+    def post_save(self, sender, instance, created=False, raw=False, **kwargs) -> None:
+        """A row inserted in a state other than the one a new row starts in."""
+        names = self.fields.get(sender)
+        if not names or not created or raw or not self.watching:
+            return
+        for name in names:
+            initial = sender._meta.get_field(name).get_default()
+            value = getattr(instance, name)
+            if value != initial:
+                table = sender._meta.db_table
+                self.violations.append(
+                    f"{table}.{name} created as {value!r} (a new row starts as {initial!r}) "
+                    "outside the engine: arrange it with tests.engine_guard.arranging()"
+                )
 
 
 ACTIVE: list[WriteGuard] = []
@@ -91,7 +85,9 @@ def arranging() -> Iterator[None]:
     for guard in ACTIVE:
         guard.paused += 1
     try:
-        yield
+        with ExitStack() as stack:
+            stack.enter_context(protection.unguarded())  # the production guard lets it too
+            yield
     finally:
         for guard in ACTIVE:
             guard.paused -= 1

@@ -30,6 +30,7 @@ from lifecycle.services import (
 )
 from shops.models import Order, OrderStatus
 from tests.accounts.factories import SellerAccountFactory
+from tests.engine_guard import arranging
 from tests.lifecycle.jobs_helpers import ready_for_deletion
 from tests.support_admin import change_page, changelist, client_for, post_action
 from tests.web import demo, ready_export, url
@@ -74,9 +75,10 @@ def seller_center(client: Client, trainee) -> list[Page]:
     )
     queued = request_export(actor=actor, account=account)
     now = sandbox.now()
-    expired = ExportJob.objects.create(
-        account=account, status="expired", requested_at=now, ready_at=now, expires_at=now
-    )
+    with arranging():  # set-up: an expired export, without waiting its week out
+        expired = ExportJob.objects.create(
+            account=account, status="expired", requested_at=now, ready_at=now, expires_at=now
+        )
     ready_export(sandbox)
     message = InboxMessage.objects.filter(sandbox=sandbox).first()
     linked = account.shop_links.get(unlinked_at=None).shop

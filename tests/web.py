@@ -18,17 +18,19 @@ def ready_export(sandbox):
     from datetime import timedelta
 
     from lifecycle.models import ExportJob
+    from tests.engine_guard import arranging
 
     now = sandbox.now()
-    return ExportJob.objects.create(
-        account=sandbox.account,
-        status="ready",
-        progress=100,
-        requested_at=now,
-        ready_at=now,
-        expires_at=now + timedelta(days=7),
-        size_bytes=2048,
-    )
+    with arranging():  # set-up: a finished export, without running the builder
+        return ExportJob.objects.create(
+            account=sandbox.account,
+            status="ready",
+            progress=100,
+            requested_at=now,
+            ready_at=now,
+            expires_at=now + timedelta(days=7),
+            size_bytes=2048,
+        )
 
 
 def url(name, sandbox, *args, query=""):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import Sandbox, SellerAccount, User
+from lifecycle.core.protection import building
 from lifecycle.models import TimelineEvent
 from shops.models import Customer, Inquiry, Order, OrderLine, Product, Shop
 from studio.models import Video
@@ -64,6 +65,7 @@ def _sandbox_name(owner: User, scenario: Scenario) -> str:
 
 
 @transaction.atomic
+@building()  # the scenario's world starts in the states it declares
 def build_world(scenario: Scenario, *, trainee: User) -> Built:
     """A fresh sandbox for `trainee` to play `scenario` in.
 

@@ -2,9 +2,22 @@ import factory
 from django.utils import timezone
 
 from accounts.models import AppAuthorization, ConnectedApp, Sandbox, SellerAccount, User
+from tests.engine_guard import arranging
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class Arranged(factory.django.DjangoModelFactory):
+    """A factory is test set-up: the rows it makes may start in any declared state."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with arranging():
+            return super()._create(model_class, *args, **kwargs)
+
+
+class UserFactory(Arranged):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -19,7 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class SandboxFactory(factory.django.DjangoModelFactory):
+class SandboxFactory(Arranged):
     class Meta:
         model = Sandbox
 
@@ -27,7 +40,7 @@ class SandboxFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Sandbox {n}")
 
 
-class SellerAccountFactory(factory.django.DjangoModelFactory):
+class SellerAccountFactory(Arranged):
     class Meta:
         model = SellerAccount
 
@@ -36,7 +49,7 @@ class SellerAccountFactory(factory.django.DjangoModelFactory):
     contact_email = factory.Sequence(lambda n: f"seller{n}@example.com")
 
 
-class AppAuthorizationFactory(factory.django.DjangoModelFactory):
+class AppAuthorizationFactory(Arranged):
     class Meta:
         model = AppAuthorization
 

@@ -14,10 +14,12 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from accounts.models import AppAuthorization, ConnectedApp, SellerAccount
 from lifecycle import transitions as t
+from lifecycle.core import protection
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import ExportJob, Outcome
 from lifecycle.services import (
@@ -50,7 +52,7 @@ from lifecycle.services import (
     unlink_shop,
 )
 from lifecycle.transitions import Rows
-from shops.models import Campaign, Inquiry, Order
+from shops.models import Campaign, Inquiry, Order, Product
 from tests.engine_guard import WriteGuard, arranging
 from tests.shops.factories import CampaignFactory, InquiryFactory, OrderFactory
 
@@ -108,13 +110,14 @@ def _inquiry(world: World, state: str, call: "Call") -> Inquiry:
 
 def _export(world: World, state: str, call: "Call") -> ExportJob:
     now = world.sandbox.now()
-    return ExportJob.objects.create(
-        account=world.account,
-        status=state,
-        requested_at=now,
-        expires_at=now + timedelta(days=7) if state == t.READY else None,
-        heartbeat=timezone.now(),
-    )
+    with arranging():  # set-up: the export in the state under test
+        return ExportJob.objects.create(
+            account=world.account,
+            status=state,
+            requested_at=now,
+            expires_at=now + timedelta(days=7) if state == t.READY else None,
+            heartbeat=timezone.now(),
+        )
 
 
 def _shop(world: World, state: str, call: "Call"):
@@ -349,3 +352,100 @@ def test_every_declared_machine_with_a_field_is_guarded():
     assert columns["accounts_selleraccount"] == {"status", "account_type"}
     assert {"lifecycle_exportjob", "lifecycle_deletionrequest", "shops_campaign"} <= set(columns)
     assert columns["shops_product"] == {"listing_status"}
+
+
+def test_the_guard_notices_a_row_created_in_a_state_a_new_row_does_not_start_in(world):
+    guard = WriteGuard()
+    post_save.connect(guard.post_save, dispatch_uid="test-insert-guard")
+    try:
+        with arranging():  # the suite's guard off; this one watches
+            Campaign.objects.create(
+                account=world.account,
+                shop=world.shop,
+                name="Born running",
+                budget=1,
+                status="active",
+                created_at=world.sandbox.now(),
+            )
+            Campaign.objects.create(
+                account=world.account,
+                shop=world.shop,
+                name="Draft",
+                budget=1,
+                created_at=world.sandbox.now(),
+            )
+        assert [v.split(" (")[0] for v in guard.violations] == [
+            "shops_campaign.status created as 'active'"
+        ]
+        assert "arranging()" in guard.violations[0]
+        guard.violations.clear()
+        guard.paused += 1  # what arranging() does to the suite's guards
+        Campaign.objects.create(
+            account=world.account,
+            shop=world.shop,
+            name="Arranged",
+            budget=1,
+            status="paused",
+            created_at=world.sandbox.now(),
+        )
+        assert guard.violations == []
+    finally:
+        post_save.disconnect(dispatch_uid="test-insert-guard")
+
+
+def test_the_product_builders_may_create_rows_in_any_state(world):
+    guard = WriteGuard()
+    post_save.connect(guard.post_save, dispatch_uid="test-insert-guard")
+    try:
+        with protection.building():
+            Campaign.objects.create(
+                account=world.account,
+                shop=world.shop,
+                name="Demo",
+                budget=1,
+                status="active",
+                created_at=world.sandbox.now(),
+            )
+        assert guard.violations == []
+    finally:
+        post_save.disconnect(dispatch_uid="test-insert-guard")
+
+
+# --- The production app's own guard (lifecycle.core.protection) -------------------------------
+
+
+def test_the_app_refuses_a_save_that_changes_a_declared_state(world):
+    account = SellerAccount.objects.get(pk=world.account.pk)
+    account.status = "deactivated"
+    with pytest.raises(protection.ProtectedStateError) as err:
+        account.save()
+    assert str(err.value) == (
+        "SellerAccount.status (account) is a declared state: it changes only through its "
+        "transition (lifecycle.core.apply, called by a service), never by a direct write "
+        "(save() would write 'deactivated' over 'active')."
+    )
+    with pytest.raises(protection.ProtectedStateError):
+        account.save(update_fields=["status"])
+    account.refresh_from_db()
+    assert account.status == "active"
+
+
+def test_the_app_refuses_an_update_naming_a_declared_column(world):
+    with pytest.raises(protection.ProtectedStateError, match="shops_product.listing_status"):
+        Product.objects.filter(pk=world.product.pk).update(listing_status="removed")
+    with pytest.raises(protection.ProtectedStateError, match="accounts_selleraccount.status"):
+        SellerAccount.objects.filter(pk=world.account.pk).update(status="deleted")
+    world.product.refresh_from_db()
+    assert world.product.listing_status == "active"
+
+
+def test_the_app_lets_other_fields_a_reloaded_row_and_the_engine_through(world):
+    account = SellerAccount.objects.get(pk=world.account.pk)
+    deactivate_account(actor=world.actor, account=world.account)  # the engine, another copy
+    account.refresh_from_db()  # loaded "active", now "deactivated": no change of its own
+    account.display_name = "Renamed"
+    account.save()
+    account.save(update_fields=["display_name"])
+    SellerAccount.objects.filter(pk=account.pk).update(display_name="Again")
+    account.refresh_from_db()
+    assert (account.display_name, account.status) == ("Again", "deactivated")

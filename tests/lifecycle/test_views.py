@@ -349,9 +349,10 @@ def test_map_edges_come_from_the_transition_table(signed_in, quiet):
 
 
 def test_export_job_polls_while_running(signed_in, sandbox):
-    job = ExportJob.objects.create(
-        account=sandbox.account, status="running", progress=40, requested_at=sandbox.now()
-    )
+    with arranging():  # set-up: an export half built
+        job = ExportJob.objects.create(
+            account=sandbox.account, status="running", progress=40, requested_at=sandbox.now()
+        )
     response = signed_in.get(url("export_job", sandbox, job.pk), headers={"HX-Request": "true"})
     body = response.content.decode()
     assert 'data-hx-trigger="every 2s"' in body and 'aria-valuenow="40"' in body
@@ -497,9 +498,10 @@ def test_failed_export_shows_reason_and_retries(signed_in, trainee, sandbox, que
 
 
 def test_retry_of_an_export_that_did_not_fail_is_refused(signed_in, sandbox):
-    job = ExportJob.objects.create(
-        account=sandbox.account, status="expired", requested_at=sandbox.now()
-    )
+    with arranging():  # set-up: an expired export
+        job = ExportJob.objects.create(
+            account=sandbox.account, status="expired", requested_at=sandbox.now()
+        )
     response = signed_in.post(url("retry_export", sandbox, job.pk))
     assert response.status_code == 409
     assert shown(response, f"Export #{job.pk} is expired: only a failed export can be retried.")

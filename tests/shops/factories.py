@@ -14,10 +14,10 @@ from shops.models import (
     Shop,
     ShopLink,
 )
-from tests.accounts.factories import SandboxFactory, SellerAccountFactory
+from tests.accounts.factories import Arranged, SandboxFactory, SellerAccountFactory
 
 
-class ShopFactory(factory.django.DjangoModelFactory):
+class ShopFactory(Arranged):
     class Meta:
         model = Shop
 
@@ -25,7 +25,7 @@ class ShopFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Shop {n}")
 
 
-class ShopLinkFactory(factory.django.DjangoModelFactory):
+class ShopLinkFactory(Arranged):
     class Meta:
         model = ShopLink
 
@@ -34,7 +34,7 @@ class ShopLinkFactory(factory.django.DjangoModelFactory):
     linked_at = factory.LazyFunction(timezone.now)
 
 
-class ProductFactory(factory.django.DjangoModelFactory):
+class ProductFactory(Arranged):
     class Meta:
         model = Product
 
@@ -46,7 +46,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     stock = 10
 
 
-class CustomerFactory(factory.django.DjangoModelFactory):
+class CustomerFactory(Arranged):
     class Meta:
         model = Customer
 
@@ -56,7 +56,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     created_at = factory.LazyFunction(timezone.now)
 
 
-class OrderFactory(factory.django.DjangoModelFactory):
+class OrderFactory(Arranged):
     class Meta:
         model = Order
 
@@ -72,7 +72,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
     )
 
 
-class OrderLineFactory(factory.django.DjangoModelFactory):
+class OrderLineFactory(Arranged):
     class Meta:
         model = OrderLine
 
@@ -87,7 +87,7 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     unit_price = factory.SelfAttribute("product.price")
 
 
-class InquiryFactory(factory.django.DjangoModelFactory):
+class InquiryFactory(Arranged):
     class Meta:
         model = Inquiry
 
@@ -97,7 +97,7 @@ class InquiryFactory(factory.django.DjangoModelFactory):
     received_at = factory.LazyFunction(timezone.now)
 
 
-class CampaignFactory(factory.django.DjangoModelFactory):
+class CampaignFactory(Arranged):
     class Meta:
         model = Campaign
 
