@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -53,7 +53,7 @@ from lifecycle.services import (
 )
 from lifecycle.transitions import Rows
 from shops.models import Campaign, Inquiry, Order, Product
-from tests.engine_guard import WriteGuard, arranging
+from tests.engine_guard import ACTIVE, WriteGuard, arranging
 from tests.shops.factories import CampaignFactory, InquiryFactory, OrderFactory
 
 from .helpers import (
@@ -379,15 +379,19 @@ def test_the_guard_notices_a_row_created_in_a_state_a_new_row_does_not_start_in(
         ]
         assert "arranging()" in guard.violations[0]
         guard.violations.clear()
-        guard.paused += 1  # what arranging() does to the suite's guards
-        Campaign.objects.create(
-            account=world.account,
-            shop=world.shop,
-            name="Arranged",
-            budget=1,
-            status="paused",
-            created_at=world.sandbox.now(),
-        )
+        ACTIVE.append(guard)  # now one of the suite's guards, which arranging() pauses
+        try:
+            with arranging():
+                Campaign.objects.create(
+                    account=world.account,
+                    shop=world.shop,
+                    name="Arranged",
+                    budget=1,
+                    status="paused",
+                    created_at=world.sandbox.now(),
+                )
+        finally:
+            ACTIVE.remove(guard)
         assert guard.violations == []
     finally:
         post_save.disconnect(dispatch_uid="test-insert-guard")
@@ -431,9 +435,12 @@ def test_the_app_refuses_a_save_that_changes_a_declared_state(world):
 
 
 def test_the_app_refuses_an_update_naming_a_declared_column(world):
-    with pytest.raises(protection.ProtectedStateError, match="shops_product.listing_status"):
+    # Each in its own savepoint: a refused write marks the transaction it ran in for rollback.
+    refused = pytest.raises(protection.ProtectedStateError, match="shops_product.listing_status")
+    with refused, transaction.atomic():
         Product.objects.filter(pk=world.product.pk).update(listing_status="removed")
-    with pytest.raises(protection.ProtectedStateError, match="accounts_selleraccount.status"):
+    refused = pytest.raises(protection.ProtectedStateError, match="accounts_selleraccount.status")
+    with refused, transaction.atomic():
         SellerAccount.objects.filter(pk=world.account.pk).update(status="deleted")
     world.product.refresh_from_db()
     assert world.product.listing_status == "active"
