@@ -32,6 +32,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
+from lifecycle.core.protection import building
 from lifecycle.demo import DemoSizes, build_demo_sandbox
 from shops.models import Campaign, CampaignStatus, Order, OrderStatus
 
@@ -64,12 +65,13 @@ def trainees(count: int) -> list[dict[str, str]]:
         sandbox = build_demo_sandbox(owner=person, name="Cohort practice", sizes=sizes)
         # The generator's data reshaped before any lifecycle event: no order awaits shipment
         # and no campaign runs, so the request goes through every round.
-        Order.objects.filter(account=sandbox.account, status=OrderStatus.AWAITING_SHIPMENT).update(
-            status=OrderStatus.CANCELLED
-        )
-        Campaign.objects.filter(account=sandbox.account, status=CampaignStatus.ACTIVE).update(
-            status=CampaignStatus.ENDED
-        )
+        with building():  # a world builder's own reshaping (lifecycle.core.protection)
+            Order.objects.filter(
+                account=sandbox.account, status=OrderStatus.AWAITING_SHIPMENT
+            ).update(status=OrderStatus.CANCELLED)
+            Campaign.objects.filter(account=sandbox.account, status=CampaignStatus.ACTIVE).update(
+                status=CampaignStatus.ENDED
+            )
         client = Client()
         client.force_login(person)
         made.append(

@@ -19,6 +19,7 @@ from django.db import connection, models, transaction
 
 from accounts.models import User
 from lifecycle.conf import setting
+from lifecycle.core.protection import building
 from lifecycle.demo import DemoSizes, build_demo_sandbox
 from lifecycle.models import ExportJob, InboxMessage
 from lifecycle.services import (
@@ -116,12 +117,13 @@ def build(label: str, sizes: DemoSizes, *, ready: bool):
     if ready:
         # The generator's commerce data reshaped before any lifecycle event (as the generator
         # bulk-creates it): every open order cancelled and every campaign ended, so nothing blocks.
-        Order.objects.filter(account=account, status=OrderStatus.AWAITING_SHIPMENT).update(
-            status=OrderStatus.CANCELLED
-        )
-        Campaign.objects.filter(account=account, status=CampaignStatus.ACTIVE).update(
-            status=CampaignStatus.ENDED
-        )
+        with building():  # a world builder's own reshaping (lifecycle.core.protection)
+            Order.objects.filter(account=account, status=OrderStatus.AWAITING_SHIPMENT).update(
+                status=OrderStatus.CANCELLED
+            )
+            Campaign.objects.filter(account=account, status=CampaignStatus.ACTIVE).update(
+                status=CampaignStatus.ENDED
+            )
     return owner, account
 
 
