@@ -7,6 +7,7 @@ from lifecycle.errors import Code, LifecycleError
 from lifecycle.services import change_listing_status, grant_app_access, remove_app_access
 from lifecycle.transitions import Action
 from shops.models import ListingStatus, Product
+from tests.engine_guard import arranging
 
 from .helpers import assert_refused, events, last_event, snapshot
 
@@ -35,15 +36,16 @@ def test_a_listing_can_be_paused_and_listed_again(world, status):
 
 
 def test_a_listing_without_stock_cannot_be_made_active(world):
-    empty = Product.objects.create(
-        account=world.account,
-        shop=world.shop,
-        title="Mug",
-        sku="M-1",
-        price=5,
-        stock=0,
-        listing_status=ListingStatus.SOLD_OUT,
-    )
+    with arranging():  # set-up: a product already sold out, with no stock
+        empty = Product.objects.create(
+            account=world.account,
+            shop=world.shop,
+            title="Mug",
+            sku="M-1",
+            price=5,
+            stock=0,
+            listing_status=ListingStatus.SOLD_OUT,
+        )
     call = lambda: listing(world, ListingStatus.ACTIVE, empty)  # noqa: E731
     refused(world, Code.LISTING_NEEDS_STOCK, call, Action.CHANGE_LISTING)
     assert last_event(world.sandbox).before == "sold_out"
