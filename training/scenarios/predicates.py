@@ -13,6 +13,7 @@ from pydantic import Field, PositiveFloat, model_validator
 
 from accounts.models import AccountStatus, ConnectedApp
 from accounts.types import AccountType, Category
+from lifecycle.actions import label_of
 from lifecycle.transitions import Action
 from lifecycle.wording import count
 from shops.models import CampaignStatus, ListingStatus, OrderStatus
@@ -94,7 +95,7 @@ class Match(Strict):
         return [e for e in events if self.matches(e)]
 
     def describe(self) -> str:
-        parts = [Action(self.action).label]
+        parts = [label_of(self.action)]
         if self.subject:
             parts.append(f"of {self.subject}")
         if self.wanted_outcome == "refused":
@@ -173,6 +174,31 @@ class Never(Strict):
         if found:
             return Verdict(False, tuple(e.id for e in found), f"{found[0].describe()}.", True)
         return Verdict(True, (), f"The timeline has no “{self.event.describe()}”.")
+
+
+class Only(Strict):
+    """Every change made by `actor` is one of `actions` ("change nothing else"): any other action
+    of theirs that was done misses it, whichever it is, including actions added later. A refused
+    attempt changed nothing and does not count."""
+
+    kind: Literal["only"]
+    actor: Literal["trainee", "staff", "job", "person"]
+    actions: list[ActionName] = Field(min_length=1)
+
+    def matchers(self) -> list[Match]:
+        return [
+            Match(action=a, actor=self.actor, outcome="done")
+            for a in Action.values
+            if a not in self.actions
+        ]
+
+    def check(self, facts: Facts) -> Verdict:
+        others = self.matchers()
+        found = [e for e in facts.events if any(m.matches(e) for m in others)]
+        if found:
+            return Verdict(False, tuple(e.id for e in found), f"{found[0].describe()}.", True)
+        allowed = ", ".join(label_of(a).lower() for a in self.actions)
+        return Verdict(True, (), f"No {self.actor} action other than: {allowed}.")
 
 
 class Before(Strict):
@@ -430,6 +456,7 @@ Predicate = Annotated[
     Union[  # noqa: UP007  (a discriminated union of models)
         Happened,
         Never,
+        Only,
         Before,
         Within,
         ShopLinked,
@@ -453,6 +480,7 @@ KINDS = {
     for model in (
         Happened,
         Never,
+        Only,
         Before,
         Within,
         ShopLinked,
