@@ -231,7 +231,7 @@ def test_request_refused_while_orders_await_shipment(signed_in, sandbox):
     assert response.status_code == 409
     number = Order.objects.get(account__sandbox=sandbox, status="awaiting_shipment").number
     assert shown(
-        response, f"1 order is still awaiting shipment (#{number}): ship or cancel them first."
+        response, f"1 order is still awaiting shipment (#{number}): ship or cancel it first."
     )
     sandbox.account.refresh_from_db()
     assert sandbox.account.status == AccountStatus.ACTIVE
@@ -329,7 +329,7 @@ def test_map_marks_the_state_and_links_actions(signed_in, sandbox):
     )
     assert refusal.status_code == 409
     assert shown(refusal, actions["request_deletion"].reason)
-    assert actions["request_deletion"].reason.endswith(": ship or cancel them first.")
+    assert actions["request_deletion"].reason.endswith(": ship or cancel it first.")
     assert actions["deactivate"].enabled
 
 
@@ -459,7 +459,7 @@ def test_campaign_block_names_the_campaign(signed_in, trainee, quiet):
     )
     assert response.status_code == 409
     name = Campaign.objects.get(account=quiet).name
-    assert shown(response, f"1 campaign is still running ({name}): end them first.")
+    assert shown(response, f"1 campaign is still running ({name}): end it first.")
 
 
 # --- Exports and announcements, through the jobs' services ----------------------------------
