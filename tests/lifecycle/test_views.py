@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -564,3 +566,15 @@ def test_history_restore_gets_the_whole_page(signed_in, sandbox):
     headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
     response = signed_in.get(url("timeline", sandbox), headers=headers)
     assert b"<html" in response.content and b"sandbox-clock" in response.content
+
+
+def test_you_are_here_after_the_deletion_shows_the_final_state(signed_in, trainee, quiet):
+    """The nav's "You are here" of a deleted account opened the deleted page, with no diagram."""
+    deleted(trainee, quiet)
+    response = signed_in.get(url("lifecycle_map", quiet.sandbox))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-testid="state-diagram"' in body
+    current = re.findall(r'<g class="node current" data-state="(\w+)"', body)
+    assert current == ["deleted"]
+    assert "Nothing: the account is deleted." in body
