@@ -16,6 +16,7 @@ from accounts.models import Sandbox, User
 
 from . import grading, moves, observe
 from .build import Built, build_world
+from .cohorts.progress import cohort_assigning
 from .facts import Fact, FinalState
 from .models import Attempt
 from .scenarios import Scenario, get
@@ -24,7 +25,10 @@ from .script import Player, play
 
 
 def start_attempt(*, trainee: User, scenario: Scenario) -> Attempt:
-    """A new attempt in a sandbox built from the scenario's world; earlier attempts are kept."""
+    """A new attempt in a sandbox built from the scenario's world; earlier attempts are kept.
+
+    It is made for the cohort that assigns the scenario (`cohort_assigning`), if any.
+    """
     if scenario.audience == "support" and not trainee.is_staff:
         raise PermissionDenied("This scenario is for support staff.")
     with transaction.atomic():
@@ -32,6 +36,7 @@ def start_attempt(*, trainee: User, scenario: Scenario) -> Attempt:
         return Attempt.objects.create(
             trainee=trainee,
             scenario_slug=scenario.slug,
+            cohort=cohort_assigning(trainee, scenario.slug),
             sandbox=built.sandbox,
             sandbox_started_at=built.sandbox.now(),
             baseline_event_id=built.baseline_event_id,
@@ -48,7 +53,8 @@ def grade_sandbox(
     final: bool = True,
 ) -> grading.Grade:
     state = observe.final_state(sandbox)
-    events = observe.events_after(sandbox, baseline_event_id)
+    name = scenario.world.display_name
+    events = observe.events_after(sandbox, baseline_event_id, account_name=name)
     took = state.now - started if started else None
     return grading.grade(scenario, events, state, hints_used=hints_used, took=took, final=final)
 
@@ -83,21 +89,40 @@ def take_hint(*, attempt: Attempt) -> Attempt:
     return attempt
 
 
-def trainee_steps(attempt: Attempt) -> list[dict]:
-    """What the trainee did, in order, as the result page shows it beside the reference."""
-    if attempt.sandbox_id is None:
-        return []
+def _rows(facts: list[Fact], actor: str | None = None) -> list[dict]:
     return [
         {
             "id": e.id,
             "at": e.at.isoformat(timespec="minutes"),
-            "actor": e.actor_kind,
+            "actor": actor or e.actor_kind,
             "text": e.describe(),
             "refused": e.outcome == "refused",
         }
-        for e in observe.events_after(attempt.sandbox, attempt.baseline_event_id)
+        for e in facts
         if e.actor_kind != "job" or e.outcome == "refused"
     ]
+
+
+def trainee_steps(attempt: Attempt) -> list[dict]:
+    """What the trainee did, in order, as the result page shows it beside the reference."""
+    if attempt.sandbox_id is None:
+        return []
+    name = get(attempt.scenario_slug).world.display_name
+    return _rows(
+        observe.events_after(attempt.sandbox, attempt.baseline_event_id, account_name=name)
+    )
+
+
+def setup_steps(attempt: Attempt) -> list[dict]:
+    """How the scenario built the world before the attempt began: its steps, by the scenario
+    (not by the trainee, though the build acts through the account's own services)."""
+    if attempt.sandbox_id is None:
+        return []
+    name = get(attempt.scenario_slug).world.display_name
+    built = observe.events_after(
+        attempt.sandbox, 0, upto=attempt.baseline_event_id, account_name=name
+    )
+    return _rows(built, actor="scenario")
 
 
 @transaction.atomic
@@ -123,6 +148,7 @@ def finish_attempt(*, attempt: Attempt) -> Attempt:
         "notes": list(grade.notes),
         "failed_because": list(grade.failed_because),
         "steps": trainee_steps(attempt),
+        "setup": setup_steps(attempt),
     }
     attempt.save()
     return attempt
@@ -156,6 +182,8 @@ def rehearse(scenario: Scenario, steps: list[Step]) -> Rehearsal:
     )
     play(player, steps)
     state = observe.final_state(built.sandbox)
-    events = observe.events_after(built.sandbox, built.baseline_event_id)
+    events = observe.events_after(
+        built.sandbox, built.baseline_event_id, account_name=scenario.world.display_name
+    )
     grade = grading.grade(scenario, events, state, took=state.now - started)
     return Rehearsal(built, player, grade, events, state)

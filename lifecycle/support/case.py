@@ -16,7 +16,6 @@ from lifecycle.admin import export_state
 from lifecycle.conf import setting
 from lifecycle.models import (
     DeletionStatus,
-    ExportStatus,
     InboxMessage,
     Outcome,
     SupportNote,
@@ -172,5 +171,4 @@ def case(account: SellerAccount) -> dict[str, Any]:
         "notes": list(SupportNote.objects.filter(account=account)[:20]),
         "actions": Action.choices,
         "outcomes": Outcome.choices,
-        "failed": ExportStatus.FAILED,
     }

@@ -93,6 +93,12 @@ def machine_of(subject_type: str) -> str:
     return _SUBJECT_MACHINES.get(name, name)
 
 
+def state_fields(model: type) -> tuple[str, ...]:
+    """The fields of `model` that hold a declared machine's state, in the declared order: only
+    the engine writes them, so the admin shows them read-only."""
+    return tuple(m.field for m in MACHINES.values() if m.model is model and m.field)
+
+
 def state_label(machine: str, state: str) -> str:
     """A state as the pages name it: the model's label for it."""
     found = MACHINES.get(machine)
@@ -182,6 +188,7 @@ __all__ = [
     "campaign_moves_from",
     "link_actions_from",
     "machine_of",
+    "state_fields",
     "state_label",
     "status_edges",
     "transition_for",

@@ -158,6 +158,8 @@ class Machine:
     with_account: bool = False
     open_states: bool = False  # the states are values (the clock's offset), not a list
     labels: dict[str, str] = default(default_factory=dict)
+    # The badge class of each state on the pages ("" keys the class of any other state).
+    tones: dict[str, str] = default(default_factory=dict)
 
     def label(self, state: str) -> str:
         return self.labels.get(state, state)

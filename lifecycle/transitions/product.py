@@ -34,6 +34,11 @@ LISTING = Machine(
     field="listing_status",
     with_account=True,
     labels=dict(ListingStatus.choices),
+    tones={
+        ListingStatus.ACTIVE: "text-bg-success",
+        ListingStatus.SOLD_OUT: "text-bg-warning",
+        "": "text-bg-secondary",
+    },
 )
 
 

@@ -72,6 +72,11 @@ ORDER = Machine(
     model=Order,
     field="status",
     labels=dict(OrderStatus.choices),
+    tones={
+        OrderStatus.AWAITING_SHIPMENT: "text-bg-warning",
+        OrderStatus.CANCELLED: "text-bg-secondary",
+        "": "text-bg-success",
+    },
 )
 
 
@@ -174,6 +179,12 @@ CAMPAIGN = Machine(
     model=Campaign,
     field="status",
     labels=dict(CampaignStatus.choices),
+    tones={
+        CampaignStatus.ACTIVE: "text-bg-success",
+        CampaignStatus.PAUSED: "text-bg-warning",
+        CampaignStatus.ENDED: "text-bg-secondary",
+        "": "text-bg-light border",
+    },
 )
 
 

@@ -37,6 +37,16 @@ trainer_patterns = [
 urlpatterns = [
     *trainer_patterns,
     path("join/<str:token>/", join_views.join, name="join"),
+    path(
+        "cohort-invitations/<int:invitation_id>/accept/",
+        join_views.login_invitation_accept,
+        name="login_invitation_accept",
+    ),
+    path(
+        "cohort-invitations/<int:invitation_id>/decline/",
+        join_views.login_invitation_decline,
+        name="login_invitation_decline",
+    ),
     path("password/reset/", account_views.password_reset, name="password_reset"),
     path("password/reset/sent/", account_views.password_reset_done, name="password_reset_done"),
     path(
