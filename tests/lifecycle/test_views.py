@@ -1,8 +1,7 @@
 """Home, the clock, closing the account, the map, exports, inbox and timeline in the browser."""
 
-from datetime import timedelta
-
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
