@@ -431,7 +431,7 @@ def test_a_deleted_account_stays_deleted(world):
 
 
 def test_two_campaigns_are_ended_as_them_one_as_it(world):
-    """"1 campaign is still running: end them first" read wrong: one is "it"."""
+    """ "1 campaign is still running: end them first" read wrong: one is "it"."""
     from shops.models import CampaignStatus
     from tests.shops.factories import CampaignFactory
 
