@@ -38,7 +38,8 @@ RESULTS_SHOWN = 50
 # The names the emails and the timeline give things: "Seller account #48", "Export #16",
 # "Data export #16", "Deletion request #3", or a bare "48" / "#48" (an account's number).
 NUMBERED = re.compile(
-    r"^(?:(?P<noun>seller account|account|data export|export|deletion request)\s*)?#?\s*(?P<n>\d+)$",
+    r"^(?:(?P<noun>seller account|account|data export|export|deletion request)\s*)?"
+    r"#?\s*(?P<n>\d+)$",
     re.IGNORECASE,
 )
 
