@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from accounts.models import SellerAccount
+from lifecycle.actions import Action, action_choices, is_known
 from lifecycle.admin import export_state
 from lifecycle.conf import setting
 from lifecycle.models import (
@@ -24,7 +25,6 @@ from lifecycle.models import (
 )
 from lifecycle.services import open_request, scheduled_events
 from lifecycle.services.links import next_unlink_allowed_at, unlinks_in_window, when
-from lifecycle.transitions import Action
 from lifecycle.wording import count, days_of, hours_of
 from shops.models import Shop, ShopLink
 
@@ -145,7 +145,7 @@ def timeline(account: SellerAccount, *, action: str, outcome: str, page: str) ->
     events = TimelineEvent.objects.filter(
         Q(account=account) | Q(account__isnull=True, sandbox=account.sandbox)
     )
-    if action in Action.values:
+    if is_known(action):
         events = events.filter(action=action)
     if outcome in Outcome.values:
         events = events.filter(outcome=outcome)
@@ -200,6 +200,6 @@ def case(account: SellerAccount) -> dict[str, Any]:
             .order_by("-sent_at", "-id")[:10]
         ),
         "notes": list(SupportNote.objects.filter(account=account)[:20]),
-        "actions": Action.choices,
+        "actions": action_choices(),
         "outcomes": Outcome.choices,
     }
