@@ -36,7 +36,7 @@ from .services.links import when
 from .services.support import RETRY_EXPORT_FOR_SELLER, retry_export_for_seller
 from .support.actions import StaffAction, refuse_without_right, staff_action
 from .support.words import event_change
-from .transitions import Action
+from .transitions import Action, state_fields
 
 EVENTS_SHOWN = 20
 
@@ -44,7 +44,8 @@ EVENTS_SHOWN = 20
 class SupportAdmin(admin.ModelAdmin):
     """Base of every simulator model's admin page."""
 
-    # Changed only by lifecycle services: shown, never editable.
+    # Changed only by lifecycle services: shown, never editable. The fields that hold a declared
+    # machine's state are read-only without being listed here (`state_fields`).
     lifecycle_fields: tuple[str, ...] = ()
     # Set when the row is created, then fixed (moving an account to another sandbox, say).
     fixed_after_create: tuple[str, ...] = ()
@@ -54,10 +55,14 @@ class SupportAdmin(admin.ModelAdmin):
     staff_actions: dict[str, StaffAction] = {}
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = [*super().get_readonly_fields(request, obj), *self.lifecycle_fields]
+        fields = [
+            *super().get_readonly_fields(request, obj),
+            *state_fields(self.model),
+            *self.lifecycle_fields,
+        ]
         if obj is not None:
             fields += self.fixed_after_create
-        return fields
+        return list(dict.fromkeys(fields))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

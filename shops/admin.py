@@ -135,7 +135,6 @@ class ProductAdmin(ViewOnlyAdmin):
     search_fields = ("title", "sku", "account__display_name")
     list_select_related = ("account", "shop")
     raw_id_fields = ("account", "shop")
-    lifecycle_fields = ("listing_status",)
     fixed_after_create = ("account", "shop")
 
 
@@ -160,7 +159,7 @@ class OrderAdmin(ViewOnlyAdmin):
     search_fields = ("=number", "customer__name", "tracking_number", "account__display_name")
     list_select_related = ("account", "customer")
     raw_id_fields = ("account", "shop", "customer")
-    lifecycle_fields = ("status", "tracking_number", "shipped_at", "delivered_at")
+    lifecycle_fields = ("tracking_number", "shipped_at", "delivered_at")
     fixed_after_create = ("account", "shop", "customer", "number", "placed_at")
     inlines = (OrderLineInline,)
 
@@ -178,7 +177,7 @@ class InquiryAdmin(ViewOnlyAdmin):
     search_fields = ("message", "customer__name", "account__display_name")
     list_select_related = ("account", "customer")
     raw_id_fields = ("account", "customer")
-    lifecycle_fields = ("reply", "replied_at")
+    lifecycle_fields = ("reply",)
     fixed_after_create = ("account", "customer", "received_at")
 
 
@@ -189,5 +188,4 @@ class CampaignAdmin(ViewOnlyAdmin):
     search_fields = ("name", "account__display_name")
     list_select_related = ("account", "shop")
     raw_id_fields = ("account", "shop")
-    lifecycle_fields = ("status",)
     fixed_after_create = ("account", "shop", "created_at")

@@ -25,7 +25,7 @@ from lifecycle.services.support import (
 )
 from lifecycle.support import previews
 from lifecycle.support.actions import StaffAction, staff_action
-from lifecycle.transitions import STAFF, Action, account_actions_from
+from lifecycle.transitions import STAFF, Action, account_actions_from, state_fields
 
 
 def status_label(value: str | None) -> str:
@@ -118,9 +118,7 @@ class SellerAccountAdmin(SupportAdmin):
     list_select_related = ("sandbox", "sandbox__owner")
     raw_id_fields = ("sandbox",)
     lifecycle_fields = (
-        "status",
         "status_before_deletion",
-        "account_type",
         "category",
         "customers_notified_at",
         "deleted_at",
@@ -155,7 +153,8 @@ class SellerAccountAdmin(SupportAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None):
         profile = ("Seller profile", {"fields": ("sandbox", "display_name", "contact_email")})
-        lifecycle = ("Lifecycle (changed only by staff actions)", {"fields": self.lifecycle_fields})
+        fields = (*state_fields(SellerAccount), *self.lifecycle_fields)
+        lifecycle = ("Lifecycle (changed only by staff actions)", {"fields": fields})
         if obj is None:
             return [profile, lifecycle]
         return [

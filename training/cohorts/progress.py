@@ -22,6 +22,7 @@ STATE_LABELS = {
     PASSED: "Passed",
     FAILED: "Failed",
 }
+STATE_TONES = {PASSED: "text-bg-success", FAILED: "text-bg-danger", IN_PROGRESS: "text-bg-warning"}
 ATTEMPT_FIELDS = (
     "id",
     "trainee_id",
@@ -59,6 +60,11 @@ class Cell:
     @property
     def state_label(self) -> str:
         return STATE_LABELS[self.state]
+
+    @property
+    def tone(self) -> str:
+        """The badge class of the state on the pages."""
+        return STATE_TONES.get(self.state, "text-bg-light")
 
     @property
     def score(self) -> int | None:

@@ -41,6 +41,7 @@ def cohort_overview(cohort: Cohort, scenarios: dict[str, Any]) -> dict[str, Any]
             if invitation.used >= invitation.seats
             else "open"
         )
+        invitation.is_open = invitation.state == "open"
     assignments = list(cohort.assignments.all())
     for assignment in assignments:
         scenario = scenarios.get(assignment.scenario_slug)
