@@ -341,6 +341,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = timedelta(days=1)
+# celery beat's own state (when each schedule last ran) under the var dir, wherever beat is
+# started from (its default is the working directory).
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- The simulated platform -----------------------------------------------------------------
 # Every rule number of the rulebook, as a setting with the rulebook's default.
