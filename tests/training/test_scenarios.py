@@ -116,7 +116,9 @@ def test_an_unlink_in_the_cool_down_is_on_the_feedback_with_the_refusal(rehearsa
 
 def test_deleting_without_an_export_says_the_deletion_came_first(rehearsals):
     grade = rehearsals["close-account"]["careless"].grade
-    assert grade.line("export-before-request").note == "The timeline has no “Download data export”."
+    assert grade.line("export-before-request").note == (
+        "Request deletion: Juniper Goods came before any “Download data export”."
+    )
     assert "refused (orders_awaiting_shipment)" not in grade.line("orders-first").note
     assert "refused" in grade.line("orders-first").note
 
