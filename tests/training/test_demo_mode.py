@@ -221,3 +221,43 @@ def test_seed_demo_trainees_plays_graded_attempts_for_the_trainers_grid(db, monk
     assert all(a.result and a.score is not None for a in finished)
     call_command("seed_demo", "--trainees", "8", stdout=StringIO())  # idempotent
     assert attempts.count() == 12
+
+
+def test_seeding_a_class_plays_the_careless_runs_as_written_without_a_hash_per_attempt(
+    db, monkeypatch, settings
+):
+    """pause-sales' careless run requests the deletion, which asks for the owner's password.
+    The demo trainees' passwords are unusable, so the request was refused ("That password is not
+    right") and each refusal still cost a PBKDF2 hash (Django's fake one): most of seeding a
+    class of 200. Now the request goes through (the attempt misses "no-deletion", as the
+    scenario says) and seeding hashes only the two demo logins it makes."""
+    monkeypatch.undo()  # the shipped scenarios, not the tests' stand-in
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from lifecycle.models import DeletionRequest
+    from training.models import Attempt
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    monkeypatch.setattr(PBKDF2PasswordHasher, "iterations", 1)  # counted, not slow
+    hashes: list[str] = []
+    encode = PBKDF2PasswordHasher.encode
+    monkeypatch.setattr(
+        PBKDF2PasswordHasher,
+        "encode",
+        lambda self, password, salt, iterations=None: hashes.append(salt)
+        or encode(self, password, salt, iterations),
+    )
+
+    call_command("seed_demo", "--trainees", "8", stdout=StringIO())
+
+    assert len(hashes) == 2  # the demo trainee's and the trainer's logins, none per attempt
+    careless = Attempt.objects.get(
+        trainee__username="demo-trainee-03", scenario_slug="pause-sales"
+    )
+    assert careless.result["no-deletion"]["met"] is False
+    assert DeletionRequest.objects.filter(account__sandbox=careless.sandbox).count() == 1
+    refused = TimelineEvent.objects.filter(sandbox__owner__username__startswith="demo-trainee-")
+    assert not refused.filter(code="wrong_password").exists()
+    demo_trainees = User.objects.filter(username__startswith="demo-trainee-")
+    assert demo_trainees.count() == 8
+    assert not any(person.has_usable_password() for person in demo_trainees)
