@@ -46,20 +46,25 @@ def pytest_sessionstart(session):
 # (config/settings/test.py), so any two tests may run at once. What is grouped is what must not
 # be spread: the tests that drive Chromium or start real processes (Celery workers, beat,
 # gunicorn, make run, a private redis-server, the benchmarks) are CPU-heavy and wait on
-# deadlines, so they run one after another on one worker while the others take the rest; and a
-# module whose fixture is built once per module (a SQLite run, a scratch database) stays whole.
+# deadlines, so they run one after another on one worker while the others take the rest; a
+# module whose fixture is built once per module (a SQLite run, a scratch database) stays whole;
+# and the users of an expensive session fixture share one worker, which builds it once.
 REAL_PROCESS_FIXTURES = {"browser", "live_server", "celery_worker", "private_redis", "gunicorn"}
 WHOLE_MODULES = {"test_sqlite.py", "test_bench_smoke.py"}
+SESSION_FIXTURES = {"rehearsals"}  # every scenario played twice (tests/training/conftest.py)
 
 
 def xdist_group(item: pytest.Item) -> str | None:
     """The group an item runs in under --dist loadgroup (None: any worker, alone)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
     if item.path.name in WHOLE_MODULES:
         return item.path.name
     if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
         return "real-processes"
-    if REAL_PROCESS_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+    if REAL_PROCESS_FIXTURES & fixtures:
         return "real-processes"
+    if shared := SESSION_FIXTURES & fixtures:
+        return min(shared)
     return None
 
 

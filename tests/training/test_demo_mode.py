@@ -244,16 +244,15 @@ def test_seeding_a_class_plays_the_careless_runs_as_written_without_a_hash_per_a
     monkeypatch.setattr(
         PBKDF2PasswordHasher,
         "encode",
-        lambda self, password, salt, iterations=None: hashes.append(salt)
-        or encode(self, password, salt, iterations),
+        lambda self, password, salt, iterations=None: (
+            hashes.append(salt) or encode(self, password, salt, iterations)
+        ),
     )
 
     call_command("seed_demo", "--trainees", "8", stdout=StringIO())
 
     assert len(hashes) == 2  # the demo trainee's and the trainer's logins, none per attempt
-    careless = Attempt.objects.get(
-        trainee__username="demo-trainee-03", scenario_slug="pause-sales"
-    )
+    careless = Attempt.objects.get(trainee__username="demo-trainee-03", scenario_slug="pause-sales")
     assert careless.result["no-deletion"]["met"] is False
     assert DeletionRequest.objects.filter(account__sandbox=careless.sandbox).count() == 1
     refused = TimelineEvent.objects.filter(sandbox__owner__username__startswith="demo-trainee-")
