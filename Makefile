@@ -26,6 +26,10 @@ run: install
 serve: export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 serve: export DEMO_MODE ?= 1
 serve: export DEBUG ?= 0
+# Links in emails and on the trainer's pages start with SITE_URL: the address served here unless
+# set (behind a proxy, set it to the public address).
+serve: export WEB_PORT ?= 8000
+serve: export SITE_URL ?= http://127.0.0.1:$(WEB_PORT)
 serve:
 	mkdir -p "$${SIMULATOR_VAR_DIR:-var}"
 	$(BIN)/python manage.py migrate --noinput

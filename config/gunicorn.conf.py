@@ -1,7 +1,7 @@
 """gunicorn in production: `gunicorn -c config/gunicorn.conf.py` (README, "Deployment").
 
 The access and error logs pass the same filter as Django's (lifecycle.redaction), so the
-token in the path of an emailed confirmation link is written as [hidden].
+token in the path of an emailed or shared link is written as [hidden].
 """
 
 import os

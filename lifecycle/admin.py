@@ -280,7 +280,7 @@ class DeletionRequestAdmin(ViewOnlyAdmin):
     exclude = ("nonce",)  # half of the confirmation link's secret
 
 
-def _retry(job: ExportJob, actor, notify: bool) -> str:
+def _retry(job: ExportJob, actor, message: str) -> str:
     job = retry_export_for_seller(actor=actor, export=job)
     return "queued again from the start; the seller gets the download email when it is ready."
 

@@ -41,6 +41,7 @@ from lifecycle.services import (
     start_export,
 )
 from lifecycle.services.exports import BUILDER
+from lifecycle.spreadsheet import text_cell
 from shops.models import Customer, Inquiry, Order, OrderLine, OrderStatus, Product
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):  # every Decimal of an export is an amount of money
         return plain(value)
+    if isinstance(value, str):  # text someone typed: never a formula in a spreadsheet
+        return text_cell(value)
     return str(value)
 
 

@@ -36,6 +36,12 @@ class TimelineEventQuerySet(models.QuerySet):
     def by_staff(self, user) -> "TimelineEventQuerySet":
         return self.filter(actor=user, actor_kind=ActorKind.STAFF)
 
+    def for_seller(self) -> "TimelineEventQuerySet":
+        """What the seller's own pages show: everything but refused staff attempts, which are
+        the staff's record only (RULEBOOK §11). A staff event's internal reason is in `params`
+        and is never rendered on the seller's pages either."""
+        return self.exclude(actor_kind=ActorKind.STAFF, outcome=Outcome.REFUSED)
+
 
 class TimelineEvent(models.Model):
     """One append-only record of an action, done or refused."""

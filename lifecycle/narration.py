@@ -81,7 +81,6 @@ REMOVED_WORDS = {
 class Told:
     change: str = ""
     effects: list[str] = field(default_factory=list)
-    reason_told: bool = False  # the event's reason is one of the effects already
 
 
 def state_words(code: str) -> str:
@@ -96,7 +95,6 @@ def tell(event: TimelineEvent) -> Told:
     told = Told(change=_change(event, params))
     if event.outcome == Outcome.DONE:
         told.effects = _effects(event, params)
-    told.reason_told = params.get("reason") in REASONS
     return told
 
 
@@ -155,7 +153,8 @@ def _effects(event: TimelineEvent, params: dict) -> list[str]:
         lines.append(f"budget {format_money(params['budget'])}")
     if params.get("size_bytes"):
         lines.append(f"ZIP of {filesizeformat(params['size_bytes'])}")
-    if params.get("reason") in REASONS:  # a support agent's own reason has its own line
+    # A job's own reason has its own line; a support agent's reason is internal (RULEBOOK §11).
+    if params.get("reason") in REASONS:
         lines.append(REASONS[params["reason"]])
     if params.get("app") and event.action != Action.SEND_EMAIL:
         app = params["app"]

@@ -1,21 +1,32 @@
 """Secrets that must never be shown to staff or written to a log: one place that hides them.
 
-The deletion confirmation token travels in the emailed link's path (`/close/confirm/<token>/`).
-The link's first hop moves it into the session and redirects to a path without it; what still
-names it (the inbox row staff can read, the access and request log lines of that first hop)
-goes through `redact`.
+Tokens travel in the paths of emailed and shared links: the deletion confirmation
+(`/close/confirm/<token>/`), the password reset and set-password link
+(`/password/reset/<uid>/<token>/`), the email verification link (`/email/verify/<uid>/<token>/`)
+and a cohort's invitation link (`/join/<token>/`). Each link's first hop takes the token off the
+address where it can (Django's reset moves it into the session); what still names it (the inbox
+row staff can read, the access and request log lines of that first hop) goes through `redact`.
 """
 
 import logging
 import re
 
 HIDDEN = "[hidden]"
-# The token segment of a confirmation link: signed base64 with ':' separators.
-_TOKEN_IN_PATH = re.compile(r"(/close/confirm/)(?!" + re.escape(HIDDEN) + r")[^/\s?#\"'<>]+")
+_SEGMENT = r"[^/\s?#\"'<>]+"
+# What comes before the token segment of each token-bearing path.
+_TOKEN_PREFIXES = (
+    r"/close/confirm/",  # signed base64 with ':' separators
+    r"/password/reset/" + _SEGMENT + r"/(?!set-password/)",  # Django's own token-less step
+    r"/email/verify/" + _SEGMENT + "/",
+    r"/join/",
+)
+_TOKEN_IN_PATH = re.compile(
+    r"((?:" + "|".join(_TOKEN_PREFIXES) + r"))(?!" + re.escape(HIDDEN) + r")" + _SEGMENT
+)
 
 
 def redact(text: str) -> str:
-    """The text with every confirmation token replaced by [hidden]."""
+    """The text with every token of a link's path replaced by [hidden]."""
     return _TOKEN_IN_PATH.sub(r"\1" + HIDDEN, text)
 
 

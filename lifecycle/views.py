@@ -57,7 +57,7 @@ def _dashboard_page(request: HttpRequest) -> HttpResponse:
             "nav": "home",
             "counts": counts,
             "linked_shops": counts["linked_shops"],
-            "recent_events": TimelineEvent.objects.filter(sandbox=request.sandbox)[:5],
+            "recent_events": TimelineEvent.objects.for_seller().filter(sandbox=request.sandbox)[:5],
         },
     )
 
@@ -358,7 +358,7 @@ def inbox_message(request: HttpRequest, message_id: int) -> HttpResponse:
 @sandbox_page(allow_deleted=True)
 def timeline(request: HttpRequest) -> HttpResponse:
     form = TimelineFilter(request.GET or None)
-    events = TimelineEvent.objects.filter(sandbox=request.sandbox).order_by("-id")
+    events = TimelineEvent.objects.for_seller().filter(sandbox=request.sandbox).order_by("-id")
     if form.is_valid():
         data = form.cleaned_data
         if data["action"]:

@@ -22,20 +22,20 @@ from .models import Campaign, Customer, Inquiry, Order, OrderLine, Product, Shop
 
 
 def unlink_action(title: str, *, override: bool) -> StaffAction:
-    def run(shop: Shop, actor, notify: bool) -> str:
+    def run(shop: Shop, actor, message: str) -> str:
         link = shop.live_link()
         if link is None:
             return "not linked to any account; nothing to unlink."
-        _, message = act_for_seller(
+        _, sent = act_for_seller(
             actor=actor,
             account=link.account,
             action=Action.UNLINK_SHOP,
             run=lambda: unlink_shop(
                 actor=actor, account=link.account, shop=shop, confirmed=True, override=override
             ),
-            notify=notify,
+            message=message,
         )
-        told = " The seller was told by email." if message else ""
+        told = " The seller was told by email." if sent else ""
         return f"unlinked from {link.account}.{told}"
 
     return StaffAction(

@@ -104,9 +104,11 @@ def _back(request: HttpRequest) -> str:
 
 def _detail_page(request: HttpRequest, order: Order, form: ShipForm | None = None):
     order = _with_totals(Order.objects.filter(pk=order.pk)).select_related("customer").get()
-    history = TimelineEvent.objects.filter(
-        account=request.account, subject_type="order", subject_id=order.pk
-    ).order_by("id")
+    history = (
+        TimelineEvent.objects.for_seller()
+        .filter(account=request.account, subject_type="order", subject_id=order.pk)
+        .order_by("id")
+    )
     return page(
         request,
         "shops/order_detail.html",

@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.types import Feature, has_feature
+from accounts.types import Feature
 from lifecycle import selectors
 from lifecycle.transitions import campaign_moves_from
+from lifecycle.transitions.base import lacks_feature
 from lifecycle.web import act, bad_input, confirm, page, sandbox_page
 from shops.forms import CampaignForm, ReplyForm
 from shops.models import Campaign, CampaignStatus, Inquiry, Shop
@@ -85,7 +86,7 @@ def _linked_shops(request: HttpRequest):
 
 def _campaigns_page(request: HttpRequest, form: CampaignForm | None = None) -> HttpResponse:
     account = request.account
-    allowed = has_feature(account.account_type, Feature.AD_CAMPAIGNS)
+    allowed = lacks_feature(account, Feature.AD_CAMPAIGNS) is None  # the actions' feature gate
     campaigns = list(
         Campaign.objects.filter(account=account, shop_id__in=_linked(request)).select_related(
             "shop"

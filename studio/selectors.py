@@ -15,12 +15,12 @@ from accounts.models import SellerAccount
 from accounts.types import (
     AccountType,
     Feature,
-    feature_refusal,
     has_feature,
     type_change_preview,
 )
-from lifecycle.errors import Code, LifecycleError
+from lifecycle.errors import LifecycleError
 from lifecycle.selectors.counting import counts
+from lifecycle.transitions.base import lacks_feature
 from shops.models import Campaign, CampaignStatus, Customer, OrderStatus, ShopLink
 
 from .models import LiveSession, LiveStatus, ProductLink, Video
@@ -94,17 +94,16 @@ def live_sessions(account: SellerAccount) -> dict[str, list[LiveSession]]:
 
 
 def require_feature(account: SellerAccount, feature: str) -> None:
-    """Insights are reads, but a type without them is refused all the same, with the reason."""
-    if not has_feature(account.account_type, feature):
-        raise LifecycleError(
-            Code.FEATURE_NOT_IN_TYPE, feature_refusal(feature, account.account_type)
-        )
+    """Insights are reads, but a type without them is refused all the same, with the reason
+    (the actions' one feature gate, `lacks_feature`)."""
+    if refusal := lacks_feature(account, feature):
+        raise LifecycleError(refusal.code, refusal.sentence)
 
 
 def insights(account: SellerAccount) -> dict[str, Any]:
     """The Analytics page's audience and content insights, or the sentence that locks them."""
-    if not has_feature(account.account_type, Feature.ANALYTICS):
-        return {"insights_locked": feature_refusal(Feature.ANALYTICS, account.account_type)}
+    if refusal := lacks_feature(account, Feature.ANALYTICS):
+        return {"insights_locked": refusal.sentence}
     return {
         "insights_locked": "",
         "audience": audience_insights(account),

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.types import Feature, feature_refusal, has_feature
+from accounts.types import Feature, has_feature
+from lifecycle.transitions.base import lacks_feature
 from lifecycle.web import act, bad_input, page, sandbox_page
 from shops.models import Product
 
@@ -27,9 +28,8 @@ from .services import (
 
 def _locked(account, feature: str) -> str:
     """The refusal sentence when the type lacks `feature`, or "" when it has it."""
-    if has_feature(account.account_type, feature):
-        return ""
-    return feature_refusal(feature, account.account_type)
+    refusal = lacks_feature(account, feature)  # the actions' own feature gate
+    return refusal.sentence if refusal else ""
 
 
 # --- Videos and product links ---------------------------------------------------------------

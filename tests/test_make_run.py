@@ -14,6 +14,9 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,7 @@ from django.test import Client, override_settings
 from django.urls import path
 
 from lifecycle.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
+from tests.lifecycle.workers import manage_shell
 from training.cohorts.demo import TRAINER_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,9 +97,10 @@ def make_env(tmp_path) -> tuple[dict[str, str], Path, int]:
     return env, var, port
 
 
-@pytest.mark.worker
-def test_make_run_announces_when_up_serves_without_debug_and_stops_cleanly(make_env):
-    env, var, port = make_env
+@contextmanager
+def make_serve(env: dict[str, str]) -> Iterator[Output]:
+    """`make serve` in a process group of its own; Ctrl-C'd on the way out (the test goes on to
+    read what it printed after it stopped)."""
     proc = subprocess.Popen(
         ["make", "--no-print-directory", "serve"],
         cwd=ROOT,
@@ -106,6 +111,36 @@ def test_make_run_announces_when_up_serves_without_debug_and_stops_cleanly(make_
     )
     out = Output(proc.stdout)
     try:
+        yield out
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the terminal signals make and honcho
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
+        out.thread.join(timeout=10)
+
+
+def stopped_cleanly(text: str) -> None:
+    """Every process (and the command each runs under config/supervise.py) was started and is
+    gone; honcho never had to SIGKILL one."""
+    pids = {m[1]: int(m[2]) for m in STARTED.finditer(text)}
+    stopped = {m[1]: int(m[2]) for m in STOPPED.finditer(text)}
+    assert set(pids) == PROCESSES, text[-4000:]
+    assert "SIGKILL" not in text, text[-4000:]
+    assert set(stopped) == PROCESSES, text[-4000:]
+    assert stopped["worker"] == 0 and stopped["beat"] == 0 and stopped["ready"] == 0, stopped
+    assert not [name for name, pid in pids.items() if alive(pid)]
+    children = [int(pid) for pid in re.findall(r"supervise: \w+ started \(pid=(\d+)\)", text)]
+    assert len(children) >= len(PROCESSES), text[-4000:]
+    assert not [pid for pid in children if alive(pid)]
+
+
+@pytest.mark.worker
+def test_make_run_announces_when_up_serves_without_debug_and_stops_cleanly(make_env):
+    env, var, port = make_env
+    with make_serve(env) as out:
         ready = out.wait_for(r"ready\.1\s+\| Ready: open ", timeout=180)
         # After the banners: the worker and the scheduler had printed theirs and started.
         assert out.index(r"worker\.1\s+\| .*celery@\S+ ready\.") < ready
@@ -127,22 +162,8 @@ def test_make_run_announces_when_up_serves_without_debug_and_stops_cleanly(make_
         assert status == 404
         assert "Nothing here" in body and "URLconf" not in body and "DEBUG = True" not in body
         out.wait_for(r"web\.1\s+\| .*Not Found: /no-such-page/", timeout=10)
-    finally:
-        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the terminal signals make and honcho
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            raise
-        out.thread.join(timeout=10)
     text = out.text()
-    pids = {m[1]: int(m[2]) for m in STARTED.finditer(text)}
-    stopped = {m[1]: int(m[2]) for m in STOPPED.finditer(text)}
-    assert set(pids) == PROCESSES, text[-4000:]
-    assert "SIGKILL" not in text, text[-4000:]
-    assert set(stopped) == PROCESSES, text[-4000:]
-    assert stopped["worker"] == 0 and stopped["beat"] == 0 and stopped["ready"] == 0, stopped
-    assert not [name for name, pid in pids.items() if alive(pid)]
+    stopped_cleanly(text)
     # A warning line is printed once, and the embedded broker has nothing to warn about.
     assert len(re.findall(r"Not Found: /no-such-page/", text)) == 1
     assert "No hostname was supplied" not in text
@@ -151,6 +172,82 @@ def test_make_run_announces_when_up_serves_without_debug_and_stops_cleanly(make_
     with sqlite3.connect(var / "simulator.sqlite3") as db:
         rows = db.execute("SELECT kind, stopped_at IS NOT NULL FROM lifecycle_heartbeat").fetchall()
     assert sorted(rows) == [("scheduler", 1), ("worker", 1)]
+
+
+def child_pid(out: Output, name: str, nth: int = 1) -> int:
+    """The pid of the command that config/supervise.py started for `name` the nth time."""
+    pattern = rf"{name}\.1\s+\| supervise: {name} started \(pid=(\d+)\)"
+    found = [re.search(pattern, line) for line in out.lines]
+    return int([m[1] for m in found if m][nth - 1])
+
+
+def health_of(port: int) -> dict:
+    try:
+        return json.loads(get(port, "/healthz")[1])
+    except (OSError, ValueError):
+        return {}
+
+
+def queue_a_sweep(env: dict[str, str]) -> None:
+    """A job through the embedded broker, from a process of its own as the site's would."""
+    code = "from lifecycle.tasks import sweep_task; sweep_task.delay()"
+    manage_shell({**env, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}, code)
+
+
+@pytest.mark.worker
+def test_make_run_survives_an_empty_broker_message_and_any_process_exiting(make_env):
+    """Issue 20, item 1: an empty message file stopped the worker ("Unrecoverable error:
+    JSONDecodeError") and honcho then stopped the web server and the scheduler. Now it is set
+    aside; and a process that exits is started again while the others keep serving, /healthz
+    saying the jobs are down until the worker is back."""
+    env, var, port = make_env
+    with make_serve(env) as out:
+        out.wait_for(r"ready\.1\s+\| Ctrl-C stops", timeout=180)
+        done = r"worker\.1\s+\| .*Task lifecycle\.tasks\.sweep_task\[\S+\] succeeded"
+        succeeded = len([line for line in out.lines if re.search(done, line)])
+
+        # The issue's reproduction: an empty message in the queue.
+        empty = var / "broker" / "queue" / f"0000001_{uuid.uuid4()}.celery.msg"
+        empty.touch()
+        out.wait_for(rf"worker\.1\s+\| .*set aside the unreadable broker message {empty.name}", 60)
+        assert (var / "broker" / "unreadable" / empty.name).exists()
+        queue_a_sweep(env)
+        wait_until(lambda: count(out, done) > succeeded, 60, out, "a sweep done after it")
+        assert get(port, "/healthz")[0] == 200
+
+        # The worker exits by itself: the site answers, /healthz says the jobs are down, the
+        # worker is started again and does the job queued meanwhile.
+        os.kill(child_pid(out, "worker"), signal.SIGTERM)
+        wait_until(lambda: health_of(port).get("worker") == "down", 30, out, "worker down")
+        status, body, _ = get(port, "/login/")
+        assert status == 200 and "Sign in" in body
+        queue_a_sweep(env)
+        succeeded = count(out, done)
+        wait_until(lambda: health_of(port).get("worker") == "ok", 120, out, "worker up again")
+        wait_until(lambda: count(out, done) > succeeded, 60, out, "the sweep queued meanwhile")
+        assert child_pid(out, "worker", 2) != child_pid(out, "worker", 1)
+
+        # The web server killed outright: started again, and the worker was not stopped.
+        os.kill(child_pid(out, "web"), signal.SIGKILL)
+        out.wait_for(r"web\.1\s+\| supervise: web exited by itself \(rc=-9\)", timeout=30)
+        wait_until(lambda: health_of(port).get("status") == "ok", 120, out, "the site back")
+        assert len(re.findall(r"supervise: worker started", out.text())) == 2
+    text = out.text()
+    stopped_cleanly(text)
+    assert "Unrecoverable error" not in text and "Traceback" not in text
+
+
+def count(out: Output, pattern: str) -> int:
+    return len([line for line in out.lines if re.search(pattern, line)])
+
+
+def wait_until(condition, timeout: float, out: Output, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}:\n{out.text()[-6000:]}")
 
 
 def test_a_warning_is_logged_once_with_debug_on():
@@ -211,3 +308,36 @@ def test_with_debug_off_errors_show_the_simulators_own_pages(client):
     assert failed.status_code == 500
     assert b"Something went wrong on our side" in failed.content
     assert b"RuntimeError" not in failed.content and b"Traceback" not in failed.content
+
+
+def _serve_env(tmp_path, **extra: str) -> str:
+    """`make serve` with stand-ins for the virtualenv's programs that print the SITE_URL each
+    was started with; what the Makefile hands to the web server, the worker and seed_demo."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name in ("python", "honcho"):
+        program = bin_dir / name
+        program.write_text('#!/bin/sh\necho "$(basename "$0") SITE_URL=$SITE_URL"\n')
+        program.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "WEB_PORT")}
+    env.update(SIMULATOR_VAR_DIR=str(tmp_path / "var"), **extra)
+    done = subprocess.run(
+        ["make", "--no-print-directory", "serve", f"BIN={bin_dir}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_make_run_builds_links_on_the_port_it_serves(tmp_path):
+    """With WEB_PORT=8201, invitation and email links read 127.0.0.1:8201, not :8000."""
+    out = _serve_env(tmp_path, WEB_PORT="8201")
+    assert out.count("SITE_URL=http://127.0.0.1:8201") == 3, out  # 2 manage.py, honcho
+    assert ":8000" not in out
+    assert "SITE_URL=http://127.0.0.1:8000" in _serve_env(tmp_path)
+    given = _serve_env(tmp_path, WEB_PORT="8201", SITE_URL="https://sim.example.org")
+    assert "SITE_URL=http://127.0.0.1" not in given and "SITE_URL=https://sim.example.org" in given

@@ -9,7 +9,11 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training: scenarios, attempts and cohorts"
 
     def ready(self) -> None:
-        from training.cohorts.roles import ensure_trainers_group
+        from django.contrib.auth.signals import user_logged_in
+
+        from training.cohorts.roles import ensure_trainers_group, remember_role
+
+        user_logged_in.connect(remember_role, dispatch_uid="remember-trainer-role")
 
         # Once this app's permissions exist (they are made by the same post_migrate signal).
         post_migrate.connect(ensure_trainers_group, sender=self, dispatch_uid="trainers-group")

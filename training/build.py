@@ -14,7 +14,8 @@ from django.db import transaction
 
 from accounts.models import Sandbox, SellerAccount, User
 from lifecycle.models import TimelineEvent
-from shops.models import Customer, Order, OrderLine, Product, Shop
+from shops.models import Customer, Inquiry, Order, OrderLine, Product, Shop
+from studio.models import Video
 
 from . import moves
 from .scenarios.schema import Scenario
@@ -199,3 +200,21 @@ def _commerce(world: World, account: SellerAccount, shops: dict, sandbox: Sandbo
                     OrderLine(order=order, title="Gift card", quantity=1, unit_price=Decimal(20))
                 )
     OrderLine.objects.bulk_create(lines)
+    Inquiry.objects.bulk_create(
+        Inquiry(
+            account=account,
+            customer=customers[i % len(customers)],
+            message="Hello, when will my order arrive?",
+            received_at=now - timedelta(hours=2 * (world.inquiries - i)),
+        )
+        for i in range(world.inquiries)
+    )
+    Video.objects.bulk_create(
+        Video(
+            account=account,
+            shop=shops[v.shop],
+            title=v.title,
+            posted_at=now - timedelta(days=v.days_ago),
+        )
+        for v in world.videos
+    )

@@ -11,6 +11,7 @@ from lifecycle.web import wants_partial
 
 from . import play
 from .cohorts.models import TourState
+from .cohorts.roles import shows_trainer_pages
 from .models import Attempt
 from .scenarios import get
 
@@ -48,3 +49,8 @@ def objectives(request: HttpRequest) -> dict:
         "scenario_pass_mark": scenario.pass_mark,
         "scenario_grade": play.current_grade(attempt),
     }
+
+
+def trainer_nav(request: HttpRequest) -> dict:
+    """`trainer_nav`: whether the top bar leads to the trainer's pages (no query: the session)."""
+    return {"trainer_nav": shows_trainer_pages(request)}

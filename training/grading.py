@@ -13,6 +13,10 @@ from training.facts import Fact, FinalState
 from training.scenarios.predicates import Facts
 from training.scenarios.schema import Scenario
 
+# An objective's state: met (its points count), not yet (it can still be met), missed (it cannot
+# be met any more, or the attempt is over), waiting (done, but it counts only when ...).
+MET, NOT_YET, MISSED, WAITING = "met", "not_yet", "missed", "waiting"
+
 
 @dataclass(frozen=True)
 class Line:
@@ -27,6 +31,10 @@ class Line:
     lesson: str
     note: str
     evidence: tuple[int, ...] = ()
+    state: str = ""  # MET, NOT_YET, MISSED or WAITING; a forbidden move: MET (avoided) or MISSED
+    required: bool = False  # an objective the attempt fails without
+    fails: bool = False  # a forbidden move that fails the attempt when made
+    counts_when: str = ""  # WAITING: what makes it count ("you ask for the deletion")
 
     def as_json(self) -> dict:
         return {
@@ -38,6 +46,10 @@ class Line:
             "lesson": self.lesson,
             "note": self.note,
             "evidence": list(self.evidence),
+            "state": self.state,
+            "required": self.required,
+            "fails": self.fails,
+            "counts_when": self.counts_when,
         }
 
 
@@ -52,6 +64,8 @@ class Grade:
     over_budget: bool = False
     took: timedelta | None = None
     notes: tuple[str, ...] = field(default=())
+    final: bool = True  # graded as finished (else: the live grade of an attempt under way)
+    failed_because: tuple[str, ...] = field(default=())  # required missed, failing moves made
 
     def line(self, line_id: str) -> Line:
         return next(line for line in self.lines if line.id == line_id)
@@ -69,6 +83,25 @@ def _share(weight: int, total: int) -> int:
     return round(100 * weight / total)
 
 
+def _state(verdict, counts: bool | None, final: bool) -> str:
+    """An objective's state from its verdict and whether its `counts_when` holds (None: none)."""
+    if verdict.met and counts is not False:
+        return MET
+    if final or (not verdict.met and verdict.settled):
+        return MISSED
+    return WAITING if verdict.met or verdict.halfway else NOT_YET
+
+
+def days_and_hours(span: timedelta) -> str:
+    """'30 days and 1 hour', '2 hours', 'under an hour': a sandbox span in words."""
+    hours = int(span.total_seconds() // 3600)
+    days, hours = divmod(hours, 24)
+    parts = [count(days, "day")] if days else []
+    if hours:
+        parts.append(count(hours, "hour"))
+    return " and ".join(parts) or "under an hour"
+
+
 def grade(
     scenario: Scenario,
     events: Sequence[Fact],
@@ -76,27 +109,42 @@ def grade(
     *,
     hints_used: int = 0,
     took: timedelta | None = None,
+    final: bool = True,
 ) -> Grade:
     """Score out of 100: the weights of the objectives met (as a share of all weights), less the
     cost of the hints taken and the penalty of each forbidden move made; pass at the pass mark,
-    and within the time budget when the scenario has one."""
+    within the time budget when the scenario has one, with every required objective met and no
+    failing move made.
+
+    An objective gives points only once it counts (its `counts_when` holds): one that could not
+    have been failed yet gives none. `final=False` grades an attempt under way (the panel):
+    what can still be met is "not yet" instead of missed."""
     facts = Facts(events=tuple(events), state=state)
     lines: list[Line] = []
     total = scenario.total_weight
     for objective in scenario.objectives:
         verdict = objective.predicate.check(facts)
+        when = objective.counts_when
+        counts = None if when is None else when.predicate.check(facts).met
+        state_now = _state(verdict, counts, final)
         share = _share(objective.weight, total)
+        note = verdict.note
+        if verdict.met and counts is False:
+            note = f"{note} It counts when {when.text}.".strip()
         lines.append(
             Line(
                 id=objective.id,
                 title=objective.title,
                 kind="objective",
-                met=verdict.met,
-                points=share if verdict.met else 0,
+                met=state_now == MET,
+                points=share if state_now == MET else 0,
                 section=objective.section,
                 lesson=objective.lesson,
-                note=verdict.note,
+                note=note,
                 evidence=verdict.evidence,
+                state=state_now,
+                required=objective.required,
+                counts_when=verdict.halfway or (when.text if when is not None else ""),
             )
         )
     penalty = 0
@@ -116,6 +164,8 @@ def grade(
                 lesson=move.lesson,
                 note=note,
                 evidence=tuple(e.id for e in made),
+                state=MISSED if made else MET,
+                fails=move.fail,
             )
         )
     earned = min(100, sum(line.points for line in lines if line.kind == "objective"))
@@ -128,12 +178,20 @@ def grade(
     notes = []
     if over:
         notes.append(
-            f"The attempt took {took.total_seconds() / 86400:.1f} sandbox days; the brief "
-            f"allowed {budget:g}."
+            f"The attempt took {days_and_hours(took)} of sandbox time; the brief allowed "
+            f"{count(budget, 'day') if budget != int(budget) else count(int(budget), 'day')}."
         )
+    failed_because = []
+    for line in lines:
+        if line.kind == "objective" and line.required and not line.met and final:
+            failed_because.append(f"The required objective “{line.title}” was not met.")
+        elif line.kind == "forbidden" and line.fails and not line.met:
+            failed_because.append(f"“{line.title}” fails the attempt whatever the score.")
     return Grade(
         score=score,
-        passed=score >= scenario.pass_mark and not over,
+        passed=score >= scenario.pass_mark and not over and not failed_because,
+        final=final,
+        failed_because=tuple(failed_because),
         lines=tuple(lines),
         earned=earned,
         hint_cost=hint_cost,

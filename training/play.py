@@ -45,15 +45,17 @@ def grade_sandbox(
     baseline_event_id: int,
     started: datetime | None,
     hints_used: int = 0,
+    final: bool = True,
 ) -> grading.Grade:
     state = observe.final_state(sandbox)
     events = observe.events_after(sandbox, baseline_event_id)
     took = state.now - started if started else None
-    return grading.grade(scenario, events, state, hints_used=hints_used, took=took)
+    return grading.grade(scenario, events, state, hints_used=hints_used, took=took, final=final)
 
 
-def current_grade(attempt: Attempt) -> grading.Grade | None:
-    """The grade the attempt would get now (the live checklist); None without its sandbox."""
+def current_grade(attempt: Attempt, *, final: bool = False) -> grading.Grade | None:
+    """The attempt's grade now: under way (the live panel: what can still be met is "not yet"),
+    or `final` as finishing would keep it. None without its sandbox."""
     if attempt.sandbox_id is None:
         return None
     return grade_sandbox(
@@ -62,6 +64,7 @@ def current_grade(attempt: Attempt) -> grading.Grade | None:
         baseline_event_id=attempt.baseline_event_id,
         started=attempt.sandbox_started_at,
         hints_used=attempt.hints_used,
+        final=final,
     )
 
 
@@ -103,7 +106,7 @@ def finish_attempt(*, attempt: Attempt) -> Attempt:
     attempt = _locked(attempt)
     if not attempt.is_open:
         return attempt
-    grade = current_grade(attempt)
+    grade = current_grade(attempt, final=True)
     if grade is None:
         raise PermissionDenied("This attempt's sandbox is gone: start the scenario again.")
     attempt.finished_at = timezone.now()
@@ -118,6 +121,7 @@ def finish_attempt(*, attempt: Attempt) -> Attempt:
         "over_budget": grade.over_budget,
         "took_seconds": int(grade.took.total_seconds()) if grade.took else None,
         "notes": list(grade.notes),
+        "failed_because": list(grade.failed_because),
         "steps": trainee_steps(attempt),
     }
     attempt.save()

@@ -37,7 +37,7 @@ def reading_field(sandbox: Sandbox) -> str:
 
 
 def clock_action(title: str, **how: Any) -> StaffAction:
-    def run(sandbox: Sandbox, actor, notify: bool, **seen: str) -> str:
+    def run(sandbox: Sandbox, actor, message: str, **seen: str) -> str:
         # The move names the reading the preview showed: confirming twice moves it once.
         reading = parse_reading(seen.get(reading_field(sandbox)))
         sandbox = advance_clock(actor=actor, sandbox=sandbox, reading=reading, **how)
@@ -60,7 +60,7 @@ SEVEN_DAYS = clock_action("Advance the clock by 7 days", by=timedelta(days=7))
 NEXT_EVENT = clock_action("Advance the clock to the next scheduled event", to_next=True)
 
 
-def _run_due(sandbox: Sandbox, actor, notify: bool) -> str:
+def _run_due(sandbox: Sandbox, actor, message: str) -> str:
     done = run_due_work_now(actor=actor, sandbox=sandbox)
     return "due work run" + (
         "; then " + ", ".join(done) + "." if done else "; nothing else was due."
@@ -91,7 +91,7 @@ RUN_DUE = StaffAction(
 )
 
 
-def _reset(sandbox: Sandbox, actor, notify: bool) -> str:
+def _reset(sandbox: Sandbox, actor, message: str) -> str:
     fresh = reset_demo_sandbox(actor=actor, sandbox=sandbox)
     return f"rebuilt from scratch as sandbox #{fresh.pk}; its earlier events are kept with it."
 

@@ -29,16 +29,16 @@ def status_label(value: str | None) -> str:
 
 
 def status_action(action: str, title: str, service, *, destructive: bool = False) -> StaffAction:
-    def run(account: SellerAccount, actor, notify: bool) -> str:
-        _, message = act_for_seller(
+    def run(account: SellerAccount, actor, message: str) -> str:
+        _, sent = act_for_seller(
             actor=actor,
             account=account,
             action=action,
             run=lambda: service(actor=actor, account=account),
-            notify=notify,
+            message=message,
         )
         account.refresh_from_db(fields=["status"])
-        told = " The seller was told by email." if message else ""
+        told = " The seller was told by email." if sent else ""
         return f"the account is {account.get_status_display().lower()}.{told}"
 
     return StaffAction(
@@ -60,9 +60,9 @@ REACTIVATE = status_action(Action.REACTIVATE, "Reactivate", reactivate_account)
 CANCEL_DELETION = status_action(Action.CANCEL_DELETION, "Cancel deletion", cancel_deletion)
 
 
-def _resend(account: SellerAccount, actor, notify: bool) -> str:
-    message = resend_deletion_confirmation(actor=actor, account=account)
-    return f"the confirmation email was sent again to {message.to}."
+def _resend(account: SellerAccount, actor, message: str) -> str:
+    sent = resend_deletion_confirmation(actor=actor, account=account)
+    return f"the confirmation email was sent again to {sent.to}."
 
 
 def _resend_preview(account: SellerAccount) -> str:

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "lifecycle.context_processors.seller_center",
                 "training.context_processors.objectives",
+                "training.context_processors.trainer_nav",
             ],
             # Every page writes times and timeline events through the same filters.
             "builtins": ["lifecycle.templatetags.seller_center"],
@@ -244,6 +245,58 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "seller-center@simulator.invalid")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# On (production only, EMAILS_SANDBOX_ONLY=1): the site sends no email at all. Platform emails
+# still land in the sandbox inbox; password reset, set-password and verification links go nowhere.
+EMAILS_SANDBOX_ONLY = False
+# Backends that deliver nothing, or write each link where others read it (the console is the
+# process's log): production refuses them, since the links carry tokens.
+NOT_DELIVERING = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+SANDBOX_ONLY_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+
+def production_email_backend(backend: str, *, sandbox_only: bool, deliver: bool) -> str:
+    """The backend production sends its emails with, or ImproperlyConfigured saying what to set.
+
+    Password reset, set-password and verification emails carry tokens: production sends them
+    through a real backend (SMTP), or, said explicitly with EMAILS_SANDBOX_ONLY=1, sends none.
+    """
+    backend = backend.strip()
+    if sandbox_only:
+        if backend:
+            raise ImproperlyConfigured(
+                "EMAILS_SANDBOX_ONLY=1 (send no email) and EMAIL_BACKEND say different things: "
+                "set one of them."
+            )
+        if deliver:
+            raise ImproperlyConfigured(
+                "EMAILS_SANDBOX_ONLY=1 sends no email, but DELIVER_EMAIL=1 asks to deliver the "
+                "platform's emails: turn one of them off."
+            )
+        return SANDBOX_ONLY_BACKEND
+    if not backend:
+        raise ImproperlyConfigured(
+            "EMAIL_BACKEND is not set: production emails password reset and set-password links. "
+            "Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (with EMAIL_HOST, "
+            "EMAIL_PORT...), or EMAILS_SANDBOX_ONLY=1 to send no email at all."
+        )
+    if backend in NOT_DELIVERING:
+        raise ImproperlyConfigured(
+            f"EMAIL_BACKEND={backend} is not a real email backend: it would print the links' "
+            "tokens to the log, a file or nowhere. Use SMTP, or EMAILS_SANDBOX_ONLY=1."
+        )
+    return backend
+
 
 # --- Celery ---------------------------------------------------------------------------------
 # Redis when REDIS_URL is set; otherwise kombu's server-less filesystem transport under var/.
@@ -311,8 +364,8 @@ SIMULATOR = {
 }
 
 # --- Logging --------------------------------------------------------------------------------
-# Every line hides the deletion confirmation token (lifecycle.redaction): it is in the path of
-# the emailed link's first hop, which Django's request warnings and runserver's access log
+# Every line hides the tokens of emailed and shared links (lifecycle.redaction): each is in the
+# path of its link's first hop, which Django's request warnings and runserver's access log
 # repeat. gunicorn's access log gets the same filter from config/gunicorn.conf.py.
 LOGGING = {
     "version": 1,

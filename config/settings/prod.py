@@ -1,4 +1,5 @@
-"""Production: everything from the environment, HTTPS only, and a real SECRET_KEY or no start.
+"""Production: everything from the environment, HTTPS only, and a real SECRET_KEY and email
+backend or no start.
 
 gunicorn (config.wsgi), the ASGI app and `celery -A config` load this module unless
 DJANGO_SETTINGS_MODULE says otherwise.
@@ -11,14 +12,25 @@ from .base import (
     DATABASES,
     REDIS_URL,
     SERVED_SESSION_ENGINE,
+    SIMULATOR,
     STORAGES,
     env_bool,
+    production_email_backend,
     real_secret_key,
     shared_cache,
 )
 
 SECRET_KEY = real_secret_key(os.environ.get("SECRET_KEY", ""))
 DEBUG = False
+
+# --- Email ----------------------------------------------------------------------------------
+# A real backend (SMTP), or explicitly none: never the console, which would log every link.
+EMAILS_SANDBOX_ONLY = env_bool("EMAILS_SANDBOX_ONLY", False)
+EMAIL_BACKEND = production_email_backend(
+    os.environ.get("EMAIL_BACKEND", ""),
+    sandbox_only=EMAILS_SANDBOX_ONLY,
+    deliver=SIMULATOR["DELIVER_EMAIL"],
+)
 
 # --- HTTPS ----------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

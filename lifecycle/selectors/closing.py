@@ -3,9 +3,12 @@
 from typing import Any
 
 from accounts.models import AppAuthorization, SellerAccount
+from lifecycle.core import account_rows
 from lifecycle.models import TimelineEvent
 from lifecycle.services.announcements import announcement_pending, recent_customers
 from lifecycle.services.deletion import deletion_checklist
+from lifecycle.transitions.base import ChecklistRow, checklist_rows
+from lifecycle.transitions.deletion import RECOMMENDED, REQUEST_DELETION
 from lifecycle.wording import count
 from shops.models import Customer
 
@@ -64,50 +67,30 @@ def close_account_preview(account: SellerAccount) -> dict[str, Any]:
 def close_checklist(
     account: SellerAccount, checklist: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """The live checklist before a deletion request, each item with the page that fixes it
-    (from `checklist`, `deletion_checklist`'s answer, when the caller read it already)."""
-    checklist = checklist or deletion_checklist(account)
-    awaiting = checklist["orders_awaiting_shipment"]
-    campaigns = checklist["active_campaigns"]
-    return [
-        {
-            "key": "orders",
-            "label": "Every order shipped or cancelled",
-            "done": not awaiting,
-            "blocking": True,
-            "detail": f"{len(awaiting)} awaiting shipment" if awaiting else "",
-            "fix": "orders",
-            "fix_query": "?status=awaiting_shipment",
-            "fix_label": "Ship or cancel orders",
-        },
-        {
-            "key": "campaigns",
-            "label": "Every campaign ended",
-            "done": not campaigns,
-            "blocking": True,
-            "detail": ", ".join(campaigns[:5]),
-            "fix": "campaigns",
-            "fix_query": "",
-            "fix_label": "End campaigns",
-        },
-        {
-            "key": "exported",
-            "label": "Your data exported and downloaded",
-            "done": checklist["data_exported"],
-            "blocking": False,
-            "detail": "",
-            "fix": "exports",
-            "fix_query": "",
-            "fix_label": "Export your data",
-        },
-        {
-            "key": "notified",
-            "label": "Customers told the shop is closing",
-            "done": checklist["customers_notified"],
-            "blocking": False,
-            "detail": "",
-            "fix": "close_account",
-            "fix_query": "#notify",
-            "fix_label": "Notify customers",
-        },
+    """The live checklist before a deletion request, each item with the page that fixes it.
+
+    Generated from the request's declaration: a row per blocking guard (done when the guard
+    passes on the account's rows), then the recommended rows. `checklist` is
+    `deletion_checklist`'s answer when the caller read it already (what the guards read too).
+    """
+    rows = account_rows(account)
+    rows.memo["checklist"] = facts = checklist or deletion_checklist(account)
+    items = [
+        _item(row, done=guard(rows) is None, blocking=True, facts=facts)
+        for guard, row in checklist_rows(REQUEST_DELETION)
     ]
+    items += [_item(row, done=row.done(facts), blocking=False, facts=facts) for row in RECOMMENDED]
+    return items
+
+
+def _item(row: ChecklistRow, *, done: bool, blocking: bool, facts: dict[str, Any]) -> dict:
+    return {
+        "key": row.key,
+        "label": row.label,
+        "done": done,
+        "blocking": blocking,
+        "detail": row.detail(facts) if row.detail and not done else "",
+        "fix": row.fix,
+        "fix_query": row.fix_query,
+        "fix_label": row.fix_label,
+    }

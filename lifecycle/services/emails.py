@@ -5,6 +5,7 @@ inbox's dedupe key stops a second copy even if two jobs race past that check.
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.urls import reverse
 
@@ -31,8 +32,10 @@ def email_owner(
     dedupe_key: str,
     links: list[dict[str, str]] | None = None,
     about: object = None,
+    params: dict[str, Any] | None = None,
 ) -> InboxMessage | None:
-    """Send one email to the account's owner; record it; None when it was sent before."""
+    """Send one email to the account's owner; record it (with `params` on its event); None when
+    it was sent before."""
     message, sent = send_platform_email(
         sandbox=account.sandbox,
         account=account,
@@ -52,7 +55,13 @@ def email_owner(
         before="",
         after="sent",
         account=account,
-        params={"kind": kind, "message_id": message.pk, "to": message.to, "subject": subject},
+        params={
+            **(params or {}),
+            "kind": kind,
+            "message_id": message.pk,
+            "to": message.to,
+            "subject": subject,
+        },
     )
     return message
 

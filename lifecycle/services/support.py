@@ -49,7 +49,8 @@ def _staff_only(actor: Actor, sandbox: Sandbox, **context: Any) -> None:
 
 # --- Telling the seller ---------------------------------------------------------------------
 
-# What the seller reads after a staff action, in the simulator's words. {reason} is the agent's.
+# What the seller reads after a staff action, in the simulator's words; the agent's message to
+# the seller follows. The agent's internal reason is never part of it (RULEBOOK §11).
 NOTICES: dict[str, tuple[str, str]] = {
     Action.CANCEL_DELETION: (
         "Support cancelled the deletion of your seller account",
@@ -81,8 +82,11 @@ def can_tell_seller(action: str) -> bool:
 
 
 @lifecycle_service(Action.SEND_EMAIL)
-def tell_seller(*, actor: Actor, event: TimelineEvent) -> InboxMessage | None:
-    """Email the owner what staff did (the event) and why; once per event."""
+def tell_seller(*, actor: Actor, event: TimelineEvent, message: str) -> InboxMessage | None:
+    """Email the owner what staff did (the event) and the agent's message; once per event.
+
+    The message is kept on the email's event (`seller_message`), which the seller's timeline
+    shows; the internal reason stays on the record only."""
     account = lock_account(event.account_id)
     _staff_only(actor, account.sandbox, account=account)
     subject, body = NOTICES[event.action]
@@ -91,22 +95,25 @@ def tell_seller(*, actor: Actor, event: TimelineEvent) -> InboxMessage | None:
         "subject": event.subject_label,
         "status": account.get_status_display().lower(),
     }
-    reason = event.params.get("reason") or actor.reason
+    message = message.strip()
+    if not message:
+        refuse(Code.REASON_REQUIRED, "Write the message the seller gets.", account=account)
     return email_owner(
         actor=actor,
         account=account,
         kind=f"support_{event.action}",
         subject=subject.format(**words),
-        body=body.format(**words) + f"\n\nThe reason support gave: {reason}",
+        body=body.format(**words) + f"\n\nSupport's message: {message}",
         dedupe_key=f"support-event-{event.pk}",
         about=account,
+        params={"seller_message": message},
     )
 
 
 def act_for_seller(
-    *, actor: Actor, account: SellerAccount, action: str, run: Callable[[], Any], notify: bool
+    *, actor: Actor, account: SellerAccount, action: str, run: Callable[[], Any], message: str
 ) -> tuple[TimelineEvent | None, InboxMessage | None]:
-    """Run one staff action (a service call), then, if asked, tell the seller about it.
+    """Run one staff action (a service call), then, given a message, tell the seller about it.
 
     Returns the action's event (None when it changed nothing: a repeat) and the email sent.
     A refusal raises before anything is sent.
@@ -120,10 +127,10 @@ def act_for_seller(
         .order_by("id")
         .first()
     )
-    message = None
-    if event is not None and notify and can_tell_seller(action):
-        message = tell_seller(actor=actor, event=event)
-    return event, message
+    sent = None
+    if event is not None and message.strip() and can_tell_seller(action):
+        sent = tell_seller(actor=actor, event=event, message=message)
+    return event, sent
 
 
 # --- Internal notes ---------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 """One path for every staff action in the admin: preview, reason, confirm, then the service.
 
 An admin action (from a list, a change page or the case page) first answers a page that says
-what it will do to each selected object, asks for the reason (required), offers "tell the
-seller" where the seller is told, and, when the action finalizes a deletion, asks for the
-account's name typed out. Only the confirmed form runs the service, once per object, with the
-agent as actor and the reason on the event; each result is reported and written to the admin's
-history (LogEntry), refusals included.
+what it will do to each selected object, asks for the internal reason (required; kept on the
+record, never shown to the seller), offers "tell the seller" with a message where the seller is
+told (RULEBOOK §11), and, when the action finalizes a deletion, asks for the account's name typed
+out. Only the confirmed form runs the service, once per object, with the agent as actor and the
+reason on the event; each result is reported and written to the admin's history (LogEntry),
+refusals included.
 """
 
 from collections.abc import Callable
@@ -31,8 +32,9 @@ class StaffAction:
     title: str
     # What happens to one object, in a sentence, before it is done.
     preview: Callable[[Any], str]
-    # Does it; returns what was done, in a sentence. Gets the actor and "tell the seller".
-    run: Callable[[Any, Actor, bool], str]
+    # Does it; returns what was done, in a sentence. Gets the actor and the message to the
+    # seller ("" when the seller is not told).
+    run: Callable[[Any, Actor, str], str]
     tell_seller: bool = False
     # The account names that must be typed out before it may run (a finalization).
     typed_names: Callable[[list[Any]], list[str]] = field(default=lambda objects: [])
@@ -42,15 +44,25 @@ class StaffAction:
     seen: Callable[[Any], dict[str, str]] = field(default=lambda obj: {})
 
 
+NEED_MESSAGE = "Write the message the seller gets, or untick “Tell the seller”."
+
+
 class StaffActionForm(forms.Form):
     reason = forms.CharField(
-        label="Reason (recorded on the timeline; the seller sees it if told)",
+        label="Internal reason (kept on the record for staff; the seller never sees it)",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Give a reason: every staff action is recorded with one."},
     )
     tell_seller = forms.BooleanField(
-        label="Tell the seller: send an email to the sandbox's inbox", required=False
+        label="Tell the seller: send the message below to their inbox and timeline",
+        required=False,
+    )
+    message = forms.CharField(
+        label="Message to the seller (what they read; sent only when “Tell the seller” is ticked)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     typed_name = forms.CharField(label="Type the account's name to confirm", required=False)
 
@@ -59,6 +71,7 @@ class StaffActionForm(forms.Form):
         self.names = names
         if not offer_tell:
             del self.fields["tell_seller"]
+            del self.fields["message"]
         if not names:
             del self.fields["typed_name"]
         else:
@@ -70,6 +83,18 @@ class StaffActionForm(forms.Form):
         if not reason:
             raise forms.ValidationError("Give a reason: every staff action is recorded with one.")
         return reason
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("tell_seller") and not (data.get("message") or "").strip():
+            self.add_error("message", NEED_MESSAGE)
+        return data
+
+    def told(self) -> str:
+        """The message to the seller, or "" when the seller is not told."""
+        if not self.cleaned_data.get("tell_seller"):
+            return ""
+        return self.cleaned_data.get("message", "").strip()
 
     def clean_typed_name(self) -> str:
         typed = self.cleaned_data.get("typed_name", "").strip()
@@ -97,12 +122,12 @@ def staff_action(
     if not confirmed or not form.is_valid():
         return _preview_page(modeladmin, request, objects, spec, form)
     actor = Actor.staff(request.user, reason=form.cleaned_data["reason"])
-    notify = form.cleaned_data.get("tell_seller", False)
+    told = form.told()
     for obj in objects:
         label = str(obj)
         seen = {name: request.POST.get(name, "") for name in spec.seen(obj)}
         try:
-            done = spec.run(obj, actor, notify, **seen)
+            done = spec.run(obj, actor, told, **seen)
         except LifecycleError as err:
             modeladmin.message_user(request, f"{label}: {err.message}", messages.WARNING)
             _log(modeladmin, request, obj, f"{spec.title} refused: {err.message}", actor)

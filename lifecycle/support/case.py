@@ -131,7 +131,9 @@ class EventRow:
     def __init__(self, event: TimelineEvent) -> None:
         self.event = event
         params = event.params or {}
-        self.reason = params.get("reason", "")
+        # Staff eyes only: the agent's internal reason, and what the seller was told.
+        self.reason = params.get("reason", "").rstrip(".")
+        self.seller_message = params.get("seller_message", "")
         self.refused = event.outcome == Outcome.REFUSED
         self.change = event_change(event)
         self.detail = event.message if self.refused else self._detail(event, params)

@@ -120,7 +120,6 @@ SWITCH_TYPE = Transition(
     tuple(AccountType.values),
     CHOSEN,
     PEOPLE,
-    account_statuses=(ACTIVE,),
     gate=account_in((ACTIVE,), needs_active("the type can be switched only while it is active")),
     inputs=(known_type, category_fits),
     done=_same_type,
@@ -170,7 +169,6 @@ REMOVE_APP_ACCESS = Transition(
     (CONNECTED,),
     DISCONNECTED,
     PEOPLE,
-    account_statuses=NOT_DELETED,
     gate=account_in(NOT_DELETED, lambda rows: deleted()),
     inputs=(known_app,),
     done=_removed_already,  # never for a deleted account: its grants were purged
@@ -189,7 +187,6 @@ GRANT_APP_ACCESS = Transition(
     (DISCONNECTED,),
     CONNECTED,
     PEOPLE,
-    account_statuses=(ACTIVE,),
     gate=account_in((ACTIVE,), needs_active("only an active account can connect apps")),
     inputs=(known_app,),
     done=_granted_already,

@@ -36,7 +36,6 @@ QUEUE_ANNOUNCEMENT = Transition(
     (NONE, SENT),
     QUEUED,
     EVERYONE,
-    account_statuses=NOT_DELETED,
     gate=_GATE,
     done=_queued_already,  # a second click while one is queued changes nothing
     event="announcement",
@@ -48,7 +47,6 @@ SEND_ANNOUNCEMENT = Transition(
     (NONE, QUEUED, SENT),
     SENT,
     EVERYONE,
-    account_statuses=NOT_DELETED,
     gate=_GATE,
     done=lambda rows: Done(0) if rows.memo.get("sent_already") else None,
     event="announcement",

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
+from accounts.types import feature_refusal, has_feature
 from lifecycle.actions import Action
 from lifecycle.conf import setting
 from lifecycle.errors import Code
@@ -94,6 +95,51 @@ def asks(guard: Guard) -> Guard:
 
 
 @dataclass(frozen=True)
+class ChecklistRow:
+    """A row of a page's checklist before an action (the close page's, before a deletion).
+
+    A blocking guard carries its row (`blocks`): the row is done when the guard passes, so the
+    page and the action never disagree. A recommended row, checked by no guard, says when it is
+    done from the facts the page read (`done`).
+    """
+
+    key: str
+    label: str
+    fix: str  # the URL name of the page that fixes it
+    fix_label: str
+    fix_query: str = ""
+    detail: Callable[[dict[str, Any]], str] | None = None  # what still blocks, in a few words
+    done: Callable[[dict[str, Any]], bool] | None = None  # a recommended row's own test
+
+
+def blocks(row: ChecklistRow) -> Callable[[Guard], Guard]:
+    """Mark a guard whose refusal is a row of its action's checklist (`checklist_rows`)."""
+
+    def mark(guard: Guard) -> Guard:
+        guard.checklist = row  # type: ignore[attr-defined]
+        return guard
+
+    return mark
+
+
+def checklist_rows(transition: "Transition") -> list[tuple[Guard, ChecklistRow]]:
+    """Each guard of `transition` that blocks before its form is filled in, with its row.
+
+    Every guard but those marked `asks` must carry one: a rule added without its row would
+    leave the page showing nothing blocking beside a disabled button.
+    """
+    found = []
+    for guard in transition.guards:
+        if getattr(guard, "asks", False):
+            continue
+        row = getattr(guard, "checklist", None)
+        if row is None:
+            raise LookupError(f"{guard.__name__} of {transition.action} has no checklist row")
+        found.append((guard, row))
+    return found
+
+
+@dataclass(frozen=True)
 class Done:
     """The action's result already holds (a double click, a retried job): return `value`."""
 
@@ -124,8 +170,7 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     actors: frozenset[str]
-    # Account statuses in which an action on another subject may run, and the refusal outside.
-    account_statuses: tuple[str, ...] = ()
+    # The account's status an action on another subject needs (`account_in`), and its refusal.
     gate: Guard | None = None
     wrong_state: Callable[[Rows], Refusal] | None = None  # the refusal outside `sources`
     source_of: Callable[[Rows], str] | None = None  # the state the source is read from, when
@@ -150,6 +195,11 @@ class Transition:
     def key(self) -> str:
         return self.name or self.action
 
+    @property
+    def account_statuses(self) -> tuple[str, ...]:
+        """The account statuses in which the action may run: its gate's, declared once there."""
+        return getattr(self.gate, "statuses", ())
+
 
 def account_in(statuses: tuple[str, ...], refusal: Callable[[Rows], Refusal]) -> Guard:
     """The gate of an action on another subject: the account's status must be one of these."""
@@ -159,6 +209,28 @@ def account_in(statuses: tuple[str, ...], refusal: Callable[[Rows], Refusal]) ->
 
     gate.statuses = statuses  # type: ignore[attr-defined]
     return gate
+
+
+def lacks_feature(account: SellerAccount, feature: str) -> Refusal | None:
+    """The one feature gate (RULEBOOK §4): the refusal when the account's type lacks `feature`.
+
+    Every type-gated action checks it through `in_type`, and every page that locks an area
+    shows its sentence, so the grid, the refusals and the pages never disagree.
+    """
+    if has_feature(account.account_type, feature):
+        return None
+    return Refusal(Code.FEATURE_NOT_IN_TYPE, feature_refusal(feature, account.account_type))
+
+
+def in_type(feature: str) -> Guard:
+    """The guard of a type-gated action: the account's type has `feature`."""
+
+    def guard(rows: Rows) -> Refusal | None:
+        return lacks_feature(rows.account, feature)
+
+    guard.feature = feature  # type: ignore[attr-defined]
+    guard.__name__ = f"in_type({feature})"
+    return guard
 
 
 def deleted(sentence: str = "This account was deleted; nothing can change.") -> Refusal:

@@ -21,12 +21,14 @@ from .base import (
     REQUESTED,
     SCHEDULED,
     TRAINEE,
+    ChecklistRow,
     Done,
     Machine,
     Refusal,
     Rows,
     Transition,
     asks,
+    blocks,
     when,
 )
 
@@ -107,25 +109,58 @@ def campaigns_blocker(account, checklist: dict[str, Any]) -> Refusal | None:
     )
 
 
-def deletion_blockers(account, checklist: dict[str, Any]) -> list[Refusal]:
-    """The hard blocks of a deletion request, in the order the request checks them. The
-    lifecycle map shows the first one too, so it never disagrees."""
-    found = (orders_blocker(account, checklist), campaigns_blocker(account, checklist))
-    return [refusal for refusal in found if refusal is not None]
-
-
 def _checklist(rows: Rows) -> dict[str, Any]:
     if "checklist" not in rows.memo:
         rows.memo["checklist"] = deletion_checklist(rows.account)
     return rows.memo["checklist"]
 
 
+@blocks(
+    ChecklistRow(
+        "orders",
+        "Every order shipped or cancelled",
+        fix="orders",
+        fix_query="?status=awaiting_shipment",
+        fix_label="Ship or cancel orders",
+        detail=lambda facts: f"{len(facts['orders_awaiting_shipment'])} awaiting shipment",
+    )
+)
 def orders_shipped(rows: Rows) -> Refusal | None:
     return orders_blocker(rows.account, _checklist(rows))
 
 
+@blocks(
+    ChecklistRow(
+        "campaigns",
+        "Every campaign ended",
+        fix="campaigns",
+        fix_label="End campaigns",
+        detail=lambda facts: ", ".join(facts["active_campaigns"][:5]),
+    )
+)
 def campaigns_ended(rows: Rows) -> Refusal | None:
     return campaigns_blocker(rows.account, _checklist(rows))
+
+
+# What the close page recommends but the request does not check (RULEBOOK §5), each done when
+# its fact in `deletion_checklist` holds.
+RECOMMENDED = (
+    ChecklistRow(
+        "exported",
+        "Your data exported and downloaded",
+        fix="exports",
+        fix_label="Export your data",
+        done=lambda facts: facts["data_exported"],
+    ),
+    ChecklistRow(
+        "notified",
+        "Customers told the shop is closing",
+        fix="close_account",
+        fix_query="#notify",
+        fix_label="Notify customers",
+        done=lambda facts: facts["customers_notified"],
+    ),
+)
 
 
 @asks

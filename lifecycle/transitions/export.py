@@ -250,7 +250,6 @@ REQUEST_EXPORT = Transition(
     (NEW,),
     QUEUED,
     PEOPLE,
-    account_statuses=NOT_DELETED,
     gate=_GATE,
     guards=(none_in_flight, cooldown_over),
     event="export",
@@ -261,7 +260,6 @@ RETRY_EXPORT = Transition(
     (FAILED,),
     QUEUED,
     PEOPLE,
-    account_statuses=NOT_DELETED,
     gate=_GATE,
     done=_is(*IN_FLIGHT, same=True),  # retried already: the same click twice queues it once
     wrong_state=lambda rows: Refusal(
@@ -278,7 +276,6 @@ EXPORT_READY = Transition(
     (RUNNING,),
     READY,
     frozenset({JOB}),
-    account_statuses=NOT_DELETED,
     gate=_GATE,
     done=_not_this_build,  # the caller drops its file
     event="export",
@@ -289,7 +286,6 @@ EXPORT_FAILED = Transition(
     IN_FLIGHT,
     FAILED,
     frozenset({JOB}),
-    account_statuses=NOT_DELETED,
     gate=_GATE,
     done=_ended,  # failed, ready or expired already: return it as it is
     event="export",
@@ -301,7 +297,6 @@ RESEND_EXPORT = Transition(
     IN_FLIGHT,
     QUEUED,
     frozenset({JOB}),
-    account_statuses=NOT_DELETED,
     gate=_GATE,
     done=_is_not(*IN_FLIGHT),  # finished meanwhile (or failed): nothing to send
     guards=(_silent, _resends_left),
@@ -313,7 +308,6 @@ GIVE_UP_EXPORT = Transition(
     IN_FLIGHT,
     FAILED,
     frozenset({JOB}),
-    account_statuses=NOT_DELETED,
     gate=_GATE,
     done=_ended,  # failed, ready or expired already: return it as it is
     guards=(_silent, _resends_used_up),
@@ -326,7 +320,6 @@ DOWNLOAD_EXPORT = Transition(
     (READY,),
     READY,
     frozenset({TRAINEE}),
-    account_statuses=NOT_DELETED,
     gate=_GATE,
     done=_downloaded_already,
     wrong_state=lambda rows: download_refusal(rows.subject, rows.now),
@@ -340,7 +333,6 @@ EXPIRE_EXPORT = Transition(
     (READY,),
     EXPIRED,
     frozenset({JOB}),
-    account_statuses=NOT_DELETED,
     gate=_GATE,
     done=_is(EXPIRED, same=True),
     wrong_state=lambda rows: Refusal(Code.INVALID_STATE, "Only a ready export can expire."),

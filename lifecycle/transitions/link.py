@@ -182,7 +182,6 @@ LINK_SHOP = Transition(
     (UNLINKED,),
     LINKED,
     PEOPLE,
-    account_statuses=(ACTIVE,),
     gate=_LINK_GATE,
     inputs=(same_sandbox,),
     done=_linked_already,
@@ -195,7 +194,6 @@ RELINK_SHOP = Transition(
     (UNLINKED,),
     LINKED,
     PEOPLE,
-    account_statuses=(ACTIVE,),
     gate=_LINK_GATE,
     inputs=(same_sandbox,),
     done=_linked_already,
@@ -209,7 +207,6 @@ UNLINK_SHOP = Transition(
     (LINKED,),
     UNLINKED,
     PEOPLE,
-    account_statuses=NOT_DELETED,
     gate=account_in(NOT_DELETED, lambda rows: deleted()),
     done=_unlinked_already,
     # Unlinking needs the shop linked to this account, checked before the account's status.

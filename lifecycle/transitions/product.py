@@ -59,7 +59,6 @@ CHANGE_LISTING = Transition(
     tuple(ListingStatus.values),
     CHOSEN,
     PEOPLE,
-    account_statuses=NOT_DELETED,
     gate=account_in(NOT_DELETED, lambda rows: deleted()),
     inputs=(known_listing_status,),
     done=lambda rows: (
@@ -142,7 +141,6 @@ EDIT_PRODUCT = Transition(
     tuple(ListingStatus.values),
     CHOSEN,  # the status it had, or sold out when its stock goes to zero (`product_values`)
     PEOPLE,
-    account_statuses=NOT_DELETED,
     gate=account_in(NOT_DELETED, lambda rows: deleted()),
     inputs=(product_values,),
     done=_edited_already,  # a double click saves nothing twice

@@ -9,7 +9,7 @@ status but deleted.
 
 from decimal import Decimal, InvalidOperation
 
-from accounts.types import AccountType, Feature, has_feature
+from accounts.types import Feature
 from lifecycle.actions import Action
 from lifecycle.errors import Code
 from shops.models import (
@@ -34,6 +34,7 @@ from .base import (
     Transition,
     account_in,
     deleted,
+    in_type,
 )
 
 
@@ -106,7 +107,6 @@ SHIP_ORDER = Transition(
     (OrderStatus.AWAITING_SHIPMENT,),
     OrderStatus.SHIPPED,
     PEOPLE,
-    account_statuses=NOT_DELETED,
     gate=_work_gate("Ship order", NOT_DELETED),
     done=_shipped_already,  # a double click with the same number changes nothing
     wrong_state=_order_refusal("only orders awaiting shipment can be shipped"),
@@ -119,7 +119,6 @@ CANCEL_ORDER = Transition(
     (OrderStatus.AWAITING_SHIPMENT,),
     OrderStatus.CANCELLED,
     PEOPLE,
-    account_statuses=NOT_DELETED,
     gate=_work_gate("Cancel order", NOT_DELETED),
     done=lambda rows: Done(rows.subject) if rows.subject.status == OrderStatus.CANCELLED else None,
     wrong_state=_order_refusal("a parcel on its way cannot be cancelled"),
@@ -152,7 +151,6 @@ REPLY_INQUIRY = Transition(
     (OPEN,),
     ANSWERED,
     PEOPLE,
-    account_statuses=NOT_DELETED,
     gate=_work_gate("Reply to inquiry", NOT_DELETED),
     done=lambda rows: (
         Done(rows.subject)
@@ -179,14 +177,7 @@ CAMPAIGN = Machine(
 )
 
 
-def campaigns_in_type(rows: Rows) -> Refusal | None:
-    if has_feature(rows.account.account_type, Feature.AD_CAMPAIGNS):
-        return None
-    return Refusal(
-        Code.FEATURE_NOT_IN_TYPE,
-        f"Ad campaigns come with a business account; this one is "
-        f"{AccountType(rows.account.account_type).label.lower()}: switch the account type first.",
-    )
+campaigns_in_type = in_type(Feature.AD_CAMPAIGNS)
 
 
 def name_and_budget(rows: Rows) -> Refusal | None:
@@ -227,7 +218,6 @@ def _campaign_move(action, sources, target, statuses, *guards) -> Transition:
         sources,
         target,
         PEOPLE,
-        account_statuses=statuses,
         gate=_work_gate(Action(action).label, statuses),
         done=lambda rows: Done(rows.subject) if rows.subject.status == target else None,
         wrong_state=_campaign_refusal(sources, target),
@@ -242,7 +232,6 @@ CREATE_CAMPAIGN = Transition(
     (NO_CAMPAIGN,),
     CampaignStatus.DRAFT,
     PEOPLE,
-    account_statuses=(ACTIVE,),
     gate=_work_gate("Create campaign", (ACTIVE,)),
     guards=(campaigns_in_type, name_and_budget, shop_in_sandbox, shop_linked),
     event="campaign",

@@ -9,7 +9,7 @@ on a hidden link or session is refused with the type's sentence, not answered as
 from collections.abc import Callable
 from typing import Any
 
-from accounts.types import Feature, feature_refusal, has_feature
+from accounts.types import Feature, has_feature
 from lifecycle.actions import Action
 from lifecycle.errors import Code
 from studio.models import LiveSession, LiveStatus, ProductLink, Video
@@ -27,6 +27,8 @@ from .base import (
     Rows,
     Transition,
     account_in,
+    in_type,
+    lacks_feature,
     needs_active,
     when,
 )
@@ -39,25 +41,12 @@ def _studio_gate(action: str) -> Guard:
     return account_in((ACTIVE,), needs_active(what))
 
 
-def in_type(feature: str) -> Guard:
-    """The account's type has `feature`, or the grid's sentence for it."""
-
-    def guard(rows: Rows) -> Refusal | None:
-        if has_feature(rows.account.account_type, feature):
-            return None
-        return Refusal(
-            Code.FEATURE_NOT_IN_TYPE, feature_refusal(feature, rows.account.account_type)
-        )
-
-    return guard
-
-
 def shown_already(feature: str, found: Callable[[Rows], Any]) -> Callable[[Rows], Done | None]:
     """The result holds already (`found` is not None) and the type shows it: a repeat."""
 
     def done(rows: Rows) -> Done | None:
         held = found(rows)
-        if held is None or not has_feature(rows.account.account_type, feature):
+        if held is None or lacks_feature(rows.account, feature):
             return None  # a hidden one goes on to the source, refused by `in_type`
         return Done(held)
 
@@ -71,7 +60,6 @@ def _studio(action: str, machine: str, sources: tuple[str, ...], target: str, **
         sources,
         target,
         PEOPLE,
-        account_statuses=(ACTIVE,),
         gate=_studio_gate(action),
         event=machine,
         **more,

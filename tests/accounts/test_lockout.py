@@ -140,3 +140,15 @@ def test_the_stored_attempt_never_keeps_the_password(client, trainee):
     fail_until_locked(client)
     attempt = AccessAttempt.objects.get(username="trainee")
     assert "wrong-guess" not in attempt.post_data
+
+
+def test_a_username_typed_in_fullwidth_letters_is_the_same_lockout(client, trainee):
+    """“ｔｒａｉｎｅｅ” is “trainee” once NFKC-normalised, as the sign-in form does: one count."""
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) for c in "trainee")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "wrong-guess", username=fullwidth if n % 2 else "trainee")
+    assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == [
+        ("trainee", settings.AXES_FAILURE_LIMIT)
+    ]
+    assert sign_in(client, PASSWORD, username=fullwidth).status_code == 429
+    assert sign_in(client, PASSWORD).status_code == 429

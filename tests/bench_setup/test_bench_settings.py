@@ -72,6 +72,7 @@ def serving(module: str, **env: str) -> list[str]:
             "DJANGO_SETTINGS_MODULE": module,
             "SECRET_KEY": secrets.token_urlsafe(50),
             "SIMULATOR_BENCH": "1",
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             **env,
         },
         capture_output=True,

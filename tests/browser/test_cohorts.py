@@ -33,8 +33,7 @@ def test_a_trainer_sees_the_score_of_someone_who_joined_through_the_link(new_pag
     log_in(coach, trainer.username, TRAINER_PASSWORD)
     visit(coach, reverse("trainer_cohort_list"))
     coach.get_by_label("Cohort name").fill("Browser class")
-    act(coach, coach.get_by_role("button", name="Start the cohort"))
-    act(coach, coach.get_by_role("link", name="Browser class", exact=True))
+    act(coach, coach.get_by_role("button", name="Start the cohort"))  # opens the cohort's page
     cohort = Cohort.objects.get(name="Browser class")
     coach.locator("#id_seats").fill("5")
     act(coach, coach.get_by_role("button", name="Create an invitation link"))
@@ -92,3 +91,34 @@ def test_a_trainer_sees_the_score_of_someone_who_joined_through_the_link(new_pag
     expect(coach.get_by_test_id("attempt-timeline")).to_contain_text("Juniper Pop-up")
     expect(coach.get_by_test_id("solution")).to_contain_text("ask for an export")
     settle(coach)
+
+
+def test_a_trainer_finds_the_trainer_pages_and_a_new_cohort_opens_on_its_page(new_page, trainer):
+    """Signed in, a trainer lands on their sandboxes: the top bar leads to their cohorts, on
+    every page, and starting a cohort opens its page, where the invitation form is."""
+    from tests.accounts.factories import SellerAccountFactory
+
+    account = SellerAccountFactory(sandbox__owner=trainer)
+    coach = new_page()
+    log_in(coach, trainer.username, TRAINER_PASSWORD)
+    assert urlparse(coach.url).path == "/"
+    trainer_nav = coach.get_by_role("navigation", name="Trainer")
+    act(
+        coach,
+        trainer_nav.get_by_role("link", name="Your cohorts"),
+        path=reverse("trainer_cohort_list"),
+    )
+    expect(
+        coach.get_by_role("navigation", name="Trainer").get_by_role("link", name="Your cohorts")
+    ).to_have_attribute("aria-current", "page")
+    coach.get_by_label("Cohort name").fill("Autumn class")
+    act(coach, coach.get_by_role("button", name="Start the cohort"))
+    cohort = Cohort.objects.get(name="Autumn class")
+    assert urlparse(coach.url).path == reverse("trainer_cohort", args=[cohort.pk])
+    expect(coach.get_by_role("status")).to_contain_text("create an invitation link for it below")
+    expect(coach.get_by_role("button", name="Create an invitation link")).to_be_visible()
+
+    # Inside a sandbox, the account menu leads there too.
+    visit(coach, reverse("dashboard", args=[account.sandbox_id]))
+    coach.get_by_role("button", name=trainer.username).click()
+    act(coach, coach.get_by_role("link", name="Your cohorts"), path=reverse("trainer_cohort_list"))

@@ -1,5 +1,6 @@
 """The support desk in a real browser: an agent finds a trainee by email, cancels the pending
-deletion with a reason and "tell the seller", and the trainee sees the email and the event.
+deletion with an internal reason and "tell the seller" with a message, and the trainee sees the
+email and the events with the message, never the reason.
 The case page and the dashboard are photographed for the README and must fit a phone."""
 
 import re
@@ -14,6 +15,7 @@ from .test_screenshots import OVERFLOW_JS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REASON = "The trainee wrote that they closed the account by mistake"
+TOLD = "We have cancelled the deletion: your account stays open."
 
 
 @pytest.fixture
@@ -61,8 +63,9 @@ def test_an_agent_cancels_a_pending_deletion_and_the_trainee_is_told(
 
     act(page, page.get_by_role("button", name="Cancel deletion…"))
     expect(page.get_by_text("the request waiting for its email is cancelled")).to_be_visible()
-    page.get_by_label(re.compile("^Reason")).fill(REASON)
+    page.get_by_label(re.compile("^Internal reason")).fill(REASON)
     page.get_by_label(re.compile("^Tell the seller")).check()
+    page.get_by_label(re.compile("^Message to the seller")).fill(TOLD)
     act(page, page.get_by_role("button", name="Cancel deletion", exact=True), path=case_url)
     expect(page.get_by_text("The seller was told by email.")).to_be_visible()
     expect(page.get_by_text(f"Reason: {REASON}").first).to_be_visible()
@@ -78,7 +81,9 @@ def test_an_agent_cancels_a_pending_deletion_and_the_trainee_is_told(
     visit(trainee, reverse("timeline", args=[seller.sandbox.pk]))
     row = trainee.locator("#timeline-rows tr", has_text="Cancel deletion").first
     expect(row).to_contain_text(agent.username)
-    expect(row).to_contain_text(f"Support's reason: {REASON}")
+    expect(trainee.locator("#timeline-rows")).not_to_contain_text(REASON)
+    told = trainee.locator("#timeline-rows tr", has_text="Send email").first
+    expect(told).to_contain_text(f"Support's message: {TOLD}")
 
 
 def test_the_case_page_and_the_dashboard_fit_a_phone(new_page, agent, seller, pending_deletion):

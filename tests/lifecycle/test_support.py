@@ -131,11 +131,12 @@ def test_a_cancelled_deletion_tells_the_seller_when_chosen(demo, trainee, staff_
         account=demo.account,
         action=Action.CANCEL_DELETION,
         run=lambda: cancel_deletion(actor=staff, account=demo.account),
-        notify=True,
+        message="Your account stays open.",
     )
     assert event.action == Action.CANCEL_DELETION
     assert message.subject == "Support cancelled the deletion of your seller account"
-    assert REASON in message.body and message.sandbox == demo
+    assert "Your account stays open." in message.body and message.sandbox == demo
+    assert REASON not in message.body  # the internal reason is the record's only
     sent = TimelineEvent.objects.get(action=Action.SEND_EMAIL, actor=staff_user)
     assert (sent.params["kind"], sent.params["reason"]) == ("support_cancel_deletion", REASON)
 
@@ -147,7 +148,7 @@ def test_without_tell_the_seller_no_email_is_sent(demo, staff_user):
         account=demo.account,
         action=Action.DEACTIVATE,
         run=lambda: deactivate_account(actor=staff, account=demo.account),
-        notify=False,
+        message="",
     )
     assert event is not None and message is None
     assert not InboxMessage.objects.filter(kind__startswith="support_").exists()
@@ -161,7 +162,7 @@ def test_a_repeat_writes_no_event_and_sends_nothing(demo, staff_user):
         account=demo.account,
         action=Action.DEACTIVATE,
         run=lambda: deactivate_account(actor=staff, account=demo.account),
-        notify=True,
+        message="Deactivated as you asked.",
     )
     assert (event, message) == (None, None)
 

@@ -253,13 +253,15 @@ def test_cancel_with_tell_the_seller_records_the_agent_reason_and_email(desk, de
         [demo.account],
         confirm="yes",
         tell_seller="on",
+        message="Your account stays open.",
         _next=reverse("support:case", args=[demo.account.pk]),
     )
     assert response.url == reverse("support:case", args=[demo.account.pk])
     event = TimelineEvent.objects.get(action=Action.CANCEL_DELETION)
     assert (event.actor, event.params["reason"]) == (agent, REASON)
     email = InboxMessage.objects.get(kind="support_cancel_deletion")
-    assert email.sandbox == demo and REASON in email.body
+    assert email.sandbox == demo and "Your account stays open." in email.body
+    assert REASON not in email.body
     entry = LogEntry.objects.get(object_id=str(demo.account.pk))
     assert entry.user == agent and REASON in entry.change_message
     assert "The seller was told by email." in reported(response)[0][1]

@@ -2,8 +2,6 @@
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +16,7 @@ from config.celery import app
 from lifecycle import heartbeat
 from lifecycle.demo import build_demo_sandbox
 from lifecycle.heartbeat import EVERY, WORKER, HeartbeatScheduler
-from lifecycle.models import ExportJob, ExportStatus, Heartbeat, InboxMessage
+from lifecycle.models import ExportJob, ExportStatus, Heartbeat
 from lifecycle.services import (
     request_deletion,
     request_export,
@@ -28,8 +26,8 @@ from lifecycle.services.exports import queued_message
 
 from .jobs_helpers import PASSWORD, ready_for_deletion, small_account
 from .workers import (
-    ROOT,
     broker_at,
+    confirmation_sent_through,
     flush_broker,
     inprocess_worker,
     wait_for,
@@ -191,25 +189,7 @@ def test_the_embedded_broker_runs_a_delayed_task_end_to_end(trainee, as_trainee,
             actor=as_trainee, account=account, password=PASSWORD, acknowledged=True
         )
     with worker_process(env, tmp_path / "worker.log", name="embedded"):
-        subprocess.run(
-            [
-                sys.executable,
-                "manage.py",
-                "shell",
-                "-c",
-                "from lifecycle.tasks import send_deletion_confirmation_task as t; "
-                f"t.apply_async(args=[{deletion.pk}], countdown=1)",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=60,
-        )
-        wait_for(
-            lambda: InboxMessage.objects.filter(kind="deletion_confirmation").exists(),
-            timeout=60,
-            what="the embedded worker to send the email",
-        )
+        confirmation_sent_through(env, deletion.pk, countdown=1)
     log = (tmp_path / "worker.log").read_text()
     assert "transport:   config.broker:Transport://" in log  # the filesystem one
     assert "send_deletion_confirmation_task" in log and "succeeded" in log

@@ -92,6 +92,36 @@ def broker_at(url: str) -> Iterator[None]:
         reset()
 
 
+def manage_shell(env: dict[str, str], code: str) -> None:
+    """Run `code` in `manage.py shell` with `env`: a process of its own that queues a job as
+    the site's processes do (on the broker its settings name)."""
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def confirmation_sent_through(env: dict[str, str], deletion_pk: int, countdown: int = 0) -> None:
+    """Queue the confirmation email of deletion request `deletion_pk` from a process with `env`
+    and wait until a worker has put it in the inbox."""
+    from lifecycle.models import InboxMessage
+
+    manage_shell(
+        env,
+        "from lifecycle.tasks import send_deletion_confirmation_task as t; "
+        f"t.apply_async(args=[{deletion_pk}], countdown={countdown})",
+    )
+    wait_for(
+        lambda: InboxMessage.objects.filter(kind="deletion_confirmation").exists(),
+        timeout=60,
+        what="a worker to send the confirmation email",
+    )
+
+
 def worker_env(**extra: str) -> dict[str, str]:
     """The environment of a worker subprocess that uses this test process's database, Redis
     database and media folder. Under pytest-xdist these are the worker's own, passed as they are:

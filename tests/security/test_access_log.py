@@ -10,6 +10,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,7 +46,12 @@ class Browser:
 
     def open(self, path: str, data: dict | None = None) -> tuple[int, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(self.base + path, data=body)  # noqa: S310 (http only)
+        return self.send(path, body)
+
+    def send(self, path: str, body: bytes | None, headers: dict | None = None) -> tuple[int, str]:
+        request = urllib.request.Request(  # noqa: S310 (http only)
+            self.base + path, data=body, headers=headers or {}
+        )
         try:
             with self.opener.open(request, timeout=30) as response:
                 return response.status, response.read().decode()
@@ -52,11 +59,10 @@ class Browser:
             return err.code, err.read().decode()
 
 
-@pytest.fixture
-def gunicorn(transactional_db, tmp_path):
-    port = free_port()
-    access, errors = tmp_path / "access.log", tmp_path / "stderr.log"
-    env = worker_env(GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1")
+@contextmanager
+def running_gunicorn(env: dict, access: Path, errors: Path) -> Iterator[None]:
+    """gunicorn with the project's config, its access log in `access`, all else in `errors`."""
+    port = int(env["GUNICORN_BIND"].rsplit(":", 1)[1])
     with errors.open("w") as err:
         server = subprocess.Popen(
             [
@@ -83,10 +89,19 @@ def gunicorn(transactional_db, tmp_path):
                     time.sleep(0.2)
             else:
                 pytest.fail(f"gunicorn did not start: {errors.read_text()}")
-            yield f"http://127.0.0.1:{port}", access, errors
+            yield
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+@pytest.fixture
+def gunicorn(transactional_db, tmp_path):
+    port = free_port()
+    access, errors = tmp_path / "access.log", tmp_path / "stderr.log"
+    env = worker_env(GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1")
+    with running_gunicorn(env, access, errors):
+        yield f"http://127.0.0.1:{port}", access, errors
 
 
 def test_gunicorn_logs_hide_the_token_and_the_credentials(gunicorn):

@@ -1,4 +1,5 @@
-"""Bad input walked from the forms: every form a trainee can reach, posted with hostile values.
+"""Bad input walked from the forms: every form a trainee or a trainer can reach, posted with
+hostile values, and the trainer's CSV import fed hostile files.
 
 The forms are found, not listed: every page of a demo sandbox (the SAMPLES of
 tests/test_url_auth.py) is rendered and each <form> on it read, so a new form is covered the
@@ -14,15 +15,26 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import resolve
+from django.urls import resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts.models import AppAuthorization, Sandbox, SellerAccount
+from accounts.models import AppAuthorization, Sandbox, SellerAccount, User
 from lifecycle.models import DeletionRequest, ExportJob, Outcome, TimelineEvent
 from shops.models import Campaign, Inquiry, Order, Product, ShopLink
-from tests.test_url_auth import OWNED, PUBLIC, SAMPLES, SIGNED_IN, SITE, address, world_of
+from tests.test_url_auth import (
+    COHORT,
+    OWNED,
+    PUBLIC,
+    SAMPLES,
+    SIGNED_IN,
+    SITE,
+    address,
+    world_of,
+)
+from training.cohorts.models import Cohort
 
 MARKUP = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>']
 HOSTILE = [
@@ -96,12 +108,12 @@ class FormReader(HTMLParser):
             self.current = None
 
 
-def forms_of(client: Client, world) -> list[Form]:
-    """One form of each kind (view and fields) on the pages a signed-in trainee can open."""
+def forms_of(client: Client, world, kinds=(OWNED, SIGNED_IN, PUBLIC)) -> list[Form]:
+    """One form of each kind (view and fields) on the pages of these kinds the client opens."""
     found: dict[tuple, Form] = {}
     for route in SITE:
         kind, fill = SAMPLES[route.name]
-        if kind not in (OWNED, SIGNED_IN, PUBLIC):
+        if kind not in kinds:
             continue
         url = address(route, fill(world))
         response = client.get(url)
@@ -115,6 +127,26 @@ def forms_of(client: Client, world) -> list[Form]:
             if view not in ("logout", "sandbox_delete"):
                 found.setdefault((view, form.fields, form.method), form)
     return list(found.values())
+
+
+def hostile_settings(examples: int):
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+
+
+def hostile_posts(forms: list[Form]):
+    """A form, hostile values for its fields, and whether it is posted as htmx would."""
+    return st.sampled_from(forms).flatmap(
+        lambda form: st.tuples(
+            st.just(form),
+            st.fixed_dictionaries({name: field_value for name in form.fields}),
+            st.booleans(),
+        )
+    )
 
 
 def snapshot(sandbox: Sandbox) -> tuple:
@@ -166,21 +198,8 @@ def test_every_form_survives_hostile_input(trainee):
     assert len(forms) >= 10, forms  # the walk found the sandbox's forms
     sandbox = world.sandbox
 
-    @settings(
-        max_examples=60,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    )
-    @given(
-        st.sampled_from(forms).flatmap(
-            lambda form: st.tuples(
-                st.just(form),
-                st.fixed_dictionaries({name: field_value for name in form.fields}),
-                st.booleans(),
-            )
-        )
-    )
+    @hostile_settings(60)
+    @given(hostile_posts(forms))
     def post_hostile(example):
         form, values, htmx = example
         headers = {"HX-Request": "true", "HX-Current-URL": form.page} if htmx else {}
@@ -218,3 +237,115 @@ def test_the_form_reader_finds_every_form_and_its_fields():
         Form("/here/", "/there/", ("a", "b")),
         Form("/here/", "/here/", ("go",)),
     ]
+
+
+# --- The trainer's pages and the CSV import --------------------------------------------------
+
+
+def cohort_snapshot(cohort) -> tuple:
+    """Everything a trainer's form could change in the cohort (its record included)."""
+    rows = [
+        Cohort.objects.filter(trainers=cohort.trainers.first()).values_list("pk", "name"),
+        cohort.invitations.values_list("pk", "seats", "expires_at", "revoked_at"),
+        cohort.assignments.values_list("pk", "scenario_slug", "due_on"),
+        cohort.memberships.values_list("trainee_id", "joined_by"),
+        cohort.events.values_list("pk"),
+        User.objects.values_list("pk", "username", "email"),
+    ]
+    return tuple(tuple(sorted(q.order_by())) for q in rows)
+
+
+def check_answer(response, where: str) -> None:
+    assert response.status_code < 500, where
+    body = response.content.decode(errors="replace")
+    for markup in MARKUP:
+        assert markup not in body, f"unescaped markup in the answer to {where}"
+    parts = urlsplit(response.get("Location", ""))
+    assert not (parts.scheme or parts.netloc), f"redirected off the site: {where}"
+
+
+@pytest.mark.django_db
+def test_every_trainer_form_survives_hostile_input(trainee):
+    world = world_of(trainee, "Hostile trainer input")
+    client = Client()
+    client.force_login(world.trainer)
+    forms = forms_of(client, world, kinds=(COHORT,))
+    views = {resolve(urlsplit(f.action).path).url_name for f in forms}
+    assert {"trainer_invite", "trainer_assign", "trainer_import"} <= views, views
+
+    @hostile_settings(50)
+    @given(hostile_posts(forms))
+    def post_hostile(example):
+        form, values, htmx = example
+        headers = {"HX-Request": "true", "HX-Current-URL": form.page} if htmx else {}
+        before = cohort_snapshot(world.cohort)
+        response = client.post(form.action, as_post(values), headers=headers)
+        where = f"{'htmx ' if htmx else ''}POST {form.action} {values!r}"
+        check_answer(response, where)
+        if response.status_code >= 400:
+            assert cohort_snapshot(world.cohort) == before, f"refused but changed: {where}"
+
+    post_hostile()
+
+
+CSV_VALUES = st.one_of(
+    st.sampled_from(
+        [
+            "ana",
+            "ana@example.com",
+            "\uff41na",  # fullwidth
+            "ANA@EXAMPLE.COM",
+            "a" * 300 + "@example.com",
+            "x" * 140_000,
+            '"',
+            '"quoted, with a comma"',
+            "\x00",
+            "\r",
+            "\n",
+            "\r\n",
+            "\ufeff",
+            "\u202eevil",
+            *MARKUP,
+            "0001-01-01",
+        ]
+    ),
+    st.text(max_size=20),
+)
+HEADERS = st.sampled_from(
+    [
+        "username,email",
+        "username,email,first_name,last_name",
+        "email,username",
+        "username,email,email",
+        "username",
+        "",
+        "Username , EMAIL",
+    ]
+)
+
+
+@pytest.mark.django_db
+def test_the_csv_import_survives_hostile_files(trainee):
+    world = world_of(trainee, "Hostile import")
+    client = Client()
+    client.force_login(world.trainer)
+    target = reverse("trainer_import", args=[world.cohort.pk])
+
+    @hostile_settings(60)
+    @given(
+        HEADERS,
+        st.lists(st.lists(CSV_VALUES, min_size=1, max_size=5), max_size=4),
+        st.sampled_from(["\n", "\r\n", "\r"]),
+    )
+    def upload_hostile(header, rows, end):
+        text = end.join([header, *(",".join(row) for row in rows)]) + end
+        before = cohort_snapshot(world.cohort)
+        upload = SimpleUploadedFile("people.csv", text.encode("utf-8"))
+        response = client.post(target, {"file": upload})
+        where = f"import of {text[:300]!r}"
+        check_answer(response, where)
+        assert response.status_code in (302, 400), where
+        if response.status_code == 400:
+            assert cohort_snapshot(world.cohort) == before, f"refused but changed: {where}"
+
+    upload_hostile()

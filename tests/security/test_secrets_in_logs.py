@@ -38,6 +38,26 @@ def test_redact_hides_tokens_and_nothing_else():
     assert redact("/s/4/close/request/") == "/s/4/close/request/"
 
 
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/password/reset/MQ/cbxm5u-4f1d0e9c2b7a6d5e4f3a2b1c0d9e8f7a/", "/password/reset/MQ/"),
+        ("/password/reset/MTI/set-password/", None),  # Django's token-less step: kept
+        ("/password/reset/sent/", None),
+        ("/password/reset/done/", None),
+        ("/join/3qY8c-Zt_0rT9xLw2mN4bV6cX8zA1sD3/", "/join/"),
+        ("/email/verify/MQ/cbxm5u-4f1d0e9c2b7a6d5e/", "/email/verify/MQ/"),
+    ],
+)
+def test_every_token_bearing_path_is_hidden(path, shown):
+    line = f'127.0.0.1 - - "GET {path}?next=/x/ HTTP/1.1" 302 0 "https://site{path}"'
+    if shown is None:
+        assert redact(line) == line
+        return
+    assert redact(line) == line.replace(path, f"{shown}{HIDDEN}/")
+    assert redact(redact(line)) == redact(line)
+
+
 def test_the_filter_rewrites_a_record_with_arguments():
     import logging
 

@@ -15,8 +15,16 @@ ROOT = Path(__file__).resolve().parents[2]
 REAL_KEY = secrets.token_urlsafe(50)
 # What the test run itself sets and a production process would not have (the browser tests set
 # DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly reports).
-OURS = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+OURS = {
+    "DJANGO_SETTINGS_MODULE",
+    "SECRET_KEY",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "EMAIL_BACKEND",
+    "EMAILS_SANDBOX_ONLY",
+    "DELIVER_EMAIL",
+}
 SHOW = "from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)"
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
 
 def run(code: str, **env: str) -> subprocess.CompletedProcess:
@@ -45,9 +53,47 @@ def test_servers_and_workers_default_to_production_and_need_a_key(entry):
     assert refused.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY is not set" in refused.stderr
 
-    started = run(f"{entry}; {SHOW}", SECRET_KEY=REAL_KEY)
+    started = run(f"{entry}; {SHOW}", SECRET_KEY=REAL_KEY, EMAIL_BACKEND=SMTP)
     assert started.returncode == 0, started.stderr
     assert started.stdout.split() == ["config.settings.prod", "False"]
+
+
+SHOW_EMAIL = (
+    "import config.wsgi; from django.conf import settings; "
+    "print(settings.EMAIL_BACKEND, settings.EMAILS_SANDBOX_ONLY)"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({}, "EMAIL_BACKEND is not set"),
+        ({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "not a real"),
+        ({"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}, "not a real"),
+        ({"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}, "not a real"),
+        ({"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}, "not a real"),
+        ({"EMAILS_SANDBOX_ONLY": "1", "EMAIL_BACKEND": SMTP}, "set one of them"),
+        ({"EMAILS_SANDBOX_ONLY": "1", "DELIVER_EMAIL": "1"}, "DELIVER_EMAIL"),
+    ],
+)
+def test_production_refuses_to_start_without_a_real_email_backend(env, says):
+    refused = run(SHOW_EMAIL, SECRET_KEY=REAL_KEY, **env)
+    assert refused.returncode != 0
+    assert "ImproperlyConfigured" in refused.stderr and says in refused.stderr, refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "shows"),
+    [
+        ({"EMAIL_BACKEND": SMTP}, [SMTP, "False"]),
+        ({"EMAIL_BACKEND": f" {SMTP} "}, [SMTP, "False"]),
+        ({"EMAILS_SANDBOX_ONLY": "1"}, ["django.core.mail.backends.dummy.EmailBackend", "True"]),
+    ],
+)
+def test_production_starts_with_smtp_or_with_emails_kept_in_the_sandbox(env, shows):
+    started = run(SHOW_EMAIL, SECRET_KEY=REAL_KEY, **env)
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split() == shows
 
 
 @pytest.mark.parametrize(
@@ -111,6 +157,7 @@ def test_check_deploy_on_the_production_settings_reports_nothing():
             **{k: v for k, v in os.environ.items() if k not in OURS},
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
             "SECRET_KEY": REAL_KEY,
+            "EMAIL_BACKEND": SMTP,
         },
         capture_output=True,
         text=True,

@@ -1,7 +1,8 @@
 """Fixtures of the training tests.
 
-Cohorts: trainers, a cohort, and a small scenario catalogue. Scenarios: every shipped scenario
-played twice, once per test session (its reference solution and its careless run); the plays are
+Cohorts: trainers, a cohort, and a small scenario catalogue. Scenarios: every run of every shipped
+scenario played once per test session (its reference solution, each alternative, its careless
+run, and "untouched": the world with no step taken); the plays are
 rolled back afterwards, and what the tests keep are their grades and the facts grading read
 (plain values). Tests using `rehearsals` are marked django_db, which is what makes pytest-django
 set the test database up."""
@@ -41,6 +42,7 @@ def fake_scenario(slug: str, title: str) -> SimpleNamespace:
     return SimpleNamespace(
         slug=slug,
         title=title,
+        audience="trainee",
         objectives=OBJECTIVES,
         objective=lambda oid: next(o for o in OBJECTIVES if o.id == oid),
         solution=[],
@@ -96,9 +98,9 @@ def rehearsals(django_db_setup, django_db_blocker) -> dict[str, dict[str, Rehear
             with transaction.atomic():
                 for slug, scenario in scenarios.load_all().items():
                     played[slug] = {
-                        "reference": rehearse(scenario, scenario.solution),
-                        "careless": rehearse(scenario, scenario.careless.steps),
+                        name: rehearse(scenario, steps) for name, steps in scenario.runs().items()
                     }
+                    played[slug]["untouched"] = rehearse(scenario, [])
                 raise _Rollback
         except _Rollback:
             pass

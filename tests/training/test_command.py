@@ -58,3 +58,24 @@ def test_check_exits_1_when_the_reference_solution_falls_below_the_pass_mark(tmp
     assert err.value.returncode == 1
     assert "remove-app-access: the reference solution scores 0" in str(err.value)
     assert "FAILS" in capsys.readouterr().out
+
+
+def test_check_names_a_file_that_is_not_utf8_instead_of_a_traceback(tmp_path, capsys):
+    path = tmp_path / GOOD.name
+    path.write_bytes(GOOD.read_text(encoding="utf-8").encode("utf-8") + b"\n# caf\xe9\n")
+    with pytest.raises(CommandError) as err:
+        call_command("scenarios", "check", str(path))
+    assert err.value.returncode == 1
+    assert "remove-app-access.toml: not UTF-8 text (byte 0xe9 at position" in str(err.value)
+    assert "INVALID" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("nested", ["[" * 2000 + "]" * 2000, "{a = " * 2000 + "1" + "}" * 2000])
+def test_check_names_a_file_nested_too_deeply_instead_of_a_traceback(tmp_path, capsys, nested):
+    path = tmp_path / GOOD.name
+    path.write_text(f"deep = {nested}\n", encoding="utf-8")
+    with pytest.raises(CommandError) as err:
+        call_command("scenarios", "check", str(path))
+    assert err.value.returncode == 1
+    assert "remove-app-access.toml: nested too deeply" in str(err.value)
+    assert "INVALID" in capsys.readouterr().out

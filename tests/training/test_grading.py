@@ -19,6 +19,9 @@ SLUGS = sorted(scenarios.load_all())
 
 def _matchers(scenario):
     found = [m for o in scenario.objectives for m in o.predicate.matchers()]
+    found += [
+        m for o in scenario.objectives if o.counts_when for m in o.counts_when.predicate.matchers()
+    ]
     return found + [f.event for f in scenario.forbidden]
 
 
@@ -40,19 +43,27 @@ NOISE = st.builds(
 )
 
 
+RUNS = [(slug, name) for slug in SLUGS for name in [*scenarios.get(slug).runs(), "untouched"]]
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    slug=st.sampled_from(SLUGS),
-    run=st.sampled_from(["reference", "careless"]),
+    slug_run=st.sampled_from(RUNS),
+    final=st.booleans(),
+    hints=st.integers(min_value=0, max_value=2),
     noise=st.lists(NOISE, max_size=12),
     places=st.lists(st.floats(min_value=0, max_value=1), max_size=12),
     shuffle=st.randoms(use_true_random=False),
 )
 def test_unrelated_events_anywhere_leave_the_score_as_it_was(
-    rehearsals, slug, run, noise, places, shuffle
+    rehearsals, slug_run, final, hints, noise, places, shuffle
 ):
+    """Over every run (alternatives and untouched worlds too), graded finished or under way, with
+    hints: events no objective, `counts_when` or forbidden move reads change nothing, and the
+    required objectives and failing moves decide the pass as they did."""
+    slug, run = slug_run
     scenario = scenarios.get(slug)
     played = rehearsals[slug][run]
     events = list(played.events)
@@ -66,11 +77,30 @@ def test_unrelated_events_anywhere_leave_the_score_as_it_was(
         near = mixed[min(spot, len(mixed) - 1)].at if mixed else played.state.now
         mixed.insert(spot, replace(event, id=10_000 + n, at=near or played.state.now))
     took = played.grade.took
-    again = grade(scenario, mixed, played.state, took=took)
-    assert (again.score, again.passed, again.missed) == (
-        played.grade.score,
-        played.grade.passed,
-        played.grade.missed,
+    before = grade(scenario, events, played.state, took=took, final=final, hints_used=hints)
+    again = grade(scenario, mixed, played.state, took=took, final=final, hints_used=hints)
+    assert (again.score, again.passed, again.missed, again.failed_because) == (
+        before.score,
+        before.passed,
+        before.missed,
+        before.failed_because,
+    )
+    assert [line.state for line in again.lines] == [line.state for line in before.lines]
+    # The panel's score under way is the score finishing would give for the same record.
+    finished = grade(scenario, mixed, played.state, took=took, final=True, hints_used=hints)
+    assert again.score == finished.score
+
+
+def test_a_required_objective_missed_fails_at_any_score(rehearsals):
+    """close-account's export-before-request is required: without it even 80 of 100 fails."""
+    scenario = scenarios.get("close-account")
+    played = rehearsals["close-account"]["reference"]
+    no_download = [e for e in played.events if e.action != "download_export"]
+    graded = grade(scenario, no_download, played.state, took=played.grade.took)
+    assert graded.missed == ["export-before-request"]
+    assert graded.score == 80 >= scenario.pass_mark and not graded.passed
+    assert graded.failed_because == (
+        "The required objective “Download a data export before the request” was not met.",
     )
 
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import User
-from training.cohorts.importing import BadImport, import_trainees, parse
+from training.cohorts.importing import MAY_NOT_ADD, BadImport, import_trainees, parse
 from training.cohorts.models import Membership
 
 GOOD = (
@@ -110,18 +110,22 @@ def test_a_header_alone_is_refused():
         parse("username,email\n")
 
 
-def test_a_row_clashing_with_an_existing_login_is_bad(trainer, cohort, trainee):
-    with pytest.raises(BadImport) as taken:
-        import_trainees(
-            actor=trainer, cohort=cohort, text="username,email\ntrainee,x@example.com\n"
-        )
-    assert taken.value.errors == [(2, "the username “trainee” belongs to someone else")]
-    with pytest.raises(BadImport) as email:
-        import_trainees(
-            actor=trainer, cohort=cohort, text="username,email\nnew,trainee@example.com\n"
-        )
-    assert email.value.errors == [(2, "trainee@example.com is the email of the login “trainee”")]
+def test_a_row_clashing_with_an_existing_login_is_bad_and_names_no_login(trainer, cohort, trainee):
+    trainee.email = "someone@example.com"
+    trainee.save(update_fields=["email"])
+    clashes = [
+        "trainee,x@example.com",  # the username is someone else's
+        "TRAINEE,x@example.com",  # in other letters
+        "new,someone@example.com",  # the email is someone else's
+        "new,SOMEONE@EXAMPLE.COM",
+    ]
+    for row in clashes:
+        with pytest.raises(BadImport) as refused:
+            import_trainees(actor=trainer, cohort=cohort, text=f"username,email\n{row}\n")
+        assert refused.value.errors == [(2, MAY_NOT_ADD)], row
+        assert "trainee" not in MAY_NOT_ADD and "someone" not in MAY_NOT_ADD
     assert members(cohort) == []
+    assert not User.objects.filter(username__iexact="new").exists()
 
 
 def test_importing_the_same_file_twice_duplicates_no_one(
@@ -191,3 +195,61 @@ def test_the_upload_page_refuses_a_file_that_is_not_utf8(client, trainer, cohort
     upload = SimpleUploadedFile("p.csv", "username,email\nzoë,z@example.com\n".encode("latin-1"))
     response = client.post(reverse("trainer_import", args=[cohort.pk]), {"file": upload})
     assert response.status_code == 400 and "not UTF-8" in response.content.decode()
+
+
+HOSTILE_FILES = [
+    # (file, line named, what the reason says)
+    ("username,email\nana," + "a" * 140_000 + "@example.com\n", 2, "longer than 128 KiB"),
+    ("username,email\rana,ana@example.com\rben,ben@example.com\r", 1, "carriage return"),
+    ("username,email\r\nana,ana@example.com\rben,ben@example.com\r\n", 2, "carriage return"),
+    ("username,email\nana," + "a" * 288 + "@example.com\n", 2, "longer than 254 characters"),
+    ("username,email,email\nana,ana@example.com,ana@example.com\n", 1, "email is in the header"),
+    ("username,email,first_name\nana,ana@example.com,A\x00na\n", 2, "NUL character"),
+    ('username,email\nana,"ana@example.com\n', 2, "cannot be read as CSV"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "reason"), HOSTILE_FILES)
+def test_a_hostile_file_is_refused_naming_its_line_and_imports_nothing(
+    client, trainer, cohort, text, line, reason
+):
+    with pytest.raises(BadImport) as refused:
+        import_trainees(actor=trainer, cohort=cohort, text=text)
+    assert [(n, reason in said) for n, said in refused.value.errors] == [(line, True)], (
+        refused.value.errors
+    )
+    client.force_login(trainer)
+    upload = SimpleUploadedFile("p.csv", text.encode())
+    response = client.post(reverse("trainer_import", args=[cohort.pk]), {"file": upload})
+    assert response.status_code == 400
+    assert f"Line {line}:" in response.content.decode()
+    assert members(cohort) == [] and not User.objects.filter(username="ana").exists()
+    assert mail.outbox == []
+
+
+def test_a_fullwidth_username_is_stored_as_typed_into_a_form_and_signs_in(
+    client, trainer, cohort, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_trainees(
+            actor=trainer, cohort=cohort, text="username,email\n\uff41lice,alice@example.com\n"
+        )
+    assert report.created == ["alice"]
+    alice = User.objects.get(email="alice@example.com")
+    assert alice.username == "alice"
+    alice.set_password("sturdy-lantern-42")
+    alice.save()
+    for typed in ("\uff41lice", "alice"):
+        assert (
+            client.post(
+                reverse("login"), {"username": typed, "password": "sturdy-lantern-42"}
+            ).status_code
+            == 302
+        ), typed
+        client.logout()
+
+
+def test_a_fullwidth_username_in_the_file_clashes_with_the_plain_one(trainer, cohort):
+    with pytest.raises(BadImport) as refused:
+        parse("username,email\nalice,a@example.com\n\uff41lice,b@example.com\n")
+    assert refused.value.errors == [(3, "the username “alice” is on line 2")]

@@ -276,3 +276,24 @@ def test_cells_order_attempts_and_keep_the_first_best():
 )
 def test_durations_read_as_a_trainer_reads_them(span, text):
     assert duration_text(span) == text
+
+
+def test_the_csv_keeps_a_name_a_spreadsheet_would_run_as_text(client, trainer, cohort):
+    """OWASP's CSV injection rule: usernames and emails are the trainees' own input."""
+    plus = User.objects.create_user("+1+1", "=1+1@example.org", "x")
+    at = User.objects.create_user("@SUM", "-2@example.org", "x")
+    join(cohort, plus, at)
+    assign_scenario(actor=trainer, cohort=cohort, scenario_slug="unlink-a-shop")
+    client.force_login(trainer)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("trainer_progress_csv", args=[cohort.pk])).content.decode()
+            )
+        )
+    )
+    assert [r[:2] for r in rows[1:]] == [
+        ["'+1+1", "'=1+1@example.org"],
+        ["'@SUM", "'-2@example.org"],
+    ]
+    assert rows[1][2:5] == ["not_started", "", "0"]  # numbers the product wrote stay numbers

@@ -1,5 +1,6 @@
-"""Every shipped scenario builds its world, passes with its reference solution, and fails with
-its careless run, missing exactly the objectives the file names, with their lessons."""
+"""Every shipped scenario builds its world, scores 100 with its reference solution and with each
+alternative, fails with its careless run, missing exactly the objectives the file names (with
+their lessons), and gives no point to a world left untouched."""
 
 import pytest
 
@@ -26,11 +27,79 @@ def test_the_reference_solution_passes(rehearsals, slug):
     assert played.grade.score == 100 >= scenario.pass_mark
 
 
+ALTERNATIVES = [
+    (slug, f"alternative {n}")
+    for slug in SLUGS
+    for n in range(1, len(scenarios.get(slug).alternatives) + 1)
+]
+
+
+@pytest.mark.parametrize(("slug", "run"), ALTERNATIVES)
+def test_each_alternative_scores_100(rehearsals, slug, run):
+    played = rehearsals[slug][run]
+    assert played.player.refusals == [], played.player.refusals
+    grade = played.grade
+    assert (grade.score, grade.passed, grade.missed, grade.broken) == (100, True, [], [])
+
+
+def test_scenarios_with_more_than_one_right_way_declare_them():
+    loaded = scenarios.load_all()
+    for slug in [
+        "pause-sales",  # deactivation, listings sold out, stock 0, removed
+        "second-unlink-path",  # the two unlink pages
+        "unlink-safely",
+        "close-account",  # ship or cancel the waiting orders
+        "change-of-heart",
+        "link-expired",
+        "relink-kept-data",
+    ]:
+        assert loaded[slug].alternatives, slug
+    titles = {a.title for a in loaded["pause-sales"].alternatives}
+    assert "Every listing's stock set to 0" in titles
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_untouched_world_gives_no_point(rehearsals, slug):
+    """No free points: an objective that could not have been failed yet gives nothing."""
+    grade = rehearsals[slug]["untouched"].grade
+    assert grade.earned == 0 and grade.score == 0 and not grade.passed
+    assert all(not line.met for line in grade.lines if line.kind == "objective")
+
+
+def test_close_account_and_second_unlink_path_no_longer_start_with_points(rehearsals):
+    # They started at 20 and 40 of 100 for "no request refused" objectives.
+    for slug in ("close-account", "second-unlink-path"):
+        assert rehearsals[slug]["untouched"].grade.score == 0
+
+
+def test_pausing_after_asking_for_the_forbidden_deletion_fails_at_70(rehearsals):
+    grade = rehearsals["pause-sales"]["careless"].grade
+    assert grade.score == 70 and not grade.passed
+    assert grade.broken == ["deletion-asked"]
+    assert grade.failed_because == (
+        "“Asking for the account's deletion” fails the attempt whatever the score.",
+    )
+
+
+def test_unlinking_without_pausing_the_listing_fails_at_70(rehearsals):
+    grade = rehearsals["unlink-limits"]["careless"].grade
+    assert grade.score == 70 >= scenarios.get("unlink-limits").pass_mark
+    assert not grade.passed and grade.missed == ["sales-paused-first"]
+    assert "required" in grade.failed_because[0]
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_scenario_marks_its_core_lesson_required(slug):
+    assert any(o.required for o in scenarios.get(slug).objectives)
+
+
 @pytest.mark.parametrize("slug", SLUGS)
 def test_the_careless_run_fails_on_the_objectives_the_file_names(rehearsals, slug):
     scenario = scenarios.get(slug)
     grade = rehearsals[slug]["careless"].grade
-    assert not grade.passed and grade.score < scenario.pass_mark
+    assert not grade.passed
+    # At or above the pass mark, only a required objective or a failing move can fail it.
+    assert grade.score < scenario.pass_mark or grade.failed_because
     assert sorted(grade.missed) == sorted(scenario.careless.misses)
     assert sorted(grade.broken) == sorted(scenario.careless.breaks)
     for objective_id in grade.missed:
@@ -54,7 +123,7 @@ def test_deleting_without_an_export_says_the_deletion_came_first(rehearsals):
 
 def test_the_unlink_limit_refusal_names_when_the_next_unlink_is_possible(rehearsals):
     played = rehearsals["unlink-limits"]["careless"]
-    assert len(played.player.refusals) == 2
+    assert len(played.player.refusals) == 2  # the third unlink, 20 days later, is allowed
     assert all("3 times in the last 180 days" in r for r in played.player.refusals)
 
 

@@ -65,3 +65,14 @@ def test_password_reset_by_email_with_djangos_views(client, trainee, mailoutbox)
 def test_an_unknown_email_sends_nothing_and_says_the_same(client, db, mailoutbox):
     response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
     assert response.status_code == 302 and mailoutbox == []
+
+
+def test_a_site_that_sends_no_email_says_so_and_sends_no_reset_link(
+    client, trainee, mailoutbox, settings
+):
+    settings.EMAILS_SANDBOX_ONLY = True
+    page = client.get(reverse("password_reset"))
+    assert page.status_code == 200 and "This site sends no email" in page.content.decode()
+    response = client.post(reverse("password_reset"), {"email": trainee.email})
+    assert response.status_code == 200 and "This site sends no email" in response.content.decode()
+    assert mailoutbox == []

@@ -126,3 +126,56 @@ def test_the_catalogue_is_the_training_apps_loader(trainer, cohort, monkeypatch)
     assignment = assign_scenario(actor=trainer, cohort=cohort, scenario_slug=slug)
     assert catalogue.title_of(assignment.scenario_slug) == scenarios.get(slug).title
     assert catalogue.title_of("gone-since") == "gone-since"
+
+
+def test_only_scenarios_of_the_cohorts_audience_are_offered(client, trainer, cohort, monkeypatch):
+    """A cohort's trainees play sellers: the support desk's scenarios are neither offered nor
+    accepted (a trainee would see them as "Not started" and could never play them)."""
+    from training import scenarios
+
+    monkeypatch.undo()
+    support = [s.slug for s in scenarios.load_all().values() if s.audience == "support"]
+    assert support  # the shipped catalogue has one: support-stop-deletion
+    client.force_login(trainer)
+    page = client.get(reverse("trainer_cohort", args=[cohort.pk]))
+    offered = [slug for slug, _ in page.context["assign_form"].fields["scenario"].choices]
+    assert offered == [s.slug for s in scenarios.load_all().values() if s.audience == "trainee"]
+    with pytest.raises(LifecycleError) as refused:
+        assign_scenario(actor=trainer, cohort=cohort, scenario_slug=support[0])
+    assert refused.value.code == CohortCode.NOT_FOR_THIS_AUDIENCE
+    assert "support staff" in refused.value.message
+    crafted = client.post(reverse("trainer_assign", args=[cohort.pk]), {"scenario": support[0]})
+    assert crafted.status_code == 400  # not one of the choices
+    assert not cohort.assignments.exists()
+
+
+def test_the_trainer_navigation_is_for_trainers_only(client, trainer, trainee):
+    """Trainers find their pages from any page; a trainee's pages do not show the link."""
+    from tests.accounts.factories import SellerAccountFactory
+
+    cohorts = reverse("trainer_cohort_list")
+    for person in (trainer, trainee):
+        sandbox = SellerAccountFactory(sandbox__owner=person).sandbox
+        client.force_login(person)
+        for page in (reverse("sandbox_list"), reverse("dashboard", args=[sandbox.pk])):
+            shown = client.get(page).content.decode()
+            assert (f'href="{cohorts}"' in shown) is (person == trainer), (person, page)
+
+
+def test_starting_a_cohort_opens_its_page(client, trainer):
+    client.force_login(trainer)
+    response = client.post(reverse("trainer_cohort_create"), {"name": "Autumn class"}, follow=True)
+    cohort = Cohort.objects.get(name="Autumn class")
+    assert response.redirect_chain == [(reverse("trainer_cohort", args=[cohort.pk]), 302)]
+    assert "Create an invitation link" in response.content.decode()
+
+
+@pytest.mark.parametrize("due_on", ["0001-01-01", "9999-12-31", "1999-01-01"])
+def test_an_absurd_due_date_is_refused_and_nothing_is_assigned(client, trainer, cohort, due_on):
+    client.force_login(trainer)
+    response = client.post(
+        reverse("trainer_assign", args=[cohort.pk]), {"scenario": "unlink-a-shop", "due_on": due_on}
+    )
+    assert response.status_code == 400
+    assert "The due date must be between today and" in response.content.decode()
+    assert not cohort.assignments.exists()

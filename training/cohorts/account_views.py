@@ -32,11 +32,27 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().dispatch(request, *args, **kwargs)
 
 
-password_reset = auth_views.PasswordResetView.as_view(
-    form_class=ResetForm,
-    email_template_name="registration/password_reset_email.txt",
-    subject_template_name="registration/password_reset_subject.txt",
-)
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset; a site that sends no email (EMAILS_SANDBOX_ONLY) says so and sends none."""
+
+    form_class = ResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sends_no_email": no_email()}
+
+    def post(self, request, *args, **kwargs):
+        if no_email():
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
+
+def no_email() -> bool:
+    return getattr(settings, "EMAILS_SANDBOX_ONLY", False)
+
+
+password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view()
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     success_url=reverse_lazy("password_reset_complete")

@@ -12,6 +12,7 @@ class CohortCode(StrEnum):
     ALREADY_IN_COHORT = "already_in_cohort"
     UNKNOWN_SCENARIO = "unknown_scenario"
     ALREADY_ASSIGNED = "already_assigned"
+    NOT_FOR_THIS_AUDIENCE = "not_for_this_audience"
     BAD_IMPORT = "bad_import"
     UNKNOWN_PERSON = "unknown_person"
     DEMO_LOGIN = "demo_login"

@@ -1,7 +1,10 @@
 """Input of the trainer pages and the sign-up page; each form validates, then one service acts."""
 
+from datetime import date
+
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -20,6 +23,9 @@ class InvitationForm(forms.Form):
     valid_days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=14)
 
 
+DUE_WITHIN_YEARS = 5
+
+
 class AssignmentForm(forms.Form):
     scenario = forms.ChoiceField(label="Scenario")
     due_on = forms.DateField(
@@ -31,8 +37,19 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scenario"].choices = [
-            (slug, scenario.title) for slug, scenario in catalogue.scenarios().items()
+            (slug, scenario.title) for slug, scenario in catalogue.assignable().items()
         ]
+
+    def clean_due_on(self) -> date | None:
+        """A date a class can be held to: from today to a few years ahead."""
+        due_on = self.cleaned_data["due_on"]
+        today = timezone.localdate()
+        latest = today.replace(year=today.year + DUE_WITHIN_YEARS, day=min(today.day, 28))
+        if due_on is not None and not today <= due_on <= latest:
+            raise forms.ValidationError(
+                f"The due date must be between today and {latest:%-d %b %Y}."
+            )
+        return due_on
 
 
 class ImportForm(forms.Form):

@@ -8,12 +8,14 @@ login gets an email with a link to set its password (Django's own reset-confirm 
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -27,6 +29,9 @@ from .services import check_runs, lock_cohort, record
 REQUIRED = ("username", "email")
 OPTIONAL = ("first_name", "last_name")
 MAX_ROWS = 2000
+EMAIL_MAX = User._meta.get_field("email").max_length
+FIELD_LIMIT = csv.field_size_limit()  # the csv module's own cap on one value
+MAY_NOT_ADD = "the row matches an existing login that you may not add"
 
 
 @dataclass(frozen=True)
@@ -58,13 +63,45 @@ class BadImport(Exception):
         self.errors = errors
 
 
+def _bare_cr_line(text: str) -> int | None:
+    """The line of the first carriage return not followed by a line feed, if any."""
+    lines = text.replace("\r\n", "\n")
+    at = lines.find("\r")
+    return None if at < 0 else lines[:at].count("\n") + 1
+
+
+def _csv_problem(err: csv.Error) -> str:
+    if "field larger than field limit" in str(err):
+        return f"a value is longer than {FIELD_LIMIT // 1024} KiB: no column takes that much"
+    if "unexpected end of data" in str(err):
+        return "the line cannot be read as CSV: a quote opened on it is never closed"
+    return f"the line cannot be read as CSV ({err})"
+
+
 def parse(text: str) -> list[Row]:
     """Every row of the file, or BadImport naming every bad line (nothing is looked up yet)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    text = text.lstrip("\ufeff")
+    cr_line = _bare_cr_line(text)
+    if cr_line is not None:
+        raise BadImport(
+            [
+                (
+                    cr_line,
+                    "the line ends with a carriage return alone (an old Mac format): save the "
+                    "file as “CSV UTF-8” and upload it again",
+                )
+            ]
+        )
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as err:
+        raise BadImport([(1, _csv_problem(err))]) from err
+    header = [(name or "").strip().lower() for name in fieldnames]
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in REQUIRED + OPTIONAL]
-    if missing or unknown:
+    twice = sorted({name for name in header if header.count(name) > 1})
+    if missing or unknown or twice:
         reasons = []
         if missing:
             reasons.append(
@@ -72,18 +109,33 @@ def parse(text: str) -> list[Row]:
             )
         if unknown:
             reasons.append(f"unknown {noun(len(unknown), 'column')} {', '.join(unknown)}")
+        if twice:
+            reasons.append(
+                f"the {noun(len(twice), 'column')} {', '.join(twice)} "
+                f"{'is' if len(twice) == 1 else 'are'} in the header more than once"
+            )
         raise BadImport([(1, "; ".join(reasons))])
     reader.fieldnames = header
     rows, errors = [], []
     seen_usernames: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
     username_field = User._meta.get_field("username")
-    for raw in reader:
+    while True:
+        last = reader.line_num
+        try:
+            raw = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:  # the rest of the file cannot be trusted to split into lines
+            errors.append((last + 1, _csv_problem(err)))
+            break
         line = reader.line_num
         if None in raw:
             errors.append((line, "the row has more values than the header has columns"))
             continue
         values = {key: (raw.get(key) or "").strip() for key in header}
+        # Stored as Django stores a username typed into its forms (NFKC: “ａlice” is “alice”).
+        values["username"] = unicodedata.normalize("NFKC", values["username"])
         row = Row(line=line, **values)
         reason = _row_problem(row, username_field, seen_usernames, seen_emails)
         if reason:
@@ -103,6 +155,8 @@ def parse(text: str) -> list[Row]:
 
 
 def _row_problem(row: Row, username_field, seen_usernames, seen_emails) -> str:
+    if any("\x00" in getattr(row, name) for name in REQUIRED + OPTIONAL):
+        return "the row holds a NUL character (the file is not plain text)"
     if not row.username:
         return "the username is empty"
     try:
@@ -111,6 +165,8 @@ def _row_problem(row: Row, username_field, seen_usernames, seen_emails) -> str:
         return f"the username “{row.username}” is not valid: {' '.join(err.messages)}"
     if not row.email:
         return "the email is empty"
+    if len(row.email) > EMAIL_MAX:
+        return f"the email is longer than {EMAIL_MAX} characters"
     try:
         validate_email(row.email)
     except ValidationError:
@@ -126,23 +182,26 @@ def _row_problem(row: Row, username_field, seen_usernames, seen_emails) -> str:
 
 
 def _check_against_logins(rows: list[Row]) -> tuple[dict[str, User], list[tuple[int, str]]]:
-    """Existing logins by lowercased username; a row that clashes with one is an error."""
+    """Existing logins by lowercased username; a row that clashes with one is an error.
+
+    The reason never names the login the row clashes with: that is someone else's.
+    """
+    usernames = [r.username.lower() for r in rows]
+    emails = [r.email.lower() for r in rows]
     by_username = {
-        u.username.lower(): u for u in User.objects.filter(username__in=[r.username for r in rows])
+        u.username.lower(): u
+        for u in User.objects.annotate(key=Lower("username")).filter(key__in=usernames)
     }
     by_email = {
         u.email.lower(): u
-        for u in User.objects.filter(email__in=[r.email for r in rows]).exclude(email="")
+        for u in User.objects.annotate(key=Lower("email")).filter(key__in=emails).exclude(email="")
     }
     errors = []
     for row in rows:
         user = by_username.get(row.username.lower())
-        if user is not None and user.email.lower() != row.email.lower():
-            errors.append((row.line, f"the username “{row.username}” belongs to someone else"))
-            continue
         owner = by_email.get(row.email.lower())
-        if user is None and owner is not None:
-            errors.append((row.line, f"{row.email} is the email of the login “{owner.username}”"))
+        if (user is not None or owner is not None) and user != owner:
+            errors.append((row.line, MAY_NOT_ADD))
     return by_username, errors
 
 

@@ -4,13 +4,12 @@ Each page loads the cohort through `cohort_page` (404 unless you run it); an att
 only when it is a member's attempt at a scenario the cohort is assigned.
 """
 
-import csv
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
 from lifecycle.models import TimelineEvent
+from lifecycle.spreadsheet import SafeWriter
 from lifecycle.web import sends_file
 from training.models import Attempt
 
@@ -55,7 +54,7 @@ def progress_csv(request: HttpRequest) -> HttpResponse:
     grid = cohort_progress(cohort, catalogue.scenarios())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(cohort.slug)}-progress.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)  # usernames and emails are people's own input
     header = ["username", "email"]
     for column in grid.columns:
         header += [

@@ -23,6 +23,21 @@ def is_trainer(user) -> bool:
     return user.is_authenticated and user.has_perm("training.run_cohorts")
 
 
+# The session remembers whether the person signed in as a trainer, so every page can show the
+# trainer's navigation without a query; the trainer pages themselves check the right afresh.
+TRAINER_SESSION_KEY = "is_trainer"
+
+
+def remember_role(sender, request, user, **kwargs) -> None:
+    """On sign-in (`user_logged_in`): keep in the session whether this person runs cohorts."""
+    request.session[TRAINER_SESSION_KEY] = is_trainer(user)
+
+
+def shows_trainer_pages(request) -> bool:
+    """Whether the pages show the trainer's navigation to this request's person."""
+    return request.user.is_authenticated and bool(request.session.get(TRAINER_SESSION_KEY))
+
+
 def is_demo_login(user) -> bool:
     if not user.is_authenticated:
         return False

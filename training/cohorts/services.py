@@ -137,6 +137,12 @@ def assign_scenario(
     scenarios = catalogue.scenarios()
     if scenario_slug not in scenarios:
         refuse(CohortCode.UNKNOWN_SCENARIO, f"There is no scenario “{scenario_slug}”.")
+    if scenario_slug not in catalogue.assignable(scenarios):
+        refuse(
+            CohortCode.NOT_FOR_THIS_AUDIENCE,
+            f"{scenarios[scenario_slug].title} is a scenario for support staff: a cohort's "
+            "trainees play the seller's scenarios.",
+        )
     existing = cohort.assignments.filter(scenario_slug=scenario_slug).first()
     if existing is not None and existing.due_on == due_on:
         return existing  # a repeat

@@ -46,7 +46,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
         create_cohort,
         name=form.cleaned_data["name"],
         done=lambda cohort: f"{cohort.name} is ready: create an invitation link for it below.",
-        success_url=reverse("trainer_cohort_list"),
+        success_url=lambda cohort: reverse("trainer_cohort", args=[cohort.pk]),
         refused=lambda: _list_page(request, form),
     )
 

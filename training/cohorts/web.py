@@ -46,7 +46,7 @@ def act(
     service: Callable,
     *,
     done: str | Callable[[Any], str],
-    success_url: str,
+    success_url: str | Callable[[Any], str],
     refused: Callable[[], HttpResponse],
     **kwargs: Any,
 ) -> HttpResponse:
@@ -59,7 +59,7 @@ def act(
         response.status_code = 409
         return response
     messages.success(request, done(result) if callable(done) else done)
-    return redirect(success_url)
+    return redirect(success_url(result) if callable(success_url) else success_url)
 
 
 def invalid(request: HttpRequest, page: Callable[[], HttpResponse]) -> HttpResponse:

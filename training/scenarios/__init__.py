@@ -60,12 +60,21 @@ def load_file(path: Path | str) -> Scenario:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise ScenarioError(f"{path.name}: cannot be read ({err.strerror})") from err
+    except UnicodeDecodeError as err:
+        raise ScenarioError(
+            f"{path.name}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at position "
+            f"{err.start}): save it as UTF-8"
+        ) from err
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path.name}: not valid TOML: {err}") from err
+    except RecursionError as err:
+        raise ScenarioError(f"{path.name}: nested too deeply to be a scenario") from err
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
         raise ScenarioError(_explain(path, err)) from err
+    except RecursionError as err:
+        raise ScenarioError(f"{path.name}: nested too deeply to be a scenario") from err
     if scenario.slug != path.stem:
         raise ScenarioError(f"{path.name}: slug: expected the file's name, {path.stem!r}")
     return scenario

@@ -34,6 +34,13 @@ class Verdict:
     met: bool
     evidence: tuple[int, ...] = ()  # ids of the events that show it, in order
     note: str = ""
+    # Whether nothing the trainee does later can change it: an event is on the record for good
+    # (met), or a move that must not be made was made (missed for good). The final state can
+    # always change, so a verdict on it is never settled.
+    settled: bool = False
+    # Not met yet, but the trainee's part is done: what still has to follow ("you ask for the
+    # deletion"). The panel shows it as "done, counts when ...".
+    halfway: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,7 +119,7 @@ class Happened(Strict):
         found = self.event.find(facts.events)
         if not found:
             return _none(self.event.describe())
-        return Verdict(True, tuple(e.id for e in found), f"{found[0].describe()}.")
+        return Verdict(True, tuple(e.id for e in found), f"{found[0].describe()}.", settled=True)
 
 
 class Never(Strict):
@@ -127,7 +134,7 @@ class Never(Strict):
     def check(self, facts: Facts) -> Verdict:
         found = self.event.find(facts.events)
         if found:
-            return Verdict(False, tuple(e.id for e in found), f"{found[0].describe()}.")
+            return Verdict(False, tuple(e.id for e in found), f"{found[0].describe()}.", True)
         return Verdict(True, (), f"The timeline has no “{self.event.describe()}”.")
 
 
@@ -139,6 +146,7 @@ class Before(Strict):
     first: Match
     then: Match
     then_occurrence: Literal["first", "any"] = "first"
+    then_said: str | None = None  # the `then` event as the panel says it ("you ask for ...")
 
     def matchers(self) -> list[Match]:
         return [self.first, self.then]
@@ -147,6 +155,10 @@ class Before(Strict):
         events = list(facts.events)
         thens = [i for i, e in enumerate(events) if self.then.matches(e)]
         firsts = [i for i, e in enumerate(events) if self.first.matches(e)]
+        if not thens and firsts:
+            said = self.then_said or f"“{self.then.describe()}” follows"
+            note = f"{events[firsts[0]].describe()}; the timeline has no “{self.then.describe()}”."
+            return Verdict(False, (events[firsts[0]].id,), note, halfway=said)
         if not thens:
             return _none(self.then.describe())
         if not firsts:
@@ -155,11 +167,14 @@ class Before(Strict):
         for t in candidates:
             earlier = [f for f in firsts if f < t]
             if earlier:
-                return Verdict(True, (events[earlier[0]].id, events[t].id), "In that order.")
+                return Verdict(
+                    True, (events[earlier[0]].id, events[t].id), "In that order.", settled=True
+                )
         return Verdict(
             False,
             (events[firsts[0]].id, events[thens[0]].id),
             f"{events[thens[0]].describe()} came before {self.first.describe()}.",
+            settled=self.then_occurrence == "first",
         )
 
 
@@ -185,7 +200,7 @@ class Within(Strict):
         for i, f in firsts:
             for j, t in thens:
                 if j > i and (t.at - f.at).total_seconds() <= self.hours * 3600:
-                    return Verdict(True, (f.id, t.id), "In time.")
+                    return Verdict(True, (f.id, t.id), "In time.", settled=True)
         return Verdict(
             False,
             (firsts[0][1].id,),
@@ -321,7 +336,11 @@ class AllOf(Strict):
         evidence = tuple(i for v in verdicts for i in v.evidence)
         missed = [v.note for v in verdicts if not v.met]
         note = " ".join(missed) if missed else " ".join(v.note for v in verdicts)
-        return Verdict(not missed, evidence, note)
+        if missed:
+            settled = any(v.settled for v in verdicts if not v.met)
+        else:
+            settled = all(v.settled for v in verdicts)
+        return Verdict(not missed, evidence, note, settled)
 
 
 class AnyOf(Strict):
@@ -338,7 +357,8 @@ class AnyOf(Strict):
         for v in verdicts:
             if v.met:
                 return v
-        return Verdict(False, (), " ".join(v.note for v in verdicts))
+        settled = all(v.settled for v in verdicts)
+        return Verdict(False, (), " ".join(v.note for v in verdicts), settled)
 
 
 Predicate = Annotated[

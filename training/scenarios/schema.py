@@ -13,6 +13,14 @@ SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SECTION = r"^§\d+(\.\d+)?$"
 
 
+class CountsWhen(Strict):
+    """When an objective that holds starts to count: until `predicate` holds, it gives no points
+    (it could not have been failed yet). `text` ends "done, counts when ..." on the panel."""
+
+    text: str = Field(min_length=1)  # e.g. "you ask for the deletion"
+    predicate: Predicate
+
+
 class Objective(Strict):
     id: str = Field(pattern=SLUG)
     title: str = Field(min_length=1)
@@ -20,6 +28,8 @@ class Objective(Strict):
     section: str = Field(pattern=SECTION)  # of the rulebook, e.g. "§3"
     lesson: str = Field(min_length=1)  # shown when it is missed: what a careful seller does
     predicate: Predicate
+    required: bool = False  # the attempt fails without it, whatever the score
+    counts_when: CountsWhen | None = None
 
 
 class Forbidden(Strict):
@@ -31,6 +41,7 @@ class Forbidden(Strict):
     penalty: int = Field(ge=0, le=100)
     section: str = Field(pattern=SECTION)
     lesson: str = Field(min_length=1)
+    fail: bool = False  # made once, the attempt fails whatever the score
 
 
 class Hint(Strict):
@@ -42,8 +53,21 @@ class Careless(Strict):
     """A careless run the tests play: it must fail and miss exactly these objectives."""
 
     steps: list[Step] = Field(min_length=1)
-    misses: list[str] = Field(min_length=1)
+    misses: list[str] = Field(default_factory=list)
     breaks: list[str] = Field(default_factory=list)  # forbidden moves it makes
+
+    @model_validator(mode="after")
+    def _fails_somehow(self):
+        if not self.misses and not self.breaks:
+            raise ValueError("expected the careless run to miss an objective or make a move")
+        return self
+
+
+class Alternative(Strict):
+    """Another right way to the same end: played like the reference, it must score 100."""
+
+    title: str = Field(min_length=1)
+    steps: list[Step] = Field(min_length=1)
 
 
 class Scenario(Strict):
@@ -58,6 +82,7 @@ class Scenario(Strict):
     forbidden: list[Forbidden] = Field(default_factory=list)
     hints: list[Hint] = Field(default_factory=list)
     solution: list[Step] = Field(min_length=1)
+    alternatives: list[Alternative] = Field(default_factory=list)
     careless: Careless
 
     @model_validator(mode="after")
@@ -70,7 +95,11 @@ class Scenario(Strict):
         if unknown:
             raise ValueError(f"expected careless.misses/breaks to name ids of this file: {unknown}")
         shops = {s.name for s in self.world.shops}
-        for step in [*self.solution, *self.careless.steps]:
+        videos = self.world.videos_titles()
+        alternatives = [s for a in self.alternatives for s in a.steps]
+        for step in [*self.solution, *alternatives, *self.careless.steps]:
+            if step.video is not None and step.video not in videos:
+                raise ValueError(f"expected a step's video to be one of the world's: {step.video}")
             if step.shop is not None and step.shop not in shops:
                 raise ValueError(f"expected a step's shop to be one of: {', '.join(sorted(shops))}")
             if step.sku is not None and step.sku not in self.world.skus():
@@ -84,6 +113,14 @@ class Scenario(Strict):
     @property
     def total_weight(self) -> int:
         return sum(o.weight for o in self.objectives)
+
+    def runs(self) -> dict[str, list[Step]]:
+        """Every script of the file by name: the reference, each alternative, the careless run."""
+        found = {"reference": list(self.solution)}
+        for n, alternative in enumerate(self.alternatives, start=1):
+            found[f"alternative {n}"] = list(alternative.steps)
+        found["careless"] = list(self.careless.steps)
+        return found
 
     def objective(self, objective_id: str) -> Objective:
         return next(o for o in self.objectives if o.id == objective_id)

@@ -1,48 +1,62 @@
-"""One step of a script: the reference solution, or the careless run the tests play.
+"""One step of a script (a reference solution, an alternative, or the careless run), and the one
+registry of every step a script can take.
 
-Each step is one thing a seller (or a support agent) does in the simulator; `training.script`
-runs it through the same service the page calls, and `describe()` says it as the trainee sees it.
+Each entry of `STEPS` is one thing a seller (or a support agent) can do in the simulator: what
+the step needs besides `do`, how the trainee says it (`say`), and how it is played (`run`),
+through the same service the page calls. `training.script` plays a step by looking it up here;
+a step not in the registry is refused when the file is read, never skipped when it is played.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, PositiveFloat, model_validator
+from pydantic import AfterValidator, Field, NonNegativeInt, PositiveFloat, model_validator
 
 from lifecycle.wording import count
 
 from .fields import AppName, CategoryName, ListingName, Strict, TypeName
 
-# What each step needs besides `do`.
-NEEDS: dict[str, tuple[str, ...]] = {
-    "request_export": (),
-    "download_export": (),
-    "link_shop": ("shop",),
-    "unlink_shop": ("shop",),
-    "advance_clock": ("hours",),
-    "switch_type": ("type",),
-    "create_campaign": ("shop", "name"),
-    "start_campaign": ("name",),
-    "end_campaign": ("name",),
-    "ship_orders": (),
-    "cancel_orders": (),
-    "notify_customers": (),
-    "request_deletion": (),
-    "confirm_deletion": (),
-    "cancel_deletion": (),
-    "deactivate": (),
-    "reactivate": (),
-    "change_listing": ("sku", "status"),
-    "remove_app_access": ("app",),
-    "grant_app_access": ("app",),
-}
-STAFF_STEPS = frozenset(
-    {"cancel_deletion", "deactivate", "reactivate", "unlink_shop", "advance_clock"}
-)
+
+@dataclass(frozen=True)
+class StepKind:
+    name: str
+    needs: tuple[str, ...]
+    run: Callable[[Any, "Step", Any], None]  # (player, step, actor)
+    say: Callable[["Step"], str]
+    staff: Callable[["Step"], str] | None = None  # how it reads when support staff take it
+
+
+STEPS: dict[str, StepKind] = {}
+
+
+def step(
+    name: str,
+    *,
+    needs: tuple[str, ...] = (),
+    say: Callable[["Step"], str],
+    staff: Callable[["Step"], str] | None = None,
+):
+    """Register the function that plays the step `name`; each name once."""
+
+    def register(run: Callable) -> Callable:
+        if name in STEPS:
+            raise ValueError(f"the step {name} is registered twice")
+        STEPS[name] = StepKind(name, needs, run, say, staff)
+        return run
+
+    return register
+
+
+def _known(name: str) -> str:
+    if name not in STEPS:
+        raise ValueError(f"expected a step, one of: {', '.join(sorted(STEPS))} (got {name!r})")
+    return name
 
 
 class Step(Strict):
-    do: Literal[tuple(NEEDS)]  # type: ignore[valid-type]
+    do: Annotated[str, AfterValidator(_known)]
     by: Literal["seller", "staff"] = "seller"
     shop: str | None = None
     hours: PositiveFloat | None = None
@@ -53,54 +67,54 @@ class Step(Strict):
     sku: str | None = None
     status: ListingName | None = None
     app: AppName | None = None
+    title: str | None = None
+    price: Decimal | None = Field(default=None, ge=0)
+    stock: NonNegativeInt | None = None
+    text: str | None = None  # a reply to an inquiry
+    video: str | None = None  # a video's title
+    sound: str | None = None  # a key of studio.sounds.LIBRARY
+    link: Literal["newest", "first"] = "newest"  # which emailed confirmation link
+    page: Literal["linked_accounts", "shop_settings"] = "linked_accounts"  # where an unlink is
     why: str = ""  # shown beside the step: what a careful seller is thinking
     reason: str | None = None  # a staff step's reason, recorded on its event
 
     @model_validator(mode="after")
     def _has_what_it_needs(self):
-        missing = [f for f in NEEDS[self.do] if getattr(self, f) is None]
+        kind = STEPS[self.do]
+        missing = [f for f in kind.needs if getattr(self, f) is None]
         if missing:
             raise ValueError(f"expected {', '.join(missing)} for a {self.do} step")
         if self.by == "staff" and not (self.reason or "").strip():
             raise ValueError("expected a reason for a staff step: staff always say why they act")
-        if self.by == "staff" and self.do not in STAFF_STEPS:
-            raise ValueError(
-                f"expected a step support staff can take ({', '.join(sorted(STAFF_STEPS))})"
-            )
+        if self.by == "staff" and kind.staff is None:
+            raise ValueError(f"expected a step support staff can take ({', '.join(STAFF_STEPS)})")
         return self
 
+    @property
+    def kind(self) -> StepKind:
+        return STEPS[self.do]
+
     def describe(self) -> str:
-        hours = self.hours or 0
-        span = count(hours / 24, "day") if hours >= 24 else count(float(hours), "hour")
-        texts = {
-            "request_export": "Data exports → ask for an export of the account's data",
-            "download_export": "Data exports → download the export once it is ready",
-            "link_shop": f"Account Settings → Linked accounts → link {self.shop}",
-            "unlink_shop": f"Account Settings → Linked accounts → unlink {self.shop} (confirm)",
-            "advance_clock": f"Move the sandbox clock forward {span}",
-            "switch_type": f"Account Settings → Account type → switch to {self.type}"
-            + (f" ({self.category})" if self.category else ""),
-            "create_campaign": f"Marketing → create the campaign {self.name} for {self.shop}",
-            "start_campaign": f"Marketing → start {self.name}",
-            "end_campaign": f"Marketing → end {self.name}",
-            "ship_orders": "Orders → ship every order awaiting shipment (tracking numbers)",
-            "cancel_orders": "Orders → cancel every order awaiting shipment",
-            "notify_customers": "Close or pause the account → notify customers",
-            "request_deletion": "Close the account → password, tick the box, request deletion",
-            "confirm_deletion": "Inbox → open the confirmation email → confirm the deletion",
-            "cancel_deletion": "Cancel the deletion (banner on every page)",
-            "deactivate": "Close or pause the account → deactivate",
-            "reactivate": "Close or pause the account → reactivate",
-            "change_listing": f"Products → mark {self.sku} {self.status}",
-            "remove_app_access": f"Account Settings → Connected apps → remove {self.app}",
-            "grant_app_access": f"Account Settings → Connected apps → grant {self.app}",
-        }
-        text = texts[self.do]
         if self.by == "staff":
-            admin = {
-                "cancel_deletion": "Support desk → the seller's case → cancel the deletion, "
-                f"with the reason: {self.reason}",
-                "advance_clock": f"Support desk → the sandbox → move its clock {span}",
-            }
-            text = admin.get(self.do, f"Support admin → {text}")
-        return text
+            return self.kind.staff(self)
+        return self.kind.say(self)
+
+
+def span(hours: float) -> str:
+    """'20 days and 1 hour', '19 hours': a clock move in words."""
+    days, rest = divmod(round(hours * 60), 24 * 60)
+    whole_hours, minutes = divmod(rest, 60)
+    parts = [count(days, "day")] if days else []
+    if whole_hours:
+        parts.append(count(whole_hours, "hour"))
+    if minutes:
+        parts.append(count(minutes, "minute"))
+    if not parts:
+        return "0 hours"
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+
+
+# The bodies of the steps are in training.scenarios.playbook, which registers them with `step`.
+from . import playbook  # noqa: E402,F401
+
+STAFF_STEPS = tuple(sorted(name for name, kind in STEPS.items() if kind.staff))

@@ -75,6 +75,14 @@ class Campaign(Strict):
     status: CampaignStatusName = "active"
 
 
+class Video(Strict):
+    """A video the shop posted (the Studio's steps pick its sound and tag products on it)."""
+
+    shop: str
+    title: str = Field(min_length=1, max_length=120)
+    days_ago: NonNegativeFloat = 5
+
+
 class Deletion(Strict):
     """A deletion the seller asked for before the start (support scenarios only)."""
 
@@ -92,6 +100,8 @@ class World(Strict):
     shops: list[Shop] = Field(min_length=1)
     orders: list[Orders] = Field(default_factory=list)
     campaigns: list[Campaign] = Field(default_factory=list)
+    inquiries: int = Field(default=0, ge=0, le=20)  # unanswered, from the customers
+    videos: list[Video] = Field(default_factory=list)
     deletion: Deletion | None = None
     clock_days: NonNegativeFloat = 0  # the sandbox clock starts this far ahead of real time
 
@@ -102,11 +112,11 @@ class World(Strict):
         names = [s.name for s in self.shops]
         if len(set(names)) != len(names):
             raise ValueError("expected every shop name once")
-        for item in [*self.orders, *self.campaigns]:
+        for item in [*self.orders, *self.campaigns, *self.videos]:
             if item.shop not in names:
                 raise ValueError(f"expected a shop of the world, one of: {', '.join(names)}")
-        if self.orders and self.customers == 0:
-            raise ValueError("expected customers to place the orders")
+        if (self.orders or self.inquiries) and self.customers == 0:
+            raise ValueError("expected customers to place the orders and ask the inquiries")
         linked = {s.name for s in self.shops if s.linked_at_start}
         for campaign in self.campaigns:
             if campaign.status != "draft" and campaign.shop not in linked:
@@ -119,6 +129,9 @@ class World(Strict):
 
     def shop(self, name: str) -> Shop:
         return next(s for s in self.shops if s.name == name)
+
+    def videos_titles(self) -> list[str]:
+        return [v.title for v in self.videos]
 
     def skus(self) -> list[str]:
         return [p.sku for s in self.shops for p in s.products]

@@ -4,7 +4,7 @@ One module per part of the deletion's life: the checklist before it, the request
 confirmation, its closing (lapse, cancel), the finalization and the purge of the data.
 """
 
-from .checklist import deletion_blockers, deletion_checklist, open_request
+from .checklist import deletion_checklist, open_request
 from .closing import cancel_deletion, lapse_deletion
 from .confirmation import (
     TOKEN_SALT,
@@ -33,7 +33,6 @@ __all__ = [
     "cancel_deletion",
     "confirm_deletion",
     "confirmation_refusal",
-    "deletion_blockers",
     "deletion_checklist",
     "deletion_token",
     "finalize_deletion",

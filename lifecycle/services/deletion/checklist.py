@@ -1,14 +1,14 @@
 """What must be done before a deletion can be requested, and the account's open request.
 
-The checklist and its blockers are declared with the deletion's guards
+The checklist's facts and its blocking rows are declared with the deletion's guards
 (`lifecycle.transitions.deletion`); they are re-exported here for the pages that show them.
 """
 
 from accounts.models import SellerAccount
 from lifecycle.models import DeletionRequest
-from lifecycle.transitions.deletion import deletion_blockers, deletion_checklist
+from lifecycle.transitions.deletion import deletion_checklist
 
-__all__ = ["deletion_blockers", "deletion_checklist", "open_request"]
+__all__ = ["deletion_checklist", "open_request"]
 
 
 def open_request(account: SellerAccount) -> DeletionRequest | None:

@@ -1,10 +1,11 @@
 """`manage.py scenarios list` and `manage.py scenarios check [PATH]`.
 
 check loads every scenario file (or the one at PATH), builds its world, plays its reference
-solution and its careless run, and prints the scores. It exits 1 when a file is invalid, a
-reference solution scores below the pass mark, or the careless run does not fail as the file
-says it does. What it builds is rolled back, and its export files go to a temporary folder:
-the database and var/ are left as they were.
+solution, each alternative and its careless run, grades the world left untouched, and prints the
+scores. It exits 1 when a file is invalid, the reference or an alternative scores below 100, the
+careless run does not fail as the file says it does, or the untouched world earns a point.
+What it builds is rolled back, and its export files go to a temporary folder: the database and
+var/ are left as they were.
 """
 
 import tempfile
@@ -24,29 +25,44 @@ class Rollback(Exception):
     pass
 
 
-def check_one(scenario: Scenario) -> tuple[list[str], list[str]]:
-    """(lines to print, problems) for one scenario; nothing it builds is kept."""
-    lines, problems = [], []
+def play_all(scenario: Scenario) -> dict:
+    """Every run of the file by name, and "untouched" (no step): their grades. Nothing is kept."""
+    grades = {}
     try:  # export files go to a temporary folder, rows are rolled back: nothing is kept
         with (
             tempfile.TemporaryDirectory() as media,
             override_settings(MEDIA_ROOT=media),
             transaction.atomic(),
         ):
-            reference = rehearse(scenario, scenario.solution).grade
-            careless = rehearse(scenario, scenario.careless.steps).grade
+            for name, steps in scenario.runs().items():
+                grades[name] = rehearse(scenario, steps).grade
+            grades["untouched"] = rehearse(scenario, []).grade
             raise Rollback
     except Rollback:
         pass
-    lines.append(
-        f"  reference solution: {reference.score}/100, "
-        f"{'passes' if reference.passed else 'FAILS'} (pass mark {scenario.pass_mark})"
-    )
-    if not reference.passed:
-        problems.append(f"{scenario.slug}: the reference solution scores {reference.score}")
-        lines.extend(f"    missed {i}" for i in reference.missed)
+    return grades
+
+
+def check_one(scenario: Scenario) -> tuple[list[str], list[str]]:
+    """(lines to print, problems) for one scenario; nothing it builds is kept."""
+    lines, problems = [], []
+    grades = play_all(scenario)
+    careless = grades.pop("careless")
+    untouched = grades.pop("untouched")
+    for name, grade in grades.items():
+        shown = "reference solution" if name == "reference" else name
+        lines.append(
+            f"  {shown}: {grade.score}/100, "
+            f"{'passes' if grade.passed else 'FAILS'} (pass mark {scenario.pass_mark})"
+        )
+        if grade.score < 100 or not grade.passed:
+            problems.append(f"{scenario.slug}: the {shown} scores {grade.score}")
+            lines.extend(f"    missed {i}" for i in grade.missed)
+            lines.extend(f"    made {i}" for i in grade.broken)
+            lines.extend(f"    {why}" for why in grade.failed_because)
     lines.append(
         f"  careless run: {careless.score}/100, misses {', '.join(careless.missed) or 'nothing'}"
+        + (f", makes {', '.join(careless.broken)}" if careless.broken else "")
     )
     expected = sorted(scenario.careless.misses), sorted(scenario.careless.breaks)
     if careless.passed or (sorted(careless.missed), sorted(careless.broken)) != expected:
@@ -54,6 +70,10 @@ def check_one(scenario: Scenario) -> tuple[list[str], list[str]]:
             f"{scenario.slug}: the careless run should fail missing {expected[0]} and making "
             f"{expected[1]}; it missed {careless.missed} and made {careless.broken}"
         )
+    lines.append(f"  untouched world: {untouched.earned}/100 from objectives")
+    if untouched.earned:
+        free = [line.id for line in untouched.lines if line.kind == "objective" and line.met]
+        problems.append(f"{scenario.slug}: free points before any step, from {', '.join(free)}")
     return lines, problems
 
 

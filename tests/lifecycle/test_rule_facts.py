@@ -1,0 +1,77 @@
+"""Each rule fact written once (issue 19, item 5): derived facts agree with their one source.
+
+- A transition's allowed account statuses are its gate's: the gate lets through exactly those.
+- Every type-gated action checks the one feature gate (`lacks_feature` through `in_type`), and
+  its refusal is the sentence the pages show beside a locked area.
+"""
+
+import pytest
+
+from accounts.models import SellerAccount
+from accounts.types import FEATURES, AccountType, Feature
+from lifecycle import transitions as t
+from lifecycle.errors import Code
+from lifecycle.transitions.base import Rows, lacks_feature
+
+ALL = (*t.TRANSITIONS, *t.OTHER_TRANSITIONS)
+GATED = [tr for tr in ALL if tr.gate is not None]
+
+
+def _rows(**account) -> Rows:
+    row = SellerAccount(**account)
+    return Rows(sandbox=None, account=row, subject=row)
+
+
+def test_about_thirty_transitions_take_their_statuses_from_their_gate():
+    assert len(GATED) >= 30
+    assert all(tr.account_statuses for tr in GATED)
+    assert all(not tr.account_statuses for tr in ALL if tr.gate is None)
+
+
+@pytest.mark.parametrize("transition", GATED, ids=lambda tr: tr.key)
+def test_the_gate_lets_through_exactly_the_derived_statuses(transition):
+    for status in t.ACCOUNT_STATES:
+        refusal = transition.gate(_rows(status=status))
+        assert (refusal is None) == (status in transition.account_statuses), status
+        if refusal is not None:
+            assert refusal.code in (Code.ACCOUNT_NOT_ACTIVE, Code.ACCOUNT_DELETED)
+
+
+def _feature_guards(transition):
+    return [g for g in transition.guards if hasattr(g, "feature")]
+
+
+FEATURE_GATED = {tr.key: _feature_guards(tr) for tr in ALL if _feature_guards(tr)}
+
+
+def test_every_type_gated_action_uses_the_one_feature_gate():
+    assert set(FEATURE_GATED) == {
+        t.Action.CREATE_CAMPAIGN,
+        t.Action.START_CAMPAIGN,
+        t.Action.ADD_PRODUCT_LINK,
+        t.Action.REMOVE_PRODUCT_LINK,
+        t.Action.SCHEDULE_LIVE,
+        t.Action.CANCEL_LIVE,
+    }
+    assert all(len(guards) == 1 for guards in FEATURE_GATED.values())
+
+
+@pytest.mark.parametrize("key", sorted(FEATURE_GATED))
+@pytest.mark.parametrize("kind", AccountType.values)
+def test_a_feature_guard_refuses_as_the_pages_say(key, kind):
+    (guard,) = FEATURE_GATED[key]
+    rows = _rows(status=t.ACTIVE, account_type=kind)
+    refusal = guard(rows)
+    assert (refusal is None) == (guard.feature in FEATURES[kind])
+    assert refusal == lacks_feature(rows.account, guard.feature)
+    if refusal is not None:
+        assert refusal.code == Code.FEATURE_NOT_IN_TYPE
+        assert refusal.sentence.endswith(f"this one is {kind}: switch the account type first.")
+
+
+def test_the_campaign_sentence_reads_as_before():
+    rows = _rows(status=t.ACTIVE, account_type=AccountType.PERSONAL)
+    assert lacks_feature(rows.account, Feature.AD_CAMPAIGNS).sentence == (
+        "Ad campaigns come with a business account; this one is personal: switch the account "
+        "type first."
+    )
