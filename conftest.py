@@ -49,7 +49,10 @@ def pytest_sessionstart(session):
 # deadlines, so they run one after another on one worker while the others take the rest; a
 # module whose fixture is built once per module (a SQLite run, a scratch database) stays whole;
 # and the users of an expensive session fixture share one worker, which builds it once.
-REAL_PROCESS_FIXTURES = {"browser", "live_server", "celery_worker", "private_redis", "gunicorn"}
+REAL_PROCESS_FIXTURES = {
+    *("browser", "live_server", "celery_worker", "private_redis"),
+    *("gunicorn", "production", "make_env"),  # tests/security, tests/test_make_run.py
+}
 WHOLE_MODULES = {"test_sqlite.py", "test_bench_smoke.py"}
 SESSION_FIXTURES = {"rehearsals"}  # every scenario played twice (tests/training/conftest.py)
 

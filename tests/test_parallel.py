@@ -99,6 +99,7 @@ REAL = (
     "tests/lifecycle/test_recovery.py",
     "tests/test_make_run.py::test_make_run_announces",
     "tests/security/test_access_log.py",
+    "tests/security/test_tokens_in_gunicorn_logs.py",
 )
 
 
