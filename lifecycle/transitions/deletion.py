@@ -83,7 +83,12 @@ def orders_blocker(account, checklist: dict[str, Any]) -> Refusal | None:
     if not awaiting:
         return None
     orders = "1 order is" if len(awaiting) == 1 else f"{len(awaiting)} orders are"
-    unreachable = _unreachable_shops(account)
+    # Kept with the facts it follows from: the close page asks this guard for its checklist row
+    # and again for the request's offer, on the same facts. Only a refused request reads it, so
+    # it never reaches the checklist a request records.
+    if "_unreachable_shops" not in checklist:
+        checklist["_unreachable_shops"] = _unreachable_shops(account)
+    unreachable = checklist["_unreachable_shops"]
     relink = (
         f"; relink {' and '.join(unreachable)} in Account Settings to reach "
         f"{'its' if len(unreachable) == 1 else 'their'} orders"
