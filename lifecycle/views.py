@@ -229,7 +229,7 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
 # --- Lifecycle map ("You are here") ---------------------------------------------------------
 
 
-@sandbox_page
+@sandbox_page(allow_deleted=True)  # a deleted account's map shows where it ended
 def lifecycle_map(request: HttpRequest) -> HttpResponse:
     account = request.account
     return page(
