@@ -384,7 +384,10 @@ SIMULATOR = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "lifecycle.redaction.RedactSecretsFilter"}},
+    "filters": {
+        "redact_secrets": {"()": "lifecycle.redaction.RedactSecretsFilter"},
+        "forbidden_quietly": {"()": "lifecycle.logfilters.ForbiddenWithoutTracebackFilter"},
+    },
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
@@ -405,7 +408,7 @@ LOGGING = {
         # Django's default gives "django" a console handler of its own under DEBUG, and its
         # records reach the root's too: configured here without one, each line prints once.
         "django": {"level": "INFO"},
-        "django.request": {"filters": ["redact_secrets"]},
+        "django.request": {"filters": ["redact_secrets", "forbidden_quietly"]},
         "django.security.csrf": {"filters": ["redact_secrets"]},
         "django.server": {
             "handlers": ["django.server"],
