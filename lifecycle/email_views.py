@@ -189,6 +189,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "status": "ok" if healthy else "degraded",
             **{name: words[ok] for name, ok in checks.items()},
             "workers": parts[heartbeat.WORKER].alive if parts else [],
+            "schedulers": parts[heartbeat.SCHEDULER].alive if parts else [],
             "heartbeats": {
                 kind: {
                     "last": part.last.isoformat() if part.last else None,

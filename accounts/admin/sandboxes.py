@@ -49,8 +49,8 @@ def clock_action(title: str, **how: Any) -> StaffAction:
         title=title,
         preview=lambda sandbox: previews.clock_move(sandbox, **how).sentence,
         run=run,
-        typed_names=lambda sandboxes: [
-            a.display_name for s in sandboxes for a in previews.clock_move(s, **how).finalizing
+        finalizes=lambda sandboxes: [
+            a for s in sandboxes for a in previews.clock_move(s, **how).finalizing
         ],
         seen=lambda sandbox: {reading_field(sandbox): clock_reading(sandbox.clock_offset)},
         records=Action.ADVANCE_CLOCK,
@@ -86,10 +86,8 @@ RUN_DUE = StaffAction(
     title="Run what is due now",
     preview=_run_due_preview,
     run=_run_due,
-    typed_names=lambda sandboxes: [
-        a.display_name
-        for s in sandboxes
-        for a in previews.clock_move(s, by=timedelta(0)).finalizing
+    finalizes=lambda sandboxes: [
+        a for s in sandboxes for a in previews.clock_move(s, by=timedelta(0)).finalizing
     ],
     records=Action.RUN_DUE_WORK,
     rights=("accounts.run_due_work_sandbox",),
@@ -126,7 +124,7 @@ class SandboxAdmin(SupportAdmin):
         "account_name",
         "account_status",
         "simulated_now",
-        "created_at",
+        "created_real",
     )
     list_filter = ("is_demo", "accounts__status", "accounts__account_type")
     search_fields = ("name", "owner__username", "owner__email")
@@ -172,6 +170,10 @@ class SandboxAdmin(SupportAdmin):
     def case_url(self, sandbox: Sandbox) -> str:
         account = sandbox.account
         return reverse("support:case", args=[account.pk]) if account else ""
+
+    @admin.display(description="Created (real time)", ordering="created_at")
+    def created_real(self, sandbox: Sandbox) -> str:
+        return when(sandbox.created_at)
 
     @admin.display(description="Owner email", ordering="owner__email")
     def owner_email(self, sandbox: Sandbox) -> str:

@@ -4,6 +4,7 @@ Every number of queries here is fixed by the case's shops, exports and messages,
 length of its timeline: the timeline is paged in the database.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,11 +35,41 @@ EVENTS_PER_PAGE = 25
 RESULTS_SHOWN = 50
 
 
+# The names the emails and the timeline give things: "Seller account #48", "Export #16",
+# "Data export #16", "Deletion request #3", or a bare "48" / "#48" (an account's number).
+NUMBERED = re.compile(
+    r"^(?:(?P<noun>seller account|account|data export|export|deletion request)\s*)?"
+    r"#?\s*(?P<n>\d+)$",
+    re.IGNORECASE,
+)
+
+
+def _by_number(query: str) -> Q | None:
+    found = NUMBERED.match(query)
+    if found is None:
+        return None
+    noun, number = (found["noun"] or "").lower(), int(found["n"])
+    if noun.endswith("export"):
+        return Q(exports__pk=number)
+    if noun == "deletion request":
+        return Q(deletion_requests__pk=number)
+    return Q(pk=number)
+
+
 def search(query: str) -> QuerySet:
-    """Seller accounts found by trainee name or email, sandbox, shop or account name."""
+    """Seller accounts found by trainee name or email, sandbox, shop or account name, or by the
+    number of the account, one of its exports or deletion requests."""
     query = query.strip()
     if not query:
         return SellerAccount.objects.none()
+    numbered = _by_number(query)
+    if numbered is not None:
+        return (
+            SellerAccount.objects.filter(numbered)
+            .distinct()
+            .select_related("sandbox", "sandbox__owner")
+            .order_by("id")
+        )
     owner = (
         Q(sandbox__owner__username__icontains=query)
         | Q(sandbox__owner__first_name__icontains=query)
@@ -162,6 +193,8 @@ def case(account: SellerAccount) -> dict[str, Any]:
             f"{hours_of(setting('UNLINK_COOLDOWN'))} after its link"
         ),
         "deletion": deletion(account),
+        # After a cancellation, a lapse or a finalization: what happened and when.
+        "closed_deletion": account.deletion_requests.order_by("-id").first(),
         "exports": [(job, export_state(job)) for job in exports],
         "inbox": list(
             InboxMessage.objects.filter(sandbox=sandbox)

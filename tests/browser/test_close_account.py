@@ -200,7 +200,7 @@ def test_close_refused_at_phone_width_shows_checklist_and_reason_without_sideway
     expect(button).to_be_disabled()
     refusal = page.locator(f"#{button.get_attribute('aria-describedby')}")
     expect(refusal).to_contain_text(f"#{waiting.number}")
-    expect(refusal).to_contain_text("ship or cancel them first")
+    expect(refusal).to_contain_text("ship or cancel it first")
     refusal.scroll_into_view_if_needed()
     shoot(page, "close-account-refused")
     for shown in (refusal, checklist, button):

@@ -129,7 +129,7 @@ def test_waiting_orders_of_an_unlinked_shop_say_how_to_reach_them(world):
     OrderFactory(account=world.account, shop=world.former, number=9, status="awaiting_shipment")
     err = refused_request(world, Code.ORDERS_AWAITING_SHIPMENT)
     assert err.message == (
-        f"1 order is still awaiting shipment (#9): ship or cancel them first; relink "
+        f"1 order is still awaiting shipment (#9): ship or cancel it first; relink "
         f"{world.former.name} in Account Settings to reach its orders."
     )
 
@@ -434,3 +434,31 @@ def test_a_deleted_account_stays_deleted(world):
     with pytest.raises(LifecycleError) as err:
         request(world)
     assert err.value.code == Code.ACCOUNT_DELETED
+
+
+def test_two_campaigns_are_ended_as_them_one_as_it(world):
+    """ "1 campaign is still running: end them first" read wrong: one is "it"."""
+    from shops.models import CampaignStatus
+    from tests.shops.factories import CampaignFactory
+
+    CampaignFactory(account=world.account, shop=world.shop, status=CampaignStatus.ACTIVE)
+    one = refused_request(world, Code.CAMPAIGNS_ACTIVE)
+    assert one.message.startswith("1 campaign is still running") and one.message.endswith(
+        ": end it first."
+    )
+    CampaignFactory(account=world.account, shop=world.shop, status=CampaignStatus.ACTIVE)
+    two = refused_request(world, Code.CAMPAIGNS_ACTIVE)
+    assert two.message.startswith("2 campaigns are still running")
+    assert two.message.endswith(": end them first.")
+
+
+def test_a_lapsed_request_lapsed_it_was_not_lapsed(world):
+    from lifecycle.models import DeletionRequest, DeletionStatus
+    from lifecycle.transitions.deletion import confirmation_refusal
+
+    request = DeletionRequest(account=world.account, status=DeletionStatus.LAPSED)
+    refusal = confirmation_refusal(request, world.sandbox.now())
+    assert refusal.sentence.startswith("This deletion request lapsed: the link no longer works.")
+    request.status = DeletionStatus.CANCELLED
+    refusal = confirmation_refusal(request, world.sandbox.now())
+    assert refusal.sentence.startswith("This deletion request was cancelled: the link no ")
