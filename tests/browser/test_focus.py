@@ -26,7 +26,8 @@ FOCUSED_JS = """() => {
   let covered = null;
   if (right > left && bottom > top) {
     const hit = document.elementFromPoint((left + right) / 2, (top + bottom) / 2);
-    if (!(hit && (hit === e || e.contains(hit) || (e.labels && [...e.labels].some(l => l.contains(hit)))))) {
+    const labelled = e.labels && [...e.labels].some(l => l.contains(hit));
+    if (!(hit && (hit === e || e.contains(hit) || labelled))) {
       covered = hit ? hit.outerHTML.slice(0, 80) : 'nothing';
     }
   } else {
