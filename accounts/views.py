@@ -29,6 +29,7 @@ from lifecycle.services import (
 from lifecycle.transitions import TRAINEE, account_actions_from
 from lifecycle.web import act, actor, bad_input, confirm, page, same_site_path, sandbox_page
 from studio.selectors import switch_consequences, switch_counts
+from training.cohorts.joining import open_login_invitations
 from training.cohorts.progress import trainee_assignments
 
 # --- Sandboxes ------------------------------------------------------------------------------
@@ -39,7 +40,12 @@ def _sandbox_list(request: HttpRequest, form: SandboxForm) -> HttpResponse:
     sandboxes = Sandbox.objects.filter(
         owner=request.user, attempts__isnull=True, removed_at=None
     ).prefetch_related(Prefetch("accounts", queryset=SellerAccount.objects.order_by("id")))
-    context = {"sandboxes": sandboxes, "form": form, "assigned": trainee_assignments(request.user)}
+    context = {
+        "sandboxes": sandboxes,
+        "form": form,
+        "assigned": trainee_assignments(request.user),
+        "cohort_invitations": list(open_login_invitations(request.user)),
+    }
     return render(request, "accounts/sandbox_list.html", context)
 
 

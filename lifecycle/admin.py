@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import ExpressionWrapper, F, QuerySet, Value
 from django.db.models.fields import DateTimeField
 from django.http import HttpRequest
@@ -33,8 +34,9 @@ from .redaction import redact
 from .services.exports import stuck_since
 from .services.links import when
 from .services.support import RETRY_EXPORT_FOR_SELLER, retry_export_for_seller
-from .support.actions import StaffAction, staff_action
+from .support.actions import StaffAction, refuse_without_right, staff_action
 from .support.words import event_change
+from .transitions import Action, state_fields
 
 EVENTS_SHOWN = 20
 
@@ -42,17 +44,25 @@ EVENTS_SHOWN = 20
 class SupportAdmin(admin.ModelAdmin):
     """Base of every simulator model's admin page."""
 
-    # Changed only by lifecycle services: shown, never editable.
+    # Changed only by lifecycle services: shown, never editable. The fields that hold a declared
+    # machine's state are read-only without being listed here (`state_fields`).
     lifecycle_fields: tuple[str, ...] = ()
     # Set when the row is created, then fixed (moving an account to another sandbox, say).
     fixed_after_create: tuple[str, ...] = ()
     change_form_template = "admin/lifecycle/support_change_form.html"
+    # Each staff admin action by name: a form posted for one without its right is refused,
+    # recorded and explained (the admin itself would only say "No action selected.").
+    staff_actions: dict[str, StaffAction] = {}
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = [*super().get_readonly_fields(request, obj), *self.lifecycle_fields]
+        fields = [
+            *super().get_readonly_fields(request, obj),
+            *state_fields(self.model),
+            *self.lifecycle_fields,
+        ]
         if obj is not None:
             fields += self.fixed_after_create
-        return fields
+        return list(dict.fromkeys(fields))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -66,9 +76,19 @@ class SupportAdmin(admin.ModelAdmin):
         if changed:
             obj.save(update_fields=changed)
 
-    def has_staff_permission(self, request: HttpRequest, action: str) -> bool:
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+    def changelist_view(self, request, extra_context=None):
+        spec = self.staff_actions.get(request.POST.get("action", ""))
+        if (
+            request.method == "POST"
+            and spec is not None
+            and not spec.allowed(request.user)
+            and self.has_view_or_change_permission(request)
+        ):
+            chosen = request.POST.getlist(ACTION_CHECKBOX_NAME)
+            objects = list(self.get_queryset(request).filter(pk__in=chosen))
+            if objects:
+                return refuse_without_right(self, request, spec, objects)
+        return super().changelist_view(request, extra_context)
 
     def staff_buttons(self, request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
         """Admin actions offered as buttons on this object's change page."""
@@ -287,6 +307,8 @@ def _retry(job: ExportJob, actor, message: str) -> str:
 
 RETRY = StaffAction(
     title="Retry the export for the seller (override)",
+    records=Action.RETRY_EXPORT,
+    rights=(RETRY_EXPORT_FOR_SELLER,),
     preview=lambda job: (
         f"queued again from the start (it failed: {job.failure_reason or 'no reason recorded'})."
         if job.status == ExportStatus.FAILED
@@ -313,9 +335,10 @@ class ExportJobAdmin(ViewOnlyAdmin):
     exclude = ("progress", "file")
     readonly_fields = ("state", "stored_file")
     actions = ("retry_for_seller",)
+    staff_actions = {"retry_for_seller": RETRY}
 
     def has_retry_for_seller_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(RETRY_EXPORT_FOR_SELLER)
+        return RETRY.allowed(request.user)
 
     @admin.action(description=RETRY.title, permissions=["retry_for_seller"])
     def retry_for_seller(self, request: HttpRequest, queryset: QuerySet):

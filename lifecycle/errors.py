@@ -55,6 +55,7 @@ class Code(StrEnum):
     EXPORT_RESENDS_USED_UP = "export_resends_used_up"
     REASON_REQUIRED = "reason_required"
     OVERRIDE_NOT_PERMITTED = "override_not_permitted"
+    MISSING_RIGHT = "missing_right"  # a staff action posted without its admin permission
     NOT_CONFIRMED = "not_confirmed"
 
 

@@ -229,7 +229,7 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
 # --- Lifecycle map ("You are here") ---------------------------------------------------------
 
 
-@sandbox_page
+@sandbox_page(allow_deleted=True)  # a deleted account's map shows where it ended
 def lifecycle_map(request: HttpRequest) -> HttpResponse:
     account = request.account
     return page(
@@ -253,8 +253,12 @@ def _exports_page(request: HttpRequest) -> HttpResponse:
         "lifecycle/exports.html",
         {
             "nav": "exports",
-            "jobs": selectors.with_retry_offers(
-                account, list(ExportJob.objects.filter(account=account)[:20]), actor=actor(request)
+            "jobs": selectors.with_flight_words(
+                selectors.with_retry_offers(
+                    account,
+                    list(ExportJob.objects.filter(account=account)[:20]),
+                    actor=actor(request),
+                )
             ),
             "max_resends": setting("EXPORT_MAX_RESENDS"),
             # Asked of the declared guards, so the page says what the request would answer.
@@ -297,7 +301,9 @@ def export_retry(request: HttpRequest, export_id: int) -> HttpResponse:
 def export_job(request: HttpRequest, export_id: int) -> HttpResponse:
     """One job's row: htmx polls it while the job is queued or running."""
     job = get_object_or_404(ExportJob, pk=export_id, account=request.account)
-    selectors.with_retry_offers(request.account, [job], actor=actor(request))
+    selectors.with_flight_words(
+        selectors.with_retry_offers(request.account, [job], actor=actor(request))
+    )
     context = {
         "nav": "exports",
         "jobs": [job],

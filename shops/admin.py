@@ -44,6 +44,10 @@ def unlink_action(title: str, *, override: bool) -> StaffAction:
         run=run,
         tell_seller=True,
         destructive=True,
+        records=Action.UNLINK_SHOP,
+        rights=("shops.unlink_shop", "shops.override_unlink_limits_shop")
+        if override
+        else ("shops.unlink_shop",),
     )
 
 
@@ -70,6 +74,7 @@ class ShopAdmin(SupportAdmin):
     fixed_after_create = ("sandbox", "name")  # the trainee's name for it
     inlines = (ShopLinkInline,)
     actions = ("unlink", "unlink_override")
+    staff_actions = {"unlink": UNLINK, "unlink_override": UNLINK_OVERRIDE}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         live = ShopLink.objects.live().filter(shop=OuterRef("pk"))
@@ -96,12 +101,10 @@ class ShopAdmin(SupportAdmin):
         )
 
     def has_unlink_permission(self, request: HttpRequest) -> bool:
-        return self.has_staff_permission(request, "unlink")
+        return UNLINK.allowed(request.user)
 
     def has_unlink_override_permission(self, request: HttpRequest) -> bool:
-        return self.has_unlink_permission(request) and self.has_staff_permission(
-            request, "override_unlink_limits"
-        )
+        return UNLINK_OVERRIDE.allowed(request.user)
 
     @admin.action(description=UNLINK.title, permissions=["unlink"])
     def unlink(self, request: HttpRequest, queryset: QuerySet):
@@ -132,7 +135,6 @@ class ProductAdmin(ViewOnlyAdmin):
     search_fields = ("title", "sku", "account__display_name")
     list_select_related = ("account", "shop")
     raw_id_fields = ("account", "shop")
-    lifecycle_fields = ("listing_status",)
     fixed_after_create = ("account", "shop")
 
 
@@ -157,7 +159,7 @@ class OrderAdmin(ViewOnlyAdmin):
     search_fields = ("=number", "customer__name", "tracking_number", "account__display_name")
     list_select_related = ("account", "customer")
     raw_id_fields = ("account", "shop", "customer")
-    lifecycle_fields = ("status", "tracking_number", "shipped_at", "delivered_at")
+    lifecycle_fields = ("tracking_number", "shipped_at", "delivered_at")
     fixed_after_create = ("account", "shop", "customer", "number", "placed_at")
     inlines = (OrderLineInline,)
 
@@ -175,7 +177,7 @@ class InquiryAdmin(ViewOnlyAdmin):
     search_fields = ("message", "customer__name", "account__display_name")
     list_select_related = ("account", "customer")
     raw_id_fields = ("account", "customer")
-    lifecycle_fields = ("reply", "replied_at")
+    lifecycle_fields = ("reply",)
     fixed_after_create = ("account", "customer", "received_at")
 
 
@@ -186,5 +188,4 @@ class CampaignAdmin(ViewOnlyAdmin):
     search_fields = ("name", "account__display_name")
     list_select_related = ("account", "shop")
     raw_id_fields = ("account", "shop")
-    lifecycle_fields = ("status",)
     fixed_after_create = ("account", "shop", "created_at")

@@ -214,6 +214,13 @@ def support_admin(trainee) -> tuple[list[Page], Client, Sandbox]:
         Page("support-case", agent, reverse("support:case", args=[account.pk])),
         Page("support-dashboard", agent, reverse("support:dashboard")),
         Page("support-search", agent, reverse("support:search") + "?q=Luna"),
+        Page("support-audit", agent, reverse("support:audit")),
+        Page("support-audit-bad-time", agent, reverse("support:audit") + "?since=x&until=y"),
+        Page(
+            "support-audit-reversed",
+            agent,
+            reverse("support:audit") + "?since=2026-12-08T10:00&until=2026-12-07T10:00",
+        ),
     ]
     return pages, agent, sandbox
 

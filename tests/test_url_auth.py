@@ -36,7 +36,7 @@ from lifecycle.models import DeletionRequest, InboxMessage, SupportNote, Timelin
 from studio.models import ProductLink
 from tests.web import demo, ready_export
 from training.cohorts import catalogue
-from training.cohorts.models import Membership
+from training.cohorts.models import LoginInvitation, Membership
 from training.cohorts.roles import ensure_trainers_group
 from training.cohorts.services import assign_scenario, create_cohort, create_invitation
 from training.models import Attempt
@@ -67,6 +67,7 @@ class World:
     video: Any
     link: Any
     live: Any
+    login_invitation: Any
 
 
 def sb(w: World) -> dict:
@@ -175,16 +176,22 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "sandbox_rename": (OWNED, sb),
     "sandbox_delete": (OWNED, sb),
     "join": (PUBLIC, lambda w: {"token": w.invitation.token}),
+    "login_invitation_accept": (SIGNED_IN, lambda w: {"invitation_id": w.login_invitation.pk}),
+    "login_invitation_decline": (SIGNED_IN, lambda w: {"invitation_id": w.login_invitation.pk}),
     "password_reset": (PUBLIC, none),
     "password_reset_done": (PUBLIC, none),
     "password_reset_confirm": (PUBLIC, lambda w: {"uidb64": "MQ", "token": "sample-token"}),
     "password_reset_complete": (PUBLIC, none),
     "tour_dismiss": (SIGNED_IN, none),
+    "email_verify": (PUBLIC, lambda w: {"uidb64": "MQ", "token": "sample-token"}),
+    "email_verification_resend": (SIGNED_IN, none),
     # training: scenarios and the trainee's own attempts
     "training": (SIGNED_IN, none),
     "scenario_start": (SIGNED_IN, lambda w: {"slug": w.attempt.scenario_slug}),
     "attempt": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
     "attempt_hint": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
+    "attempt_panel": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
+    "attempt_solution": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
     "attempt_finish": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
     "attempt_restart": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
     "attempt_result": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
@@ -193,6 +200,7 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "support:search": (DESK, none),
     "support:case": (DESK, case),
     "support:note": (DESK, case),
+    "support:audit": (DESK, none),
 }
 
 
@@ -249,7 +257,12 @@ def world_of(owner: User, name: str) -> World:
     slug = next(iter(catalogue.scenarios()))
     Membership.objects.create(cohort=group, trainee=owner, joined_by="import")
     link = ProductLink.objects.filter(video__account=account).first()
+    evening = create_cohort(actor=trainer, name=f"Evening class of {owner.username}")
     return World(
+        # An import invited A's login to another cohort of the trainer's: A has not answered.
+        login_invitation=LoginInvitation.objects.create(
+            cohort=evening, person=owner, invited_by=trainer
+        ),
         video=link.video,
         link=link,
         live=account.live_sessions.first(),
@@ -259,8 +272,10 @@ def world_of(owner: User, name: str) -> World:
             actor=trainer, cohort=group, seats=3, valid_for=timedelta(days=7)
         ),
         assignment=assign_scenario(actor=trainer, cohort=group, scenario_slug=slug),
-        # A's attempt at the cohort's scenario (a trainer reads it only while A is a member).
-        attempt=Attempt.objects.create(trainee=owner, scenario_slug=slug, sandbox=sandbox),
+        # A's attempt at the cohort's scenario, made for this cohort: its trainer reads it.
+        attempt=Attempt.objects.create(
+            trainee=owner, scenario_slug=slug, sandbox=sandbox, cohort=group
+        ),
         owner=owner,
         sandbox=sandbox,
         product=account.products.first(),
@@ -489,6 +504,32 @@ def test_trainer_pages_answer_their_trainer_and_no_one_else(
             if line := refused(client, url, expect=403):
                 wrong.append(f"{user.username}: {line} ({route.name})")
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_trainer_reaches_no_object_of_another_cohort_through_their_own(world, world_b):
+    """Trainer B on B's own cohort, with the ids of A's cohort's objects (its link, its
+    assignment, A's attempt): 404, and nothing changes. Also when trainee A joined B's cohort
+    too and B assigns the same scenario: A's attempt was made for A's cohort, not B's."""
+    Membership.objects.create(cohort=world_b.cohort, trainee=world.owner, joined_by="invitation")
+    assert world_b.assignment.scenario_slug == world.attempt.scenario_slug
+    client = signed_in(world_b.trainer)
+    wrong, tried = [], 0
+    for route in SITE:
+        kind, fill = SAMPLES[route.name]
+        kwargs = fill(world)
+        if kind != COHORT or not set(kwargs) - {"cohort_id"}:
+            continue
+        tried += 1
+        if line := refused(client, address(route, {**kwargs, "cohort_id": world_b.cohort.pk})):
+            wrong.append(f"{line} ({route.name})")
+    assert tried >= 3  # a link, an assignment, an attempt
+    assert not wrong, "\n".join(wrong)
+    world.invitation.refresh_from_db()
+    assert world.invitation.revoked_at is None and world.cohort.assignments.count() == 1
+    # B's own progress grid shows A, but none of the attempts A made for A's cohort.
+    grid = client.get(reverse("trainer_progress", args=[world_b.cohort.pk])).context["grid"]
+    cells = {t.username: row for t, row in grid.rows}[world.owner.username]
+    assert [cell.attempts for cell in cells] == [0]
 
 
 def test_the_support_desk_answers_the_support_group_only(

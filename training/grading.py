@@ -119,7 +119,7 @@ def grade(
     An objective gives points only once it counts (its `counts_when` holds): one that could not
     have been failed yet gives none. `final=False` grades an attempt under way (the panel):
     what can still be met is "not yet" instead of missed."""
-    facts = Facts(events=tuple(events), state=state)
+    facts = Facts(events=tuple(events), state=state, final=final)
     lines: list[Line] = []
     total = scenario.total_weight
     for objective in scenario.objectives:
@@ -152,7 +152,8 @@ def grade(
         made = move.event.find(facts.events)
         cost = move.penalty * len(made)
         penalty += cost
-        note = f"Made {count(len(made), 'time')}: {made[0].describe()}." if made else "Not made."
+        times = "once" if len(made) == 1 else count(len(made), "time")
+        note = f"Made {times}: {made[0].describe()}." if made else "Not made."
         lines.append(
             Line(
                 id=move.id,

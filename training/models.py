@@ -16,7 +16,9 @@ class Attempt(models.Model):
     from the attempt's own sandbox clock. `baseline_event_id` is the last timeline event of the
     world's build: grading reads only what came after it. `result` holds, per objective id (and
     per forbidden move id), whether it was met, the points it gave and its lesson; `feedback`
-    holds the rest of the grade (order of events, hint costs, the time taken).
+    holds the rest of the grade (order of events, hint costs, the time taken). `cohort` is the
+    cohort whose assignment the attempt was made for (none in free play): only its trainers
+    see the attempt.
     """
 
     trainee = models.ForeignKey(
@@ -25,6 +27,13 @@ class Attempt(models.Model):
     scenario_slug = models.CharField(max_length=80, db_index=True)
     sandbox = models.ForeignKey(
         Sandbox, on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"
+    )
+    cohort = models.ForeignKey(
+        "training.Cohort",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attempts",
     )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -77,6 +86,7 @@ from training.cohorts.models import (  # noqa: E402,F401
     Cohort,
     CohortEvent,
     Invitation,
+    LoginInvitation,
     Membership,
     TourState,
 )

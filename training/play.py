@@ -1,7 +1,8 @@
 """Playing a scenario: start an attempt in a fresh sandbox, take hints, grade it, finish it.
 
-These are the training layer's writes. They change attempts only; the sandbox changes through
-the lifecycle services, called by the trainee's own clicks.
+These are the training layer's writes. They change attempts, and each writes its own event on
+the attempt's sandbox (started, hint taken, finished and graded, restarted: `TrainingAction`);
+the sandbox itself changes through the lifecycle services, called by the trainee's own clicks.
 """
 
 import secrets
@@ -13,9 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Sandbox, User
+from lifecycle.core import Actor, lock_sandbox, record
 
 from . import grading, moves, observe
+from .actions import FINISHED, OPEN, TrainingAction
 from .build import Built, build_world
+from .cohorts.progress import cohort_assigning
 from .facts import Fact, FinalState
 from .models import Attempt
 from .scenarios import Scenario, get
@@ -23,19 +27,52 @@ from .scenarios.steps import Step
 from .script import Player, play
 
 
-def start_attempt(*, trainee: User, scenario: Scenario) -> Attempt:
-    """A new attempt in a sandbox built from the scenario's world; earlier attempts are kept."""
+def _state(attempt: Attempt) -> str:
+    return OPEN if attempt.is_open else FINISHED
+
+
+def _record(attempt: Attempt, action: str, before: str, after: str, **params) -> None:
+    """The attempt's own event on its sandbox's timeline (none once the sandbox is gone)."""
+    if attempt.sandbox_id is None:
+        return
+    record(
+        actor=Actor.trainee(attempt.trainee),
+        action=action,
+        subject=attempt,
+        before=before,
+        after=after,
+        sandbox=lock_sandbox(attempt.sandbox_id),  # the clock as it stands, behind any move
+        params={"attempt_id": attempt.pk, "scenario": attempt.scenario_slug, **params},
+    )
+
+
+def start_attempt(
+    *, trainee: User, scenario: Scenario, restarted_from: Attempt | None = None
+) -> Attempt:
+    """A new attempt in a sandbox built from the scenario's world; earlier attempts are kept.
+
+    It is made for the cohort that assigns the scenario (`cohort_assigning`), if any. A restart
+    (`restarted_from`, an attempt of the same trainee) is recorded on both sandboxes: the old
+    attempt's says it was restarted, the new one's that it started from it."""
     if scenario.audience == "support" and not trainee.is_staff:
         raise PermissionDenied("This scenario is for support staff.")
     with transaction.atomic():
         built = build_world(scenario, trainee=trainee)
-        return Attempt.objects.create(
+        attempt = Attempt.objects.create(
             trainee=trainee,
             scenario_slug=scenario.slug,
+            cohort=cohort_assigning(trainee, scenario.slug),
             sandbox=built.sandbox,
             sandbox_started_at=built.sandbox.now(),
             baseline_event_id=built.baseline_event_id,
         )
+        more = {"restarted_from": restarted_from.pk} if restarted_from else {}
+        _record(attempt, TrainingAction.START_ATTEMPT, "", OPEN, **more)
+        if restarted_from is not None:
+            old = _locked(restarted_from)
+            state = _state(old)
+            _record(old, TrainingAction.RESTART_ATTEMPT, state, state, new_attempt_id=attempt.pk)
+        return attempt
 
 
 def grade_sandbox(
@@ -48,7 +85,8 @@ def grade_sandbox(
     final: bool = True,
 ) -> grading.Grade:
     state = observe.final_state(sandbox)
-    events = observe.events_after(sandbox, baseline_event_id)
+    name = scenario.world.display_name
+    events = observe.events_after(sandbox, baseline_event_id, account_name=name)
     took = state.now - started if started else None
     return grading.grade(scenario, events, state, hints_used=hints_used, took=took, final=final)
 
@@ -80,24 +118,55 @@ def take_hint(*, attempt: Attempt) -> Attempt:
     if attempt.is_open and attempt.hints_used < len(scenario.hints):
         attempt.hints_used += 1
         attempt.save(update_fields=["hints_used"])
+        _record(attempt, TrainingAction.TAKE_HINT, OPEN, OPEN, hint=attempt.hints_used)
     return attempt
+
+
+@transaction.atomic
+def show_solution(*, attempt: Attempt) -> Attempt:
+    """Show the reference solution: the attempt becomes practice (it is finished with its score,
+    but never passes). A finished attempt is left as it was."""
+    attempt = _locked(attempt)
+    if attempt.is_open and not (attempt.feedback or {}).get("practice"):
+        attempt.feedback = {**(attempt.feedback or {}), "practice": True}
+        attempt.save(update_fields=["feedback"])
+    return attempt
+
+
+def _rows(facts: list[Fact], actor: str | None = None) -> list[dict]:
+    return [
+        {
+            "id": e.id,
+            "at": e.at.isoformat(timespec="minutes"),
+            "actor": actor or e.actor_kind,
+            "text": e.describe(),
+            "refused": e.outcome == "refused",
+        }
+        for e in facts
+        if e.actor_kind != "job" or e.outcome == "refused"
+    ]
 
 
 def trainee_steps(attempt: Attempt) -> list[dict]:
     """What the trainee did, in order, as the result page shows it beside the reference."""
     if attempt.sandbox_id is None:
         return []
-    return [
-        {
-            "id": e.id,
-            "at": e.at.isoformat(timespec="minutes"),
-            "actor": e.actor_kind,
-            "text": e.describe(),
-            "refused": e.outcome == "refused",
-        }
-        for e in observe.events_after(attempt.sandbox, attempt.baseline_event_id)
-        if e.actor_kind != "job" or e.outcome == "refused"
-    ]
+    name = get(attempt.scenario_slug).world.display_name
+    return _rows(
+        observe.events_after(attempt.sandbox, attempt.baseline_event_id, account_name=name)
+    )
+
+
+def setup_steps(attempt: Attempt) -> list[dict]:
+    """How the scenario built the world before the attempt began: its steps, by the scenario
+    (not by the trainee, though the build acts through the account's own services)."""
+    if attempt.sandbox_id is None:
+        return []
+    name = get(attempt.scenario_slug).world.display_name
+    built = observe.events_after(
+        attempt.sandbox, 0, upto=attempt.baseline_event_id, account_name=name
+    )
+    return _rows(built, actor="scenario")
 
 
 @transaction.atomic
@@ -109,10 +178,11 @@ def finish_attempt(*, attempt: Attempt) -> Attempt:
     grade = current_grade(attempt, final=True)
     if grade is None:
         raise PermissionDenied("This attempt's sandbox is gone: start the scenario again.")
+    practice = bool((attempt.feedback or {}).get("practice"))
     attempt.finished_at = timezone.now()
     attempt.sandbox_finished_at = Sandbox.objects.get(pk=attempt.sandbox_id).now()
     attempt.score = grade.score
-    attempt.passed = grade.passed
+    attempt.passed = grade.passed and not practice
     attempt.result = {line.id: line.as_json() for line in grade.lines}
     attempt.feedback = {
         "earned": grade.earned,
@@ -121,10 +191,21 @@ def finish_attempt(*, attempt: Attempt) -> Attempt:
         "over_budget": grade.over_budget,
         "took_seconds": int(grade.took.total_seconds()) if grade.took else None,
         "notes": list(grade.notes),
-        "failed_because": list(grade.failed_because),
+        "failed_because": list(grade.failed_because)
+        + (["The solution was shown: this attempt was practice."] if practice else []),
+        "practice": practice,
         "steps": trainee_steps(attempt),
+        "setup": setup_steps(attempt),
     }
     attempt.save()
+    _record(
+        attempt,
+        TrainingAction.FINISH_ATTEMPT,
+        OPEN,
+        FINISHED,
+        score=grade.score,
+        passed=grade.passed,
+    )
     return attempt
 
 
@@ -156,6 +237,8 @@ def rehearse(scenario: Scenario, steps: list[Step]) -> Rehearsal:
     )
     play(player, steps)
     state = observe.final_state(built.sandbox)
-    events = observe.events_after(built.sandbox, built.baseline_event_id)
+    events = observe.events_after(
+        built.sandbox, built.baseline_event_id, account_name=scenario.world.display_name
+    )
     grade = grading.grade(scenario, events, state, took=state.now - started)
     return Rehearsal(built, player, grade, events, state)

@@ -3,7 +3,7 @@
 Each mutating view is POST-only, calls one function of training.play and redirects.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,9 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import play
+from . import panel, play
+from .cohorts.progress import trainee_assignments
+from .grading import days_and_hours
 from .models import Attempt
 from .scenarios import Scenario, get, load_all
+from .scenarios.schema import section_words
 
 
 def _scenario(slug: str) -> Scenario:
@@ -47,13 +50,20 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
     attempts: dict[str, list[Attempt]] = {}
     for attempt in Attempt.objects.filter(trainee=request.user):
         attempts.setdefault(attempt.scenario_slug, []).append(attempt)
-    rows = [(s, attempts.get(s.slug, [])) for s in scenarios]
+    assigned = {a["slug"]: a for a in trainee_assignments(request.user)}
+    # What a cohort assigned comes first, in the loader's order; then the rest.
+    scenarios.sort(key=lambda s: s.slug not in assigned)
+    rows = [(s, attempts.get(s.slug, []), assigned.get(s.slug)) for s in scenarios]
     return render(request, "training/scenario_list.html", {"rows": rows})
 
 
-def _start(request: HttpRequest, scenario: Scenario) -> HttpResponse:
+def _start(
+    request: HttpRequest, scenario: Scenario, restarted_from: Attempt | None = None
+) -> HttpResponse:
     try:
-        attempt = play.start_attempt(trainee=request.user, scenario=scenario)
+        attempt = play.start_attempt(
+            trainee=request.user, scenario=scenario, restarted_from=restarted_from
+        )
     except PermissionDenied as err:
         messages.error(request, str(err))
         return redirect("training")
@@ -71,7 +81,8 @@ def scenario_start(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def attempt_restart(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """A new attempt at the same scenario; this one is kept as it is."""
-    return _start(request, _scenario(_attempt(request, attempt_id).scenario_slug))
+    attempt = _attempt(request, attempt_id)
+    return _start(request, _scenario(attempt.scenario_slug), restarted_from=attempt)
 
 
 @login_required
@@ -81,9 +92,8 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect("attempt_result", attempt.pk)
     scenario = _scenario(attempt.scenario_slug)
     context = {
+        **panel.context(attempt),
         "attempt": attempt,
-        "scenario": scenario,
-        "grade": play.current_grade(attempt),
         "hints": scenario.hints[: attempt.hints_used],
         "next_hint": scenario.hints[attempt.hints_used]
         if attempt.hints_used < len(scenario.hints)
@@ -91,6 +101,26 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "play_url": sandbox_url(attempt),
     }
     return render(request, "training/attempt.html", context)
+
+
+@login_required
+def attempt_panel(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """The panel alone, polled by the pages beside it: it follows background work (a deletion
+    finalized, an export ready) without a reload. A finished attempt's panel says so."""
+    attempt = _attempt(request, attempt_id)
+    if not attempt.is_open:
+        return render(request, "training/partials/objectives_panel_done.html", {"attempt": attempt})
+    context = {**panel.context(attempt), "poll": True}
+    return render(request, "training/partials/panel_status.html", context)
+
+
+@login_required
+@require_POST
+def attempt_solution(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Show the solution: the attempt becomes practice."""
+    attempt = play.show_solution(attempt=_attempt(request, attempt_id))
+    messages.info(request, "The solution is shown: this attempt is now practice and cannot pass.")
+    return redirect(f"{reverse('attempt', args=[attempt.pk])}#solution")
 
 
 @login_required
@@ -114,31 +144,55 @@ def attempt_finish(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return redirect("attempt_result", attempt.pk)
 
 
+def _step_list(numbers: list[int]) -> str:
+    """'step 2', 'steps 2 and 7', 'steps 1, 2 and 7'."""
+    shown = [str(n) for n in numbers]
+    if len(shown) == 1:
+        return f"step {shown[0]}"
+    return f"steps {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def _timed(rows: list[dict]) -> list[dict]:
+    return [{**row, "at": datetime.fromisoformat(row["at"])} for row in rows]
+
+
 @login_required
 def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _attempt(request, attempt_id)
     if attempt.is_open:
         return redirect("attempt", attempt.pk)
     scenario = _scenario(attempt.scenario_slug)
-    steps = [
-        {**step, "at": datetime.fromisoformat(step["at"])}
-        for step in attempt.feedback.get("steps", [])
-    ]
+    feedback = attempt.feedback
+    steps = _timed(feedback.get("steps", []))
     order = {step["id"]: n for n, step in enumerate(steps, start=1)}
     lines = []
     # In the file's order (the JSON column does not keep the order of its keys).
     for item in [*scenario.objectives, *scenario.forbidden]:
         line = attempt.result.get(item.id)
         if line is not None:
-            done = [f"{order[i]}" for i in line.get("evidence", []) if i in order]
-            lines.append({"id": item.id, **line, "steps": done})
+            done = [order[i] for i in line.get("evidence", []) if i in order]
+            lines.append(
+                {
+                    "id": item.id,
+                    **line,
+                    "steps": _step_list(done) if done else "",
+                    "section_words": section_words(line["section"]),
+                }
+            )
+    objectives = [line for line in lines if line["kind"] == "objective"]
+    took = feedback.get("took_seconds")
     context = {
         "attempt": attempt,
         "scenario": scenario,
-        "objectives": [line for line in lines if line["kind"] == "objective"],
+        "objectives": objectives,
         "forbidden": [line for line in lines if line["kind"] == "forbidden"],
         "steps": steps,
-        "reference": scenario.solution if not attempt.passed else [],
+        "setup": _timed(feedback.get("setup", [])),
+        "account_name": scenario.world.display_name,
+        "took": days_and_hours(timedelta(seconds=took)) if took is not None else "",
+        "failed_because": feedback.get("failed_because", []),
+        # The reference solution whenever an objective was missed, passed or not.
+        "reference": scenario.solution if any(not o["met"] for o in objectives) else [],
         "play_url": sandbox_url(attempt),
     }
     return render(request, "training/result.html", context)

@@ -18,6 +18,7 @@ from lifecycle.services.links import when
 from lifecycle.services.support import run_due_work_now
 from lifecycle.support import previews
 from lifecycle.support.actions import StaffAction, staff_action
+from lifecycle.transitions import Action
 
 from .seller_accounts import status_label
 
@@ -48,10 +49,12 @@ def clock_action(title: str, **how: Any) -> StaffAction:
         title=title,
         preview=lambda sandbox: previews.clock_move(sandbox, **how).sentence,
         run=run,
-        typed_names=lambda sandboxes: [
-            a.display_name for s in sandboxes for a in previews.clock_move(s, **how).finalizing
+        finalizes=lambda sandboxes: [
+            a for s in sandboxes for a in previews.clock_move(s, **how).finalizing
         ],
         seen=lambda sandbox: {reading_field(sandbox): clock_reading(sandbox.clock_offset)},
+        records=Action.ADVANCE_CLOCK,
+        rights=("accounts.advance_clock_sandbox",),
     )
 
 
@@ -83,11 +86,11 @@ RUN_DUE = StaffAction(
     title="Run what is due now",
     preview=_run_due_preview,
     run=_run_due,
-    typed_names=lambda sandboxes: [
-        a.display_name
-        for s in sandboxes
-        for a in previews.clock_move(s, by=timedelta(0)).finalizing
+    finalizes=lambda sandboxes: [
+        a for s in sandboxes for a in previews.clock_move(s, by=timedelta(0)).finalizing
     ],
+    records=Action.RUN_DUE_WORK,
+    rights=("accounts.run_due_work_sandbox",),
 )
 
 
@@ -106,6 +109,8 @@ RESET = StaffAction(
     ),
     run=_reset,
     destructive=True,
+    records=Action.RESET_DEMO,
+    rights=("accounts.reset_demo_sandbox",),
 )
 
 
@@ -119,7 +124,7 @@ class SandboxAdmin(SupportAdmin):
         "account_name",
         "account_status",
         "simulated_now",
-        "created_at",
+        "created_real",
     )
     list_filter = ("is_demo", "accounts__status", "accounts__account_type")
     search_fields = ("name", "owner__username", "owner__email")
@@ -137,6 +142,13 @@ class SandboxAdmin(SupportAdmin):
         "run_due_work_now",
         "reset_demo",
     )
+    staff_actions = {
+        "advance_one_day": ONE_DAY,
+        "advance_seven_days": SEVEN_DAYS,
+        "advance_to_next_event": NEXT_EVENT,
+        "run_due_work_now": RUN_DUE,
+        "reset_demo": RESET,
+    }
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         primary = SellerAccount.objects.filter(sandbox=OuterRef("pk")).order_by("id")
@@ -158,6 +170,10 @@ class SandboxAdmin(SupportAdmin):
     def case_url(self, sandbox: Sandbox) -> str:
         account = sandbox.account
         return reverse("support:case", args=[account.pk]) if account else ""
+
+    @admin.display(description="Created (real time)", ordering="created_at")
+    def created_real(self, sandbox: Sandbox) -> str:
+        return when(sandbox.created_at)
 
     @admin.display(description="Owner email", ordering="owner__email")
     def owner_email(self, sandbox: Sandbox) -> str:
@@ -215,13 +231,13 @@ class SandboxAdmin(SupportAdmin):
     # --- Staff actions: each opens its preview first ----------------------------------------
 
     def has_advance_clock_permission(self, request: HttpRequest) -> bool:
-        return self.has_staff_permission(request, "advance_clock")
+        return ONE_DAY.allowed(request.user)
 
     def has_run_due_work_permission(self, request: HttpRequest) -> bool:
-        return self.has_staff_permission(request, "run_due_work")
+        return RUN_DUE.allowed(request.user)
 
     def has_reset_demo_permission(self, request: HttpRequest) -> bool:
-        return self.has_staff_permission(request, "reset_demo")
+        return RESET.allowed(request.user)
 
     @admin.action(description=ONE_DAY.title, permissions=["advance_clock"])
     def advance_one_day(self, request: HttpRequest, queryset: QuerySet):

@@ -18,17 +18,23 @@ from lifecycle.services import (
     reactivate_account,
 )
 from lifecycle.services.links import when
-from lifecycle.services.support import act_for_seller, resend_deletion_confirmation
+from lifecycle.services.support import (
+    RESEND_CONFIRMATION,
+    act_for_seller,
+    resend_deletion_confirmation,
+)
 from lifecycle.support import previews
 from lifecycle.support.actions import StaffAction, staff_action
-from lifecycle.transitions import STAFF, Action, account_actions_from
+from lifecycle.transitions import STAFF, Action, account_actions_from, state_fields
 
 
 def status_label(value: str | None) -> str:
     return AccountStatus(value).label if value else "–"
 
 
-def status_action(action: str, title: str, service, *, destructive: bool = False) -> StaffAction:
+def status_action(
+    action: str, title: str, service, right: str, *, destructive: bool = False
+) -> StaffAction:
     def run(account: SellerAccount, actor, message: str) -> str:
         _, sent = act_for_seller(
             actor=actor,
@@ -47,6 +53,8 @@ def status_action(action: str, title: str, service, *, destructive: bool = False
         run=run,
         tell_seller=True,
         destructive=destructive,
+        records=action,
+        rights=(f"accounts.{right}_selleraccount",),
     )
 
 
@@ -54,10 +62,13 @@ DEACTIVATE = status_action(
     Action.DEACTIVATE,
     "Deactivate (hide listings, stop new orders)",
     deactivate_account,
+    "deactivate",
     destructive=True,
 )
-REACTIVATE = status_action(Action.REACTIVATE, "Reactivate", reactivate_account)
-CANCEL_DELETION = status_action(Action.CANCEL_DELETION, "Cancel deletion", cancel_deletion)
+REACTIVATE = status_action(Action.REACTIVATE, "Reactivate", reactivate_account, "reactivate")
+CANCEL_DELETION = status_action(
+    Action.CANCEL_DELETION, "Cancel deletion", cancel_deletion, "cancel_deletion"
+)
 
 
 def _resend(account: SellerAccount, actor, message: str) -> str:
@@ -76,7 +87,11 @@ def _resend_preview(account: SellerAccount) -> str:
 
 
 RESEND = StaffAction(
-    title="Resend the confirmation email (override)", preview=_resend_preview, run=_resend
+    title="Resend the confirmation email (override)",
+    preview=_resend_preview,
+    run=_resend,
+    records=Action.RESEND_CONFIRMATION,
+    rights=(RESEND_CONFIRMATION,),
 )
 
 
@@ -103,9 +118,7 @@ class SellerAccountAdmin(SupportAdmin):
     list_select_related = ("sandbox", "sandbox__owner")
     raw_id_fields = ("sandbox",)
     lifecycle_fields = (
-        "status",
         "status_before_deletion",
-        "account_type",
         "category",
         "customers_notified_at",
         "deleted_at",
@@ -115,6 +128,12 @@ class SellerAccountAdmin(SupportAdmin):
     fixed_after_create = ("sandbox", "display_name", "contact_email")
     readonly_fields = ("staff_actions_now", "deletion_request", "shop_links", "recent_events")
     actions = ("deactivate", "reactivate", "cancel_deletion", "resend_confirmation")
+    staff_actions = {
+        "deactivate": DEACTIVATE,
+        "reactivate": REACTIVATE,
+        "cancel_deletion": CANCEL_DELETION,
+        "resend_confirmation": RESEND,
+    }
     # The transitions of the state diagram the admin offers, each as the admin action's name.
     ADMIN_ACTIONS = {
         Action.DEACTIVATE: "deactivate",
@@ -134,7 +153,8 @@ class SellerAccountAdmin(SupportAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None):
         profile = ("Seller profile", {"fields": ("sandbox", "display_name", "contact_email")})
-        lifecycle = ("Lifecycle (changed only by staff actions)", {"fields": self.lifecycle_fields})
+        fields = (*state_fields(SellerAccount), *self.lifecycle_fields)
+        lifecycle = ("Lifecycle (changed only by staff actions)", {"fields": fields})
         if obj is None:
             return [profile, lifecycle]
         return [
@@ -219,16 +239,16 @@ class SellerAccountAdmin(SupportAdmin):
     # --- Staff actions: each opens its preview first ----------------------------------------
 
     def has_deactivate_permission(self, request: HttpRequest) -> bool:
-        return self.has_staff_permission(request, "deactivate")
+        return DEACTIVATE.allowed(request.user)
 
     def has_reactivate_permission(self, request: HttpRequest) -> bool:
-        return self.has_staff_permission(request, "reactivate")
+        return REACTIVATE.allowed(request.user)
 
     def has_cancel_deletion_permission(self, request: HttpRequest) -> bool:
-        return self.has_staff_permission(request, "cancel_deletion")
+        return CANCEL_DELETION.allowed(request.user)
 
     def has_resend_confirmation_permission(self, request: HttpRequest) -> bool:
-        return self.has_staff_permission(request, "resend_confirmation")
+        return RESEND.allowed(request.user)
 
     @admin.action(description=DEACTIVATE.title, permissions=["deactivate"])
     def deactivate(self, request: HttpRequest, queryset: QuerySet):

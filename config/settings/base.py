@@ -99,7 +99,10 @@ TEMPLATES = [
                 "training.context_processors.trainer_nav",
             ],
             # Every page writes times and timeline events through the same filters.
-            "builtins": ["lifecycle.templatetags.seller_center"],
+            "builtins": [
+                "lifecycle.templatetags.seller_center",
+                "lifecycle.templatetags.states",
+            ],
         },
     },
 ]
@@ -141,8 +144,16 @@ SERVED_SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 
 def shared_cache(url: str) -> dict:
-    """Django's Redis cache on `url`, shared by every process of a deployment."""
-    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    """A Redis cache on `url`, shared by every process of a deployment. It fails open
+    (config/cache.py): with Redis down, sessions are read from the database and pages go on.
+    The timeouts bound what a Redis that does not answer costs a request."""
+    return {
+        "default": {
+            "BACKEND": "config.cache.FailOpenRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -330,6 +341,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = timedelta(days=1)
+# celery beat's own state (when each schedule last ran) under the var dir, wherever beat is
+# started from (its default is the working directory).
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- The simulated platform -----------------------------------------------------------------
 # Every rule number of the rulebook, as a setting with the rulebook's default.
@@ -370,7 +384,10 @@ SIMULATOR = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "lifecycle.redaction.RedactSecretsFilter"}},
+    "filters": {
+        "redact_secrets": {"()": "lifecycle.redaction.RedactSecretsFilter"},
+        "forbidden_quietly": {"()": "lifecycle.logfilters.ForbiddenWithoutTracebackFilter"},
+    },
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
@@ -391,7 +408,7 @@ LOGGING = {
         # Django's default gives "django" a console handler of its own under DEBUG, and its
         # records reach the root's too: configured here without one, each line prints once.
         "django": {"level": "INFO"},
-        "django.request": {"filters": ["redact_secrets"]},
+        "django.request": {"filters": ["redact_secrets", "forbidden_quietly"]},
         "django.security.csrf": {"filters": ["redact_secrets"]},
         "django.server": {
             "handlers": ["django.server"],

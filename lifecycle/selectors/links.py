@@ -23,6 +23,7 @@ from shops.models import (
 from .offers import unlink_offer
 
 TRAINEE = "trainee"
+ELSEWHERE = "elsewhere"  # linked to another account: the link machine's "linked", seen from here
 
 
 def linked_shop_ids(account: SellerAccount) -> list[int]:
@@ -46,6 +47,24 @@ class ShopLinkState:
     # Unlinking now, asked of the declared guards: disabled with their sentence when refused.
     unlink: Offer | None = None
 
+    @property
+    def unlinks_used(self) -> str:
+        """ "2 of 3"; past the limit (support overrode it) never "4 of 3"."""
+        if self.unlinks_in_window > self.unlink_limit:
+            return (
+                f"{self.unlinks_in_window}, over the limit of {self.unlink_limit} "
+                "(support went past it)"
+            )
+        return f"{self.unlinks_in_window} of {self.unlink_limit}"
+
+    @property
+    def linked_here(self) -> bool:
+        return self.state == LINKED
+
+    @property
+    def linked_elsewhere(self) -> bool:
+        return self.state == ELSEWHERE
+
 
 def shop_link_states(account: SellerAccount, actor: Actor | None = None) -> list[ShopLinkState]:
     """Every shop of the sandbox with its link state; a handful of queries per shop (few)."""
@@ -62,14 +81,14 @@ def shop_link_states(account: SellerAccount, actor: Actor | None = None) -> list
         elif current.account_id == account.pk:
             state = LINKED
         else:
-            state = "elsewhere"
+            state = ELSEWHERE
         recent = unlinks_in_window(shop, now)
         next_at = next_unlink_allowed_at(shop, current, now) if state == LINKED else None
-        link_state = LINKED if state == "elsewhere" else state
+        link_state = LINKED if state == ELSEWHERE else state
         actions = link_actions_from(link_state, account.status, TRAINEE)
         if state == UNLINKED:
             actions = [t for t in actions if t.action == wanted]
-        if state == "elsewhere":
+        if state == ELSEWHERE:
             actions = []
         states.append(
             ShopLinkState(

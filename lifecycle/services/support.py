@@ -133,6 +133,53 @@ def act_for_seller(
     return event, sent
 
 
+# --- A staff action without its right ---------------------------------------------------------
+
+
+def right_names(rights: list[str]) -> list[str]:
+    """The permissions' own names ("Can reset a demo sandbox"), in the order given."""
+    from django.contrib.auth.models import Permission
+
+    found = {
+        f"{p.content_type.app_label}.{p.codename}": p.name
+        for p in Permission.objects.select_related("content_type").filter(
+            codename__in=[r.split(".", 1)[1] for r in rights]
+        )
+    }
+    return [found.get(r, r) for r in rights]
+
+
+def refuse_missing_right(
+    *,
+    actor: Actor,
+    action: str,
+    title: str,
+    subject: Any,
+    account: SellerAccount | None,
+    sandbox: Sandbox,
+    rights: list[str],
+) -> TimelineEvent:
+    """Record a staff action posted without its right (a crafted form: the admin offers only
+    the actions the agent may take) on the subject's timeline, which the seller's pages never
+    show (refused staff attempts are the staff's record). Returns the refusal."""
+    names = " and ".join(f"“{name}”" for name in right_names(rights))
+    state = account.status if account is not None else str(sandbox.clock_offset)
+    return record(
+        actor=actor,
+        action=action,
+        subject=subject,
+        account=account,
+        sandbox=sandbox,
+        before=state,
+        after=state,
+        outcome=Outcome.REFUSED,
+        code=str(Code.MISSING_RIGHT),
+        message=f"“{title}” needs the right {names}, which this agent does not have: "
+        "a lead can grant it.",
+        params={"missing_rights": rights},
+    )
+
+
 # --- Internal notes ---------------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""The support desk's pages beside the admin: search, case page, notes and the dashboard."""
+"""The support desk's pages beside the admin: search, the case page and notes, the
+dashboard and the staff audit log."""
 
 from django.contrib import admin
 from django.urls import path
@@ -12,4 +13,5 @@ urlpatterns = [
     path("search/", admin.site.admin_view(views.search_view), name="search"),
     path("case/<int:account_id>/", admin.site.admin_view(views.case_view), name="case"),
     path("case/<int:account_id>/note/", admin.site.admin_view(views.note_view), name="note"),
+    path("audit/", admin.site.admin_view(views.audit_view), name="audit"),
 ]

@@ -15,6 +15,7 @@ from lifecycle.services import Actor
 from lifecycle.services.support import add_note
 
 from . import case as cases
+from .audit import AuditFilter, audit_page
 from .dashboard import dashboard
 
 
@@ -114,3 +115,21 @@ def note_view(request: HttpRequest, account_id: int) -> HttpResponse:
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     _may_view(request)
     return _page(request, "admin/support/dashboard.html", "Support dashboard", **dashboard())
+
+
+@require_GET
+def audit_view(request: HttpRequest) -> HttpResponse:
+    """Every staff action and refusal, filtered by agent, action, outcome and real time."""
+    if not request.user.has_perm("lifecycle.view_timelineevent"):
+        raise PermissionDenied
+    form = AuditFilter(request.GET or None)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return _page(
+        request,
+        "admin/support/audit.html",
+        "Staff audit log",
+        form=form,
+        events=audit_page(form, request.GET.get("page", "1")),
+        query=query.urlencode(),
+    )

@@ -69,6 +69,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 # pages offer those, not the account's).
 OTHER_TRANSITIONS: tuple[Transition, ...] = (
     *deletion.REQUEST_TRANSITIONS,
+    *link.CAUSED,
     *export.SILENT,
     *sandbox.TRANSITIONS,
     *studio.TRANSITIONS,
@@ -91,6 +92,12 @@ _SUBJECT_MACHINES = {"shop": "link", "product": "listing"}
 def machine_of(subject_type: str) -> str:
     name = subject_type.split(":", 1)[0]
     return _SUBJECT_MACHINES.get(name, name)
+
+
+def state_fields(model: type) -> tuple[str, ...]:
+    """The fields of `model` that hold a declared machine's state, in the declared order: only
+    the engine writes them, so the admin shows them read-only."""
+    return tuple(m.field for m in MACHINES.values() if m.model is model and m.field)
 
 
 def state_label(machine: str, state: str) -> str:
@@ -182,6 +189,7 @@ __all__ = [
     "campaign_moves_from",
     "link_actions_from",
     "machine_of",
+    "state_fields",
     "state_label",
     "status_edges",
     "transition_for",

@@ -31,6 +31,12 @@ STATUS = Machine(
     field="status",
     with_account=True,
     labels=dict(AccountStatus.choices),
+    tones={
+        AccountStatus.ACTIVE: "text-bg-success",
+        AccountStatus.DEACTIVATED: "text-bg-secondary",
+        AccountStatus.DELETED: "text-bg-dark border",
+        "": "text-bg-danger",
+    },
 )
 
 

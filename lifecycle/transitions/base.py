@@ -17,7 +17,7 @@ from django.db import models
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
 from accounts.types import feature_refusal, has_feature
-from lifecycle.actions import Action
+from lifecycle.actions import label_of
 from lifecycle.conf import setting
 from lifecycle.errors import Code
 
@@ -158,6 +158,8 @@ class Machine:
     with_account: bool = False
     open_states: bool = False  # the states are values (the clock's offset), not a list
     labels: dict[str, str] = default(default_factory=dict)
+    # The badge class of each state on the pages ("" keys the class of any other state).
+    tones: dict[str, str] = default(default_factory=dict)
 
     def label(self, state: str) -> str:
         return self.labels.get(state, state)
@@ -189,7 +191,7 @@ class Transition:
 
     @property
     def label(self) -> str:
-        return Action(self.action).label
+        return label_of(self.action)
 
     @property
     def key(self) -> str:

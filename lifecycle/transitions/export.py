@@ -49,6 +49,12 @@ EXPORT = Machine(
     model=ExportJob,
     field="status",
     labels=dict(ExportStatus.choices),
+    tones={
+        ExportStatus.READY: "text-bg-success",
+        ExportStatus.FAILED: "text-bg-danger",
+        ExportStatus.EXPIRED: "text-bg-secondary",
+        "": "text-bg-info",
+    },
 )
 
 _GATE = account_in(NOT_DELETED, lambda rows: deleted("This account was deleted; its data is gone."))

@@ -10,6 +10,7 @@ from shops.models import Shop, ShopLink
 
 from .base import (
     ACTIVE,
+    JOB,
     NOT_DELETED,
     PEOPLE,
     Done,
@@ -45,14 +46,25 @@ def unlinks_in_window(shop: Shop, now: datetime) -> list[ShopLink]:
     return list(shop.links.filter(unlinked_at__gt=since).order_by("unlinked_at"))
 
 
-def next_unlink_allowed_at(shop: Shop, link: ShopLink, now: datetime) -> datetime:
-    """The earliest sandbox time at which this link may be ended under both limits."""
-    earliest = link.linked_at + setting("UNLINK_COOLDOWN")
-    recent = unlinks_in_window(shop, now)
+def cooldown_ends(link: ShopLink) -> datetime:
+    """When the cool-down after linking ends: the link may be ended from then on."""
+    return link.linked_at + setting("UNLINK_COOLDOWN")
+
+
+def limit_lifts(recent: list[ShopLink]) -> datetime | None:
+    """When the oldest of the limit's unlinks (`unlinks_in_window`) ages out, if the limit is
+    reached now; None when it is not."""
     limit = setting("UNLINK_LIMIT")
-    if len(recent) >= limit:
-        earliest = max(earliest, recent[len(recent) - limit].unlinked_at + setting("UNLINK_WINDOW"))
-    return earliest
+    if len(recent) < limit:
+        return None
+    return recent[len(recent) - limit].unlinked_at + setting("UNLINK_WINDOW")
+
+
+def next_unlink_allowed_at(shop: Shop, link: ShopLink, now: datetime) -> datetime:
+    """The earliest sandbox time at which this link may be ended under both limits: the one
+    answer the guards (`cooldown_over`, `under_the_limit`) and the pages give."""
+    lifts = limit_lifts(unlinks_in_window(shop, now))
+    return max(cooldown_ends(link), lifts) if lifts is not None else cooldown_ends(link)
 
 
 def link_action_for(*, shop: Shop, account) -> str:
@@ -131,7 +143,7 @@ def under_the_limit(rows: Rows) -> Refusal | None:
 
 
 def _cooldown_refusal(rows: Rows) -> Refusal | None:
-    ends = rows.link.linked_at + setting("UNLINK_COOLDOWN")
+    ends = cooldown_ends(rows.link)
     if rows.now >= ends:
         return None
     return Refusal(
@@ -145,11 +157,10 @@ def _cooldown_refusal(rows: Rows) -> Refusal | None:
 
 def _limit_refusal(rows: Rows) -> Refusal | None:
     recent = unlinks_in_window(rows.subject, rows.now)
-    limit = setting("UNLINK_LIMIT")
-    if len(recent) < limit:
+    allowed_at = limit_lifts(recent)
+    if allowed_at is None:
         return None
     days = setting("UNLINK_WINDOW").days
-    allowed_at = recent[len(recent) - limit].unlinked_at + setting("UNLINK_WINDOW")
     return Refusal(
         Code.UNLINK_LIMIT_REACHED,
         f"{rows.subject.name} was unlinked {count(len(recent), 'time')} in the last "
@@ -219,5 +230,19 @@ UNLINK_SHOP = Transition(
     destructive=True,
 )
 
+# A link ended by the account's deletion (caused by `finalize_deletion`, the sweep's): the same
+# action on the shop's timeline as an unlink, with none of the person's limits or confirmation.
+END_LINK = Transition(
+    Action.UNLINK_SHOP,
+    "link",
+    (LINKED,),
+    UNLINKED,
+    frozenset({JOB}),
+    wrong_state=_not_linked_here,
+    event="link",
+    name="end_link",
+)
+
 MACHINES = (LINK,)
 TRANSITIONS = (LINK_SHOP, UNLINK_SHOP, RELINK_SHOP)
+CAUSED = (END_LINK,)  # applied only as another transition's effect

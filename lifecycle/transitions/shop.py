@@ -10,7 +10,7 @@ status but deleted.
 from decimal import Decimal, InvalidOperation
 
 from accounts.types import Feature
-from lifecycle.actions import Action
+from lifecycle.actions import Action, label_of
 from lifecycle.errors import Code
 from shops.models import (
     Campaign,
@@ -72,6 +72,11 @@ ORDER = Machine(
     model=Order,
     field="status",
     labels=dict(OrderStatus.choices),
+    tones={
+        OrderStatus.AWAITING_SHIPMENT: "text-bg-warning",
+        OrderStatus.CANCELLED: "text-bg-secondary",
+        "": "text-bg-success",
+    },
 )
 
 
@@ -174,6 +179,12 @@ CAMPAIGN = Machine(
     model=Campaign,
     field="status",
     labels=dict(CampaignStatus.choices),
+    tones={
+        CampaignStatus.ACTIVE: "text-bg-success",
+        CampaignStatus.PAUSED: "text-bg-warning",
+        CampaignStatus.ENDED: "text-bg-secondary",
+        "": "text-bg-light border",
+    },
 )
 
 
@@ -218,7 +229,7 @@ def _campaign_move(action, sources, target, statuses, *guards) -> Transition:
         sources,
         target,
         PEOPLE,
-        gate=_work_gate(Action(action).label, statuses),
+        gate=_work_gate(label_of(action), statuses),
         done=lambda rows: Done(rows.subject) if rows.subject.status == target else None,
         wrong_state=_campaign_refusal(sources, target),
         guards=guards,

@@ -13,7 +13,7 @@ from training.cohorts.demo import demo_trainer
 from training.cohorts.models import Cohort, TourState
 from training.models import Attempt
 
-from .conftest import act, log_in, settle, shoot, visit
+from .conftest import PHONE, act, log_in, settle, shoot, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -122,3 +122,28 @@ def test_a_trainer_finds_the_trainer_pages_and_a_new_cohort_opens_on_its_page(ne
     visit(coach, reverse("dashboard", args=[account.sandbox_id]))
     coach.get_by_role("button", name=trainer.username).click()
     act(coach, coach.get_by_role("link", name="Your cohorts"), path=reverse("trainer_cohort_list"))
+
+
+def test_the_cohort_pages_tables_scroll_by_keyboard_too(new_page, trainer):
+    """axe-core's scrollable-region-focusable: a trainee table wider than its column (long
+    emails; a phone) scrolled, and a keyboard user could not reach the part out of view."""
+    from accounts.models import User
+    from training.cohorts.models import JoinedBy, Membership
+    from training.cohorts.services import create_cohort
+
+    cohort = create_cohort(actor=trainer, name="Wide class")
+    for n in range(3):
+        person = User.objects.create_user(
+            f"trainee-with-a-long-name-{n}", f"a-very-long-address-number-{n}@faculty.example.org"
+        )
+        Membership.objects.create(cohort=cohort, trainee=person, joined_by=JoinedBy.TRAINER)
+    coach = new_page(PHONE)
+    log_in(coach, trainer.username, TRAINER_PASSWORD)
+    visit(coach, reverse("trainer_cohort", args=[cohort.pk]))  # axe runs here
+    table = coach.get_by_test_id("trainees").locator("xpath=..")
+    assert table.evaluate("e => e.scrollWidth > e.clientWidth")  # it does scroll
+    table.focus()
+    coach.keyboard.press("ArrowRight")
+    coach.wait_for_function(
+        "() => document.querySelector('[data-testid=trainees]').parentElement.scrollLeft > 0"
+    )

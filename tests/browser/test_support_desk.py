@@ -73,6 +73,14 @@ def test_an_agent_cancels_a_pending_deletion_and_the_trainee_is_told(
     visit(page, reverse("support:dashboard"))
     shoot(page, "support-dashboard", docs=True)
 
+    # The lead's view: every staff action, with its internal reason and what the seller was told.
+    visit(page, reverse("support:audit"))
+    row = page.locator("#audit-log tr", has_text="Cancel deletion").first
+    expect(row).to_contain_text(f"Reason: {REASON}")
+    told = page.locator("#audit-log tr", has_text="Send email").first
+    expect(told).to_contain_text(f"Told the seller: “{TOLD}”")
+    shoot(page, "support-audit", docs=True)
+
     trainee = new_page(DESKTOP)
     log_in(trainee, seller.sandbox.owner.username)
     visit(trainee, reverse("inbox", args=[seller.sandbox.pk]))

@@ -1,16 +1,23 @@
 """Each rule fact written once (issue 19, item 5): derived facts agree with their one source.
 
 - A transition's allowed account statuses are its gate's: the gate lets through exactly those.
+- One "next unlink allowed at" for the guards and the pages.
 - Every type-gated action checks the one feature gate (`lacks_feature` through `in_type`), and
   its refusal is the sentence the pages show beside a locked area.
 """
+
+from datetime import timedelta
 
 import pytest
 
 from accounts.models import SellerAccount
 from accounts.types import FEATURES, AccountType, Feature
 from lifecycle import transitions as t
+from lifecycle.conf import setting
 from lifecycle.errors import Code
+from lifecycle.selectors import shop_link_states, unlink_offer
+from lifecycle.services import advance_clock, link_shop, unlink_shop
+from lifecycle.services.links import next_unlink_allowed_at
 from lifecycle.transitions.base import Rows, lacks_feature
 
 ALL = (*t.TRANSITIONS, *t.OTHER_TRANSITIONS)
@@ -75,3 +82,54 @@ def test_the_campaign_sentence_reads_as_before():
         "Ad campaigns come with a business account; this one is personal: switch the account "
         "type first."
     )
+
+
+# --- One "next unlink allowed at" (RULEBOOK §3) ----------------------------------------------
+
+
+def _move(world, by: timedelta) -> None:
+    advance_clock(actor=world.actor, sandbox=world.sandbox, by=by)
+    world.refresh()
+
+
+@pytest.mark.parametrize("unlinks_before", [0, "limit"])
+def test_the_pages_next_unlink_time_is_when_the_guards_let_the_unlink_through(
+    world, unlinks_before
+):
+    shop = world.spare
+    for _ in range(setting("UNLINK_LIMIT") if unlinks_before == "limit" else 0):
+        link_shop(actor=world.actor, account=world.account, shop=shop)
+        _move(world, setting("UNLINK_COOLDOWN") + timedelta(hours=1))
+        unlink_shop(actor=world.actor, account=world.account, shop=shop, confirmed=True)
+    link = link_shop(actor=world.actor, account=world.account, shop=shop)
+    allowed = next_unlink_allowed_at(shop, link, world.sandbox.now())
+    (state,) = [s for s in shop_link_states(world.account) if s.shop == shop]
+    assert state.next_unlink_at == allowed and not state.can_unlink_now
+
+    _move(world, allowed - world.sandbox.now() - timedelta(minutes=1))
+    assert not unlink_offer(world.account, shop, link).enabled
+    _move(world, timedelta(minutes=1))
+    assert unlink_offer(world.account, shop, link).enabled
+    (state,) = [s for s in shop_link_states(world.account) if s.shop == shop]
+    assert state.can_unlink_now
+
+
+# --- The admin's read-only fields come from the machines ------------------------------------
+
+
+def test_every_declared_state_field_is_read_only_in_its_admin(rf):
+    from django.contrib import admin
+
+    from lifecycle.admin import SupportAdmin
+    from lifecycle.transitions import state_fields
+
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        fields = state_fields(model)
+        if not fields:
+            continue
+        assert isinstance(model_admin, SupportAdmin), model.__name__
+        readonly = model_admin.get_readonly_fields(rf.get("/"), None)
+        assert set(fields) <= set(readonly), model.__name__
+        checked += 1
+    assert checked >= 8  # accounts, links, orders, campaigns, products, exports, requests...

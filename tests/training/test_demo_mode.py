@@ -1,5 +1,6 @@
 """Demo mode: the published logins, what they may not do, and the nightly demo reset."""
 
+import logging
 from datetime import timedelta
 from io import StringIO
 
@@ -16,7 +17,7 @@ from shops.models import Order, Product
 from training.cohorts.demo import TRAINER_PASSWORD, TRAINER_USERNAME
 from training.cohorts.models import Cohort
 from training.cohorts.roles import is_trainer
-from training.cohorts.tasks import reset_demo_sandboxes_task
+from training.cohorts.tasks import reset_demo_sandboxes_task, reset_each
 
 
 @pytest.fixture
@@ -227,10 +228,10 @@ def test_seeding_a_class_plays_the_careless_runs_as_written_without_a_hash_per_a
     db, monkeypatch, settings
 ):
     """pause-sales' careless run requests the deletion, which asks for the owner's password.
-    The demo trainees' passwords are unusable, so the request was refused ("That password is not
-    right") and each refusal still cost a PBKDF2 hash (Django's fake one): most of seeding a
-    class of 200. Now the request goes through (the attempt misses "no-deletion", as the
-    scenario says) and seeding hashes only the two demo logins it makes."""
+    The player typed none, so the request was refused ("That password is not right") and each
+    refusal still cost a PBKDF2 hash: most of seeding a class of 200. Now the request goes
+    through (the attempt breaks "deletion-asked", as the scenario says) and seeding hashes only
+    the two demo logins it makes."""
     monkeypatch.undo()  # the shipped scenarios, not the tests' stand-in
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
@@ -253,10 +254,74 @@ def test_seeding_a_class_plays_the_careless_runs_as_written_without_a_hash_per_a
 
     assert len(hashes) == 2  # the demo trainee's and the trainer's logins, none per attempt
     careless = Attempt.objects.get(trainee__username="demo-trainee-03", scenario_slug="pause-sales")
-    assert careless.result["no-deletion"]["met"] is False
+    assert careless.result["deletion-asked"]["met"] is False and careless.passed is False
     assert DeletionRequest.objects.filter(account__sandbox=careless.sandbox).count() == 1
     refused = TimelineEvent.objects.filter(sandbox__owner__username__startswith="demo-trainee-")
     assert not refused.filter(code="wrong_password").exists()
     demo_trainees = User.objects.filter(username__startswith="demo-trainee-")
     assert demo_trainees.count() == 8
     assert not any(person.has_usable_password() for person in demo_trainees)
+
+
+def test_seeded_attempts_took_the_time_a_person_takes(db, monkeypatch):
+    """The grid showed "0 s real · 0 s sandbox" for every seeded attempt (played in
+    milliseconds): each seeded attempt takes minutes, the same on the sandbox's clock (which runs
+    with real time) plus the clock moves its steps made."""
+    monkeypatch.undo()  # the shipped scenarios, not the tests' stand-in
+    from training.cohorts.progress import duration_text
+    from training.models import Attempt
+
+    call_command("seed_demo", "--trainees", "6", stdout=StringIO())
+    finished = Attempt.objects.filter(trainee__username__startswith="demo-trainee-").exclude(
+        finished_at=None
+    )
+    assert finished.exists()
+    for attempt in finished:
+        assert attempt.real_duration >= timedelta(minutes=3), attempt
+        assert attempt.sandbox_duration >= attempt.real_duration, attempt
+        assert duration_text(attempt.real_duration).endswith("min")
+    assert len({a.real_duration.seconds // 60 for a in finished}) > 1  # not all alike
+
+
+@pytest.mark.parametrize("demo_mode", [True, False])
+def test_demo_cohort_trainees_sign_in_with_the_demo_password_in_demo_mode_only(
+    client, db, settings, monkeypatch, demo_mode
+):
+    """Seeded demo trainees had unusable passwords: a trainer could not see a trainee's view."""
+    monkeypatch.undo()
+    settings.DEMO_MODE = demo_mode
+    out = StringIO()
+    call_command("seed_demo", "--trainees", "2", stdout=out)
+    first = User.objects.get(username="demo-trainee-01")
+    assert first.check_password(DEMO_PASSWORD) is demo_mode
+    person = User.objects.get(username="demo-trainee-02")
+    assert person.has_usable_password() is demo_mode
+    signed_in = client.post(
+        reverse("login"), {"username": "demo-trainee-01", "password": DEMO_PASSWORD}
+    )
+    assert (signed_in.status_code == 302) is demo_mode
+    if demo_mode:
+        assert f"demo-trainee-01 … demo-trainee-02 / {DEMO_PASSWORD}" in out.getvalue()
+    else:
+        assert "no password" in out.getvalue()
+
+
+def test_a_second_copy_of_the_nightly_reset_finds_nothing_to_do(seeded, settings, caplog):
+    """Two schedulers by mistake send the reset twice: the second copy leaves the fresh demo
+    sandbox alone and says so (it raised Sandbox.DoesNotExist with a traceback)."""
+    settings.DEMO_MODE = True
+    assert reset_demo_sandboxes_task.apply().get() == 1
+    fresh = seeded.sandboxes.get(is_demo=True)
+    with caplog.at_level(logging.INFO, logger="training.cohorts.tasks"):
+        assert reset_demo_sandboxes_task.apply().get() == 0
+    assert seeded.sandboxes.get(is_demo=True).pk == fresh.pk
+    assert "demo reset: nothing to do" in caplog.text
+
+
+def test_a_copy_that_waited_for_a_sandbox_another_copy_replaced_skips_it(seeded, settings, caplog):
+    settings.DEMO_MODE = True
+    listed = list(Sandbox.objects.filter(is_demo=True).values_list("pk", flat=True))
+    assert reset_demo_sandboxes_task.apply().get() == 1  # the first copy replaces them
+    with caplog.at_level(logging.INFO, logger="training.cohorts.tasks"):
+        assert reset_each(listed) == 0  # the second copy, with the list it read before
+    assert f"sandbox {listed[0]} was reset meanwhile by another copy" in caplog.text

@@ -8,6 +8,7 @@ from django.urls import reverse
 from tests.test_html_validity import check
 from tests.web import demo
 from training.cohorts.importing import import_trainees
+from training.cohorts.joining import accept_login_invitation
 from training.cohorts.services import assign_scenario, create_invitation, revoke_invitation
 from training.models import Attempt
 
@@ -21,7 +22,8 @@ def test_the_cohort_pages_are_valid_html(client, trainer, cohort, trainee, tmp_p
         actor=trainer, cohort=cohort, text="username,email\ntrainee,trainee@example.com\n"
     )
     assign_scenario(actor=trainer, cohort=cohort, scenario_slug="unlink-a-shop")
-    attempt = Attempt.objects.create(trainee=trainee, scenario_slug="unlink-a-shop")
+    accept_login_invitation(actor=trainee, invitation=trainee.cohort_invitations.get())
+    attempt = Attempt.objects.create(trainee=trainee, scenario_slug="unlink-a-shop", cohort=cohort)
     client.force_login(trainer)
     trainee_client = Client()
     trainee_client.force_login(trainee)

@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -10,7 +11,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from training.cohorts.importing import MAY_NOT_ADD, BadImport, import_trainees, parse
-from training.cohorts.models import Membership
+from training.cohorts.models import LoginInvitation, Membership
+from training.cohorts.roles import DEMO_GROUP
 
 GOOD = (
     "username,email,first_name,last_name\n"
@@ -142,12 +144,49 @@ def test_importing_the_same_file_twice_duplicates_no_one(
     assert cohort.events.filter(action="import_trainees").count() == 1
 
 
-def test_someone_with_a_login_joins_without_a_new_one(trainer, cohort, trainee):
-    report = import_trainees(
-        actor=trainer, cohort=cohort, text="username,email\ntrainee,TRAINEE@example.com\n"
-    )
-    assert report.joined == ["trainee"] and report.created == []
-    assert members(cohort) == ["trainee"]
+def test_someone_with_a_login_is_invited_never_enrolled(
+    trainer, cohort, trainee, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_trainees(
+            actor=trainer, cohort=cohort, text="username,email\ntrainee,TRAINEE@example.com\n"
+        )
+    assert report.invited == ["trainee"] and report.created == []
+    assert members(cohort) == []
+    invitation = LoginInvitation.objects.get(cohort=cohort, person=trainee)
+    assert invitation.answered_at is None and invitation.invited_by == trainer
+    [sent] = mail.outbox
+    assert sent.to == ["trainee@example.com"] and cohort.name in sent.subject
+    assert "/password/reset/" not in sent.body  # nothing to set: they sign in with their own
+    # Importing the row again invites no one twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = import_trainees(
+            actor=trainer, cohort=cohort, text="username,email\ntrainee,trainee@example.com\n"
+        )
+    assert again.skipped == ["trainee"] and again.invited == []
+    assert LoginInvitation.objects.filter(cohort=cohort).count() == 1 and len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("kind", ["staff", "superuser", "demo", "inactive"])
+def test_a_login_no_trainer_may_invite_is_refused_without_being_named(
+    trainer, cohort, kind, django_capture_on_commit_callbacks
+):
+    person = User.objects.create_user("boss", "boss@example.com", "x")
+    if kind == "demo":
+        person.groups.add(Group.objects.get_or_create(name=DEMO_GROUP)[0])
+    else:
+        setattr(
+            person,
+            {"staff": "is_staff", "superuser": "is_superuser"}.get(kind, "is_active"),
+            kind != "inactive",
+        )
+        person.save()
+    with pytest.raises(BadImport) as refused, django_capture_on_commit_callbacks(execute=True):
+        import_trainees(
+            actor=trainer, cohort=cohort, text="username,email\nboss,boss@example.com\n"
+        )
+    assert refused.value.errors == [(2, MAY_NOT_ADD)]
+    assert not LoginInvitation.objects.exists() and members(cohort) == [] and mail.outbox == []
 
 
 def test_the_command_takes_the_cohort_by_slug_or_id(tmp_path, cohort):
@@ -158,7 +197,7 @@ def test_the_command_takes_the_cohort_by_slug_or_id(tmp_path, cohort):
     assert "3 new trainees imported" in out.getvalue()
     out = StringIO()
     call_command("import_trainees", str(cohort.pk), str(path), stdout=out)
-    assert "3 rows skipped: already in the cohort" in out.getvalue()
+    assert "3 rows skipped: already in the cohort or invited" in out.getvalue()
     assert members(cohort) == ["ana", "ben", "chloe"]
 
 

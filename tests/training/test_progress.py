@@ -21,12 +21,16 @@ from training.models import Attempt
 from .conftest import OBJECTIVES
 
 
-def finished(trainee, slug, score, *, passed, missed=(), real=10, sandbox_days=0, sandbox=None):
+def finished(
+    trainee, slug, score, *, passed, missed=(), real=10, sandbox_days=0, sandbox=None, cohort=None
+):
+    """A finished attempt, made for `cohort`'s assignment (None: free play)."""
     start = timezone.now() - timedelta(minutes=real)
     attempt = Attempt.objects.create(
         trainee=trainee,
         scenario_slug=slug,
         sandbox=sandbox,
+        cohort=cohort,
         finished_at=start + timedelta(minutes=real),
         score=score,
         passed=passed,
@@ -53,13 +57,21 @@ def class_of_three(trainer, cohort, trainee, other_trainee):
     join(cohort, trainee, other_trainee, third)
     assign_scenario(actor=trainer, cohort=cohort, scenario_slug="unlink-a-shop")
     assign_scenario(actor=trainer, cohort=cohort, scenario_slug="close-the-account")
-    finished(trainee, "unlink-a-shop", 40, passed=False, missed=["export-first"])
-    best = finished(trainee, "unlink-a-shop", 90, passed=True, real=20, sandbox_days=3)
-    Attempt.objects.create(trainee=trainee, scenario_slug="close-the-account")  # open
+    finished(trainee, "unlink-a-shop", 40, passed=False, missed=["export-first"], cohort=cohort)
+    best = finished(
+        trainee, "unlink-a-shop", 90, passed=True, real=20, sandbox_days=3, cohort=cohort
+    )
+    Attempt.objects.create(trainee=trainee, scenario_slug="close-the-account", cohort=cohort)
     finished(
-        other_trainee, "unlink-a-shop", 50, passed=False, missed=["export-first", "unlink-popup"]
+        other_trainee,
+        "unlink-a-shop",
+        50,
+        passed=False,
+        missed=["export-first", "unlink-popup"],
+        cohort=cohort,
     )
     Attempt.objects.create(trainee=third, scenario_slug="not-assigned")  # not in the grid
+    finished(third, "unlink-a-shop", 99, passed=True)  # free play: not made for the cohort
     return {"best": best, "third": third}
 
 
@@ -90,7 +102,9 @@ def test_the_grid_agrees_with_the_attempts(client, trainer, cohort, trainee, cla
     # The database says the same, counted another way.
     for username, cells in rows.items():
         for column, cell in zip(grid.columns, cells, strict=True):
-            qs = Attempt.objects.filter(trainee__username=username, scenario_slug=column.slug)
+            qs = Attempt.objects.filter(
+                trainee__username=username, scenario_slug=column.slug, cohort=cohort
+            )
             assert cell.attempts == qs.count()
             scores = [a.score for a in qs if a.finished_at]
             assert cell.score == (max(scores) if scores else None)
@@ -145,6 +159,7 @@ def test_the_grid_queries_do_not_grow_with_the_cohort(client, trainer, cohort):
             Attempt(
                 trainee=p,
                 scenario_slug="unlink-a-shop",
+                cohort=cohort,
                 finished_at=timezone.now(),
                 score=60,
                 passed=False,
@@ -177,7 +192,13 @@ def test_the_drill_down_shows_the_timeline_beside_the_reference_solution(
     assign_scenario(actor=trainer, cohort=cohort, scenario_slug="unlink-a-shop")
     sandbox = build_demo_sandbox(owner=trainee, name="Attempt", sizes=DemoSizes(orders=2))
     attempt = finished(
-        trainee, "unlink-a-shop", 50, passed=False, missed=["export-first"], sandbox=sandbox
+        trainee,
+        "unlink-a-shop",
+        50,
+        passed=False,
+        missed=["export-first"],
+        sandbox=sandbox,
+        cohort=cohort,
     )
     client.force_login(trainer)
     page = client.get(reverse("trainer_attempt", args=[cohort.pk, attempt.pk]))
@@ -201,10 +222,11 @@ def test_an_attempt_outside_the_cohort_is_not_there(
 ):
     join(cohort, trainee)
     assign_scenario(actor=trainer, cohort=cohort, scenario_slug="unlink-a-shop")
-    outsider = finished(other_trainee, "unlink-a-shop", 80, passed=True)
-    unassigned = finished(trainee, "close-the-account", 80, passed=True)
+    outsider = finished(other_trainee, "unlink-a-shop", 80, passed=True, cohort=cohort)
+    unassigned = finished(trainee, "close-the-account", 80, passed=True, cohort=cohort)
+    free_play = finished(trainee, "unlink-a-shop", 80, passed=True)
     client.force_login(trainer)
-    for attempt in (outsider, unassigned):
+    for attempt in (outsider, unassigned, free_play):
         assert (
             client.get(reverse("trainer_attempt", args=[cohort.pk, attempt.pk])).status_code == 404
         )

@@ -1,6 +1,8 @@
 """Playing through the pages: pick, play with the checklist beside the pages, hint, finish,
 see the grade and the reference steps, restart."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -112,3 +114,44 @@ def test_support_scenarios_are_for_staff(client_in, client, staff_user):
     attempt = _start(client, "support-stop-deletion")
     page = client.get(reverse("attempt", args=[attempt.pk])).content.decode()
     assert reverse("support:case", args=[attempt.sandbox.account.pk]) in page
+
+
+def test_the_training_page_marks_the_scenarios_my_cohort_assigned(client, trainee, monkeypatch):
+    """The home page listed assignments; the Training page did not say which scenarios they are."""
+    from datetime import date
+
+    from tests.training.conftest import make_trainer
+    from training.cohorts.models import JoinedBy, Membership
+    from training.cohorts.services import assign_scenario, create_cohort
+
+    monkeypatch.undo()  # the shipped scenarios
+    coach = make_trainer("coach")
+    cohort = create_cohort(actor=coach, name="Spring sellers")
+    Membership.objects.create(cohort=cohort, trainee=trainee, joined_by=JoinedBy.TRAINER)
+    assign_scenario(
+        actor=coach, cohort=cohort, scenario_slug="pause-sales", due_on=date(2031, 3, 2)
+    )
+    client.force_login(trainee)
+    response = client.get(reverse("training"))
+    page = response.content.decode()
+    marks = re.findall(r'data-testid="assigned-(\S+)"', page)
+    assert marks == ["pause-sales"]
+    assert "Assigned by Spring sellers · due 2 Mar 2031" in page
+    slugs = [s.slug for s, _, _ in response.context["rows"]]
+    assert slugs[0] == "pause-sales"  # what is assigned comes first
+
+
+def test_an_attempt_is_made_for_the_cohort_that_assigns_it_first_due(client_in, trainee, trainer):
+    """Started from the scenarios page: it belongs to the cohort whose assignment of it is due
+    first; a scenario no cohort of theirs assigns is free play, no trainer's."""
+    from datetime import date
+
+    from training.cohorts.models import Assignment, JoinedBy, Membership
+    from training.cohorts.services import create_cohort
+
+    later, sooner = (create_cohort(actor=trainer, name=n) for n in ("Later", "Sooner"))
+    for group, due in ((later, date(2031, 1, 1)), (sooner, date(2030, 1, 1))):
+        Membership.objects.create(cohort=group, trainee=trainee, joined_by=JoinedBy.TRAINER)
+        Assignment.objects.create(cohort=group, scenario_slug="unlink-safely", due_on=due)
+    assert _start(client_in).cohort == sooner
+    assert _start(client_in, "close-account").cohort is None

@@ -1,7 +1,9 @@
 """Demo mode's people: the demo trainer and its cohort, and which logins are published."""
 
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.test.utils import override_settings
@@ -90,17 +92,20 @@ def demo_class(trainer: User, size: int) -> Cohort:
     """The demo cohort filled up to `size` trainees (demo-trainee-01…), all demo logins, with
     the demo scenarios assigned and attempts played, so the trainer's grid has something to show.
 
-    They are rows to show, not people who will sign in (their password is unusable; the demo
-    trainee is the one to sign in as).
+    In demo mode each signs in with the demo trainee's published password, so a trainer can see
+    what a trainee of the cohort sees; elsewhere their password is unusable (rows to show).
     """
-    names = [f"demo-trainee-{n:02d}" for n in range(1, size + 1)]
+    names = trainee_names(size)
+    password = _trainee_password()
     have = set(User.objects.filter(username__in=names).values_list("username", flat=True))
     fresh = [
-        User(username=name, email=f"{name}@example.com", password=UNUSABLE)
+        User(username=name, email=f"{name}@example.com", password=password)
         for name in names
         if name not in have
     ]
     User.objects.bulk_create(fresh)
+    # Seeded before in the other mode: the password follows the mode the demo runs in now.
+    User.objects.filter(username__in=names).exclude(password=password).update(password=password)
     people = list(User.objects.filter(username__in=names))
     Group.objects.get(name=DEMO_GROUP).user_set.add(*people)
     cohort = demo_cohort(trainer, people)
@@ -108,15 +113,54 @@ def demo_class(trainer: User, size: int) -> Cohort:
     return cohort
 
 
+def trainee_names(size: int) -> list[str]:
+    return [f"demo-trainee-{n:02d}" for n in range(1, size + 1)]
+
+
+def _trainee_password() -> str:
+    """The stored password of the demo cohort's trainees: the demo password (hashed once for
+    all: a published password needs no salt of its own) in demo mode, else unusable."""
+    from lifecycle.management.commands.seed_demo import DEMO_PASSWORD
+
+    if settings.DEMO_MODE:
+        return make_password(DEMO_PASSWORD)
+    # bandit: "!" starts an unusable password hash: nobody can sign in with it
+    return "!demo"  # nosec B105
+
+
+def trainee_sign_in(size: int) -> str:
+    """How seed_demo says to sign in as one of the demo cohort's trainees."""
+    from lifecycle.management.commands.seed_demo import DEMO_PASSWORD
+
+    first, last = trainee_names(size)[0], trainee_names(size)[-1]
+    if settings.DEMO_MODE:
+        return f"Demo cohort's trainees: {first} … {last} / {DEMO_PASSWORD}"
+    return f"Demo cohort's trainees: {first} … {last} have no password (DEMO_MODE is off)"
+
+
+# Minutes a seeded attempt takes, as a person would: read the brief, then play (cycled through).
+PLAYING_MINUTES = (6, 11, 4, 9, 14, 7, 5, 12)
+
+
+def _as_a_person_plays(attempt: Attempt, minutes: int) -> None:
+    """Date the attempt's start back by `minutes`, on both clocks: a script plays it in
+    milliseconds, and the grid read "0 s real · 0 s sandbox". The sandbox's clock runs with
+    real time, so the minutes are sandbox minutes too (on top of the clock moves played)."""
+    span = timedelta(minutes=minutes)
+    Attempt.objects.filter(pk=attempt.pk).update(
+        started_at=attempt.started_at - span,
+        sandbox_started_at=attempt.sandbox_started_at - span,
+    )
+
+
 # The demo cohort's scenarios: trainee missions that need no worker to play.
 DEMO_SCENARIOS = ("unlink-safely", "pause-sales")
 # While their attempts are played, the demo trainees hold a throwaway password, set and checked
 # with Django's fast MD5 hasher: pause-sales' careless run requests the deletion, which asks for
 # the owner's password, and PBKDF2 costs about 0.8 s of CPU a check here (most of seeding a
-# class of 200). The secret is never shown, and the demo trainees' passwords are unusable again
+# class of 200). The secret is never shown, and each trainee has its stored password back
 # before the attempts are done.
 PLAY_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-UNUSABLE = "!demo"  # "!" starts an unusable password hash: nobody can sign in with it
 
 
 def demo_attempts(trainer: User, cohort: Cohort, people: list[User]) -> int:
@@ -140,6 +184,9 @@ def demo_attempts(trainer: User, cohort: Cohort, people: list[User]) -> int:
         if n % 4 != 0 and person.pk not in played
     ]
     players = User.objects.filter(pk__in=[person.pk for _, person in playing])
+    stored: dict[str, list[int]] = {}
+    for pk, password in players.values_list("pk", "password"):
+        stored.setdefault(password, []).append(pk)
     secret = secrets.token_urlsafe(16)
     made = 0
     with override_settings(PASSWORD_HASHERS=PLAY_HASHERS):
@@ -155,9 +202,11 @@ def demo_attempts(trainer: User, cohort: Cohort, people: list[User]) -> int:
                         Player(sandbox=attempt.sandbox, seller=seller, password=secret), steps
                     )
                     made += 1
+                    _as_a_person_plays(attempt, PLAYING_MINUTES[(n + k) % len(PLAYING_MINUTES)])
                     if k == 1 and n % 7 == 0:
                         continue  # still playing
-                    play.finish_attempt(attempt=attempt)
+                    play.finish_attempt(attempt=Attempt.objects.get(pk=attempt.pk))
         finally:
-            players.update(password=UNUSABLE)
+            for password, pks in stored.items():  # one stored password for all, as a rule
+                User.objects.filter(pk__in=pks).update(password=password)
     return made

@@ -1,9 +1,13 @@
 """Importing trainees into a cohort from CSV: all rows or none, each bad row named by its line.
 
 Columns: username, email, and optionally first_name, last_name (the header is line 1). A row
-whose person is already in the cohort is skipped, so importing the same file twice adds no one.
-A person with a login already (same username, same email) joins without a new login. Each new
-login gets an email with a link to set its password (Django's own reset-confirm page).
+whose person is already in the cohort (or invited to it) is skipped, so importing the same file
+twice adds no one. Each new login gets an email with a link to set its password (Django's own
+reset-confirm page). A person with a login already (same username, same email) is never added:
+they are invited, by email, and join only if they accept (`joining.accept_login_invitation`).
+A row that matches a login in part (its username or its email only), or a login no trainer may
+invite (staff, superusers, the published demo logins, a deactivated login), is refused without
+naming that login.
 """
 
 import csv
@@ -22,8 +26,9 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import User
 from lifecycle.wording import count, noun
 
-from .mail import send_set_password_email
-from .models import Cohort, CohortAction, JoinedBy, Membership
+from .mail import send_login_invitation_email, send_set_password_email
+from .models import Cohort, CohortAction, JoinedBy, LoginInvitation, Membership
+from .roles import is_demo_login
 from .services import check_runs, lock_cohort, record
 
 REQUIRED = ("username", "email")
@@ -46,8 +51,8 @@ class Row:
 @dataclass
 class ImportReport:
     created: list[str] = field(default_factory=list)  # new logins, emailed
-    joined: list[str] = field(default_factory=list)  # existing logins added to the cohort
-    skipped: list[str] = field(default_factory=list)  # already in the cohort
+    invited: list[str] = field(default_factory=list)  # existing logins invited, by email
+    skipped: list[str] = field(default_factory=list)  # already in the cohort, or invited
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
 
     @property
@@ -200,9 +205,19 @@ def _check_against_logins(rows: list[Row]) -> tuple[dict[str, User], list[tuple[
     for row in rows:
         user = by_username.get(row.username.lower())
         owner = by_email.get(row.email.lower())
-        if (user is not None or owner is not None) and user != owner:
+        if (user is not None or owner is not None) and (user != owner or not invitable(user)):
             errors.append((row.line, MAY_NOT_ADD))
     return by_username, errors
+
+
+def invitable(person: User) -> bool:
+    """A login a trainer may invite: a plain, active trainee's (never staff or a demo login)."""
+    return (
+        person.is_active
+        and not person.is_staff
+        and not person.is_superuser
+        and not is_demo_login(person)
+    )
 
 
 def import_trainees(*, actor: User | None, cohort: Cohort, text: str) -> ImportReport:
@@ -215,17 +230,26 @@ def import_trainees(*, actor: User | None, cohort: Cohort, text: str) -> ImportR
         existing, errors = _check_against_logins(rows)
         if errors:
             raise BadImport(errors)
+        known = [person.pk for person in existing.values()]
         members = set(
-            Membership.objects.filter(cohort=cohort, trainee__in=existing.values()).values_list(
+            Membership.objects.filter(cohort=cohort, trainee__in=known).values_list(
                 "trainee_id", flat=True
             )
         )
+        invited = set(
+            LoginInvitation.objects.filter(
+                cohort=cohort, person__in=known, answered_at__isnull=True
+            ).values_list("person_id", flat=True)
+        )
         for row in rows:
             person = existing.get(row.username.lower())
-            if person is not None and person.pk in members:
+            if person is not None and person.pk in members | invited:
                 report.skipped.append(row.username)
-                continue
-            if person is None:
+            elif person is not None:
+                LoginInvitation.objects.create(cohort=cohort, person=person, invited_by=actor)
+                report.invited.append(person.username)
+                transaction.on_commit(_inviter(person, cohort, actor))
+            else:
                 person = User(
                     username=row.username,
                     email=row.email,
@@ -236,22 +260,28 @@ def import_trainees(*, actor: User | None, cohort: Cohort, text: str) -> ImportR
                 person.save()
                 report.created.append(row.username)
                 transaction.on_commit(_emailer(person, cohort))
-            else:
-                report.joined.append(row.username)
-            Membership.objects.create(cohort=cohort, trainee=person, joined_by=JoinedBy.IMPORT)
-        if report.created or report.joined:
+                Membership.objects.create(cohort=cohort, trainee=person, joined_by=JoinedBy.IMPORT)
+        if report.created or report.invited:
             record(
                 actor=actor,
                 cohort=cohort,
                 action=CohortAction.IMPORT,
-                subject=count(len(report.created) + len(report.joined), "trainee"),
+                subject=count(len(report.created), "new trainee")
+                + (f", {count(len(report.invited), 'login')} invited" if report.invited else ""),
                 params={
                     "created": report.created,
-                    "joined": report.joined,
+                    "invited": report.invited,
                     "skipped": len(report.skipped),
                 },
             )
     return report
+
+
+def _inviter(person: User, cohort: Cohort, trainer: User | None):
+    def send() -> None:
+        send_login_invitation_email(person=person, cohort=cohort, trainer=trainer)
+
+    return send
 
 
 def _emailer(person: User, cohort: Cohort):

@@ -2,16 +2,23 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lifecycle.errors import LifecycleError
 
 from .errors import CohortCode
 from .forms import SignUpForm
-from .joining import join_through_invitation, sign_up_through_invitation, usable_invitation
-from .models import Invitation
+from .joining import (
+    accept_login_invitation,
+    decline_login_invitation,
+    join_through_invitation,
+    sign_up_through_invitation,
+    usable_invitation,
+)
+from .models import Invitation, LoginInvitation
 
 # A link that will never work again is gone (410); a full one might get a seat back (409).
 REFUSAL_STATUS = {
@@ -69,4 +76,38 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         "training/join.html",
         {"cohort": cohort, "invitation": invitation, "form": form},
         status=status,
+    )
+
+
+def _answer(request: HttpRequest, invitation_id: int, service, done: str) -> HttpResponse:
+    """Only the invited person's own, still open invitation is there (404 for anyone else's)."""
+    invitation = get_object_or_404(
+        LoginInvitation.objects.select_related("cohort"),
+        pk=invitation_id,
+        person=request.user,
+        answered_at__isnull=True,
+    )
+    try:
+        service(actor=request.user, invitation=invitation)
+    except LifecycleError as err:
+        messages.error(request, err.message)
+        return redirect("sandbox_list")
+    messages.success(request, done.format(cohort=invitation.cohort.name))
+    return redirect("sandbox_list")
+
+
+@login_required
+@require_POST
+def login_invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    return _answer(request, invitation_id, accept_login_invitation, "Welcome to {cohort}.")
+
+
+@login_required
+@require_POST
+def login_invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    return _answer(
+        request,
+        invitation_id,
+        decline_login_invitation,
+        "You declined {cohort}: you are not in it, and its trainers see none of your work.",
     )

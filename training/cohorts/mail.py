@@ -23,3 +23,18 @@ def send_set_password_email(*, person: User, cohort: Cohort, uid: str, token: st
         settings.DEFAULT_FROM_EMAIL,
         [person.email],
     )
+
+
+def send_login_invitation_email(*, person: User, cohort: Cohort, trainer: User | None) -> None:
+    """No secret in it: the person signs in with their own login to accept or decline."""
+    link = settings.SIMULATOR["SITE_URL"].rstrip("/") + reverse("sandbox_list")
+    body = render_to_string(
+        "training/emails/login_invitation.txt",
+        {"person": person, "cohort": cohort, "trainer": trainer, "link": link},
+    )
+    send_mail(
+        f"You are invited to {cohort.name}",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [person.email],
+    )

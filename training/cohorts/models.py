@@ -80,6 +80,42 @@ class Membership(models.Model):
         return f"{self.trainee} in {self.cohort}"
 
 
+class LoginInvitation(models.Model):
+    """A person with a login, invited by a trainer's import: they join only if they accept.
+
+    Open while `answered_at` is empty; `accepted` says how it was answered.
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="login_invitations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cohort_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    accepted = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "person"],
+                condition=Q(answered_at__isnull=True),
+                name="one_open_login_invitation_per_cohort",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, accepted__isnull=True)
+                | Q(answered_at__isnull=False, accepted__isnull=False),
+                name="login_invitation_answered_with_its_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} invited to {self.cohort}"
+
+
 class Assignment(models.Model):
     """A scenario (by its slug) a cohort is to play, with an optional due date."""
 
@@ -106,6 +142,8 @@ class CohortAction(models.TextChoices):
     REVOKE = "revoke_invitation", "Revoke an invitation link"
     JOIN = "join", "Join through an invitation"
     IMPORT = "import_trainees", "Import trainees"
+    ACCEPT = "accept_invitation", "Accept an invitation"
+    DECLINE = "decline_invitation", "Decline an invitation"
     ADD_TRAINER = "add_trainer", "Add a trainer"
     ASSIGN = "assign", "Assign a scenario"
     UNASSIGN = "unassign", "Remove an assignment"

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import F
+
 from training.models import Attempt
 
 from .models import Assignment, Cohort
@@ -20,6 +22,7 @@ STATE_LABELS = {
     PASSED: "Passed",
     FAILED: "Failed",
 }
+STATE_TONES = {PASSED: "text-bg-success", FAILED: "text-bg-danger", IN_PROGRESS: "text-bg-warning"}
 ATTEMPT_FIELDS = (
     "id",
     "trainee_id",
@@ -57,6 +60,11 @@ class Cell:
     @property
     def state_label(self) -> str:
         return STATE_LABELS[self.state]
+
+    @property
+    def tone(self) -> str:
+        """The badge class of the state on the pages."""
+        return STATE_TONES.get(self.state, "text-bg-light")
 
     @property
     def score(self) -> int | None:
@@ -99,12 +107,25 @@ def cells_for(attempts: list[dict]) -> dict[tuple[int, str], Cell]:
     return cells
 
 
-def attempts_of(trainee_ids, slugs) -> list[dict]:
-    return list(
-        Attempt.objects.filter(trainee_id__in=trainee_ids, scenario_slug__in=slugs).values(
-            *ATTEMPT_FIELDS
-        )
+def attempts_of(trainee_ids, slugs, *, cohort: Cohort | None = None) -> list[dict]:
+    """The attempts of these trainees at these scenarios; with a cohort, only those made for
+    its assignments (what its trainers see), else all of them (what the trainee sees)."""
+    attempts = Attempt.objects.filter(trainee_id__in=trainee_ids, scenario_slug__in=slugs)
+    if cohort is not None:
+        attempts = attempts.filter(cohort=cohort)
+    return list(attempts.values(*ATTEMPT_FIELDS))
+
+
+def cohort_assigning(trainee, slug: str) -> Cohort | None:
+    """The cohort an attempt at `slug` is made for: of the trainee's cohorts that assign it, the
+    one due first (the one their list of assignments shows); None in free play."""
+    assignment = (
+        Assignment.objects.filter(cohort__memberships__trainee=trainee, scenario_slug=slug)
+        .order_by(F("due_on").asc(nulls_last=True), "id")
+        .select_related("cohort")
+        .first()
     )
+    return assignment.cohort if assignment else None
 
 
 @dataclass
@@ -154,7 +175,11 @@ def cohort_progress(cohort: Cohort, scenarios: dict[str, Any]) -> Progress:
         for a in cohort.assignments.all()
     ]
     trainees = [m.trainee for m in memberships]
-    attempts = attempts_of([t.pk for t in trainees], [c.slug for c in columns]) if columns else []
+    attempts = (
+        attempts_of([t.pk for t in trainees], [c.slug for c in columns], cohort=cohort)
+        if columns
+        else []
+    )
     cells = cells_for(attempts)
     rows = []
     for trainee in trainees:

@@ -1,7 +1,7 @@
 """The trainer's view of a cohort: the grid, its CSV, the commonest misses, one attempt.
 
 Each page loads the cohort through `cohort_page` (404 unless you run it); an attempt is shown
-only when it is a member's attempt at a scenario the cohort is assigned.
+only when it was made for one of the cohort's assignments, by a member.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -85,6 +85,7 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = get_object_or_404(
         Attempt.objects.select_related("trainee"),
         pk=attempt_id,
+        cohort=cohort,
         trainee__in=cohort.trainees.all(),
         scenario_slug__in=cohort.assignments.values("scenario_slug"),
     )

@@ -41,6 +41,7 @@ def cohort_overview(cohort: Cohort, scenarios: dict[str, Any]) -> dict[str, Any]
             if invitation.used >= invitation.seats
             else "open"
         )
+        invitation.is_open = invitation.state == "open"
     assignments = list(cohort.assignments.all())
     for assignment in assignments:
         scenario = scenarios.get(assignment.scenario_slug)
@@ -51,6 +52,10 @@ def cohort_overview(cohort: Cohort, scenarios: dict[str, Any]) -> dict[str, Any]
         "invitations": invitations,
         "assignments": assignments,
         "trainers": list(cohort.trainers.order_by("username")),
+        # Who was invited and has not joined: still open, or declined.
+        "login_invitations": list(
+            cohort.login_invitations.exclude(accepted=True).select_related("person")
+        ),
         "events": list(cohort.events.all()[:EVENTS_SHOWN]),
     }
 
@@ -61,11 +66,15 @@ IMPORT_PHRASES = (
         "%(n)d new trainee imported and emailed a link to set their password",
         "%(n)d new trainees imported and emailed a link to set their password",
     ),
-    ("joined", "%(n)d person with a login added", "%(n)d people with a login added"),
+    (
+        "invited",
+        "%(n)d person with a login invited: they join when they accept",
+        "%(n)d people with a login invited: they join when they accept",
+    ),
     (
         "skipped",
-        "%(n)d row skipped: already in the cohort",
-        "%(n)d rows skipped: already in the cohort",
+        "%(n)d row skipped: already in the cohort or invited",
+        "%(n)d rows skipped: already in the cohort or invited",
     ),
 )
 

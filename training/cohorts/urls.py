@@ -37,6 +37,16 @@ trainer_patterns = [
 urlpatterns = [
     *trainer_patterns,
     path("join/<str:token>/", join_views.join, name="join"),
+    path(
+        "cohort-invitations/<int:invitation_id>/accept/",
+        join_views.login_invitation_accept,
+        name="login_invitation_accept",
+    ),
+    path(
+        "cohort-invitations/<int:invitation_id>/decline/",
+        join_views.login_invitation_decline,
+        name="login_invitation_decline",
+    ),
     path("password/reset/", account_views.password_reset, name="password_reset"),
     path("password/reset/sent/", account_views.password_reset_done, name="password_reset_done"),
     path(
@@ -50,4 +60,10 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("tour/dismiss/", account_views.tour_dismiss, name="tour_dismiss"),
+    path("email/verify/<uidb64>/<token>/", account_views.email_verify, name="email_verify"),
+    path(
+        "email/resend/",
+        account_views.email_verification_resend,
+        name="email_verification_resend",
+    ),
 ]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from . import placeholders
 from .schema import Forbidden, Hint, Objective, Scenario
 from .steps import Step
 
@@ -54,7 +55,8 @@ def _explain(path: Path, err: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def load_file(path: Path | str) -> Scenario:
+def read_data(path: Path | str) -> dict:
+    """A file's data as written (placeholders unfilled)."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -69,6 +71,33 @@ def load_file(path: Path | str) -> Scenario:
         raise ScenarioError(f"{path.name}: not valid TOML: {err}") from err
     except RecursionError as err:
         raise ScenarioError(f"{path.name}: nested too deeply to be a scenario") from err
+    return data
+
+
+def typed_numbers(path: Path | str) -> list[str]:
+    """Each rule number typed in the file's text where its placeholder belongs."""
+    return [
+        found
+        for text in placeholders.strings(read_data(path))
+        for found in placeholders.typed_numbers(text)
+    ]
+
+
+def load_file(path: Path | str) -> Scenario:
+    """The scenario of a file, its placeholders filled from the rules in force."""
+    path = Path(path)
+    data = read_data(path)
+    unknown = sorted({u for text in placeholders.strings(data) for u in placeholders.unknown(text)})
+    if unknown:
+        known = ", ".join(f"{{{name}}}" for name in placeholders.PLACEHOLDERS)
+        raise ScenarioError(
+            f"{path.name}: unknown placeholder {', '.join(f'{{{u}}}' for u in unknown)}: "
+            f"expected one of {known}"
+        )
+    try:
+        data = placeholders.filled_data(data, placeholders.values())
+    except ValueError as err:
+        raise ScenarioError(f"{path.name}: {err}") from err
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
@@ -85,9 +114,14 @@ def paths(folder: Path = FOLDER) -> list[Path]:
 
 
 @functools.cache
-def load_all() -> dict[str, Scenario]:
-    """Every shipped scenario by slug, in file-name order. Raises ScenarioError on a bad file."""
+def _load_all(rules: tuple) -> dict[str, Scenario]:
     return {s.slug: s for s in map(load_file, paths())}
+
+
+def load_all() -> dict[str, Scenario]:
+    """Every shipped scenario by slug, in file-name order, worded for the rules in force (read
+    again when a rule changes). Raises ScenarioError on a bad file."""
+    return _load_all(tuple(placeholders.values().items()))
 
 
 def get(slug: str) -> Scenario:

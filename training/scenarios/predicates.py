@@ -9,10 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, PositiveFloat
+from pydantic import Field, PositiveFloat, model_validator
 
+from accounts.models import AccountStatus, ConnectedApp
+from accounts.types import AccountType, Category
+from lifecycle.actions import label_of
 from lifecycle.transitions import Action
 from lifecycle.wording import count
+from shops.models import CampaignStatus, ListingStatus, OrderStatus
 from training.facts import Fact, FinalState
 
 from .fields import (
@@ -27,6 +31,7 @@ from .fields import (
     Strict,
     TypeName,
 )
+from .steps import span
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,11 @@ class Facts:
     events: Sequence[Fact]
     state: FinalState
     extra: dict = field(default_factory=dict)
+    final: bool = True  # the attempt is over: its state "ended" so, rather than "is" so now
+
+    @property
+    def ended(self) -> str:
+        return "ended" if self.final else "is"
 
 
 class Match(Strict):
@@ -85,14 +95,42 @@ class Match(Strict):
         return [e for e in events if self.matches(e)]
 
     def describe(self) -> str:
-        parts = [Action(self.action).label]
+        parts = [label_of(self.action)]
         if self.subject:
             parts.append(f"of {self.subject}")
         if self.wanted_outcome == "refused":
-            parts.append(f"refused ({self.code})" if self.code else "refused")
+            parts.append(f"refused {refusal_words(self.code)}" if self.code else "refused")
         if self.actor:
-            parts.append(f"by {self.actor}")
+            parts.append(f"by {ACTOR_WORDS[self.actor]}")
         return " ".join(parts)
+
+
+# A refusal's code in words, for the feedback: never the code itself.
+CODE_WORDS = {
+    "orders_awaiting_shipment": "while orders await shipment",
+    "campaigns_active": "while a campaign runs",
+    "unlink_too_soon": "in the cool-down after linking",
+    "unlink_limit_reached": "at the unlink limit",
+    "token_used": "with a link used already",  # nosec B105  # words, not a secret
+    "token_invalid": "with a link that is not valid",  # nosec B105  # words, not a secret
+    "feature_not_in_type": "because the account type does not allow it",
+    "token_expired": "with an expired link",  # nosec B105  # words, not a secret
+}
+ACTOR_WORDS = {
+    "trainee": "you",
+    "staff": "support staff",
+    "job": "the platform",
+    "person": "a person",
+}
+
+
+def refusal_words(code: str) -> str:
+    return CODE_WORDS.get(code, f"({code.replace('_', ' ')})")
+
+
+def status_words(value: str, choices) -> str:
+    """A status in the pages' words ("Sold out"), lower-cased inside a sentence."""
+    return dict(choices).get(value, value.replace("_", " ")).lower()
 
 
 class OnState(Strict):
@@ -138,6 +176,31 @@ class Never(Strict):
         return Verdict(True, (), f"The timeline has no “{self.event.describe()}”.")
 
 
+class Only(Strict):
+    """Every change made by `actor` is one of `actions` ("change nothing else"): any other action
+    of theirs that was done misses it, whichever it is, including actions added later. A refused
+    attempt changed nothing and does not count."""
+
+    kind: Literal["only"]
+    actor: Literal["trainee", "staff", "job", "person"]
+    actions: list[ActionName] = Field(min_length=1)
+
+    def matchers(self) -> list[Match]:
+        return [
+            Match(action=a, actor=self.actor, outcome="done")
+            for a in Action.values
+            if a not in self.actions
+        ]
+
+    def check(self, facts: Facts) -> Verdict:
+        others = self.matchers()
+        found = [e for e in facts.events if any(m.matches(e) for m in others)]
+        if found:
+            return Verdict(False, tuple(e.id for e in found), f"{found[0].describe()}.", True)
+        allowed = ", ".join(label_of(a).lower() for a in self.actions)
+        return Verdict(True, (), f"No {self.actor} action other than: {allowed}.")
+
+
 class Before(Strict):
     """A `first` event, then a `then` event. With then_occurrence = "first" (the default) the
     `first` event must come before the earliest `then` event; with "any", before any of them."""
@@ -162,7 +225,9 @@ class Before(Strict):
         if not thens:
             return _none(self.then.describe())
         if not firsts:
-            return _none(self.first.describe())
+            late = self.then_occurrence == "first"  # the earliest `then` had nothing before it
+            note = f"{events[thens[0]].describe()} came before any “{self.first.describe()}”."
+            return Verdict(False, (events[thens[0]].id,), note, settled=late)
         candidates = thens[:1] if self.then_occurrence == "first" else thens
         for t in candidates:
             earlier = [f for f in firsts if f < t]
@@ -184,7 +249,19 @@ class Within(Strict):
     kind: Literal["within"]
     first: Match
     then: Match
-    hours: PositiveFloat
+    hours: PositiveFloat | None = None
+    rule: Literal["grace", "link_valid", "unlink_cooldown", "export_cooldown"] | None = None
+
+    @model_validator(mode="after")
+    def _a_limit(self):
+        # A `rule` is turned into its hours when the file is read (training.scenarios.load_file).
+        if self.hours is None:
+            raise ValueError("expected hours or rule (a rule's duration, e.g. grace)")
+        return self
+
+    @property
+    def limit_hours(self) -> float:
+        return self.hours
 
     def matchers(self) -> list[Match]:
         return [self.first, self.then]
@@ -199,12 +276,13 @@ class Within(Strict):
             return _none(self.then.describe())
         for i, f in firsts:
             for j, t in thens:
-                if j > i and (t.at - f.at).total_seconds() <= self.hours * 3600:
+                if j > i and (t.at - f.at).total_seconds() <= self.limit_hours * 3600:
                     return Verdict(True, (f.id, t.id), "In time.", settled=True)
         return Verdict(
             False,
             (firsts[0][1].id,),
-            f"{self.then.describe()} did not follow within {self.hours:g} sandbox hours.",
+            f"{self.then.describe()} did not follow within {span(self.limit_hours)} of sandbox "
+            "time.",
         )
 
 
@@ -218,7 +296,7 @@ class ShopLinked(OnState):
     def check(self, facts: Facts) -> Verdict:
         now = facts.state.shops.get(self.shop, False)
         word = "linked" if now else "unlinked"
-        return Verdict(now == self.linked, (), f"{self.shop} ended {word}.")
+        return Verdict(now == self.linked, (), f"{self.shop} {facts.ended} {word}.")
 
 
 class AccountStatusIs(OnState):
@@ -229,7 +307,8 @@ class AccountStatusIs(OnState):
 
     def check(self, facts: Facts) -> Verdict:
         now = facts.state.account_status
-        return Verdict(now in self.status, (), f"The account ended {now.replace('_', ' ')}.")
+        said = status_words(now, AccountStatus.choices)
+        return Verdict(now in self.status, (), f"The account {facts.ended} {said}.")
 
 
 class AccountTypeIs(OnState):
@@ -242,8 +321,10 @@ class AccountTypeIs(OnState):
     def check(self, facts: Facts) -> Verdict:
         state = facts.state
         met = state.account_type == self.type and self.category in (None, state.category)
-        shown = state.account_type + (f" ({state.category})" if state.category else "")
-        return Verdict(met, (), f"The account ended {shown}.")
+        shown = status_words(state.account_type, AccountType.choices)
+        if state.category:
+            shown += f" ({status_words(state.category, Category.choices)})"
+        return Verdict(met, (), f"The account {facts.ended} {shown}.")
 
 
 class AppConnected(OnState):
@@ -256,7 +337,8 @@ class AppConnected(OnState):
     def check(self, facts: Facts) -> Verdict:
         now = facts.state.apps.get(self.app, False)
         word = "has access" if now else "has no access"
-        return Verdict(now == self.connected, (), f"{self.app.replace('_', ' ')} {word}.")
+        name = dict(ConnectedApp.choices).get(self.app, self.app)
+        return Verdict(now == self.connected, (), f"{name} {word}.")
 
 
 class Listings(OnState):
@@ -270,9 +352,15 @@ class Listings(OnState):
         listings = facts.state.listings
         chosen = {self.sku: listings.get(self.sku, "")} if self.sku else dict(listings)
         wrong = sorted(sku for sku, status in chosen.items() if status not in self.status)
-        if not chosen or wrong:
-            return Verdict(False, (), f"Not so: {', '.join(wrong) or 'no listing'}.")
-        return Verdict(True, (), f"{count(len(chosen), 'listing')} {' or '.join(self.status)}.")
+        words = [status_words(s, ListingStatus.choices) for s in self.status]
+        if not chosen:
+            return Verdict(False, (), "No such listing.")
+        if wrong:
+            shown = ", ".join(
+                f"{sku} is {status_words(chosen[sku], ListingStatus.choices)}" for sku in wrong
+            )
+            return Verdict(False, (), f"Not {' or '.join(words)}: {shown}.")
+        return Verdict(True, (), f"{count(len(chosen), 'listing')} {' or '.join(words)}.")
 
 
 class Orders(OnState):
@@ -284,7 +372,8 @@ class Orders(OnState):
 
     def check(self, facts: Facts) -> Verdict:
         found = facts.state.orders.get(self.status, 0)
-        return Verdict(found <= self.at_most, (), f"{count(found, 'order')} {self.status}.")
+        said = status_words(self.status, OrderStatus.choices)
+        return Verdict(found <= self.at_most, (), f"{count(found, 'order')} {said}.")
 
 
 class Campaigns(OnState):
@@ -298,7 +387,8 @@ class Campaigns(OnState):
         now = facts.state.campaigns.get(self.name)
         if now is None:
             return Verdict(False, (), f"No campaign called {self.name}.")
-        return Verdict(now in self.status, (), f"{self.name} ended {now}.")
+        said = status_words(now, CampaignStatus.choices)
+        return Verdict(now in self.status, (), f"{self.name} {facts.ended} {said}.")
 
 
 class Checklist(Strict):
@@ -318,7 +408,8 @@ class Checklist(Strict):
         last = requests[-1]
         recorded = bool((last.params.get("checklist") or {}).get(self.item))
         word = "done" if recorded else "not done"
-        note = f"At the request, {self.item.replace('_', ' ')} was {word}."
+        item = {"data_exported": "the data export", "customers_notified": "notifying customers"}
+        note = f"At the request, {item[self.item]} was {word}."
         return Verdict(recorded == self.value, (last.id,), note)
 
 
@@ -365,6 +456,7 @@ Predicate = Annotated[
     Union[  # noqa: UP007  (a discriminated union of models)
         Happened,
         Never,
+        Only,
         Before,
         Within,
         ShopLinked,
@@ -388,6 +480,7 @@ KINDS = {
     for model in (
         Happened,
         Never,
+        Only,
         Before,
         Within,
         ShopLinked,

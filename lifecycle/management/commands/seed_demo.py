@@ -64,6 +64,7 @@ class Command(BaseCommand):
         if trainees:
             made = training_demo.demo_class(trainer, trainees)
             self.stdout.write(f"Demo cohort: {made.name}, {trainees} trainees with attempts")
+            self.stdout.write(training_demo.trainee_sign_in(trainees))
         # A staff login with a published password belongs on a developer's machine or a demo.
         if not (settings.DEBUG or settings.DEMO_MODE or with_support):
             self.stdout.write(

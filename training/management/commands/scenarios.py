@@ -3,7 +3,8 @@
 check loads every scenario file (or the one at PATH), builds its world, plays its reference
 solution, each alternative and its careless run, grades the world left untouched, and prints the
 scores. It exits 1 when a file is invalid, the reference or an alternative scores below 100, the
-careless run does not fail as the file says it does, or the untouched world earns a point.
+careless run does not fail as the file says it does, the untouched world earns a point, or a
+rule's number is typed where its placeholder belongs ("30 days" instead of {grace}).
 What it builds is rolled back, and its export files go to a temporary folder: the database and
 var/ are left as they were.
 """
@@ -97,6 +98,13 @@ class Command(BaseCommand):
                 problems.append(str(err).splitlines()[0])
                 continue
             self.stdout.write(f"{scenario.slug}: {scenario.title}")
+            typed = scenarios.typed_numbers(file)
+            if typed:
+                self.stdout.write(f"  TYPED NUMBERS: {'; '.join(typed)}")
+                problems.append(
+                    f"{scenario.slug}: a rule's number typed where its placeholder belongs: "
+                    + "; ".join(typed)
+                )
             lines, found = check_one(scenario)
             self.stdout.write("\n".join(lines))
             problems.extend(found)
