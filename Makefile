@@ -41,11 +41,13 @@ demo-reset: install
 
 # bandit: each finding left in the code is marked `# nosec BXXX` with why it is safe.
 SECURITY_SCANNED := accounts shops lifecycle config training
+TYPE_CHECKED := accounts shops lifecycle studio training config
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --recursive --exclude '*/migrations/*' $(SECURITY_SCANNED)
+	$(BIN)/mypy $(TYPE_CHECKED)
 
 # The browser tests drive Debian's Chromium and inject axe-core from node_modules/.
 CHROMIUM := /usr/bin/chromium

@@ -35,6 +35,15 @@ BAD_INPUT = frozenset(
 )
 
 
+class SandboxRequest(HttpRequest):
+    """A request of a `sandbox_page` view, which loaded the trainee's sandbox and its account
+    onto it (for the type checker; at run time it is Django's request)."""
+
+    sandbox: Sandbox
+    account: SellerAccount
+    _linked_shop_ids: list[int]  # the shops linked now, read once per request (shops.views)
+
+
 def sandbox_page(view: Callable | None = None, *, allow_deleted: bool = False) -> Callable:
     """Load the trainee's own sandbox and its account, or 404; deleted accounts see one page.
 
@@ -44,7 +53,7 @@ def sandbox_page(view: Callable | None = None, *, allow_deleted: bool = False) -
     def decorate(fn: Callable) -> Callable:
         @login_required
         @functools.wraps(fn)
-        def wrapped(request: HttpRequest, sandbox_id: int, *args: Any, **kwargs: Any):
+        def wrapped(request: SandboxRequest, sandbox_id: int, *args: Any, **kwargs: Any):
             account = sandbox_account(request.user, sandbox_id)  # one query for both
             if account is None:
                 raise Http404("No sandbox of yours with a seller account has this number.")
@@ -108,13 +117,13 @@ PREPARING_DELETION = "preparing-deletion"
 CAN_REQUEST = (AccountStatus.ACTIVE, AccountStatus.DEACTIVATED)
 
 
-def mark_preparing_deletion(request: HttpRequest) -> None:
+def mark_preparing_deletion(request: SandboxRequest) -> None:
     preparing = request.session.get(PREPARING_DELETION, [])
     if request.sandbox.pk not in preparing:
         request.session[PREPARING_DELETION] = [*preparing, request.sandbox.pk]
 
 
-def forget_preparing_deletion(request: HttpRequest) -> None:
+def forget_preparing_deletion(request: SandboxRequest) -> None:
     """The trainee cancelled the deletion: they are not closing the account after all."""
     preparing = request.session.get(PREPARING_DELETION, [])
     if request.sandbox.pk in preparing:
@@ -140,7 +149,7 @@ def wants_partial(request: HttpRequest) -> bool:
 
 
 def page(
-    request: HttpRequest,
+    request: SandboxRequest,
     template: str,
     context: dict[str, Any] | None = None,
     *,
@@ -300,7 +309,7 @@ def same_site_path(request: HttpRequest, value: str | None) -> str:
 
 
 def confirm(
-    request: HttpRequest,
+    request: SandboxRequest,
     *,
     title: str,
     consequences: list[str],

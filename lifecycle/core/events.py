@@ -104,16 +104,16 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
-    "account": Kind(lambda rows: rows.account),
-    "account_type": Kind(lambda rows: rows.account, lambda rows: "account_type"),
-    "app": Kind(lambda rows: rows.account, lambda rows: f"app:{rows.inputs['app']}"),
+    "account": Kind(lambda rows: rows.seller),
+    "account_type": Kind(lambda rows: rows.seller, lambda rows: "account_type"),
+    "app": Kind(lambda rows: rows.seller, lambda rows: f"app:{rows.inputs['app']}"),
     "link": Kind(lambda rows: rows.subject),
     "export": Kind(lambda rows: rows.subject, lambda rows: "export"),
     "order": Kind(lambda rows: rows.subject, lambda rows: "order"),
     "inquiry": Kind(lambda rows: rows.subject, lambda rows: "inquiry"),
     "campaign": Kind(lambda rows: rows.subject, lambda rows: "campaign"),
     "listing": Kind(lambda rows: rows.subject),
-    "announcement": Kind(lambda rows: rows.account, lambda rows: "announcement"),
+    "announcement": Kind(lambda rows: rows.seller, lambda rows: "announcement"),
     "sandbox": Kind(lambda rows: rows.sandbox, on_account=False),
     # The studio's: a sound and a product link are the video's events; a live session's are
     # the session's, or the account's while it does not exist yet (a refused scheduling).

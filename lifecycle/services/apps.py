@@ -28,7 +28,7 @@ def remove_app_access(*, actor: Actor, account: SellerAccount, app: str) -> AppA
 
 def _grant(rows: Rows, target: str) -> Change:
     grant = AppAuthorization.objects.create(
-        account=rows.account,
+        account=rows.seller,
         app=rows.inputs["app"],
         scopes=rows.inputs["scopes"],
         granted_at=rows.now,

@@ -111,7 +111,7 @@ def campaigns_blocker(account, checklist: dict[str, Any]) -> Refusal | None:
 
 def _checklist(rows: Rows) -> dict[str, Any]:
     if "checklist" not in rows.memo:
-        rows.memo["checklist"] = deletion_checklist(rows.account)
+        rows.memo["checklist"] = deletion_checklist(rows.seller)
     return rows.memo["checklist"]
 
 
@@ -126,7 +126,7 @@ def _checklist(rows: Rows) -> dict[str, Any]:
     )
 )
 def orders_shipped(rows: Rows) -> Refusal | None:
-    return orders_blocker(rows.account, _checklist(rows))
+    return orders_blocker(rows.seller, _checklist(rows))
 
 
 @blocks(
@@ -139,7 +139,7 @@ def orders_shipped(rows: Rows) -> Refusal | None:
     )
 )
 def campaigns_ended(rows: Rows) -> Refusal | None:
-    return campaigns_blocker(rows.account, _checklist(rows))
+    return campaigns_blocker(rows.seller, _checklist(rows))
 
 
 # What the close page recommends but the request does not check (RULEBOOK §5), each done when
@@ -244,7 +244,7 @@ def _only_waiting(rows: Rows) -> Refusal:
 
 
 def _nothing_to_cancel(rows: Rows) -> Refusal:
-    if rows.account.status == DELETED:
+    if rows.seller.status == DELETED:
         return Refusal(
             Code.ACCOUNT_DELETED, "The account was deleted already: a deletion cannot be undone."
         )
@@ -271,12 +271,12 @@ def _lapsed_already(rows: Rows) -> Done | None:
 def _cancelled_already(rows: Rows) -> Done | None:
     if rows.request is not None:
         return None
-    last = rows.account.deletion_requests.first()
+    last = rows.seller.deletion_requests.first()
     return Done(last) if last is not None and last.status == CANCELLED else None
 
 
 def _deleted_already(rows: Rows) -> Done | None:
-    return Done(rows.account) if rows.account.status == DELETED else None
+    return Done(rows.seller) if rows.seller.status == DELETED else None
 
 
 # --- The request's own moves (declared, applied with the account's) ----------------------------

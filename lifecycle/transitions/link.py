@@ -72,14 +72,14 @@ def link_action_for(*, shop: Shop, account) -> str:
 
 
 def _linked_here(rows: Rows) -> bool:
-    return rows.link is not None and rows.link.account_id == rows.account.pk
+    return rows.link is not None and rows.link.account_id == rows.seller.pk
 
 
 # --- Guards ------------------------------------------------------------------------------------
 
 
 def same_sandbox(rows: Rows) -> Refusal | None:
-    if rows.subject.sandbox_id != rows.account.sandbox_id:
+    if rows.subject.sandbox_id != rows.seller.sandbox_id:
         return Refusal(Code.SHOP_OTHER_SANDBOX, "That shop is in another sandbox.")
     return None
 
@@ -92,7 +92,7 @@ def linked_elsewhere(rows: Rows) -> Refusal:
 
 
 def been_linked_here(rows: Rows) -> Refusal | None:
-    if link_action_for(shop=rows.subject, account=rows.account) == Action.RELINK_SHOP:
+    if link_action_for(shop=rows.subject, account=rows.seller) == Action.RELINK_SHOP:
         return None
     return Refusal(
         Code.NEVER_LINKED,
@@ -176,7 +176,7 @@ def _linked_already(rows: Rows) -> Done | None:
 def _unlinked_already(rows: Rows) -> Done | None:
     if rows.link is not None:
         return None
-    last = rows.subject.links.filter(account=rows.account).first()
+    last = rows.subject.links.filter(account=rows.seller).first()
     return Done(last) if last is not None else None
 
 
