@@ -7,14 +7,18 @@ refusal and the change it stopped always sit on the same subject.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from accounts.models import AppAuthorization, Sandbox, SellerAccount
+from lifecycle.errors import LifecycleError
 from lifecycle.models import ExportJob, Outcome, TimelineEvent
-from lifecycle.transitions import Rows
+from lifecycle.transitions import Rows, Transition
 from shops.models import Inquiry, Product, Shop
+
+if TYPE_CHECKING:  # the engine imports this module
+    from .engine import Actor
 
 
 def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, str]:
@@ -33,12 +37,12 @@ def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, s
         return ("sandbox", obj.pk, f"Sandbox {obj.name}")
     if isinstance(obj, ExportJob):
         return ("export", obj.pk, f"Data export #{obj.pk}")
-    return (obj._meta.model_name, obj.pk, str(obj))
+    return (obj._meta.model_name or "", obj.pk, str(obj))
 
 
 def record(
     *,
-    actor,
+    actor: "Actor",
     action: str,
     subject: models.Model,
     before: str,
@@ -52,7 +56,10 @@ def record(
     params: dict[str, Any] | None = None,
 ) -> TimelineEvent:
     """Append one timeline event, stamped with the sandbox's simulated time."""
-    sandbox = sandbox or account.sandbox
+    if sandbox is None:
+        if account is None:
+            raise ValueError("An event belongs to a sandbox: name it or the account.")
+        sandbox = account.sandbox
     subject_type, subject_id, label = subject_of(subject, machine)
     params = dict(params or {})
     if actor.reason:
@@ -77,7 +84,7 @@ def record(
     )
 
 
-def repeated_refusal(transition, err) -> bool:
+def repeated_refusal(transition: Transition, err: LifecycleError) -> bool:
     """Whether `transition` records refusal `err` no second time: it is declared refusal_once and
     its subject's latest event is this very refusal (same action, code and state)."""
     subject = err.details.get("subject")
@@ -127,7 +134,7 @@ def write(
     kind: str,
     *,
     rows: Rows,
-    actor,
+    actor: "Actor",
     action: str,
     before: str,
     after: str,

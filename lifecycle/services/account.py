@@ -21,7 +21,7 @@ def switch_account_type(
 
 
 def _switch(rows: Rows, target: str) -> Change:
-    account, before = rows.seller, rows.seller.account_type
+    account, before = rows.account, rows.account.account_type
     preview = type_change_preview(before, target)
     paused: list[int] = []
     if has_feature(before, Feature.AD_CAMPAIGNS) and not has_feature(target, Feature.AD_CAMPAIGNS):

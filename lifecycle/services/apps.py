@@ -15,6 +15,7 @@ def _rows(account: SellerAccount, app: str, **inputs) -> Rows:
 
 def _revoke(rows: Rows, target: str) -> Change:
     grant = rows.grant
+    assert grant is not None  # nosec B101  # the source check found it connected
     grant.revoked_at = rows.now
     grant.save(update_fields=["revoked_at"])
     return Change(result=grant, params={"app": grant.app, "authorization_id": grant.pk})

@@ -37,7 +37,7 @@ def _rows(account: SellerAccount | int, shop: Shop | int, **inputs) -> Rows:
 
 
 def _link(rows: Rows, target: str) -> Change:
-    shop, account = rows.subject, rows.seller
+    shop, account = rows.subject, rows.account
     # A shop that was linked here before is relinked, whichever button asked (§3).
     action = link_action_for(shop=shop, account=account)
     link = ShopLink.objects.create(shop=shop, account=account, linked_at=rows.now)
@@ -57,7 +57,7 @@ def relink_shop(*, actor: Actor, account: SellerAccount, shop: Shop | int) -> Sh
 
 
 def _unlink(rows: Rows, target: str) -> Change:
-    link, shop, account = rows.link, rows.subject, rows.seller
+    link, shop, account = rows.link, rows.subject, rows.account
     # With the override the limits were not checked; the one staff went past is recorded.
     overridden = limit_refusal(rows) if rows.inputs.get("override") else None
     link.unlinked_at = rows.now

@@ -157,8 +157,8 @@ def known_app(rows: Rows) -> Refusal | None:
 def _removed_already(rows: Rows) -> Done | None:
     if rows.grant is not None:
         return None
-    last = rows.seller.app_authorizations.filter(app=rows.inputs["app"])
-    last = last.order_by("-granted_at").first()
+    grants = rows.seller.app_authorizations.filter(app=rows.inputs["app"])
+    last = grants.order_by("-granted_at").first()
     return Done(last) if last is not None else None
 
 

@@ -96,6 +96,20 @@ class Rows(Generic[S]):
             raise LookupError("This action's rows have no seller account.")
         return self.account
 
+    @property
+    def deletion(self) -> "DeletionRequest":
+        """The deletion request of an action on one (its source check found it)."""
+        if self.request is None:
+            raise LookupError("This action's rows have no deletion request.")
+        return self.request
+
+    @property
+    def live_link(self) -> "ShopLink":
+        """The shop's live link, for an action on a linked shop (its source check found it)."""
+        if self.link is None:
+            raise LookupError("This action's rows have no live link.")
+        return self.link
+
     def status_phrase(self) -> str:
         return self.seller.get_status_display().lower()
 
@@ -193,7 +207,8 @@ class Transition:
     actors: frozenset[str]
     # The account's status an action on another subject needs (`account_in`), and its refusal.
     gate: Guard | None = None
-    wrong_state: Callable[[Rows], Refusal] | None = None  # the refusal outside `sources`
+    # The refusal outside `sources` (None: the engine's generic one).
+    wrong_state: Callable[[Rows], Refusal | None] | None = None
     source_of: Callable[[Rows], str] | None = None  # the state the source is read from, when
     # it is not the machine's (unlinking reads "linked to this account", not "linked")
     inputs: tuple[Guard, ...] = ()  # checks of what was asked, before anything else

@@ -195,7 +195,7 @@ def confirmation_refusal(request: DeletionRequest, now) -> Refusal | None:
         # After a cancel or the finalization the date is no longer a schedule: do not claim one.
         scheduled = (
             f": the deletion is scheduled for {when(request.scheduled_for)}"
-            if request.status == DeletionStatus.SCHEDULED
+            if request.status == DeletionStatus.SCHEDULED and request.scheduled_for
             else f", and the request was {request.get_status_display().lower()} since"
         )
         return Refusal(Code.TOKEN_USED, f"This link was used already{scheduled}.")
@@ -213,26 +213,28 @@ def confirmation_refusal(request: DeletionRequest, now) -> Refusal | None:
     return None
 
 
-def _link_refusal(rows: Rows) -> Refusal:
-    return confirmation_refusal(rows.request, rows.now)
+def _link_refusal(rows: Rows) -> Refusal | None:
+    return confirmation_refusal(rows.deletion, rows.now)
 
 
 def link_not_expired(rows: Rows) -> Refusal | None:
-    return confirmation_refusal(rows.request, rows.now)
+    return confirmation_refusal(rows.deletion, rows.now)
 
 
 def _link_due(rows: Rows) -> Refusal | None:
-    if rows.now >= rows.request.link_expires_at:
+    if rows.now >= rows.deletion.link_expires_at:
         return None
     return Refusal(
-        Code.NOT_DUE, f"The confirmation link is valid until {when(rows.request.link_expires_at)}."
+        Code.NOT_DUE, f"The confirmation link is valid until {when(rows.deletion.link_expires_at)}."
     )
 
 
 def _finalization_due(rows: Rows) -> Refusal | None:
-    if rows.now >= rows.request.scheduled_for:
+    scheduled_for = rows.deletion.scheduled_for
+    assert scheduled_for is not None  # nosec B101  # a confirmed request has its date
+    if rows.now >= scheduled_for:
         return None
-    scheduled = when(rows.request.scheduled_for)
+    scheduled = when(scheduled_for)
     return Refusal(Code.NOT_DUE, f"The deletion is scheduled for {scheduled}.")
 
 
@@ -265,7 +267,7 @@ def _requested_already(rows: Rows) -> Done | None:
 
 
 def _lapsed_already(rows: Rows) -> Done | None:
-    return Done(rows.request) if rows.request.status == LAPSED else None
+    return Done(rows.request) if rows.deletion.status == LAPSED else None
 
 
 def _cancelled_already(rows: Rows) -> Done | None:

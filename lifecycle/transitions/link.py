@@ -110,7 +110,7 @@ def _overriding(rows: Rows) -> bool:
 
 def override_permitted(rows: Rows) -> Refusal | None:
     """An override of the limits needs its own permission, on top of the unlink's."""
-    if not _overriding(rows) or rows.actor.may(OVERRIDE_UNLINK_LIMITS):
+    if not _overriding(rows) or (rows.actor is not None and rows.actor.may(OVERRIDE_UNLINK_LIMITS)):
         return None
     return Refusal(
         Code.OVERRIDE_NOT_PERMITTED,
@@ -142,7 +142,7 @@ def under_the_limit(rows: Rows) -> Refusal | None:
 
 
 def _cooldown_refusal(rows: Rows) -> Refusal | None:
-    ends = cooldown_ends(rows.link)
+    ends = cooldown_ends(rows.live_link)
     if rows.now >= ends:
         return None
     return Refusal(

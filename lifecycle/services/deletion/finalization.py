@@ -34,7 +34,7 @@ def finalize_deletion(*, actor: Actor, account: SellerAccount | int) -> SellerAc
 
 
 def _finalize(rows: Rows, target: str) -> Change:
-    account, now = rows.seller, rows.now
+    account, now = rows.account, rows.now
     _end_links_and_grants(rows)
     removed = purge_account_data(account)
     rows.request.closed_at = now
@@ -56,7 +56,7 @@ def _end_links_and_grants(rows: Rows) -> None:
     Without these events a shop's (or an app's) timeline would still end in "linked"
     ("connected") while it no longer is, and its next event would not follow on from it.
     """
-    account, actor = rows.seller, rows.actor
+    account, actor = rows.account, rows.actor
     for link in account.shop_links.live().select_related("shop"):
         link.unlinked_at = rows.now
         link.save(update_fields=["unlinked_at"])
