@@ -40,6 +40,7 @@ demo-reset: install
 	$(BIN)/python manage.py seed_demo --reset
 
 # bandit: each finding left in the code is marked `# nosec BXXX` with why it is safe.
+# mypy (django-stubs): configured in pyproject.toml's [tool.mypy].
 SECURITY_SCANNED := accounts shops lifecycle config training
 TYPE_CHECKED := accounts shops lifecycle studio training config
 

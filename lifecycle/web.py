@@ -10,13 +10,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.models import AccountStatus, Sandbox, SellerAccount
+from accounts.models import AccountStatus, Sandbox, SellerAccount, User
 from lifecycle.errors import Code, LifecycleError
 
 from .selectors.layout import sandbox_account
@@ -139,13 +140,18 @@ def preparing_deletion(request: HttpRequest, sandbox: Sandbox, account: SellerAc
 
 
 def actor(request: HttpRequest) -> Actor:
+    """The signed-in trainee who acts (every page that acts needs a sign-in)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Sign in to act in a sandbox.")
     return Actor.trainee(request.user)
 
 
 def wants_partial(request: HttpRequest) -> bool:
     """A targeted htmx request (not a boosted page load, not a history restore)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return not htmx.boosted and not htmx.history_restore_request
 
 
 def page(

@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest, HttpResponseRedirect
@@ -92,7 +93,7 @@ class StaffActionForm(forms.Form):
         return reason
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("tell_seller") and not (data.get("message") or "").strip():
             self.add_error("message", NEED_MESSAGE)
         return data
@@ -227,7 +228,7 @@ def _preview_page(modeladmin, request, objects, spec: StaffAction, form) -> Temp
             "back_url": _next(request) or _back_url(request, opts, objects),
             "destructive": spec.destructive,
             "opts": opts,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "submit_label": capfirst(spec.title)
             + (f" ({len(objects)})" if len(objects) > 1 else ""),
         },
