@@ -27,11 +27,12 @@ class Fact:
     params: Mapping[str, Any] = field(default_factory=dict)
     message: str = ""
     label: str = ""  # the action's label, for feedback
+    said: str = ""  # the event in the trainee's words ("Move the clock forward 30 days")
 
     def describe(self) -> str:
-        text = f"{self.label or self.action}: {self.subject_label}".rstrip(": ")
+        text = self.said or f"{self.label or self.action}: {self.subject_label}".rstrip(": ")
         if self.outcome == "refused":
-            return f"{text} — refused: {self.message}"
+            return f"{text} — refused: {self.message.rstrip('.')}"
         return text
 
 

@@ -152,7 +152,8 @@ def grade(
         made = move.event.find(facts.events)
         cost = move.penalty * len(made)
         penalty += cost
-        note = f"Made {count(len(made), 'time')}: {made[0].describe()}." if made else "Not made."
+        times = "once" if len(made) == 1 else count(len(made), "time")
+        note = f"Made {times}: {made[0].describe()}." if made else "Not made."
         lines.append(
             Line(
                 id=move.id,

@@ -1,19 +1,60 @@
 """Read an attempt's facts from its sandbox: the timeline after the world was built, and the
 world's state now. The only part of grading that touches the database."""
 
+from datetime import timedelta
+
 from django.db.models import Count
 
-from accounts.models import Sandbox
+from accounts.models import Sandbox, SellerAccount
 from lifecycle.models import TimelineEvent
 from lifecycle.transitions import Action
 from shops.models import Order, Product, Shop, ShopLink
 
 from .facts import Fact, FinalState
+from .grading import days_and_hours
+
+ACCOUNT_LABEL = "Seller account #"  # how the timeline labels an account (no personal details)
 
 
-def events_after(sandbox: Sandbox, baseline_event_id: int) -> list[Fact]:
+def said(e: TimelineEvent, label: str, account_name: str) -> str:
+    """The event in the trainee's words: the account by its name, a clock move in days and hours,
+    no sandbox name."""
+    if e.action == Action.ADVANCE_CLOCK:
+        moved = timedelta(seconds=(e.params or {}).get("by_seconds", 0))
+        return f"Move the clock forward {days_and_hours(moved)}"
+    subject = e.subject_label
+    if subject.startswith(ACCOUNT_LABEL) and account_name:
+        subject = account_name
+    elif e.subject_type == "sandbox":
+        subject = ""
+    return f"{label}: {subject}".rstrip(": ")
+
+
+def _account_name(sandbox: Sandbox) -> str:
+    return (
+        SellerAccount.objects.filter(sandbox=sandbox)
+        .order_by("id")
+        .values_list("display_name", flat=True)
+        .first()
+        or ""
+    )
+
+
+def events_after(
+    sandbox: Sandbox,
+    baseline_event_id: int,
+    *,
+    upto: int | None = None,
+    account_name: str | None = None,
+) -> list[Fact]:
+    """The facts of the events after `baseline_event_id` (up to `upto`, when given: the world's
+    set-up is the events up to the baseline). `account_name` names the account in the words of
+    the events (the scenario's name for it: a deleted account's own name is gone)."""
     rows = TimelineEvent.objects.filter(sandbox=sandbox, id__gt=baseline_event_id).order_by("id")
+    if upto is not None:
+        rows = rows.filter(id__lte=upto)
     labels = dict(Action.choices)
+    name = _account_name(sandbox) if account_name is None else account_name
     return [
         Fact(
             id=e.id,
@@ -29,6 +70,7 @@ def events_after(sandbox: Sandbox, baseline_event_id: int) -> list[Fact]:
             params=e.params or {},
             message=e.message,
             label=labels.get(e.action, e.action),
+            said=said(e, labels.get(e.action, e.action), name),
         )
         for e in rows
     ]

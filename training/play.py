@@ -53,7 +53,8 @@ def grade_sandbox(
     final: bool = True,
 ) -> grading.Grade:
     state = observe.final_state(sandbox)
-    events = observe.events_after(sandbox, baseline_event_id)
+    name = scenario.world.display_name
+    events = observe.events_after(sandbox, baseline_event_id, account_name=name)
     took = state.now - started if started else None
     return grading.grade(scenario, events, state, hints_used=hints_used, took=took, final=final)
 
@@ -88,21 +89,40 @@ def take_hint(*, attempt: Attempt) -> Attempt:
     return attempt
 
 
-def trainee_steps(attempt: Attempt) -> list[dict]:
-    """What the trainee did, in order, as the result page shows it beside the reference."""
-    if attempt.sandbox_id is None:
-        return []
+def _rows(facts: list[Fact], actor: str | None = None) -> list[dict]:
     return [
         {
             "id": e.id,
             "at": e.at.isoformat(timespec="minutes"),
-            "actor": e.actor_kind,
+            "actor": actor or e.actor_kind,
             "text": e.describe(),
             "refused": e.outcome == "refused",
         }
-        for e in observe.events_after(attempt.sandbox, attempt.baseline_event_id)
+        for e in facts
         if e.actor_kind != "job" or e.outcome == "refused"
     ]
+
+
+def trainee_steps(attempt: Attempt) -> list[dict]:
+    """What the trainee did, in order, as the result page shows it beside the reference."""
+    if attempt.sandbox_id is None:
+        return []
+    name = get(attempt.scenario_slug).world.display_name
+    return _rows(
+        observe.events_after(attempt.sandbox, attempt.baseline_event_id, account_name=name)
+    )
+
+
+def setup_steps(attempt: Attempt) -> list[dict]:
+    """How the scenario built the world before the attempt began: its steps, by the scenario
+    (not by the trainee, though the build acts through the account's own services)."""
+    if attempt.sandbox_id is None:
+        return []
+    name = get(attempt.scenario_slug).world.display_name
+    built = observe.events_after(
+        attempt.sandbox, 0, upto=attempt.baseline_event_id, account_name=name
+    )
+    return _rows(built, actor="scenario")
 
 
 @transaction.atomic
@@ -128,6 +148,7 @@ def finish_attempt(*, attempt: Attempt) -> Attempt:
         "notes": list(grade.notes),
         "failed_because": list(grade.failed_because),
         "steps": trainee_steps(attempt),
+        "setup": setup_steps(attempt),
     }
     attempt.save()
     return attempt
@@ -161,6 +182,8 @@ def rehearse(scenario: Scenario, steps: list[Step]) -> Rehearsal:
     )
     play(player, steps)
     state = observe.final_state(built.sandbox)
-    events = observe.events_after(built.sandbox, built.baseline_event_id)
+    events = observe.events_after(
+        built.sandbox, built.baseline_event_id, account_name=scenario.world.display_name
+    )
     grade = grading.grade(scenario, events, state, took=state.now - started)
     return Rehearsal(built, player, grade, events, state)

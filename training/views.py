@@ -3,7 +3,7 @@
 Each mutating view is POST-only, calls one function of training.play and redirects.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +15,10 @@ from django.views.decorators.http import require_POST
 
 from . import play
 from .cohorts.progress import trainee_assignments
+from .grading import days_and_hours
 from .models import Attempt
 from .scenarios import Scenario, get, load_all
+from .scenarios.schema import section_words
 
 
 def _scenario(slug: str) -> Scenario:
@@ -118,31 +120,55 @@ def attempt_finish(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return redirect("attempt_result", attempt.pk)
 
 
+def _step_list(numbers: list[int]) -> str:
+    """'step 2', 'steps 2 and 7', 'steps 1, 2 and 7'."""
+    shown = [str(n) for n in numbers]
+    if len(shown) == 1:
+        return f"step {shown[0]}"
+    return f"steps {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def _timed(rows: list[dict]) -> list[dict]:
+    return [{**row, "at": datetime.fromisoformat(row["at"])} for row in rows]
+
+
 @login_required
 def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _attempt(request, attempt_id)
     if attempt.is_open:
         return redirect("attempt", attempt.pk)
     scenario = _scenario(attempt.scenario_slug)
-    steps = [
-        {**step, "at": datetime.fromisoformat(step["at"])}
-        for step in attempt.feedback.get("steps", [])
-    ]
+    feedback = attempt.feedback
+    steps = _timed(feedback.get("steps", []))
     order = {step["id"]: n for n, step in enumerate(steps, start=1)}
     lines = []
     # In the file's order (the JSON column does not keep the order of its keys).
     for item in [*scenario.objectives, *scenario.forbidden]:
         line = attempt.result.get(item.id)
         if line is not None:
-            done = [f"{order[i]}" for i in line.get("evidence", []) if i in order]
-            lines.append({"id": item.id, **line, "steps": done})
+            done = [order[i] for i in line.get("evidence", []) if i in order]
+            lines.append(
+                {
+                    "id": item.id,
+                    **line,
+                    "steps": _step_list(done) if done else "",
+                    "section_words": section_words(line["section"]),
+                }
+            )
+    objectives = [line for line in lines if line["kind"] == "objective"]
+    took = feedback.get("took_seconds")
     context = {
         "attempt": attempt,
         "scenario": scenario,
-        "objectives": [line for line in lines if line["kind"] == "objective"],
+        "objectives": objectives,
         "forbidden": [line for line in lines if line["kind"] == "forbidden"],
         "steps": steps,
-        "reference": scenario.solution if not attempt.passed else [],
+        "setup": _timed(feedback.get("setup", [])),
+        "account_name": scenario.world.display_name,
+        "took": days_and_hours(timedelta(seconds=took)) if took is not None else "",
+        "failed_because": feedback.get("failed_because", []),
+        # The reference solution whenever an objective was missed, passed or not.
+        "reference": scenario.solution if any(not o["met"] for o in objectives) else [],
         "play_url": sandbox_url(attempt),
     }
     return render(request, "training/result.html", context)

@@ -145,8 +145,16 @@ SERVED_SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 
 def shared_cache(url: str) -> dict:
-    """Django's Redis cache on `url`, shared by every process of a deployment."""
-    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    """A Redis cache on `url`, shared by every process of a deployment. It fails open
+    (config/cache.py): with Redis down, sessions are read from the database and pages go on.
+    The timeouts bound what a Redis that does not answer costs a request."""
+    return {
+        "default": {
+            "BACKEND": "config.cache.FailOpenRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 
 
 # --- Auth -----------------------------------------------------------------------------------

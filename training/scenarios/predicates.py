@@ -11,8 +11,11 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, PositiveFloat, model_validator
 
+from accounts.models import AccountStatus, ConnectedApp
+from accounts.types import AccountType, Category
 from lifecycle.transitions import Action
 from lifecycle.wording import count
+from shops.models import CampaignStatus, ListingStatus, OrderStatus
 from training.facts import Fact, FinalState
 
 from .fields import (
@@ -90,10 +93,38 @@ class Match(Strict):
         if self.subject:
             parts.append(f"of {self.subject}")
         if self.wanted_outcome == "refused":
-            parts.append(f"refused ({self.code})" if self.code else "refused")
+            parts.append(f"refused {refusal_words(self.code)}" if self.code else "refused")
         if self.actor:
-            parts.append(f"by {self.actor}")
+            parts.append(f"by {ACTOR_WORDS[self.actor]}")
         return " ".join(parts)
+
+
+# A refusal's code in words, for the feedback: never the code itself.
+CODE_WORDS = {
+    "orders_awaiting_shipment": "while orders await shipment",
+    "campaigns_active": "while a campaign runs",
+    "unlink_too_soon": "in the cool-down after linking",
+    "unlink_limit_reached": "at the unlink limit",
+    "token_used": "with a link used already",  # nosec B105  # words, not a secret
+    "token_invalid": "with a link that is not valid",  # nosec B105  # words, not a secret
+    "feature_not_in_type": "because the account type does not allow it",
+    "token_expired": "with an expired link",  # nosec B105  # words, not a secret
+}
+ACTOR_WORDS = {
+    "trainee": "you",
+    "staff": "support staff",
+    "job": "the platform",
+    "person": "a person",
+}
+
+
+def refusal_words(code: str) -> str:
+    return CODE_WORDS.get(code, f"({code.replace('_', ' ')})")
+
+
+def status_words(value: str, choices) -> str:
+    """A status in the pages' words ("Sold out"), lower-cased inside a sentence."""
+    return dict(choices).get(value, value.replace("_", " ")).lower()
 
 
 class OnState(Strict):
@@ -137,6 +168,31 @@ class Never(Strict):
         if found:
             return Verdict(False, tuple(e.id for e in found), f"{found[0].describe()}.", True)
         return Verdict(True, (), f"The timeline has no “{self.event.describe()}”.")
+
+
+class Only(Strict):
+    """Every change made by `actor` is one of `actions` ("change nothing else"): any other action
+    of theirs that was done misses it, whichever it is, including actions added later. A refused
+    attempt changed nothing and does not count."""
+
+    kind: Literal["only"]
+    actor: Literal["trainee", "staff", "job", "person"]
+    actions: list[ActionName] = Field(min_length=1)
+
+    def matchers(self) -> list[Match]:
+        return [
+            Match(action=a, actor=self.actor, outcome="done")
+            for a in Action.values
+            if a not in self.actions
+        ]
+
+    def check(self, facts: Facts) -> Verdict:
+        others = self.matchers()
+        found = [e for e in facts.events if any(m.matches(e) for m in others)]
+        if found:
+            return Verdict(False, tuple(e.id for e in found), f"{found[0].describe()}.", True)
+        allowed = ", ".join(Action(a).label.lower() for a in self.actions)
+        return Verdict(True, (), f"No {self.actor} action other than: {allowed}.")
 
 
 class Before(Strict):
@@ -243,7 +299,8 @@ class AccountStatusIs(OnState):
 
     def check(self, facts: Facts) -> Verdict:
         now = facts.state.account_status
-        return Verdict(now in self.status, (), f"The account ended {now.replace('_', ' ')}.")
+        said = status_words(now, AccountStatus.choices)
+        return Verdict(now in self.status, (), f"The account ended {said}.")
 
 
 class AccountTypeIs(OnState):
@@ -256,7 +313,9 @@ class AccountTypeIs(OnState):
     def check(self, facts: Facts) -> Verdict:
         state = facts.state
         met = state.account_type == self.type and self.category in (None, state.category)
-        shown = state.account_type + (f" ({state.category})" if state.category else "")
+        shown = status_words(state.account_type, AccountType.choices)
+        if state.category:
+            shown += f" ({status_words(state.category, Category.choices)})"
         return Verdict(met, (), f"The account ended {shown}.")
 
 
@@ -270,7 +329,8 @@ class AppConnected(OnState):
     def check(self, facts: Facts) -> Verdict:
         now = facts.state.apps.get(self.app, False)
         word = "has access" if now else "has no access"
-        return Verdict(now == self.connected, (), f"{self.app.replace('_', ' ')} {word}.")
+        name = dict(ConnectedApp.choices).get(self.app, self.app)
+        return Verdict(now == self.connected, (), f"{name} {word}.")
 
 
 class Listings(OnState):
@@ -284,9 +344,15 @@ class Listings(OnState):
         listings = facts.state.listings
         chosen = {self.sku: listings.get(self.sku, "")} if self.sku else dict(listings)
         wrong = sorted(sku for sku, status in chosen.items() if status not in self.status)
-        if not chosen or wrong:
-            return Verdict(False, (), f"Not so: {', '.join(wrong) or 'no listing'}.")
-        return Verdict(True, (), f"{count(len(chosen), 'listing')} {' or '.join(self.status)}.")
+        words = [status_words(s, ListingStatus.choices) for s in self.status]
+        if not chosen:
+            return Verdict(False, (), "No such listing.")
+        if wrong:
+            shown = ", ".join(
+                f"{sku} is {status_words(chosen[sku], ListingStatus.choices)}" for sku in wrong
+            )
+            return Verdict(False, (), f"Not {' or '.join(words)}: {shown}.")
+        return Verdict(True, (), f"{count(len(chosen), 'listing')} {' or '.join(words)}.")
 
 
 class Orders(OnState):
@@ -298,7 +364,8 @@ class Orders(OnState):
 
     def check(self, facts: Facts) -> Verdict:
         found = facts.state.orders.get(self.status, 0)
-        return Verdict(found <= self.at_most, (), f"{count(found, 'order')} {self.status}.")
+        said = status_words(self.status, OrderStatus.choices)
+        return Verdict(found <= self.at_most, (), f"{count(found, 'order')} {said}.")
 
 
 class Campaigns(OnState):
@@ -312,7 +379,8 @@ class Campaigns(OnState):
         now = facts.state.campaigns.get(self.name)
         if now is None:
             return Verdict(False, (), f"No campaign called {self.name}.")
-        return Verdict(now in self.status, (), f"{self.name} ended {now}.")
+        said = status_words(now, CampaignStatus.choices)
+        return Verdict(now in self.status, (), f"{self.name} ended {said}.")
 
 
 class Checklist(Strict):
@@ -332,7 +400,8 @@ class Checklist(Strict):
         last = requests[-1]
         recorded = bool((last.params.get("checklist") or {}).get(self.item))
         word = "done" if recorded else "not done"
-        note = f"At the request, {self.item.replace('_', ' ')} was {word}."
+        item = {"data_exported": "the data export", "customers_notified": "notifying customers"}
+        note = f"At the request, {item[self.item]} was {word}."
         return Verdict(recorded == self.value, (last.id,), note)
 
 
@@ -379,6 +448,7 @@ Predicate = Annotated[
     Union[  # noqa: UP007  (a discriminated union of models)
         Happened,
         Never,
+        Only,
         Before,
         Within,
         ShopLinked,
@@ -402,6 +472,7 @@ KINDS = {
     for model in (
         Happened,
         Never,
+        Only,
         Before,
         Within,
         ShopLinked,

@@ -9,6 +9,29 @@ from .predicates import Match, Predicate
 from .steps import Step
 from .world import World
 
+# The rulebook's sections by number, as the result page names them beside a lesson.
+SECTIONS = {
+    "§1": "Who is in it",
+    "§2": "What is in a sandbox",
+    "§3": "Linking, unlinking, relinking a shop",
+    "§4": "Account types",
+    "§5": "Account status",
+    "§6": "Data export",
+    "§7": "The simulated clock",
+    "§8": "The timeline",
+    "§9": "Errors",
+    "§10": "What it looks like",
+    "§11": "Training",
+    "§12": "Editions of the rules",
+}
+
+
+def section_words(section: str) -> str:
+    """'§5, Account status' (a subsection keeps its number: '§5.2, Account status')."""
+    title = SECTIONS.get(section.split(".")[0])
+    return f"{section}, {title}" if title else section
+
+
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SECTION = r"^§\d+(\.\d+)?$"
 
