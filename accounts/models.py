@@ -5,13 +5,33 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .types import TYPES_NEEDING_CATEGORY, AccountType, Category
 
 
 class User(AbstractUser):
-    """A trainee, a support agent (is_staff) or the demo visitor."""
+    """A trainee, a support agent (is_staff) or the demo visitor.
+
+    `email` is an address the login is known to receive mail at: set by staff or a trainer's
+    import (whose set-password link goes there), or verified through the link sent to it. It is
+    unique whatever its letters' case. What a sign-up typed waits in `pending_email` until its
+    link is opened (training.cohorts.verification): until then no import matches it and no
+    password reset goes to it.
+    """
+
+    pending_email = models.EmailField(blank=True)
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="user_email_unique_ignoring_case",
+                violation_error_message="Another login has this email.",
+            ),
+        ]
 
 
 class Sandbox(models.Model):

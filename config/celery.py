@@ -36,7 +36,8 @@ app.conf.beat_scheduler = "lifecycle.heartbeat:HeartbeatScheduler"
 
 @app.on_after_configure.connect
 def _make_broker_folders(sender: Celery, **kwargs) -> None:
-    """The filesystem transport (no REDIS_URL) needs its folders before the first message."""
+    """The filesystem transport (no REDIS_URL) needs its folders before the first message, and
+    beat its var dir before it opens its schedule file."""
     options = sender.conf.broker_transport_options or {}
     folders = [
         options.get(key)
@@ -45,5 +46,7 @@ def _make_broker_folders(sender: Celery, **kwargs) -> None:
     backend = str(sender.conf.result_backend or "")
     if backend.startswith("file://"):
         folders.append(backend.removeprefix("file://"))
+    if sender.conf.beat_schedule_filename:  # beat's state file goes in the var dir
+        folders.append(str(Path(sender.conf.beat_schedule_filename).parent))
     for folder in filter(None, folders):
         Path(folder).mkdir(parents=True, exist_ok=True)

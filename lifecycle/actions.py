@@ -1,10 +1,53 @@
 """The vocabulary of the timeline: every action a trainee, support agent or job can take.
 
-Its own module so that the models (whose `action` field uses these choices) and the declared
-machines in `lifecycle.transitions` (which import the models) do not import each other.
+A registry, not the `action` field's choices: each app registers its own vocabulary (a
+`TextChoices`) with `register`, the lifecycle's `Action` here, the training layer's in its
+`AppConfig.ready()`. A new action is then a member of its app's vocabulary and needs no
+migration; an action nobody registered is refused when its event is written
+(`TimelineEvent.save`). Its own module so that the models and the declared machines in
+`lifecycle.transitions` (which import the models) do not import each other.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+
+_LABELS: dict[str, str] = {}
+
+
+class UnknownAction(ValueError):
+    """An event names an action no app registered."""
+
+
+def register(vocabulary: type[models.TextChoices]) -> None:
+    """Add an app's actions to the timeline's vocabulary (twice the same is harmless)."""
+    for value, label in vocabulary.choices:
+        known = _LABELS.setdefault(value, str(label))
+        if known != str(label):
+            raise ImproperlyConfigured(
+                f"Timeline action {value!r} is registered twice: as {known!r} and {label!r}."
+            )
+
+
+def is_known(action: str) -> bool:
+    return action in _LABELS
+
+
+def label_of(action: str) -> str:
+    """The action as the pages name it; an unknown one (an old event's) as its value."""
+    return _LABELS.get(action, action)
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """Every registered action and its label, for a filter's choices."""
+    return list(_LABELS.items())
+
+
+def check_known(action: str) -> None:
+    if action not in _LABELS:
+        raise UnknownAction(
+            f"{action!r} is not a timeline action: add it to its app's vocabulary, registered "
+            "with lifecycle.actions.register."
+        )
 
 
 class Action(models.TextChoices):
@@ -55,3 +98,6 @@ class Action(models.TextChoices):
     # Support desk actions (the admin's case page).
     RESEND_CONFIRMATION = "resend_confirmation", "Resend the confirmation email"
     RUN_DUE_WORK = "run_due_work", "Run what is due now"
+
+
+register(Action)

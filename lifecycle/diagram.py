@@ -11,7 +11,7 @@ from math import hypot
 from typing import Any
 
 from accounts.models import AccountStatus, SellerAccount
-from lifecycle.actions import Action
+from lifecycle.actions import Action, label_of
 from lifecycle.transitions import ACCOUNT_STATES, REQUESTED, SCHEDULED, status_edges
 
 WIDTH, HEIGHT = 1160, 470
@@ -67,7 +67,7 @@ def _border_point(center: tuple[int, int], toward: tuple[float, float]) -> tuple
 
 
 def label_for(action: str) -> str:
-    return SHORT_LABELS.get(action) or Action(action).label
+    return SHORT_LABELS.get(action) or label_of(action)
 
 
 def returns_to(actions: list[str], source: str, target: str) -> str:

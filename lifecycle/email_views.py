@@ -20,8 +20,14 @@ from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.jobs import broker_ok
 from lifecycle.models import DeletionRequest, DeletionStatus, ExportJob
-from lifecycle.services import Actor, confirm_deletion, record_download, request_for_token
-from lifecycle.services.deletion import confirmation_refusal
+from lifecycle.services import (
+    Actor,
+    confirm_deletion,
+    open_confirmation_link,
+    record_download,
+    request_for_token,
+)
+from lifecycle.services.deletion.confirmation import INVALID
 from lifecycle.services.exports import download_refusal
 from lifecycle.web import sends_file
 
@@ -74,30 +80,24 @@ def confirm_deletion_view(request: HttpRequest, sandbox_id: int) -> HttpResponse
         context.update(confirmed=confirmed, account=confirmed.account)
         return render(request, "lifecycle/confirm_deletion.html", context)
     status = HTTPStatus.OK
-    if request.method == "GET" and deletion is not None:
-        # A used, closed or expired link says so at once instead of offering a button.
-        refusal = confirmation_refusal(deletion, sandbox.now())
-        if refusal is not None:
-            context["error"] = LifecycleError(refusal.code, refusal.sentence)
-            status = HTTPStatus.CONFLICT
-    elif request.method == "POST" or deletion is None:
-        try:
-            if deletion is None:
-                raise LifecycleError(
-                    Code.TOKEN_INVALID,
-                    "This confirmation link is not valid: open the latest email in your inbox.",
-                )
-            context["confirmed"] = confirm_deletion(
-                actor=Actor.trainee(request.user), token=token, sandbox=sandbox
-            )
+    actor = Actor.trainee(request.user)
+    try:
+        if not token:
+            raise LifecycleError(Code.TOKEN_INVALID, INVALID)  # no link opened: nothing to record
+        if request.method == "GET" or deletion is None:
+            # A used, closed, expired or forged link says so at once instead of offering a
+            # button, and the refusal is on the record (the sandbox's, for a forged one).
+            open_confirmation_link(actor=actor, token=token, sandbox=sandbox)
+        if request.method == "POST":
+            context["confirmed"] = confirm_deletion(actor=actor, token=token, sandbox=sandbox)
             request.session.pop(key, None)  # used: nothing left to keep
             request.session[CONFIRMED_SESSION_KEY.format(sandbox.pk)] = deletion.pk
             # The account as the confirmation left it: the top bar's badge then says what the
             # banner says (a boosted post swaps the whole body, top bar included).
             context["account"] = SellerAccount.objects.get(pk=deletion.account_id)
-        except LifecycleError as err:
-            context["error"] = err
-            status = HTTPStatus.BAD_REQUEST if err.code in BAD_LINK else HTTPStatus.CONFLICT
+    except LifecycleError as err:
+        context["error"] = err
+        status = HTTPStatus.BAD_REQUEST if err.code in BAD_LINK else HTTPStatus.CONFLICT
     return render(request, "lifecycle/confirm_deletion.html", context, status=status)
 
 
@@ -189,6 +189,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "status": "ok" if healthy else "degraded",
             **{name: words[ok] for name, ok in checks.items()},
             "workers": parts[heartbeat.WORKER].alive if parts else [],
+            "schedulers": parts[heartbeat.SCHEDULER].alive if parts else [],
             "heartbeats": {
                 kind: {
                     "last": part.last.isoformat() if part.last else None,

@@ -2,8 +2,8 @@
 
 from django import forms
 
+from lifecycle.actions import action_choices
 from lifecycle.models import ActorKind, Outcome
-from lifecycle.transitions import Action
 
 
 class CloseAccountForm(forms.Form):
@@ -25,7 +25,7 @@ SELECT = forms.Select(attrs={"class": "form-select"})
 
 class TimelineFilter(forms.Form):
     action = forms.ChoiceField(
-        choices=[("", "Any action"), *Action.choices], required=False, widget=SELECT
+        choices=lambda: [("", "Any action"), *action_choices()], required=False, widget=SELECT
     )
     actor = forms.ChoiceField(
         label="Who", choices=[("", "Anyone"), *ActorKind.choices], required=False, widget=SELECT

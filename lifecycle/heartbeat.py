@@ -16,6 +16,7 @@ This module imports no model at import time: config/celery.py imports it before 
 """
 
 import logging
+import os
 import socket
 import threading
 import time
@@ -26,6 +27,7 @@ from typing import Any
 from celery import bootsteps
 from celery.beat import PersistentScheduler
 from django.db import connections
+from django.db.models import Q
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -83,7 +85,10 @@ def _part(kind: str, rows: list, now: datetime) -> Part:
     rows = [row for row in rows if row.kind == kind]
     fresh = [r for r in rows if r.stopped_at is None and now - r.beat_at <= STALE_AFTER]
     last = max((r.beat_at for r in rows), default=None)
-    if fresh:
+    if len(fresh) > 1 and kind == SCHEDULER:  # jobs stay single, but one is meant to run
+        names = ", ".join(r.name for r in fresh)
+        detail = f"{len(fresh)} schedulers beating: {names} (run exactly one)"
+    elif fresh:
         detail = ", ".join(r.name for r in fresh)
     elif not rows:
         detail = "no heartbeat recorded yet"
@@ -155,11 +160,34 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
     shutdown = stop
 
 
+def forget_dead_schedulers(host: str, keep: str) -> None:
+    """Delete this host's scheduler rows other than `keep` that stopped or went silent: earlier
+    runs of beat here (each run has a row of its own, named with its process id)."""
+    from lifecycle.models import Heartbeat
+
+    silent_since = timezone.now() - STALE_AFTER
+    try:
+        rows = Heartbeat.objects.filter(kind=SCHEDULER, name__startswith=f"beat@{host}:")
+        rows = rows.exclude(name=keep).filter(
+            Q(stopped_at__isnull=False) | Q(beat_at__lt=silent_since)
+        )
+        rows.delete()
+    except Exception:  # as beat() does: a database down is not the scheduler's problem
+        log.warning("could not forget the dead schedulers of %s", host, exc_info=True)
+    finally:
+        _drop_stale_connections()
+
+
 class HeartbeatScheduler(PersistentScheduler):
-    """celery beat's persistent scheduler, beating from its own loop."""
+    """celery beat's persistent scheduler, beating from its own loop.
+
+    Each beat process has a row of its own (host and process id), so two schedulers started by
+    mistake show as two on /healthz and the support dashboard instead of sharing one row.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.heartbeat_name = f"beat@{socket.gethostname()}"
+        self.heartbeat_host = socket.gethostname()
+        self.heartbeat_name = f"beat@{self.heartbeat_host}:{os.getpid()}"
         self.next_beat = 0.0
         super().__init__(*args, **kwargs)
 
@@ -167,7 +195,10 @@ class HeartbeatScheduler(PersistentScheduler):
         interval = super().tick(*args, **kwargs)
         now = time.monotonic()
         if now >= self.next_beat:
-            beat(SCHEDULER, self.heartbeat_name, started=not self.next_beat)
+            first = not self.next_beat
+            beat(SCHEDULER, self.heartbeat_name, started=first)
+            if first:
+                forget_dead_schedulers(self.heartbeat_host, keep=self.heartbeat_name)
             self.next_beat = now + EVERY.total_seconds()
         return min(interval, max(self.next_beat - now, 0.1))
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from accounts.models import Sandbox, SellerAccount
 
-from .actions import Action
+from .actions import check_known, label_of
 
 
 class ActorKind(models.TextChoices):
@@ -28,6 +28,12 @@ class TimelineEventQuerySet(models.QuerySet):
         if set(kwargs) - {"params", "scrubbed"}:
             raise TypeError("Timeline events are append-only.")
         return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for event in objs:
+            check_known(event.action)
+        return super().bulk_create(objs, *args, **kwargs)
 
     def move_to(self, sandbox: Sandbox) -> int:
         """Carry events over to the sandbox that replaces theirs (a demo reset): kept, unedited."""
@@ -62,7 +68,8 @@ class TimelineEvent(models.Model):
     )
     actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
     actor_label = models.CharField(max_length=150)
-    action = models.CharField(max_length=40, choices=Action.choices)
+    # One of the registered actions (`lifecycle.actions`), checked when the event is written.
+    action = models.CharField(max_length=40)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.DONE)
     subject_type = models.CharField(max_length=30)
     subject_id = models.BigIntegerField(null=True, blank=True)
@@ -96,10 +103,14 @@ class TimelineEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise TypeError("Timeline events are append-only.")
+        check_known(self.action)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise TypeError("Timeline events are append-only.")
+
+    def get_action_display(self) -> str:
+        return label_of(self.action)
 
 
 class DeletionStatus(models.TextChoices):

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import AccountStatus, ConnectedApp
 from accounts.types import AccountType, Feature
+from lifecycle.actions import label_of
 from lifecycle.datetimes import duration
 from lifecycle.models import ExportStatus, Outcome, TimelineEvent
 from lifecycle.money import format_money
@@ -161,6 +162,9 @@ def _effects(event: TimelineEvent, params: dict) -> list[str]:
         lines.append(dict(ConnectedApp.choices).get(app, app))
     if params.get("starts_at_words"):
         lines.append(f"starts {params['starts_at_words']}")
+    cause = params.get("cause") or {}
+    if cause.get("action"):  # a move another action caused (a cascade)
+        lines.append(f"caused by: {label_of(cause['action']).lower()}")
     return lines
 
 

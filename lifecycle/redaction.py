@@ -10,6 +10,7 @@ row staff can read, the access and request log lines of that first hop) goes thr
 
 import logging
 import re
+from typing import Any
 
 HIDDEN = "[hidden]"
 _SEGMENT = r"[^/\s?#\"'<>]+"
@@ -23,6 +24,30 @@ _TOKEN_PREFIXES = (
 _TOKEN_IN_PATH = re.compile(
     r"((?:" + "|".join(_TOKEN_PREFIXES) + r"))(?!" + re.escape(HIDDEN) + r")" + _SEGMENT
 )
+
+
+# A deleted account's timeline keeps its events with these blanked (finalization's scrub, and any
+# event written about the account after it).
+REDACTED = "[removed]"
+# Keys of timeline parameters that may hold personal details; finalization blanks them.
+# A tracking number leads to a customer's parcel and address, so it counts as personal.
+PERSONAL_KEYS = frozenset(
+    {
+        "display_name",
+        "contact_email",
+        "email",
+        "customer",
+        "customer_name",
+        "address",
+        "to",
+        "tracking_number",
+    }
+)
+
+
+def scrub_params(params: dict[str, Any] | None) -> dict[str, Any]:
+    """An event's parameters with the personal ones blanked."""
+    return {key: (REDACTED if key in PERSONAL_KEYS else v) for key, v in (params or {}).items()}
 
 
 def redact(text: str) -> str:

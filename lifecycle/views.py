@@ -230,7 +230,7 @@ def account_deleted(request: SandboxRequest) -> HttpResponse:
 # --- Lifecycle map ("You are here") ---------------------------------------------------------
 
 
-@sandbox_page
+@sandbox_page(allow_deleted=True)  # a deleted account's map shows where it ended
 def lifecycle_map(request: SandboxRequest) -> HttpResponse:
     account = request.account
     return page(

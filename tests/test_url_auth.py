@@ -183,6 +183,8 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "password_reset_confirm": (PUBLIC, lambda w: {"uidb64": "MQ", "token": "sample-token"}),
     "password_reset_complete": (PUBLIC, none),
     "tour_dismiss": (SIGNED_IN, none),
+    "email_verify": (PUBLIC, lambda w: {"uidb64": "MQ", "token": "sample-token"}),
+    "email_verification_resend": (SIGNED_IN, none),
     # training: scenarios and the trainee's own attempts
     "training": (SIGNED_IN, none),
     "scenario_start": (SIGNED_IN, lambda w: {"slug": w.attempt.scenario_slug}),

@@ -11,9 +11,13 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from lifecycle.actions import register
+        from training.actions import TrainingAction
         from training.cohorts.roles import ensure_trainers_group, remember_role
 
         user_logged_in.connect(remember_role, dispatch_uid="remember-trainer-role")
+
+        register(TrainingAction)  # the attempt's own events on its sandbox's timeline
 
         # Once this app's permissions exist (they are made by the same post_migrate signal).
         post_migrate.connect(ensure_trainers_group, sender=self, dispatch_uid="trainers-group")

@@ -6,10 +6,11 @@ from datetime import timedelta
 from django.db.models import Count
 
 from accounts.models import Sandbox, SellerAccount
+from lifecycle.actions import Action, label_of
 from lifecycle.models import TimelineEvent
-from lifecycle.transitions import Action
 from shops.models import Order, Product, Shop, ShopLink
 
+from .actions import TrainingAction
 from .facts import Fact, FinalState
 from .grading import days_and_hours
 
@@ -50,10 +51,13 @@ def events_after(
     """The facts of the events after `baseline_event_id` (up to `upto`, when given: the world's
     set-up is the events up to the baseline). `account_name` names the account in the words of
     the events (the scenario's name for it: a deleted account's own name is gone)."""
-    rows = TimelineEvent.objects.filter(sandbox=sandbox, id__gt=baseline_event_id).order_by("id")
+    rows = (
+        TimelineEvent.objects.filter(sandbox=sandbox, id__gt=baseline_event_id)
+        .exclude(action__in=TrainingAction.values)  # the attempt's own events are not graded
+        .order_by("id")
+    )
     if upto is not None:
         rows = rows.filter(id__lte=upto)
-    labels = dict(Action.choices)
     name = _account_name(sandbox) if account_name is None else account_name
     return [
         Fact(
@@ -69,8 +73,8 @@ def events_after(
             after=e.after,
             params=e.params or {},
             message=e.message,
-            label=labels.get(e.action, e.action),
-            said=said(e, labels.get(e.action, e.action), name),
+            label=label_of(e.action),
+            said=said(e, label_of(e.action), name),
         )
         for e in rows
     ]

@@ -1,7 +1,8 @@
 """Playing a scenario: start an attempt in a fresh sandbox, take hints, grade it, finish it.
 
-These are the training layer's writes. They change attempts only; the sandbox changes through
-the lifecycle services, called by the trainee's own clicks.
+These are the training layer's writes. They change attempts, and each writes its own event on
+the attempt's sandbox (started, hint taken, finished and graded, restarted: `TrainingAction`);
+the sandbox itself changes through the lifecycle services, called by the trainee's own clicks.
 """
 
 import secrets
@@ -13,8 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Sandbox, User
+from lifecycle.core import Actor, lock_sandbox, record
 
 from . import grading, moves, observe
+from .actions import FINISHED, OPEN, TrainingAction
 from .build import Built, build_world
 from .cohorts.progress import cohort_assigning
 from .facts import Fact, FinalState
@@ -24,16 +27,38 @@ from .scenarios.steps import Step
 from .script import Player, play
 
 
-def start_attempt(*, trainee: User, scenario: Scenario) -> Attempt:
+def _state(attempt: Attempt) -> str:
+    return OPEN if attempt.is_open else FINISHED
+
+
+def _record(attempt: Attempt, action: str, before: str, after: str, **params) -> None:
+    """The attempt's own event on its sandbox's timeline (none once the sandbox is gone)."""
+    if attempt.sandbox_id is None:
+        return
+    record(
+        actor=Actor.trainee(attempt.trainee),
+        action=action,
+        subject=attempt,
+        before=before,
+        after=after,
+        sandbox=lock_sandbox(attempt.sandbox_id),  # the clock as it stands, behind any move
+        params={"attempt_id": attempt.pk, "scenario": attempt.scenario_slug, **params},
+    )
+
+
+def start_attempt(
+    *, trainee: User, scenario: Scenario, restarted_from: Attempt | None = None
+) -> Attempt:
     """A new attempt in a sandbox built from the scenario's world; earlier attempts are kept.
 
-    It is made for the cohort that assigns the scenario (`cohort_assigning`), if any.
-    """
+    It is made for the cohort that assigns the scenario (`cohort_assigning`), if any. A restart
+    (`restarted_from`, an attempt of the same trainee) is recorded on both sandboxes: the old
+    attempt's says it was restarted, the new one's that it started from it."""
     if scenario.audience == "support" and not trainee.is_staff:
         raise PermissionDenied("This scenario is for support staff.")
     with transaction.atomic():
         built = build_world(scenario, trainee=trainee)
-        return Attempt.objects.create(
+        attempt = Attempt.objects.create(
             trainee=trainee,
             scenario_slug=scenario.slug,
             cohort=cohort_assigning(trainee, scenario.slug),
@@ -41,6 +66,13 @@ def start_attempt(*, trainee: User, scenario: Scenario) -> Attempt:
             sandbox_started_at=built.sandbox.now(),
             baseline_event_id=built.baseline_event_id,
         )
+        more = {"restarted_from": restarted_from.pk} if restarted_from else {}
+        _record(attempt, TrainingAction.START_ATTEMPT, "", OPEN, **more)
+        if restarted_from is not None:
+            old = _locked(restarted_from)
+            state = _state(old)
+            _record(old, TrainingAction.RESTART_ATTEMPT, state, state, new_attempt_id=attempt.pk)
+        return attempt
 
 
 def grade_sandbox(
@@ -86,6 +118,7 @@ def take_hint(*, attempt: Attempt) -> Attempt:
     if attempt.is_open and attempt.hints_used < len(scenario.hints):
         attempt.hints_used += 1
         attempt.save(update_fields=["hints_used"])
+        _record(attempt, TrainingAction.TAKE_HINT, OPEN, OPEN, hint=attempt.hints_used)
     return attempt
 
 
@@ -151,6 +184,14 @@ def finish_attempt(*, attempt: Attempt) -> Attempt:
         "setup": setup_steps(attempt),
     }
     attempt.save()
+    _record(
+        attempt,
+        TrainingAction.FINISH_ATTEMPT,
+        OPEN,
+        FINISHED,
+        score=grade.score,
+        passed=grade.passed,
+    )
     return attempt
 
 

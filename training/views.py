@@ -57,9 +57,13 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
     return render(request, "training/scenario_list.html", {"rows": rows})
 
 
-def _start(request: HttpRequest, scenario: Scenario) -> HttpResponse:
+def _start(
+    request: HttpRequest, scenario: Scenario, restarted_from: Attempt | None = None
+) -> HttpResponse:
     try:
-        attempt = play.start_attempt(trainee=request.user, scenario=scenario)
+        attempt = play.start_attempt(
+            trainee=request.user, scenario=scenario, restarted_from=restarted_from
+        )
     except PermissionDenied as err:
         messages.error(request, str(err))
         return redirect("training")
@@ -77,7 +81,8 @@ def scenario_start(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def attempt_restart(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """A new attempt at the same scenario; this one is kept as it is."""
-    return _start(request, _scenario(_attempt(request, attempt_id).scenario_slug))
+    attempt = _attempt(request, attempt_id)
+    return _start(request, _scenario(attempt.scenario_slug), restarted_from=attempt)
 
 
 @login_required

@@ -49,8 +49,8 @@ def clock_action(title: str, **how: Any) -> StaffAction:
         title=title,
         preview=lambda sandbox: previews.clock_move(sandbox, **how).sentence,
         run=run,
-        typed_names=lambda sandboxes: [
-            a.display_name for s in sandboxes for a in previews.clock_move(s, **how).finalizing
+        finalizes=lambda sandboxes: [
+            a for s in sandboxes for a in previews.clock_move(s, **how).finalizing
         ],
         seen=lambda sandbox: {reading_field(sandbox): clock_reading(sandbox.clock_offset)},
         records=Action.ADVANCE_CLOCK,
@@ -86,10 +86,8 @@ RUN_DUE = StaffAction(
     title="Run what is due now",
     preview=_run_due_preview,
     run=_run_due,
-    typed_names=lambda sandboxes: [
-        a.display_name
-        for s in sandboxes
-        for a in previews.clock_move(s, by=timedelta(0)).finalizing
+    finalizes=lambda sandboxes: [
+        a for s in sandboxes for a in previews.clock_move(s, by=timedelta(0)).finalizing
     ],
     records=Action.RUN_DUE_WORK,
     rights=("accounts.run_due_work_sandbox",),

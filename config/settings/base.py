@@ -344,6 +344,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = timedelta(days=1)
+# celery beat's own state (when each schedule last ran) under the var dir, wherever beat is
+# started from (its default is the working directory).
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- The simulated platform -----------------------------------------------------------------
 # Every rule number of the rulebook, as a setting with the rulebook's default.
@@ -384,7 +387,10 @@ SIMULATOR = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "lifecycle.redaction.RedactSecretsFilter"}},
+    "filters": {
+        "redact_secrets": {"()": "lifecycle.redaction.RedactSecretsFilter"},
+        "forbidden_quietly": {"()": "lifecycle.logfilters.ForbiddenWithoutTracebackFilter"},
+    },
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
@@ -405,7 +411,7 @@ LOGGING = {
         # Django's default gives "django" a console handler of its own under DEBUG, and its
         # records reach the root's too: configured here without one, each line prints once.
         "django": {"level": "INFO"},
-        "django.request": {"filters": ["redact_secrets"]},
+        "django.request": {"filters": ["redact_secrets", "forbidden_quietly"]},
         "django.security.csrf": {"filters": ["redact_secrets"]},
         "django.server": {
             "handlers": ["django.server"],

@@ -7,6 +7,8 @@ services can use it without a cycle through `lifecycle.services`.
 from .engine import (
     THE_EVENT,
     Actor,
+    CascadeRefused,
+    Caused,
     Change,
     FollowUp,
     account_rows,
@@ -27,6 +29,8 @@ from .offers import Offer, offer
 __all__ = [
     "THE_EVENT",
     "Actor",
+    "CascadeRefused",
+    "Caused",
     "Change",
     "FollowUp",
     "Offer",

@@ -10,6 +10,7 @@ recorded on the right subject, with no hand-passed context, while the service's 
 
 import functools
 import inspect
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -34,6 +35,8 @@ from lifecycle.transitions import (
 )
 
 from . import events
+
+logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -203,9 +206,27 @@ class Change:
     before: str | None = None
     after: str | None = None
     message: str = ""
+    # Moves of other subjects this change causes, each through its own declared transition.
+    caused: tuple["Caused", ...] = ()
 
 
 Effect = Callable[[Rows, str], Change]
+
+
+@dataclass(frozen=True)
+class Caused:
+    """Another subject's declared move that a change causes (a campaign paused by a type switch,
+    a listing sold out by stock 0): applied right after the change's own event, by the same
+    actor, with its own event naming that one as its cause. Its rows are locked by the effect."""
+
+    transition: Transition
+    rows: Rows
+    effect: Effect | None = None
+
+
+class CascadeRefused(RuntimeError):
+    """A caused move the declaration refuses: a defect of the service that caused it, never the
+    trainee's mistake, so the whole action rolls back (no refusal is recorded for it)."""
 
 
 def _actor_refusal(actor: Actor, transition: Transition, sandbox: Sandbox) -> Refusal | None:
@@ -288,12 +309,24 @@ def _writing() -> Iterator[None]:
         _APPLYING.reset(token)
 
 
-def apply(transition: Transition, rows: Rows, *, actor: Actor, effect: Effect | None = None) -> Any:
-    """Apply `transition` to the locked `rows` on behalf of `actor`; return the result."""
+def apply(
+    transition: Transition,
+    rows: Rows,
+    *,
+    actor: Actor,
+    effect: Effect | None = None,
+    cause: dict[str, Any] | None = None,
+) -> Any:
+    """Apply `transition` to the locked `rows` on behalf of `actor`; return the result.
+
+    `cause` (set by the core for a `Caused` move) names the event that caused this one; it is
+    stored in the event's parameters."""
     machine = MACHINES[transition.machine]
     rows.actor = actor
     before = machine.state_of(rows)
     refusal, done = decide(transition, rows, actor)
+    if refusal is not None and cause is not None:
+        raise CascadeRefused(f"{transition.key} caused by {cause['action']}: {refusal.sentence}")
     if refusal is not None:
         raise _refusal_now(transition, rows, actor, refusal, before)
     if done is not None:
@@ -318,10 +351,18 @@ def apply(transition: Transition, rows: Rows, *, actor: Actor, effect: Effect | 
             before=change.before if change.before is not None else before,
             after=machine.state_of(rows) if machine.open_states and change.after is None else after,
             message=change.message,
-            params=change.params,
+            params={**change.params, "cause": cause} if cause else change.params,
         )
         if change.result is THE_EVENT:
             change.result = event
+    if change.caused:
+        caused_by: dict[str, Any] = {"action": str(change.action or transition.action)}
+        if event is not None:
+            caused_by["event_id"] = event.pk
+        for caused in change.caused:
+            apply(
+                caused.transition, caused.rows, actor=actor, effect=caused.effect, cause=caused_by
+            )
     for follow_up in change.jobs:
         args = tuple(
             event.pk if arg is THE_EVENT and event is not None else arg for arg in follow_up.args
@@ -397,7 +438,9 @@ def _record_refusal(action: str, actor: Actor | None, err: LifecycleError) -> No
     account: SellerAccount | None = err.details.get("account")
     sandbox: Sandbox | None = err.details.get("sandbox") or (account.sandbox if account else None)
     if actor is None or sandbox is None:
-        return  # nothing identifies whose timeline it belongs to (e.g. a forged link)
+        # Nothing identifies whose timeline it belongs to (a forged link naming no sandbox).
+        logger.warning("Refused %s (%s), on no timeline: %s", action, err.code, err.message)
+        return
     subject = err.details.get("subject") or account or sandbox
     state = err.details.get("state")
     with transaction.atomic():

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from accounts.models import AppAuthorization, Sandbox, SellerAccount
+from accounts.models import AccountStatus, AppAuthorization, Sandbox, SellerAccount
 from lifecycle.errors import LifecycleError
 from lifecycle.models import ExportJob, Outcome, TimelineEvent
-from lifecycle.transitions import Rows, Transition
+from lifecycle.redaction import scrub_params
+from lifecycle.transitions import MACHINES, Rows, Transition
 from shops.models import Inquiry, Product, Shop
 
 if TYPE_CHECKING:  # the engine imports this module
@@ -24,6 +25,8 @@ if TYPE_CHECKING:  # the engine imports this module
 def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, str]:
     """(type, id, label) of an event's subject. Labels never carry personal details."""
     if isinstance(obj, SellerAccount):
+        if _row_machine(machine):  # a refused creation: no campaign (live session...) exists yet
+            return (machine, None, f"New {machine.replace('_', ' ')}")
         return (machine or "account", obj.pk, f"Seller account #{obj.pk}")
     if isinstance(obj, Shop):
         return ("shop", obj.pk, obj.name)
@@ -38,6 +41,13 @@ def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, s
     if isinstance(obj, ExportJob):
         return ("export", obj.pk, f"Data export #{obj.pk}")
     return (obj._meta.model_name or "", obj.pk, str(obj))
+
+
+def _row_machine(machine: str) -> bool:
+    """Whether `machine` is the state of rows other than the account (a campaign's): an event of
+    it about the account is about a row not created yet, not about the account's own id."""
+    found = MACHINES.get(machine)
+    return found is not None and found.model not in (None, SellerAccount)
 
 
 def record(
@@ -64,7 +74,10 @@ def record(
     params = dict(params or {})
     if actor.reason:
         params["reason"] = actor.reason
+    # About an account deleted already (a link its deletion ended): scrubbed as it is written.
+    scrubbed = account is not None and account.status == AccountStatus.DELETED
     return TimelineEvent.objects.create(
+        scrubbed=scrubbed,
         sandbox=sandbox,
         account=account,
         sandbox_time=sandbox.now(),
@@ -80,7 +93,7 @@ def record(
         after=str(after),
         code=code,
         message=message,
-        params=params,
+        params=scrub_params(params) if scrubbed else params,
     )
 
 

@@ -6,7 +6,7 @@ from accounts.types import Feature, has_feature, type_change_preview
 from lifecycle.core import Actor, Change, account_rows, apply, lifecycle_service, lock_account
 from lifecycle.transitions import Action, Rows
 from lifecycle.transitions.account import DEACTIVATE, REACTIVATE, SWITCH_TYPE
-from shops.models import Campaign, CampaignStatus
+from shops.services.campaigns import paused_by
 from studio.visibility import visibility_change
 
 
@@ -14,7 +14,8 @@ from studio.visibility import visibility_change
 def switch_account_type(
     *, actor: Actor, account: SellerAccount, account_type: str, category: str = ""
 ) -> SellerAccount:
-    """Switch to another type in any direction; losing business pauses active campaigns."""
+    """Switch to another type in any direction; losing business pauses active campaigns, each
+    with its own event after the switch's."""
     account = lock_account(account)
     inputs = {"account_type": account_type, "category": category or "", "target": account_type}
     return apply(SWITCH_TYPE, account_rows(account, inputs=inputs), actor=actor, effect=_switch)
@@ -23,10 +24,9 @@ def switch_account_type(
 def _switch(rows: Rows, target: str) -> Change:
     account, before = rows.account, rows.account.account_type
     preview = type_change_preview(before, target)
-    paused: list[int] = []
+    paused = ()
     if has_feature(before, Feature.AD_CAMPAIGNS) and not has_feature(target, Feature.AD_CAMPAIGNS):
-        paused = list(account.campaigns.active().values_list("pk", flat=True))
-        Campaign.objects.filter(pk__in=paused).update(status=CampaignStatus.PAUSED)
+        paused = paused_by(account, account.campaigns.all())  # each its own pause, after this
     account.category = rows.inputs["category"]
     return Change(
         result=account,
@@ -34,9 +34,10 @@ def _switch(rows: Rows, target: str) -> Change:
         params={
             **preview,
             "category": account.category,
-            "paused_campaigns": paused,
+            "paused_campaigns": [caused.rows.subject.pk for caused in paused],
             **visibility_change(account, before, target),  # hidden, never deleted
         },
+        caused=paused,
     )
 
 

@@ -14,7 +14,8 @@ from lifecycle.transitions.link import (
     next_unlink_allowed_at,
     unlinks_in_window,
 )
-from shops.models import Campaign, CampaignStatus, Shop, ShopLink
+from shops.models import Shop, ShopLink
+from shops.services.campaigns import paused_by
 
 __all__ = [
     "OVERRIDE_UNLINK_LIMITS",
@@ -62,12 +63,11 @@ def _unlink(rows: Rows, target: str) -> Change:
     overridden = limit_refusal(rows) if rows.inputs.get("override") else None
     link.unlinked_at = rows.now
     link.save(update_fields=["unlinked_at"])
-    paused = list(account.campaigns.active().filter(shop=shop).values_list("pk", flat=True))
-    Campaign.objects.filter(pk__in=paused).update(status=CampaignStatus.PAUSED)
-    params = {"link_id": link.pk, "paused_campaigns": paused}
+    paused = paused_by(account, account.campaigns.filter(shop=shop))  # each its own pause
+    params = {"link_id": link.pk, "paused_campaigns": [c.rows.subject.pk for c in paused]}
     if overridden is not None:
         params["override"] = str(overridden.code)
-    return Change(result=link, params=params)
+    return Change(result=link, params=params, caused=paused)
 
 
 @lifecycle_service(Action.UNLINK_SHOP)

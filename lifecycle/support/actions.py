@@ -37,8 +37,9 @@ class StaffAction:
     # seller ("" when the seller is not told).
     run: Callable[[Any, Actor, str], str]
     tell_seller: bool = False
-    # The account names that must be typed out before it may run (a finalization).
-    typed_names: Callable[[list[Any]], list[str]] = field(default=lambda objects: [])
+    # The seller accounts whose deletion it finalizes (a clock move, due work): the preview is
+    # a danger confirmation naming each and what is removed, and the name must be typed out.
+    finalizes: Callable[[list[Any]], list[Any]] = field(default=lambda objects: [])
     destructive: bool = False
     # Hidden fields the preview sends back for one object (name -> value), handed to `run` as
     # keyword arguments: what the agent saw, e.g. the clock reading a move is made from.
@@ -52,6 +53,7 @@ class StaffAction:
         return user.has_perms(self.rights)
 
 
+ONE_AT_A_TIME = "This would finalize more than one deletion: select one sandbox at a time."
 NEED_MESSAGE = "Write the message the seller gets, or untick “Tell the seller”."
 
 
@@ -107,9 +109,7 @@ class StaffActionForm(forms.Form):
     def clean_typed_name(self) -> str:
         typed = self.cleaned_data.get("typed_name", "").strip()
         if len(self.names) > 1:
-            raise forms.ValidationError(
-                "This would finalize more than one deletion: select one sandbox at a time."
-            )
+            raise forms.ValidationError(ONE_AT_A_TIME)
         if self.names and typed != self.names[0]:
             raise forms.ValidationError(self._mistyped())
         return typed
@@ -122,13 +122,14 @@ def staff_action(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any, spec: StaffAction
 ) -> TemplateResponse | HttpResponseRedirect | None:
     objects = list(queryset)
-    names = spec.typed_names(objects)
+    finalizing = spec.finalizes(objects)
+    names = [account.display_name for account in finalizing]
     confirmed = request.POST.get("confirm") == "yes"
     form = StaffActionForm(
         request.POST if confirmed else None, offer_tell=spec.tell_seller, names=names
     )
     if not confirmed or not form.is_valid():
-        return _preview_page(modeladmin, request, objects, spec, form)
+        return _preview_page(modeladmin, request, objects, spec, form, finalizing)
     actor = Actor.staff(request.user, reason=form.cleaned_data["reason"])
     told = form.told()
     for obj in objects:
@@ -208,7 +209,11 @@ def _log(modeladmin, request, obj, text: str, actor: Actor) -> None:
     )
 
 
-def _preview_page(modeladmin, request, objects, spec: StaffAction, form) -> TemplateResponse:
+def _preview_page(
+    modeladmin, request, objects, spec: StaffAction, form, finalizing: list[Any]
+) -> TemplateResponse:
+    from lifecycle.selectors.closing import close_account_preview
+
     opts = modeladmin.opts
     noun = opts.verbose_name if len(objects) == 1 else opts.verbose_name_plural
     return TemplateResponse(
@@ -226,13 +231,38 @@ def _preview_page(modeladmin, request, objects, spec: StaffAction, form) -> Temp
             "next": _next(request) or "",
             "from_change": request.POST.get("_from", ""),
             "back_url": _next(request) or _back_url(request, opts, objects),
-            "destructive": spec.destructive,
+            "case_crumb": _case_crumb(_next(request)),
+            "destructive": spec.destructive or bool(finalizing),
+            # What is deleted for good, per account, said before the button (RULEBOOK §5).
+            "finalizing": [
+                (account, close_account_preview(account)["removed"]) for account in finalizing
+            ],
+            "one_at_a_time": ONE_AT_A_TIME if len(finalizing) > 1 else "",
             "opts": opts,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "submit_label": capfirst(spec.title)
-            + (f" ({len(objects)})" if len(objects) > 1 else ""),
+            + (f" ({len(objects)})" if len(objects) > 1 else "")
+            + (f" and delete {finalizing[0].display_name} for good" if finalizing else ""),
         },
     )
+
+
+def _case_crumb(target: str | None) -> tuple[str, str] | None:
+    """(address, label) of the case page the action was started from, for the breadcrumb."""
+    from django.urls import Resolver404, resolve
+
+    from accounts.models import SellerAccount
+
+    if not target:
+        return None
+    try:
+        found = resolve(target.split("?")[0])
+    except Resolver404:
+        return None
+    if found.view_name != "support:case":
+        return None
+    account = SellerAccount.objects.filter(pk=found.kwargs["account_id"]).first()
+    return (target, f"Case: {account.display_name}") if account else None
 
 
 def _next(request: HttpRequest) -> str | None:

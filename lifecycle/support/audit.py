@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
+from lifecycle.actions import action_choices
 from lifecycle.models import ActorKind, Outcome, TimelineEvent
-from lifecycle.transitions import Action
 
 from .case import EventRow
 
@@ -41,7 +41,9 @@ class AuditFilter(forms.Form):
         empty_label="every agent",
         to_field_name="username",
     )
-    action = forms.ChoiceField(choices=[("", "every action"), *Action.choices], required=False)
+    action = forms.ChoiceField(
+        choices=lambda: [("", "every action"), *action_choices()], required=False
+    )
     outcome = forms.ChoiceField(
         choices=[("", "done and refused"), *Outcome.choices], required=False
     )

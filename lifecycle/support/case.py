@@ -4,6 +4,7 @@ Every number of queries here is fixed by the case's shops, exports and messages,
 length of its timeline: the timeline is paged in the database.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from accounts.models import SellerAccount
+from lifecycle.actions import Action, action_choices, is_known
 from lifecycle.admin import export_state
 from lifecycle.conf import setting
 from lifecycle.models import (
@@ -23,7 +25,6 @@ from lifecycle.models import (
 )
 from lifecycle.services import open_request, scheduled_events
 from lifecycle.services.links import next_unlink_allowed_at, unlinks_in_window, when
-from lifecycle.transitions import Action
 from lifecycle.wording import count, days_of, hours_of
 from shops.models import Shop, ShopLink
 
@@ -34,11 +35,41 @@ EVENTS_PER_PAGE = 25
 RESULTS_SHOWN = 50
 
 
+# The names the emails and the timeline give things: "Seller account #48", "Export #16",
+# "Data export #16", "Deletion request #3", or a bare "48" / "#48" (an account's number).
+NUMBERED = re.compile(
+    r"^(?:(?P<noun>seller account|account|data export|export|deletion request)\s*)?"
+    r"#?\s*(?P<n>\d+)$",
+    re.IGNORECASE,
+)
+
+
+def _by_number(query: str) -> Q | None:
+    found = NUMBERED.match(query)
+    if found is None:
+        return None
+    noun, number = (found["noun"] or "").lower(), int(found["n"])
+    if noun.endswith("export"):
+        return Q(exports__pk=number)
+    if noun == "deletion request":
+        return Q(deletion_requests__pk=number)
+    return Q(pk=number)
+
+
 def search(query: str) -> QuerySet:
-    """Seller accounts found by trainee name or email, sandbox, shop or account name."""
+    """Seller accounts found by trainee name or email, sandbox, shop or account name, or by the
+    number of the account, one of its exports or deletion requests."""
     query = query.strip()
     if not query:
         return SellerAccount.objects.none()
+    numbered = _by_number(query)
+    if numbered is not None:
+        return (
+            SellerAccount.objects.filter(numbered)
+            .distinct()
+            .select_related("sandbox", "sandbox__owner")
+            .order_by("id")
+        )
     owner = (
         Q(sandbox__owner__username__icontains=query)
         | Q(sandbox__owner__first_name__icontains=query)
@@ -114,7 +145,7 @@ def timeline(account: SellerAccount, *, action: str, outcome: str, page: str) ->
     events = TimelineEvent.objects.filter(
         Q(account=account) | Q(account__isnull=True, sandbox=account.sandbox)
     )
-    if action in Action.values:
+    if is_known(action):
         events = events.filter(action=action)
     if outcome in Outcome.values:
         events = events.filter(outcome=outcome)
@@ -169,6 +200,6 @@ def case(account: SellerAccount) -> dict[str, Any]:
             .order_by("-sent_at", "-id")[:10]
         ),
         "notes": list(SupportNote.objects.filter(account=account)[:20]),
-        "actions": Action.choices,
+        "actions": action_choices(),
         "outcomes": Outcome.choices,
     }

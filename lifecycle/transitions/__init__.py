@@ -69,6 +69,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 # pages offer those, not the account's).
 OTHER_TRANSITIONS: tuple[Transition, ...] = (
     *deletion.REQUEST_TRANSITIONS,
+    *link.CAUSED,
     *export.SILENT,
     *sandbox.TRANSITIONS,
     *studio.TRANSITIONS,

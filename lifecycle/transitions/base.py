@@ -17,7 +17,7 @@ from django.db import models
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
 from accounts.types import feature_refusal, has_feature
-from lifecycle.actions import Action
+from lifecycle.actions import label_of
 from lifecycle.conf import setting
 from lifecycle.errors import Code
 
@@ -225,7 +225,7 @@ class Transition:
 
     @property
     def label(self) -> str:
-        return Action(self.action).label
+        return label_of(self.action)
 
     @property
     def key(self) -> str:

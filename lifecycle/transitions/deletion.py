@@ -83,7 +83,12 @@ def orders_blocker(account, checklist: dict[str, Any]) -> Refusal | None:
     if not awaiting:
         return None
     orders = "1 order is" if len(awaiting) == 1 else f"{len(awaiting)} orders are"
-    unreachable = _unreachable_shops(account)
+    # Kept with the facts it follows from: the close page asks this guard for its checklist row
+    # and again for the request's offer, on the same facts. Only a refused request reads it, so
+    # it never reaches the checklist a request records.
+    if "_unreachable_shops" not in checklist:
+        checklist["_unreachable_shops"] = _unreachable_shops(account)
+    unreachable = checklist["_unreachable_shops"]
     relink = (
         f"; relink {' and '.join(unreachable)} in Account Settings to reach "
         f"{'its' if len(unreachable) == 1 else 'their'} orders"
@@ -92,8 +97,8 @@ def orders_blocker(account, checklist: dict[str, Any]) -> Refusal | None:
     )
     return Refusal(
         Code.ORDERS_AWAITING_SHIPMENT,
-        f"{orders} still awaiting shipment ({_numbers(awaiting)}): ship or cancel them "
-        f"first{relink}.",
+        f"{orders} still awaiting shipment ({_numbers(awaiting)}): ship or cancel "
+        f"{'it' if len(awaiting) == 1 else 'them'} first{relink}.",
         params={"orders": awaiting},
     )
 
@@ -105,7 +110,8 @@ def campaigns_blocker(account, checklist: dict[str, Any]) -> Refusal | None:
     count = "1 campaign is" if len(campaigns) == 1 else f"{len(campaigns)} campaigns are"
     return Refusal(
         Code.CAMPAIGNS_ACTIVE,
-        f"{count} still running ({', '.join(campaigns[:5])}): end them first.",
+        f"{count} still running ({', '.join(campaigns[:5])}): end "
+        f"{'it' if len(campaigns) == 1 else 'them'} first.",
     )
 
 
@@ -186,6 +192,13 @@ def password_right(rows: Rows) -> Refusal | None:
 # --- The emailed link --------------------------------------------------------------------------
 
 
+def _closed(request: DeletionRequest) -> str:
+    """What became of a closed request, as a sentence says it: "lapsed", "was cancelled"."""
+    if request.status == DeletionStatus.LAPSED:
+        return "lapsed"
+    return f"was {request.get_status_display().lower()}"
+
+
 def confirmation_refusal(request: DeletionRequest, now) -> Refusal | None:
     """Why the emailed link of `request` no longer confirms anything at `now`, if it does not.
 
@@ -202,7 +215,7 @@ def confirmation_refusal(request: DeletionRequest, now) -> Refusal | None:
     if request.status != DeletionStatus.PENDING:
         return Refusal(
             Code.REQUEST_CLOSED,
-            f"This deletion request was {request.get_status_display().lower()}: the link no "
+            f"This deletion request {_closed(request)}: the link no "
             "longer works. Start a new request if you still want to delete the account.",
         )
     if now >= request.link_expires_at:

@@ -10,6 +10,7 @@ from shops.models import Shop, ShopLink
 
 from .base import (
     ACTIVE,
+    JOB,
     NOT_DELETED,
     PEOPLE,
     Done,
@@ -229,5 +230,19 @@ UNLINK_SHOP = Transition(
     destructive=True,
 )
 
+# A link ended by the account's deletion (caused by `finalize_deletion`, the sweep's): the same
+# action on the shop's timeline as an unlink, with none of the person's limits or confirmation.
+END_LINK = Transition(
+    Action.UNLINK_SHOP,
+    "link",
+    (LINKED,),
+    UNLINKED,
+    frozenset({JOB}),
+    wrong_state=_not_linked_here,
+    event="link",
+    name="end_link",
+)
+
 MACHINES = (LINK,)
 TRANSITIONS = (LINK_SHOP, UNLINK_SHOP, RELINK_SHOP)
+CAUSED = (END_LINK,)  # applied only as another transition's effect

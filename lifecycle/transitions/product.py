@@ -15,6 +15,7 @@ from .base import (
     CHOSEN,
     NOT_DELETED,
     PEOPLE,
+    SAME,
     Done,
     Machine,
     Refusal,
@@ -106,11 +107,11 @@ def _stock(value) -> int | None:
 
 
 def product_values(rows: Rows) -> Refusal | None:
-    """The edit's title, price and stock, checked; the listing status it leaves the product in.
+    """The edit's title, price and stock, checked.
 
-    A listing whose stock is set to zero is sold out at once: nothing is on sale that cannot be
-    sent. A sold-out or removed listing keeps its status when stock is added; listing it again
-    is its own action.
+    The edit itself leaves the listing status as it is; what stock does to the listing (sold out
+    at zero, back on sale when restocked) is the listing's own transition, which the edit causes
+    (`shops.services.product_edits`).
     """
     title = " ".join(str(rows.inputs["title"] or "").split())
     if not title or len(title) > TITLE_LENGTH:
@@ -129,9 +130,6 @@ def product_values(rows: Rows) -> Refusal | None:
             Code.INPUT_REQUIRED, f"Enter the stock as a whole number from 0 to {MOST_STOCK:,}."
         )
     rows.memo.update(title=title, price=price, stock=stock)
-    status = rows.subject.listing_status
-    sold_out = status == ListingStatus.ACTIVE and stock == 0
-    rows.inputs["target"] = ListingStatus.SOLD_OUT if sold_out else status
     return None
 
 
@@ -149,7 +147,7 @@ EDIT_PRODUCT = Transition(
     Action.EDIT_PRODUCT,
     "listing",
     tuple(ListingStatus.values),
-    CHOSEN,  # the status it had, or sold out when its stock goes to zero (`product_values`)
+    SAME,  # the listing status moves by CHANGE_LISTING, which a change of stock may cause
     PEOPLE,
     gate=account_in(NOT_DELETED, lambda rows: deleted()),
     inputs=(product_values,),

@@ -10,7 +10,7 @@ status but deleted.
 from decimal import Decimal, InvalidOperation
 
 from accounts.types import Feature
-from lifecycle.actions import Action
+from lifecycle.actions import Action, label_of
 from lifecycle.errors import Code
 from shops.models import (
     Campaign,
@@ -229,7 +229,7 @@ def _campaign_move(action, sources, target, statuses, *guards) -> Transition:
         sources,
         target,
         PEOPLE,
-        gate=_work_gate(Action(action).label, statuses),
+        gate=_work_gate(label_of(action), statuses),
         done=lambda rows: Done(rows.subject) if rows.subject.status == target else None,
         wrong_state=_campaign_refusal(sources, target),
         guards=guards,

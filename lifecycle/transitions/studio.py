@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from accounts.types import Feature, has_feature
-from lifecycle.actions import Action
+from lifecycle.actions import Action, label_of
 from lifecycle.errors import Code
 from studio.models import LiveSession, LiveStatus, ProductLink, Video
 from studio.sounds import LIBRARY
@@ -37,7 +37,7 @@ from .shop import shop_linked
 
 def _studio_gate(action: str) -> Guard:
     """`The account is deactivated: pick a sound needs an active account.` (any other status)."""
-    what = f"{Action(action).label.lower()} needs an active account"
+    what = f"{label_of(action).lower()} needs an active account"
     return account_in((ACTIVE,), needs_active(what))
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from accounts.models import SellerAccount
 from lifecycle.core import (
     Actor,
+    Caused,
     Change,
     account_rows,
     apply,
@@ -49,11 +50,20 @@ def create_campaign(
 
 def _move(transition, campaign: Campaign | int, actor: Actor) -> Campaign:
     account, campaign = lock_owned(Campaign, campaign)
-    return apply(
-        transition,
-        account_rows(account, campaign),
-        actor=actor,
-        effect=lambda rows, target: Change(result=campaign, params={"campaign_id": campaign.pk}),
+    return apply(transition, account_rows(account, campaign), actor=actor, effect=_moved)
+
+
+def _moved(rows: Rows, target: str) -> Change:
+    return Change(result=rows.subject, params={"campaign_id": rows.subject.pk})
+
+
+def paused_by(account: SellerAccount, campaigns) -> tuple[Caused, ...]:
+    """The pauses of `campaigns` (the account's, locked here) that another action causes: a type
+    that loses ad campaigns, an unlinked shop. Each is the campaign machine's own pause."""
+    locked = campaigns.active().select_for_update().order_by("pk")
+    return tuple(
+        Caused(declared.PAUSE_CAMPAIGN, account_rows(account, campaign), _moved)
+        for campaign in locked
     )
 
 

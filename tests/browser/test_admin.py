@@ -49,7 +49,7 @@ def test_support_staff_work_in_the_admin_under_the_policy(page, agent, seller):
     page.locator("input.action-select").first.check()
     page.get_by_role("combobox", name="Action").select_option(value="deactivate")
     act(page, page.get_by_role("button", name="Go", exact=True))
-    page.get_by_label(re.compile("^Reason")).fill("Checking the admin under the CSP")
+    page.get_by_label(re.compile("^Internal reason")).fill("Checking the admin under the CSP")
     act(page, page.locator("input[type=submit]").first)
     expect(page.locator(".messagelist")).to_contain_text("deactivated")
     seller.refresh_from_db()
@@ -64,7 +64,7 @@ def test_support_staff_work_in_the_admin_under_the_policy(page, agent, seller):
     button = page.get_by_role("button", name=re.compile("^Reactivate"))
     assert button.evaluate("b => getComputedStyle(b).paddingTop") == "6.4px"  # .4rem
     act(page, button)
-    page.get_by_label(re.compile("^Reason")).fill("Back to normal")
+    page.get_by_label(re.compile("^Internal reason")).fill("Back to normal")
     act(page, page.locator("input[type=submit]").first)
     expect(page.locator(".messagelist")).to_contain_text("active")
     seller.refresh_from_db()

@@ -138,3 +138,30 @@ def test_the_diagram_has_no_overlapping_labels_and_marks_the_state_inside_its_bo
     texts = [label["text"] for label in drawn["labels"]]
     assert "Cancel → Active" in texts and "Cancel → Deactivated" in texts
     shoot(page, f"lifecycle-map-{state}")
+
+
+# Whether the element is the one on top at its own centre (nothing covers it).
+ON_TOP_JS = """e => { const r = e.getBoundingClientRect();
+  const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+  return top === e || e.contains(top); }"""
+
+
+def test_the_deletion_banner_does_not_cover_the_open_account_menu(new_page, seller):
+    """The sticky banner (z-index 1020) sat over the account menu (1000): Profile, Account
+    Settings and Change password could not be clicked once a deletion was requested."""
+    request_deletion(
+        actor=Actor.trainee(seller.sandbox.owner),
+        account=seller,
+        password=PASSWORD,
+        acknowledged=True,
+    )
+    page = new_page()
+    log_in(page, seller.sandbox.owner.username)
+    visit(page, reverse("timeline", args=[seller.sandbox.pk]))
+    expect(page.get_by_test_id("deletion-banner")).to_be_visible()
+    page.get_by_role("button", name=seller.sandbox.owner.username).click()
+    for name in ("Profile", "Account Settings", "Change password"):
+        item = page.get_by_role("link", name=name, exact=True).and_(page.locator(".dropdown-item"))
+        expect(item).to_be_visible()
+        assert item.evaluate(ON_TOP_JS), f"{name} is covered"
+    act(page, page.locator(".dropdown-item", has_text="Account Settings"))

@@ -75,7 +75,10 @@ def test_losing_business_pauses_active_campaigns_and_deletes_nothing(world):
     running.refresh_from_db()
     ended.refresh_from_db()
     assert (running.status, ended.status) == ("paused", "ended")
-    assert last_event(world.sandbox).params["paused_campaigns"] == [running.pk]
+    # The switch names the campaigns it paused; each pause is its own event after it.
+    switched, paused = events(world.sandbox)[-2:]
+    assert switched.params["paused_campaigns"] == [running.pk]
+    assert (paused.action, paused.subject_id) == (Action.PAUSE_CAMPAIGN, running.pk)
     assert world.account.products.count() == 1
 
 

@@ -129,7 +129,7 @@ def test_waiting_orders_of_an_unlinked_shop_say_how_to_reach_them(world):
     OrderFactory(account=world.account, shop=world.former, number=9, status="awaiting_shipment")
     err = refused_request(world, Code.ORDERS_AWAITING_SHIPMENT)
     assert err.message == (
-        f"1 order is still awaiting shipment (#9): ship or cancel them first; relink "
+        f"1 order is still awaiting shipment (#9): ship or cancel it first; relink "
         f"{world.former.name} in Account Settings to reach its orders."
     )
 
@@ -377,12 +377,18 @@ def test_finalize_after_30_days_leaves_a_tombstone_and_a_scrubbed_timeline(world
 
     timeline = events(world.sandbox)
     assert len(timeline) > count  # kept and grown, never cut
+    # The link is ended by the link machine after the deletion, naming it (the app's grant
+    # stays a hand-made event before it: its row is purged in the deletion's step).
     assert [e.action for e in timeline[count + 2 :]] == [
-        Action.UNLINK_SHOP,
         Action.REMOVE_APP_ACCESS,
         Action.FINALIZE_DELETION,
+        Action.UNLINK_SHOP,
     ]
-    finalized = timeline[-1]
+    finalized = timeline[-2]
+    assert timeline[-1].params["cause"] == {
+        "action": Action.FINALIZE_DELETION,
+        "event_id": finalized.pk,
+    }
     assert finalized.params["removed"] == {
         "orders": 1,
         "inquiries": 1,
@@ -428,3 +434,31 @@ def test_a_deleted_account_stays_deleted(world):
     with pytest.raises(LifecycleError) as err:
         request(world)
     assert err.value.code == Code.ACCOUNT_DELETED
+
+
+def test_two_campaigns_are_ended_as_them_one_as_it(world):
+    """ "1 campaign is still running: end them first" read wrong: one is "it"."""
+    from shops.models import CampaignStatus
+    from tests.shops.factories import CampaignFactory
+
+    CampaignFactory(account=world.account, shop=world.shop, status=CampaignStatus.ACTIVE)
+    one = refused_request(world, Code.CAMPAIGNS_ACTIVE)
+    assert one.message.startswith("1 campaign is still running") and one.message.endswith(
+        ": end it first."
+    )
+    CampaignFactory(account=world.account, shop=world.shop, status=CampaignStatus.ACTIVE)
+    two = refused_request(world, Code.CAMPAIGNS_ACTIVE)
+    assert two.message.startswith("2 campaigns are still running")
+    assert two.message.endswith(": end them first.")
+
+
+def test_a_lapsed_request_lapsed_it_was_not_lapsed(world):
+    from lifecycle.models import DeletionRequest, DeletionStatus
+    from lifecycle.transitions.deletion import confirmation_refusal
+
+    request = DeletionRequest(account=world.account, status=DeletionStatus.LAPSED)
+    refusal = confirmation_refusal(request, world.sandbox.now())
+    assert refusal.sentence.startswith("This deletion request lapsed: the link no longer works.")
+    request.status = DeletionStatus.CANCELLED
+    refusal = confirmation_refusal(request, world.sandbox.now())
+    assert refusal.sentence.startswith("This deletion request was cancelled: the link no ")

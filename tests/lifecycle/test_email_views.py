@@ -7,10 +7,12 @@ from django.urls import reverse
 
 from accounts.models import AccountStatus
 from lifecycle.conf import setting
+from lifecycle.errors import LifecycleError
 from lifecycle.exporting import build_export
 from lifecycle.models import DeletionStatus, Outcome, TimelineEvent
 from lifecycle.services import (
     advance_clock,
+    confirm_deletion,
     deletion_token,
     request_deletion,
     request_export,
@@ -250,3 +252,102 @@ def test_healthz_says_when_the_database_is_down(client, monkeypatch):
     assert body["database"] == "down"
     # Without the database the heartbeats cannot be read: unknown, not guessed.
     assert (body["worker"], body["scheduler"], body["workers"]) == ("unknown", "unknown", [])
+
+
+# --- What each refused link leaves on the timeline (issue 19) -----------------------------------
+
+
+def latest_events(sandbox, since):
+    return list(
+        TimelineEvent.objects.filter(sandbox=sandbox, pk__gt=since)
+        .order_by("id")
+        .values_list("action", "outcome", "code", "subject_type", "subject_id", "before")
+    )
+
+
+def newest_id():
+    return TimelineEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def test_opening_an_expired_link_writes_its_refusal_on_the_account(
+    client, trainee, account, link, as_trainee
+):
+    advance_clock(
+        actor=as_trainee,
+        sandbox=account.sandbox,
+        by=setting("DELETION_LINK_VALID_FOR") + timedelta(minutes=1),
+    )
+    client.force_login(trainee)
+    since = newest_id()
+    assert open_link(client, link).status_code == 409  # opened only: nothing pressed
+    assert latest_events(account.sandbox, since) == [
+        (
+            Action.CONFIRM_DELETION,
+            Outcome.REFUSED,
+            "token_expired",
+            "account",
+            account.pk,
+            AccountStatus.DELETION_REQUESTED,
+        )
+    ]
+    refused = TimelineEvent.objects.get(pk__gt=since)
+    assert refused.params == {"request_id": account.deletion_requests.get().pk, "opened": True}
+
+
+def test_opening_a_used_link_writes_its_refusal_on_the_account(client, trainee, account, link):
+    client.force_login(trainee)
+    open_link(client, link)
+    assert client.post(page_url(account)).status_code == 200  # confirmed
+    since = newest_id()
+    assert open_link(client, link).status_code == 409
+    assert latest_events(account.sandbox, since) == [
+        (
+            Action.CONFIRM_DELETION,
+            Outcome.REFUSED,
+            "token_used",
+            "account",
+            account.pk,
+            AccountStatus.DELETION_SCHEDULED,
+        )
+    ]
+
+
+def test_a_forged_link_writes_its_refusal_on_the_sandbox_it_names(client, trainee, account, link):
+    client.force_login(trainee)
+    since = newest_id()
+    assert open_link(client, confirm_url(account, "not-a-token")).status_code == 400
+    sandbox = account.sandbox
+    sandbox.refresh_from_db()
+    assert latest_events(sandbox, since) == [
+        (
+            Action.CONFIRM_DELETION,
+            Outcome.REFUSED,
+            "token_invalid",
+            "sandbox",
+            sandbox.pk,
+            str(sandbox.clock_offset),
+        )
+    ]
+    # Another sandbox's real link, opened in this one, is no link of this one: refused here.
+    other = small_account(trainee, name="Second shop")
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    since = newest_id()
+    assert open_link(client, confirm_url(other, token)).status_code == 400
+    assert [e[2:4] for e in latest_events(other.sandbox, since)] == [("token_invalid", "sandbox")]
+    assert latest_events(sandbox, since) == []
+
+
+def test_a_forged_link_naming_no_sandbox_is_only_logged(as_trainee, account, caplog):
+    since = newest_id()
+    with pytest.raises(LifecycleError) as err:
+        confirm_deletion(actor=as_trainee, token="forged")
+    assert err.value.code == "token_invalid"
+    assert not TimelineEvent.objects.filter(pk__gt=since).exists()
+    assert "Refused confirm_deletion (token_invalid), on no timeline" in caplog.text
+
+
+def test_opening_a_usable_link_writes_nothing(client, trainee, account, link):
+    client.force_login(trainee)
+    since = newest_id()
+    assert open_link(client, link).status_code == 200
+    assert latest_events(account.sandbox, since) == []

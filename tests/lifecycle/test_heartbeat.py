@@ -1,6 +1,8 @@
 """Heartbeats: /healthz answers from the rows the workers and the scheduler write, never by
 asking the workers over the broker; a process down, stale or stopped answers 503."""
 
+import os
+import socket
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -154,3 +156,43 @@ def test_the_scheduler_writes_at_most_once_per_interval(tmp_path, no_round_trips
 def test_beat_uses_the_heartbeat_scheduler():
     assert app.conf.beat_scheduler == "lifecycle.heartbeat:HeartbeatScheduler"
     assert heartbeat.WorkerHeartbeat in app.steps["consumer"]
+
+
+def test_two_schedulers_show_as_two_and_say_one_is_meant_to_run(client, no_round_trips):
+    """Issue 20, item 9: two beats by mistake shared one row (one per name), so /healthz could
+    not show them; each beat process now has a row of its own."""
+    both_beating()
+    heartbeat.beat(SCHEDULER, "beat@box:2", started=True)
+    body = client.get("/healthz").json()
+    assert body["scheduler"] == "ok"
+    assert sorted(body["schedulers"]) == ["beat@box", "beat@box:2"]
+    assert body["heartbeats"]["scheduler"]["detail"] == (
+        "2 schedulers beating: beat@box, beat@box:2 (run exactly one)"
+    )
+
+
+def test_each_beat_process_has_a_row_of_its_own_and_forgets_its_hosts_dead_ones(
+    tmp_path, no_round_trips, monkeypatch
+):
+    host = socket.gethostname()
+    heartbeat.beat(SCHEDULER, f"beat@{host}:1", stopped=True)  # an earlier run, stopped
+    heartbeat.beat(SCHEDULER, f"beat@{host}:2")  # an earlier run, killed: silent since
+    age(f"beat@{host}:2", STALE_AFTER + timedelta(seconds=1))
+    heartbeat.beat(SCHEDULER, f"beat@{host}:3")  # another beat here, alive
+    heartbeat.beat(SCHEDULER, "beat@elsewhere:1", stopped=True)  # another host's: not ours
+    scheduler = HeartbeatScheduler(app=app, schedule_filename=str(tmp_path / "schedule"))
+    scheduler.tick()
+    mine = f"beat@{host}:{os.getpid()}"
+    names = set(Heartbeat.objects.values_list("name", flat=True))
+    assert names == {mine, f"beat@{host}:3", "beat@elsewhere:1"}
+    scheduler.close()
+
+
+def test_beat_keeps_its_schedule_file_in_the_var_dir_wherever_it_starts(settings):
+    """`celery -A config beat` as the README writes it wrote celerybeat-schedule in the
+    working directory; make run gave it the var dir. Now that is its default."""
+    from celery.apps.beat import Beat
+
+    expected = str(settings.VAR_DIR / "celerybeat-schedule")
+    assert app.conf.beat_schedule_filename == expected
+    assert Beat(app=app).schedule == expected

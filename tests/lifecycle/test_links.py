@@ -130,10 +130,10 @@ def test_unlink_keeps_the_data_and_pauses_only_that_shops_active_campaigns(world
         campaign.refresh_from_db()
     assert (other.status, running.status, draft.status) == ("active", "paused", "draft")
     assert world.shop.products.count() == 1  # kept, not deleted
-    assert last_event(world.sandbox).params == {
-        "link_id": link.pk,
-        "paused_campaigns": [running.pk],
-    }
+    # The unlink names the campaigns it paused; each pause is its own event after it.
+    unlinked, paused = events(world.sandbox)[-2:]
+    assert unlinked.params == {"link_id": link.pk, "paused_campaigns": [running.pk]}
+    assert (paused.action, paused.subject_id) == (Action.PAUSE_CAMPAIGN, running.pk)
 
 
 def test_unlinking_twice_changes_nothing_the_second_time(world):

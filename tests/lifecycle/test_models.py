@@ -1,9 +1,12 @@
 """The timeline is append-only; job rows describe themselves."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models as django_models
 from django.utils import timezone
 
-from accounts.models import AppAuthorization, ConnectedApp
+from accounts.models import AppAuthorization, ConnectedApp, Sandbox
+from lifecycle.actions import _LABELS, UnknownAction, register
 from lifecycle.core import record, subject_of
 from lifecycle.models import (
     DeletionRequest,
@@ -78,3 +81,50 @@ def test_rows_describe_themselves(world):
         dedupe_key="hello",
     )
     assert str(message) == "Hello"
+
+
+# --- Timeline actions come from a registry (issue 19, item 4) ----------------------------------
+
+
+def test_an_unknown_action_is_refused_when_its_event_is_written(trainee):
+    sandbox = Sandbox.objects.create(owner=trainee, name="Registry")
+    assert TimelineEvent._meta.get_field("action").choices is None
+    with pytest.raises(UnknownAction, match="'made_up' is not a timeline action"):
+        record(
+            actor=Actor.trainee(trainee),
+            action="made_up",
+            subject=sandbox,
+            before="0",
+            after="0",
+            sandbox=sandbox,
+        )
+    event = TimelineEvent(sandbox=sandbox, sandbox_time=sandbox.now(), action="made_up")
+    with pytest.raises(UnknownAction):
+        TimelineEvent.objects.bulk_create([event])
+    assert not TimelineEvent.objects.filter(sandbox=sandbox).exists()
+
+
+def test_a_newly_registered_vocabulary_needs_no_migration(trainee):
+    class Extra(django_models.TextChoices):
+        WAVE = "wave_for_test", "Wave (a test's action)"
+
+    sandbox = Sandbox.objects.create(owner=trainee, name="Registry")
+    register(Extra)
+    try:
+        event = record(
+            actor=Actor.trainee(trainee),
+            action=Extra.WAVE,
+            subject=sandbox,
+            before="0",
+            after="0",
+            sandbox=sandbox,
+        )
+        assert event.get_action_display() == "Wave (a test's action)"
+
+        class Clash(django_models.TextChoices):
+            WAVE = "wave_for_test", "Another label"
+
+        with pytest.raises(ImproperlyConfigured, match="registered twice"):
+            register(Clash)
+    finally:
+        _LABELS.pop(Extra.WAVE)

@@ -41,6 +41,13 @@ from lifecycle.services import (
     unlink_shop,
 )
 from shops.models import Campaign, Customer, Inquiry, Order, Product, Shop, ShopLink
+from shops.services import (
+    create_campaign,
+    edit_product,
+    end_campaign,
+    pause_campaign,
+    start_campaign,
+)
 from tests.shops.factories import (
     CampaignFactory,
     CustomerFactory,
@@ -163,6 +170,32 @@ class Lifecycle(RuleBasedStateMachine):
                 change_listing_status, actor=self.actor, product=self.products[p], status=status
             )
 
+    @rule(p=st.integers(0, 1), stock=st.sampled_from([0, 0, 2, 5]))
+    def edit(self, p, stock):
+        """A stock of 0 sells an active listing out; a restock puts it back (its own events)."""
+        product = Product.objects.filter(pk=self.products[p].pk).first()
+        if product is not None:
+            values = {"title": product.title, "price": product.price, "stock": stock}
+            self.attempt(edit_product, actor=self.actor, product=product, **values)
+
+    @rule(a=ACCOUNT, s=SHOP)
+    def new_campaign(self, a, s):
+        self.attempt(
+            create_campaign,
+            actor=self.actor,
+            account=self.accounts[a],
+            shop=self.shops[s],
+            name="Promo",
+            budget="10",
+        )
+
+    @rule(pick=st.integers(0, 5), move=st.sampled_from(["start", "start", "pause", "end"]))
+    def campaign(self, pick, move):
+        mine = list(Campaign.objects.filter(account__sandbox=self.sandbox).order_by("pk"))
+        if mine:
+            service = {"start": start_campaign, "pause": pause_campaign, "end": end_campaign}[move]
+            self.attempt(service, actor=self.actor, campaign=mine[pick % len(mine)])
+
     @rule(a=ACCOUNT, app=st.sampled_from(APPS), grant=st.booleans())
     def app_access(self, a, app, grant):
         service = grant_app_access if grant else remove_app_access
@@ -189,6 +222,8 @@ class Lifecycle(RuleBasedStateMachine):
 
     @invariant()
     def each_event_starts_where_the_previous_one_of_its_subject_ended(self):
+        """The chain before → after holds for every subject: accounts, types, apps, shops,
+        campaigns, listings, the clock."""
         last: dict[tuple, str] = {}
         for event in TimelineEvent.objects.filter(sandbox=self.sandbox).order_by("id"):
             key = (event.subject_type, event.subject_id)
@@ -205,6 +240,13 @@ class Lifecycle(RuleBasedStateMachine):
         for shop in self.shops:
             linked = shop.links.filter(unlinked_at__isnull=True).exists()
             assert last.get(("shop", shop.pk), "unlinked") == ("linked" if linked else "unlinked")
+        # Every subject a cascade moves: its last event says the state it is in.
+        for campaign in Campaign.objects.filter(account__sandbox=self.sandbox):
+            if ("campaign", campaign.pk) in last:
+                assert last["campaign", campaign.pk] == campaign.status, campaign.pk
+        for product in Product.objects.filter(account__sandbox=self.sandbox):
+            if ("product", product.pk) in last:
+                assert last["product", product.pk] == product.listing_status, product.pk
 
     @invariant()
     def the_timeline_only_grows(self):

@@ -1,5 +1,6 @@
 """Home, the clock, closing the account, the map, exports, inbox and timeline in the browser."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -231,7 +232,7 @@ def test_request_refused_while_orders_await_shipment(signed_in, sandbox):
     assert response.status_code == 409
     number = Order.objects.get(account__sandbox=sandbox, status="awaiting_shipment").number
     assert shown(
-        response, f"1 order is still awaiting shipment (#{number}): ship or cancel them first."
+        response, f"1 order is still awaiting shipment (#{number}): ship or cancel it first."
     )
     sandbox.account.refresh_from_db()
     assert sandbox.account.status == AccountStatus.ACTIVE
@@ -329,7 +330,7 @@ def test_map_marks_the_state_and_links_actions(signed_in, sandbox):
     )
     assert refusal.status_code == 409
     assert shown(refusal, actions["request_deletion"].reason)
-    assert actions["request_deletion"].reason.endswith(": ship or cancel them first.")
+    assert actions["request_deletion"].reason.endswith(": ship or cancel it first.")
     assert actions["deactivate"].enabled
 
 
@@ -459,7 +460,7 @@ def test_campaign_block_names_the_campaign(signed_in, trainee, quiet):
     )
     assert response.status_code == 409
     name = Campaign.objects.get(account=quiet).name
-    assert shown(response, f"1 campaign is still running ({name}): end them first.")
+    assert shown(response, f"1 campaign is still running ({name}): end it first.")
 
 
 # --- Exports and announcements, through the jobs' services ----------------------------------
@@ -564,3 +565,15 @@ def test_history_restore_gets_the_whole_page(signed_in, sandbox):
     headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
     response = signed_in.get(url("timeline", sandbox), headers=headers)
     assert b"<html" in response.content and b"sandbox-clock" in response.content
+
+
+def test_you_are_here_after_the_deletion_shows_the_final_state(signed_in, trainee, quiet):
+    """The nav's "You are here" of a deleted account opened the deleted page, with no diagram."""
+    deleted(trainee, quiet)
+    response = signed_in.get(url("lifecycle_map", quiet.sandbox))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-testid="state-diagram"' in body
+    current = re.findall(r'<g class="node current" data-state="(\w+)"', body)
+    assert current == ["deleted"]
+    assert "Nothing: the account is deleted." in body

@@ -1,7 +1,8 @@
 """A real gunicorn on the production settings, emailing through a real SMTP server: every log
 line it writes (access log, error log, Django's own lines on its stderr) through the password
-reset, the set-password link of an imported trainee and a cohort's invitation link shows none
-of their tokens, no password and no email address."""
+reset, the set-password link of an imported trainee, a sign-up through a cohort's invitation
+link and the link that verifies its email shows none of their tokens, no password and no email
+address."""
 
 import re
 import secrets
@@ -28,6 +29,7 @@ from .test_access_log import CSRF, Browser, free_port, running_gunicorn
 ROOT = Path(__file__).resolve().parents[2]
 OLD, NEW, TRAINER_PASS = "Old-Lantern-Pass-31", "Quiet-Harbour-Pass-62", "Maple-Pass-93"
 SET = "Copper-Violet-Pass-47"
+JOIN = "Amber-Willow-Pass-58"
 
 
 def upload(browser: Browser, path: str, fields: dict, content: bytes) -> tuple[int, str]:
@@ -145,16 +147,31 @@ def test_reset_set_password_and_invitation_tokens_never_reach_a_log(production):
     assert form(ana, ana_set, new_password1=SET, new_password2=SET)[0] == 200
     assert signs_in(base, "ana-prod", SET)
 
-    # The cohort's invitation link, opened by someone signed out.
+    # The cohort's invitation link: a sign-up through it, then the link sent to verify the email.
     join = reverse("join", args=[invitation.token])
-    assert Browser(base).open(join)[0] == 200
+    newcomer = Browser(base)
+    status, page = form(
+        newcomer,
+        join,
+        username="lea-prod",
+        email="lea.prod@example.net",
+        password1=JOIN,
+        password2=JOIN,
+    )
+    assert status == 200 and "Confirm your email" in page
+    verify = emailed_path(mailed, "lea.prod@example.net", "/email/verify/")
+    status, page = form(newcomer, verify)
+    assert status == 200 and "email now" in page
+    assert User.objects.get(username="lea-prod").email == "lea.prod@example.net"
 
     time.sleep(0.5)  # the last access line
     logged = access.read_text()
     everything = logged + errors.read_text()
     assert f"/password/reset/{reset.split('/')[3]}/{HIDDEN}/ HTTP" in logged
     assert f"/join/{HIDDEN}/ HTTP" in logged
+    assert f"/email/verify/{verify.split('/')[3]}/{HIDDEN}/ HTTP" in logged
     assert "Forbidden (CSRF" in everything  # Django's own warning was written here too
-    tokens = [reset.split("/")[4], first.split("/")[4], invitation.token]
-    for secret in [*tokens, OLD, NEW, SET, TRAINER_PASS, rosa.email, "ana.prod@example.net"]:
+    tokens = [reset.split("/")[4], first.split("/")[4], invitation.token, verify.split("/")[4]]
+    people = [rosa.email, "ana.prod@example.net", "lea.prod@example.net"]
+    for secret in [*tokens, OLD, NEW, SET, TRAINER_PASS, JOIN, *people]:
         assert secret not in everything, secret

@@ -59,7 +59,7 @@ def test_title_price_and_stock_change_with_one_event_naming_each_change(world):
     }
 
 
-def test_stock_for_a_sold_out_listing_lets_it_be_listed_again(world):
+def test_stock_0_sells_the_listing_out_and_restocking_puts_it_back_on_sale(world):
     product = world.product
     edit(world, stock=0)
     product.refresh_from_db()
@@ -68,14 +68,27 @@ def test_stock_for_a_sold_out_listing_lets_it_be_listed_again(world):
         change_listing_status(actor=world.actor, product=product, status=ListingStatus.ACTIVE)
     assert err.value.code == Code.LISTING_NEEDS_STOCK
     assert "edit the product" in err.value.message.lower()
-    edit(world, product, stock=3)
-    relisted = change_listing_status(actor=world.actor, product=product, status="active")
-    assert (relisted.stock, relisted.listing_status) == (3, ListingStatus.ACTIVE)
-    stock_events = events(world.sandbox, action=Action.EDIT_PRODUCT)
-    assert [(e.before, e.after) for e in stock_events] == [
-        ("active", "sold_out"),
-        ("sold_out", "sold_out"),
+    edit(world, product, stock=3)  # stock 0 sold it out: restocked, it is back on sale
+    product.refresh_from_db()
+    assert (product.stock, product.listing_status) == (3, ListingStatus.ACTIVE)
+    stock_events = events(world.sandbox, action__in=[Action.EDIT_PRODUCT, Action.CHANGE_LISTING])
+    assert [(e.action, e.outcome, e.before, e.after) for e in stock_events] == [
+        (Action.EDIT_PRODUCT, Outcome.DONE, "active", "active"),
+        (Action.CHANGE_LISTING, Outcome.DONE, "active", "sold_out"),
+        (Action.CHANGE_LISTING, Outcome.REFUSED, "sold_out", "sold_out"),
+        (Action.EDIT_PRODUCT, Outcome.DONE, "sold_out", "sold_out"),
+        (Action.CHANGE_LISTING, Outcome.DONE, "sold_out", "active"),
     ]
+
+
+def test_a_listing_the_seller_marked_sold_out_stays_sold_out_when_restocked(world):
+    product = world.product
+    change_listing_status(actor=world.actor, product=product, status=ListingStatus.SOLD_OUT)
+    edit(world, product, stock=0)
+    edit(world, product, stock=4)
+    product.refresh_from_db()
+    assert (product.stock, product.listing_status) == (4, ListingStatus.SOLD_OUT)
+    assert len(events(world.sandbox, action=Action.CHANGE_LISTING)) == 1  # the seller's own
 
 
 def test_the_same_values_again_change_nothing_and_record_nothing(world):
@@ -139,5 +152,9 @@ def test_the_timeline_tells_each_change_in_words(world):
     edit(world, price="14.90", stock=0)
     [event] = events(world.sandbox, action=Action.EDIT_PRODUCT)
     told = tell(event)
-    assert told.change == "Active → Sold out"
+    assert told.change == ""  # the edit leaves the status; the sold-out is the next event
     assert told.effects == ["price $12.50 → $14.90", "stock 5 → 0"]
+    [sold_out] = events(world.sandbox, action=Action.CHANGE_LISTING)
+    told = tell(sold_out)
+    assert told.change == "Active → Sold out"
+    assert told.effects == ["caused by: edit product"]

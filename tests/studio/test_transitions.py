@@ -389,8 +389,10 @@ def test_a_live_session_in_the_past_is_refused_with_the_clock_in_words(trainee):
         Code.LIVE_IN_THE_PAST,
         err.value.message,
     )
-    # Nothing was scheduled: the refusal sits on the account, under the live-session machine.
-    assert (event.subject_type, event.subject_id) == ("live_session", sandbox.account.pk)
+    # Nothing was scheduled: the refusal sits on the account, under the live-session machine, on
+    # no session (it never existed), not on a session numbered like the account.
+    assert (event.subject_type, event.subject_id) == ("live_session", None)
+    assert event.account == sandbox.account
     assert sandbox.account.live_sessions.count() == 1  # the demo's own
 
 

@@ -1,5 +1,6 @@
 """Demo mode: the published logins, what they may not do, and the nightly demo reset."""
 
+import logging
 from datetime import timedelta
 from io import StringIO
 
@@ -16,7 +17,7 @@ from shops.models import Order, Product
 from training.cohorts.demo import TRAINER_PASSWORD, TRAINER_USERNAME
 from training.cohorts.models import Cohort
 from training.cohorts.roles import is_trainer
-from training.cohorts.tasks import reset_demo_sandboxes_task
+from training.cohorts.tasks import reset_demo_sandboxes_task, reset_each
 
 
 @pytest.fixture
@@ -264,3 +265,24 @@ def test_demo_cohort_trainees_sign_in_with_the_demo_password_in_demo_mode_only(
         assert f"demo-trainee-01 … demo-trainee-02 / {DEMO_PASSWORD}" in out.getvalue()
     else:
         assert "no password" in out.getvalue()
+
+
+def test_a_second_copy_of_the_nightly_reset_finds_nothing_to_do(seeded, settings, caplog):
+    """Two schedulers by mistake send the reset twice: the second copy leaves the fresh demo
+    sandbox alone and says so (it raised Sandbox.DoesNotExist with a traceback)."""
+    settings.DEMO_MODE = True
+    assert reset_demo_sandboxes_task.apply().get() == 1
+    fresh = seeded.sandboxes.get(is_demo=True)
+    with caplog.at_level(logging.INFO, logger="training.cohorts.tasks"):
+        assert reset_demo_sandboxes_task.apply().get() == 0
+    assert seeded.sandboxes.get(is_demo=True).pk == fresh.pk
+    assert "demo reset: nothing to do" in caplog.text
+
+
+def test_a_copy_that_waited_for_a_sandbox_another_copy_replaced_skips_it(seeded, settings, caplog):
+    settings.DEMO_MODE = True
+    listed = list(Sandbox.objects.filter(is_demo=True).values_list("pk", flat=True))
+    assert reset_demo_sandboxes_task.apply().get() == 1  # the first copy replaces them
+    with caplog.at_level(logging.INFO, logger="training.cohorts.tasks"):
+        assert reset_each(listed) == 0  # the second copy, with the list it read before
+    assert f"sandbox {listed[0]} was reset meanwhile by another copy" in caplog.text

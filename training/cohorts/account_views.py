@@ -1,17 +1,24 @@
 """Sign-in with the demo logins shown, password reset and change, and the tour's memory."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_POST
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from lifecycle.errors import LifecycleError
 
 from .demo import demo_logins
 from .forms import ResetForm
 from .roles import is_demo_login
 from .tour import dismiss_tour
+from .verification import ask_to_verify, tokens, verify_email
 
 
 class SignInView(auth_views.LoginView):
@@ -65,3 +72,39 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
 def tour_dismiss(request: HttpRequest) -> HttpResponse:
     dismiss_tour(person=request.user)
     return HttpResponse(status=204)
+
+
+def _person(uidb64: str) -> User | None:
+    try:
+        return User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, OverflowError, User.DoesNotExist):
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def email_verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The emailed link: its page asks to confirm (a GET changes nothing), its button does."""
+    person = _person(uidb64)
+    if person is None or not person.pending_email or not tokens.check_token(person, token):
+        return render(request, "registration/email_verify.html", {"valid": False}, status=400)
+    address = person.pending_email
+    if request.method == "GET":
+        return render(
+            request, "registration/email_verify.html", {"valid": True, "address": address}
+        )
+    try:
+        verify_email(person=person)
+    except LifecycleError as err:
+        context = {"valid": False, "reason": err.message}
+        return render(request, "registration/email_verify.html", context, status=409)
+    messages.success(request, f"Thank you: {address} is your login's email now.")
+    return redirect("sandbox_list" if request.user.is_authenticated else "login")
+
+
+@login_required
+@require_POST
+def email_verification_resend(request: HttpRequest) -> HttpResponse:
+    if request.user.pending_email:
+        ask_to_verify(request.user)
+        messages.success(request, f"A new link is on its way to {request.user.pending_email}.")
+    return redirect("sandbox_list")

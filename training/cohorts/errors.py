@@ -11,6 +11,7 @@ class CohortCode(StrEnum):
     INVITATION_FULL = "invitation_full"
     ALREADY_IN_COHORT = "already_in_cohort"
     ALREADY_ANSWERED = "already_answered"
+    EMAIL_TAKEN = "email_taken"
     UNKNOWN_SCENARIO = "unknown_scenario"
     ALREADY_ASSIGNED = "already_assigned"
     NOT_FOR_THIS_AUDIENCE = "not_for_this_audience"

@@ -74,11 +74,14 @@ class ImportForm(forms.Form):
 class SignUpForm(UserCreationForm):
     """Username, email and a password checked by AUTH_PASSWORD_VALIDATORS."""
 
-    email = forms.EmailField(label="Email", help_text="Where a password reset link would go.")
+    email = forms.EmailField(
+        label="Email",
+        help_text="We send a link to it: it becomes your login's email once you open the link.",
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "email")
+        fields = ("username",)  # the email is not the login's until verified
 
 
 class ResetForm(PasswordResetForm):

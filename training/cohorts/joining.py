@@ -9,6 +9,7 @@ from accounts.models import User
 from .errors import CohortCode
 from .models import CohortAction, Invitation, JoinedBy, LoginInvitation, Membership
 from .services import invitation_refusal, record, refuse
+from .verification import ask_to_verify
 
 
 def usable_invitation(token: str) -> Invitation:
@@ -49,10 +50,14 @@ def sign_up_through_invitation(
 ) -> User:
     """A new person: their login, then their seat in the cohort; both or neither.
 
-    The form has checked the username and the password (Django's validators) already.
+    The form has checked the username and the password (Django's validators) already. The email
+    is theirs only once they open the link sent to it (`verification`): until then it is pending.
     """
-    person = User.objects.create_user(username=username, email=email, password=password)
+    person = User.objects.create_user(username=username, email="", password=password)
+    person.pending_email = User.objects.normalize_email(email)
+    person.save(update_fields=["pending_email"])
     _join(person=person, invitation=invitation)
+    ask_to_verify(person)
     return person
 
 

@@ -60,4 +60,10 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("tour/dismiss/", account_views.tour_dismiss, name="tour_dismiss"),
+    path("email/verify/<uidb64>/<token>/", account_views.email_verify, name="email_verify"),
+    path(
+        "email/resend/",
+        account_views.email_verification_resend,
+        name="email_verification_resend",
+    ),
 ]

@@ -13,6 +13,7 @@ from pydantic import Field, PositiveFloat, model_validator
 
 from accounts.models import AccountStatus, ConnectedApp
 from accounts.types import AccountType, Category
+from lifecycle.actions import label_of
 from lifecycle.transitions import Action
 from lifecycle.wording import count
 from shops.models import CampaignStatus, ListingStatus, OrderStatus
@@ -89,7 +90,7 @@ class Match(Strict):
         return [e for e in events if self.matches(e)]
 
     def describe(self) -> str:
-        parts = [Action(self.action).label]
+        parts = [label_of(self.action)]
         if self.subject:
             parts.append(f"of {self.subject}")
         if self.wanted_outcome == "refused":
@@ -191,7 +192,7 @@ class Only(Strict):
         found = [e for e in facts.events if any(m.matches(e) for m in others)]
         if found:
             return Verdict(False, tuple(e.id for e in found), f"{found[0].describe()}.", True)
-        allowed = ", ".join(Action(a).label.lower() for a in self.actions)
+        allowed = ", ".join(label_of(a).lower() for a in self.actions)
         return Verdict(True, (), f"No {self.actor} action other than: {allowed}.")
 
 

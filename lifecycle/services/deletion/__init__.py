@@ -11,6 +11,7 @@ from .confirmation import (
     confirm_deletion,
     confirmation_refusal,
     deletion_token,
+    open_confirmation_link,
     request_for_token,
 )
 from .finalization import DELETED_NAME, finalize_deletion
@@ -41,6 +42,7 @@ __all__ = [
     "purge_account_data",
     "purge_deleted_account",
     "request_deletion",
+    "open_confirmation_link",
     "request_for_token",
     "scrub_timeline",
 ]

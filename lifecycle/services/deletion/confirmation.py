@@ -11,6 +11,7 @@ from lifecycle.core import (
     Change,
     account_rows,
     apply,
+    check_person,
     lifecycle_service,
     lock_account,
     refuse,
@@ -25,6 +26,7 @@ __all__ = [
     "confirm_deletion",
     "confirmation_refusal",
     "deletion_token",
+    "open_confirmation_link",
     "request_for_token",
 ]
 
@@ -55,21 +57,51 @@ def request_for_token(token: str) -> DeletionRequest | None:
     return request
 
 
+INVALID = "This confirmation link is not valid: open the latest email in your inbox."
+
+
+def _named_request(token: str, sandbox: Any) -> DeletionRequest:
+    """The request the link names, in the sandbox it was opened in; a forged link (or another
+    sandbox's) is refused on that sandbox's timeline, and only logged when it names none."""
+    request = request_for_token(token)
+    sandbox_pk = sandbox.pk if hasattr(sandbox, "pk") else sandbox
+    if request is None or (sandbox_pk is not None and request.account.sandbox_id != sandbox_pk):
+        refuse(Code.TOKEN_INVALID, INVALID, sandbox=sandbox)
+    return request
+
+
 @lifecycle_service(Action.CONFIRM_DELETION)
 def confirm_deletion(*, actor: Actor, token: str, sandbox: Any = None) -> DeletionRequest:
     """Confirm through the emailed link: the deletion is scheduled after the grace period."""
-    request = request_for_token(token)
-    if request is None:
-        refuse(
-            Code.TOKEN_INVALID,
-            "This confirmation link is not valid: open the latest email in your inbox.",
-            sandbox=sandbox,
-        )
+    request = _named_request(token, sandbox)
     account = lock_account(request.account_id)
     request = DeletionRequest.objects.select_for_update().get(pk=request.pk)
     return apply(
         CONFIRM_DELETION, account_rows(account, request=request), actor=actor, effect=_schedule
     )
+
+
+@lifecycle_service(Action.CONFIRM_DELETION)
+def open_confirmation_link(*, actor: Actor, token: str, sandbox: Any = None) -> DeletionRequest:
+    """Open the emailed link (its page, before the button): the request it would confirm.
+
+    A link that no longer confirms anything (used, expired, its request closed) is refused as
+    the confirmation would be, and recorded on the account's timeline, so opening an expired
+    link is on the record even though nothing was pressed. Opening a usable link writes nothing.
+    """
+    request = _named_request(token, sandbox)
+    account = lock_account(request.account_id)
+    check_person(actor, account.sandbox, account=account)
+    request = DeletionRequest.objects.select_for_update().get(pk=request.pk)
+    refusal = confirmation_refusal(request, account.sandbox.now())
+    if refusal is not None:
+        refuse(
+            refusal.code,
+            refusal.sentence,
+            account=account,
+            params={"request_id": request.pk, "opened": True},
+        )
+    return request
 
 
 def _schedule(rows: Rows, target: str) -> Change:

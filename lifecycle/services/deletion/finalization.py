@@ -3,6 +3,7 @@
 from accounts.models import SellerAccount
 from lifecycle.core import (
     Actor,
+    Caused,
     Change,
     account_rows,
     apply,
@@ -10,8 +11,10 @@ from lifecycle.core import (
     lock_account,
     record,
 )
-from lifecycle.transitions import LINKED, UNLINKED, Action, Rows
+from lifecycle.transitions import Action, Rows
 from lifecycle.transitions.deletion import FINALIZE_DELETION
+from lifecycle.transitions.link import END_LINK
+from shops.models import Shop
 
 from .checklist import open_request
 from .purge import purge_account_data, scrub_timeline
@@ -35,7 +38,8 @@ def finalize_deletion(*, actor: Actor, account: SellerAccount | int) -> SellerAc
 
 def _finalize(rows: Rows, target: str) -> Change:
     account, now = rows.account, rows.now
-    _end_links_and_grants(rows)
+    ended = _links_to_end(rows)
+    _end_grants(rows)
     removed = purge_account_data(account)
     rows.request.closed_at = now
     account.display_name = DELETED_NAME
@@ -47,28 +51,32 @@ def _finalize(rows: Rows, target: str) -> Change:
         fields=("display_name", "contact_email", "deleted_at"),
         request_fields=("closed_at", "updated"),
         params={"request_id": rows.request.pk, "removed": removed},
+        caused=ended,
     )
 
 
-def _end_links_and_grants(rows: Rows) -> None:
-    """End the account's shop links and app grants, each with its own event.
+def _end_link(rows: Rows, target: str) -> Change:
+    rows.link.unlinked_at = rows.now
+    rows.link.save(update_fields=["unlinked_at"])
+    return Change(result=rows.link, params={"link_id": rows.link.pk, "reason": "account deleted"})
 
-    Without these events a shop's (or an app's) timeline would still end in "linked"
-    ("connected") while it no longer is, and its next event would not follow on from it.
-    """
+
+def _links_to_end(rows: Rows) -> tuple[Caused, ...]:
+    """The account's live links, locked (shop, then link): each is ended by the link machine's
+    `END_LINK` after the deletion's event, with its own event naming it as the cause. Without
+    them a shop's timeline would still end in "linked" while it no longer is."""
+    account = rows.account
+    caused = []
+    for link in account.shop_links.live().order_by("pk"):
+        shop = Shop.objects.select_for_update().get(pk=link.shop_id)
+        link_rows = account_rows(account, shop, link=shop.live_link())
+        caused.append(Caused(END_LINK, link_rows, _end_link))
+    return tuple(caused)
+
+
+def _end_grants(rows: Rows) -> None:
+    """End the account's app grants, each with its own event (their rows are purged next)."""
     account, actor = rows.account, rows.actor
-    for link in account.shop_links.live().select_related("shop"):
-        link.unlinked_at = rows.now
-        link.save(update_fields=["unlinked_at"])
-        record(
-            actor=actor,
-            action=Action.UNLINK_SHOP,
-            subject=link.shop,
-            before=LINKED,
-            after=UNLINKED,
-            account=account,
-            params={"link_id": link.pk, "reason": "account deleted"},
-        )
     for grant in account.app_authorizations.live():
         record(
             actor=actor,

@@ -10,6 +10,7 @@ from lifecycle.models import (
     InboxMessage,
     TimelineEvent,
 )
+from lifecycle.redaction import PERSONAL_KEYS, REDACTED, scrub_params
 from shops.models import (
     Campaign,
     Customer,
@@ -21,21 +22,7 @@ from studio.models import LiveSession, Video
 
 from ..exports import remove_export_files
 
-REDACTED = "[removed]"
-# Keys of timeline parameters that may hold personal details; finalization blanks them.
-# A tracking number leads to a customer's parcel and address, so it counts as personal.
-PERSONAL_KEYS = frozenset(
-    {
-        "display_name",
-        "contact_email",
-        "email",
-        "customer",
-        "customer_name",
-        "address",
-        "to",
-        "tracking_number",
-    }
-)
+__all__ = ["PERSONAL_KEYS", "REDACTED", "bulk_data", "purge_account_data", "scrub_timeline"]
 
 
 def bulk_data(account: SellerAccount | int) -> list[tuple[str, QuerySet]]:
@@ -98,8 +85,5 @@ def purge_deleted_account(account_id: int, *, batch_size: int | None = None) -> 
 def scrub_timeline(account: SellerAccount) -> None:
     """Blank the personal details in the account's events; the events themselves stay."""
     for event in TimelineEvent.objects.filter(account=account, scrubbed=False).only("params"):
-        params = {
-            key: (REDACTED if key in PERSONAL_KEYS else value)
-            for key, value in (event.params or {}).items()
-        }
+        params = scrub_params(event.params)
         TimelineEvent.objects.filter(pk=event.pk).update(params=params, scrubbed=True)
