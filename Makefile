@@ -64,8 +64,15 @@ $(AXE): package.json package-lock.json
 
 browser: $(CHROMIUM) $(AXE)
 
+# The suite runs in parallel (pytest-xdist): TEST_PROCESSES worker processes, one per core by
+# default and at most 8 (each takes the Redis database number after REDIS_URL's, 0-15), tests
+# grouped by `--dist loadgroup` (conftest.py: the real-process and browser tests one after
+# another on one worker). TEST_PROCESSES=0 runs everything in this one process. Coverage is
+# combined from the workers; its floor still fails the run.
+TEST_PROCESSES ?= auto
+
 test: install browser
-	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --maxprocesses 8 --dist loadgroup --cov --cov-report=term $(PYTEST_ARGS)
 
 screenshots: install browser  # retake the README's pictures from the browser tests
 	UPDATE_README_SCREENSHOTS=1 $(BIN)/pytest -m browser -q $(PYTEST_ARGS)

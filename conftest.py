@@ -41,6 +41,44 @@ def pytest_sessionstart(session):
             pytest.exit(f"{name} is not reachable at {host}:{port}; start it: {START[name]}", 3)
 
 
+# --- Parallel runs: `make test` runs pytest-xdist with --dist loadgroup ------------------------
+# Each worker process has its own test database, Redis database and media folder
+# (config/settings/test.py), so any two tests may run at once. What is grouped is what must not
+# be spread: the tests that drive Chromium or start real processes (Celery workers, beat,
+# gunicorn, make run, a private redis-server, the benchmarks) are CPU-heavy and wait on
+# deadlines, so they run one after another on one worker while the others take the rest; a
+# module whose fixture is built once per module (a SQLite run, a scratch database) stays whole;
+# and the users of an expensive session fixture share one worker, which builds it once.
+REAL_PROCESS_FIXTURES = {
+    *("browser", "live_server", "celery_worker", "private_redis"),
+    *("gunicorn", "production", "make_env"),  # tests/security, tests/test_make_run.py
+}
+WHOLE_MODULES = {"test_sqlite.py", "test_bench_smoke.py"}
+SESSION_FIXTURES = {"rehearsals"}  # every scenario played twice (tests/training/conftest.py)
+
+
+def xdist_group(item: pytest.Item) -> str | None:
+    """The group an item runs in under --dist loadgroup (None: any worker, alone)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if item.path.name in WHOLE_MODULES:
+        return item.path.name
+    if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
+        return "real-processes"
+    if REAL_PROCESS_FIXTURES & fixtures:
+        return "real-processes"
+    if shared := SESSION_FIXTURES & fixtures:
+        return min(shared)
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks to name the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        group = xdist_group(item)
+        if group and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture
 def trainee(db) -> User:
     return User.objects.create_user("trainee", "trainee@example.com", "correct-horse-9")

@@ -9,7 +9,8 @@ with their tables, the machine (cores, memory), the date and the commands to rep
 goes into its own virtualenv (var/bench-tools), not the project's. Options are environment
 variables: bench/pages.py's (DURATION, CONNECTIONS, WEB_THREADS...), the sizes of the others
 (EXPORT_ORDERS, FINALIZE_ORDERS, SWEEP_DUE, SWEEP_IDLE, COHORT_TRAINEES, COHORT_USERS,
-COHORT_SECONDS, EMBEDDED_EXPORTS, EMBEDDED_ORDERS), BENCH_ONLY (scripts to run) and BENCH_SMALL=1
+COHORT_SECONDS, SEED_TRAINEES, EMBEDDED_EXPORTS, EMBEDDED_ORDERS, EMBEDDED_SECONDS; the
+embedded run's seconds default to DURATION), BENCH_ONLY (scripts to run) and BENCH_SMALL=1
 (every size small: what tests/bench_setup's smoke test runs). REPORT writes elsewhere.
 """
 
@@ -66,6 +67,10 @@ BENCHMARKS = [
         ],
     ),
     (
+        "Seeding a demo class: seed_demo --trainees",
+        ["bench/seed.py", "--trainees", option("SEED_TRAINEES", "200", "3")],
+    ),
+    (
         "Embedded default: SQLite and the filesystem broker, the worker exporting",
         [
             "bench/embedded.py",
@@ -73,6 +78,8 @@ BENCHMARKS = [
             option("EMBEDDED_EXPORTS", "3", "1"),
             "--orders",
             option("EMBEDDED_ORDERS", "2000", "100"),
+            "--seconds",
+            option("EMBEDDED_SECONDS", os.environ.get("DURATION", "5"), "1"),
         ],
     ),
 ]

@@ -311,12 +311,13 @@ def build_export(export_id: int) -> ExportJob | None:
     except DatabaseError:
         requeue_export(export=job)
         raise
-    except Exception as exc:
+    except Exception:
         log.exception("export %s failed", job.pk)
         fail_export(
             actor=BUILDER,
             export=job,
-            reason=f"Writing the archive failed ({type(exc).__name__}).",
+            # The seller reads this: no Python names (the log has the traceback for staff).
+            reason="Writing the archive failed: the file could not be stored. Try again.",
         )
         return None
     try:

@@ -254,8 +254,12 @@ def _exports_page(request: SandboxRequest) -> HttpResponse:
         "lifecycle/exports.html",
         {
             "nav": "exports",
-            "jobs": selectors.with_retry_offers(
-                account, list(ExportJob.objects.filter(account=account)[:20]), actor=actor(request)
+            "jobs": selectors.with_flight_words(
+                selectors.with_retry_offers(
+                    account,
+                    list(ExportJob.objects.filter(account=account)[:20]),
+                    actor=actor(request),
+                )
             ),
             "max_resends": setting("EXPORT_MAX_RESENDS"),
             # Asked of the declared guards, so the page says what the request would answer.
@@ -298,7 +302,9 @@ def export_retry(request: SandboxRequest, export_id: int) -> HttpResponse:
 def export_job(request: SandboxRequest, export_id: int) -> HttpResponse:
     """One job's row: htmx polls it while the job is queued or running."""
     job = get_object_or_404(ExportJob, pk=export_id, account=request.account)
-    selectors.with_retry_offers(request.account, [job], actor=actor(request))
+    selectors.with_flight_words(
+        selectors.with_retry_offers(request.account, [job], actor=actor(request))
+    )
     context = {
         "nav": "exports",
         "jobs": [job],

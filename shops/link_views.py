@@ -66,8 +66,7 @@ def unlink(request: SandboxRequest, shop_id: int) -> HttpResponse:
                 "Center at once.",
                 "Its active campaigns are paused.",
                 "Nothing is deleted: relink the shop later and everything comes back.",
-                f"Unlinks used: {state.unlinks_in_window} of {state.unlink_limit} in "
-                f"{count(state.window_days, 'day')}.",
+                f"Unlinks used: {state.unlinks_used} in {count(state.window_days, 'day')}.",
             ],
             button="Unlink shop",
             cancel_url=_back_to(request),

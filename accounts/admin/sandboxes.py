@@ -124,7 +124,7 @@ class SandboxAdmin(SupportAdmin):
         "account_name",
         "account_status",
         "simulated_now",
-        "created_at",
+        "created_real",
     )
     list_filter = ("is_demo", "accounts__status", "accounts__account_type")
     search_fields = ("name", "owner__username", "owner__email")
@@ -170,6 +170,10 @@ class SandboxAdmin(SupportAdmin):
     def case_url(self, sandbox: Sandbox) -> str:
         account = sandbox.account
         return reverse("support:case", args=[account.pk]) if account else ""
+
+    @admin.display(description="Created (real time)", ordering="created_at")
+    def created_real(self, sandbox: Sandbox) -> str:
+        return when(sandbox.created_at)
 
     @admin.display(description="Owner email", ordering="owner__email")
     def owner_email(self, sandbox: Sandbox) -> str:

@@ -14,6 +14,7 @@ from .diagram import (
     available_actions,
     state_diagram,
 )
+from .exports import with_flight_words
 from .layout import CLOCK_STEPS, layout_context, request_layout, rule_numbers, sandbox_account
 from .links import (
     ShopLinkState,
@@ -41,6 +42,7 @@ __all__ = [
     "dashboard_counts",
     "deletion_offer",
     "export_offer",
+    "with_flight_words",
     "with_retry_offers",
     "export_downloaded_recently",
     "layout_context",

@@ -48,6 +48,16 @@ class ShopLinkState:
     unlink: Offer | None = None
 
     @property
+    def unlinks_used(self) -> str:
+        """ "2 of 3"; past the limit (support overrode it) never "4 of 3"."""
+        if self.unlinks_in_window > self.unlink_limit:
+            return (
+                f"{self.unlinks_in_window}, over the limit of {self.unlink_limit} "
+                "(support went past it)"
+            )
+        return f"{self.unlinks_in_window} of {self.unlink_limit}"
+
+    @property
     def linked_here(self) -> bool:
         return self.state == LINKED
 

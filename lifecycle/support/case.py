@@ -193,6 +193,8 @@ def case(account: SellerAccount) -> dict[str, Any]:
             f"{hours_of(setting('UNLINK_COOLDOWN'))} after its link"
         ),
         "deletion": deletion(account),
+        # After a cancellation, a lapse or a finalization: what happened and when.
+        "closed_deletion": account.deletion_requests.order_by("-id").first(),
         "exports": [(job, export_state(job)) for job in exports],
         "inbox": list(
             InboxMessage.objects.filter(sandbox=sandbox)

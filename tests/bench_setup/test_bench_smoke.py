@@ -17,6 +17,8 @@ import psycopg
 import pytest
 from django.conf import settings
 
+from tests.lifecycle.workers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 LOCUST = ROOT / "var" / "bench-tools" / "bin" / "locust"
 
@@ -52,6 +54,7 @@ def run_small(script: str, database: str, tmp_path: Path) -> str:
         "BENCH_ONLY": script,
         "BENCH_NO_INSTALL": "1",
         "REPORT": str(report),
+        "PORT": str(free_port()),  # the servers' port: parallel runs and other benches differ
     }
     done = subprocess.run(
         [sys.executable, "bench/run_all.py"],
@@ -113,3 +116,14 @@ def test_embedded_default_serves_while_the_worker_exports(scratch_database, tmp_
     assert [r[0] for r in rows] == ["dashboard", "orders", "exports", "close account"]
     assert all(r[-1] == "yes" for r in rows), rows  # no 5xx, no socket error
     assert "1 ready, 0 failed" in text
+
+
+def test_seed_counts_the_password_hashes_of_seeding_a_class(scratch_database, tmp_path):
+    text = run_small("seed", scratch_database, tmp_path)
+    (row,) = table_rows(text, "| trainees | attempts played")
+    trainees, played, seconds, _cpu, _per, hashes, met = row
+    assert (trainees, met) == ("3", "n/a below 200")
+    assert int(played) > 0 and float(seconds) > 0
+    # At most the demo trainee's and the trainer's logins (made once per database): none per
+    # played attempt (one of the three plays the careless run, which asks for the password).
+    assert int(hashes) <= 2

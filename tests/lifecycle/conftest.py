@@ -20,3 +20,12 @@ def quiet(trainee):
 def signed_in(client, trainee):
     client.force_login(trainee)
     return client
+
+
+@pytest.fixture
+def lead(db):
+    """A superuser at the support desk: every staff action, through the admin's test client."""
+    from tests.accounts.factories import UserFactory
+    from tests.support_admin import client_for
+
+    return client_for(UserFactory(is_staff=True, is_superuser=True))

@@ -180,7 +180,9 @@ def test_an_error_while_writing_fails_the_export_with_a_reason(account, as_train
     monkeypatch.setattr(exporting, "write_archive", broken)
     assert build_export(job.pk) is None
     job.refresh_from_db()
-    assert job.status == ExportStatus.FAILED and "ValueError" in job.failure_reason
+    assert job.status == ExportStatus.FAILED
+    # The seller reads the reason: words to act on, no Python exception name (issue 23).
+    assert "Error" not in job.failure_reason and "Try again" in job.failure_reason
     assert InboxMessage.objects.filter(account=account, kind="export_failed").count() == 1
     assert actions(account.sandbox, action=Action.EXPORT_FAILED) == [Action.EXPORT_FAILED]
 

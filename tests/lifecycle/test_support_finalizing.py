@@ -19,7 +19,7 @@ from lifecycle.services import (
 )
 from tests.lifecycle.helpers import SWEEP
 from tests.lifecycle.jobs_helpers import ready_for_deletion
-from tests.support_admin import client_for, post_action
+from tests.support_admin import post_action
 from tests.test_page_text import visible_text
 from tests.web import demo
 
@@ -30,13 +30,6 @@ SANDBOX = "accounts.sandbox"
 @pytest.fixture(autouse=True)
 def _no_real_queue(queue):
     """Exports are requested without a broker."""
-
-
-@pytest.fixture
-def lead(db):
-    from tests.accounts.factories import UserFactory
-
-    return client_for(UserFactory(is_staff=True, is_superuser=True))
 
 
 def finalizes_within_a_day(account, password: str = PASSWORD):

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -142,8 +143,12 @@ def test_healthz_answers_ok_with_a_worker_and_503_without(client, transactional_
     flush_broker()
 
 
+NAPPING = threading.Event()  # set by the task, which runs in this process's worker thread
+
+
 @app.task(name="tests.nap")
 def nap(seconds: float) -> None:
+    NAPPING.set()
     time.sleep(seconds)
 
 
@@ -153,9 +158,10 @@ def test_a_worker_busy_with_a_long_task_keeps_beating(transactional_db, monkeypa
     flush_broker()
     monkeypatch.setattr(heartbeat, "EVERY", timedelta(seconds=0.2))
     with inprocess_worker():
+        NAPPING.clear()
         nap.delay(4)
         wait_for(lambda: Heartbeat.objects.filter(kind=WORKER).exists(), what="the first beat")
-        time.sleep(0.5)  # the nap has begun
+        wait_for(NAPPING.is_set, timeout=10, what="the nap to begin")
         busy_since = timezone.now()
         wait_for(
             lambda: Heartbeat.objects.get(kind=WORKER).beat_at > busy_since + timedelta(seconds=1),

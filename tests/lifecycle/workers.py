@@ -123,14 +123,17 @@ def confirmation_sent_through(env: dict[str, str], deletion_pk: int, countdown: 
 
 
 def worker_env(**extra: str) -> dict[str, str]:
-    """The environment of a worker subprocess that uses this test run's database."""
+    """The environment of a worker subprocess that uses this test process's database, Redis
+    database and media folder. Under pytest-xdist these are the worker's own, passed as they are:
+    the subprocess is no xdist worker (no PYTEST_XDIST_WORKER), so its settings offset nothing."""
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST_")},
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": url,
         "REDIS_URL": settings.CELERY_BROKER_URL,
+        "SIMULATOR_VAR_DIR": str(Path(settings.MEDIA_ROOT).parent),  # its MEDIA_ROOT is ours
         "PYTHONUNBUFFERED": "1",
     }
     env.update(extra)

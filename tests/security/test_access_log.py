@@ -22,7 +22,7 @@ from lifecycle.models import DeletionRequest
 from lifecycle.redaction import HIDDEN
 from lifecycle.services import Actor, deletion_token, request_deletion
 from tests.lifecycle.jobs_helpers import ready_for_deletion, small_account
-from tests.lifecycle.workers import worker_env
+from tests.lifecycle.workers import wait_for, worker_env
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Secret-Gunicorn-Pass-55"
@@ -132,7 +132,8 @@ def test_gunicorn_logs_hide_the_token_and_the_credentials(gunicorn):
     deletion.refresh_from_db()
     assert deletion.confirmed_at is not None
 
-    time.sleep(0.5)  # the last access line
+    # gunicorn writes a request's access line after answering it: wait for the last one.
+    wait_for(lambda: "/close/confirm/ HTTP" in access.read_text(), timeout=10, what="its line")
     logged = access.read_text()
     assert f"/close/confirm/{HIDDEN}/ HTTP" in logged  # the link's hop, hidden
     assert "/close/confirm/ HTTP" in logged  # the page after it has no token to hide

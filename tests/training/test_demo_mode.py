@@ -224,6 +224,45 @@ def test_seed_demo_trainees_plays_graded_attempts_for_the_trainers_grid(db, monk
     assert attempts.count() == 12
 
 
+def test_seeding_a_class_plays_the_careless_runs_as_written_without_a_hash_per_attempt(
+    db, monkeypatch, settings
+):
+    """pause-sales' careless run requests the deletion, which asks for the owner's password.
+    The player typed none, so the request was refused ("That password is not right") and each
+    refusal still cost a PBKDF2 hash: most of seeding a class of 200. Now the request goes
+    through (the attempt breaks "deletion-asked", as the scenario says) and seeding hashes only
+    the two demo logins it makes."""
+    monkeypatch.undo()  # the shipped scenarios, not the tests' stand-in
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from lifecycle.models import DeletionRequest
+    from training.models import Attempt
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    monkeypatch.setattr(PBKDF2PasswordHasher, "iterations", 1)  # counted, not slow
+    hashes: list[str] = []
+    encode = PBKDF2PasswordHasher.encode
+    monkeypatch.setattr(
+        PBKDF2PasswordHasher,
+        "encode",
+        lambda self, password, salt, iterations=None: (
+            hashes.append(salt) or encode(self, password, salt, iterations)
+        ),
+    )
+
+    call_command("seed_demo", "--trainees", "8", stdout=StringIO())
+
+    assert len(hashes) == 2  # the demo trainee's and the trainer's logins, none per attempt
+    careless = Attempt.objects.get(trainee__username="demo-trainee-03", scenario_slug="pause-sales")
+    assert careless.result["deletion-asked"]["met"] is False and careless.passed is False
+    assert DeletionRequest.objects.filter(account__sandbox=careless.sandbox).count() == 1
+    refused = TimelineEvent.objects.filter(sandbox__owner__username__startswith="demo-trainee-")
+    assert not refused.filter(code="wrong_password").exists()
+    demo_trainees = User.objects.filter(username__startswith="demo-trainee-")
+    assert demo_trainees.count() == 8
+    assert not any(person.has_usable_password() for person in demo_trainees)
+
+
 def test_seeded_attempts_took_the_time_a_person_takes(db, monkeypatch):
     """The grid showed "0 s real · 0 s sandbox" for every seeded attempt (played in
     milliseconds): each seeded attempt takes minutes, the same on the sandbox's clock (which runs

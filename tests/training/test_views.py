@@ -139,3 +139,19 @@ def test_the_training_page_marks_the_scenarios_my_cohort_assigned(client, traine
     assert "Assigned by Spring sellers · due 2 Mar 2031" in page
     slugs = [s.slug for s, _, _ in response.context["rows"]]
     assert slugs[0] == "pause-sales"  # what is assigned comes first
+
+
+def test_an_attempt_is_made_for_the_cohort_that_assigns_it_first_due(client_in, trainee, trainer):
+    """Started from the scenarios page: it belongs to the cohort whose assignment of it is due
+    first; a scenario no cohort of theirs assigns is free play, no trainer's."""
+    from datetime import date
+
+    from training.cohorts.models import Assignment, JoinedBy, Membership
+    from training.cohorts.services import create_cohort
+
+    later, sooner = (create_cohort(actor=trainer, name=n) for n in ("Later", "Sooner"))
+    for group, due in ((later, date(2031, 1, 1)), (sooner, date(2030, 1, 1))):
+        Membership.objects.create(cohort=group, trainee=trainee, joined_by=JoinedBy.TRAINER)
+        Assignment.objects.create(cohort=group, scenario_slug="unlink-safely", due_on=due)
+    assert _start(client_in).cohort == sooner
+    assert _start(client_in, "close-account").cohort is None
