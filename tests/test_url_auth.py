@@ -190,6 +190,8 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "scenario_start": (SIGNED_IN, lambda w: {"slug": w.attempt.scenario_slug}),
     "attempt": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
     "attempt_hint": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
+    "attempt_panel": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
+    "attempt_solution": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
     "attempt_finish": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
     "attempt_restart": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
     "attempt_result": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),

@@ -9,11 +9,10 @@ from django.http import HttpRequest
 from accounts.models import User
 from lifecycle.web import wants_partial
 
-from . import play
+from . import panel
 from .cohorts.models import TourState
 from .cohorts.roles import shows_trainer_pages
 from .models import Attempt
-from .scenarios import get
 
 
 def objectives(request: HttpRequest) -> dict:
@@ -42,13 +41,7 @@ def objectives(request: HttpRequest) -> dict:
     if attempt_id is None:
         return {}
     attempt = Attempt.objects.select_related("sandbox").get(pk=attempt_id)
-    scenario = get(attempt.scenario_slug)
-    return {
-        "scenario_attempt": attempt,
-        "scenario_title": scenario.title,
-        "scenario_pass_mark": scenario.pass_mark,
-        "scenario_grade": play.current_grade(attempt),
-    }
+    return panel.context(attempt)
 
 
 def trainer_nav(request: HttpRequest) -> dict:

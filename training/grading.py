@@ -119,7 +119,7 @@ def grade(
     An objective gives points only once it counts (its `counts_when` holds): one that could not
     have been failed yet gives none. `final=False` grades an attempt under way (the panel):
     what can still be met is "not yet" instead of missed."""
-    facts = Facts(events=tuple(events), state=state)
+    facts = Facts(events=tuple(events), state=state, final=final)
     lines: list[Line] = []
     total = scenario.total_weight
     for objective in scenario.objectives:

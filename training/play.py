@@ -122,6 +122,17 @@ def take_hint(*, attempt: Attempt) -> Attempt:
     return attempt
 
 
+@transaction.atomic
+def show_solution(*, attempt: Attempt) -> Attempt:
+    """Show the reference solution: the attempt becomes practice (it is finished with its score,
+    but never passes). A finished attempt is left as it was."""
+    attempt = _locked(attempt)
+    if attempt.is_open and not (attempt.feedback or {}).get("practice"):
+        attempt.feedback = {**(attempt.feedback or {}), "practice": True}
+        attempt.save(update_fields=["feedback"])
+    return attempt
+
+
 def _rows(facts: list[Fact], actor: str | None = None) -> list[dict]:
     return [
         {
@@ -167,10 +178,11 @@ def finish_attempt(*, attempt: Attempt) -> Attempt:
     grade = current_grade(attempt, final=True)
     if grade is None:
         raise PermissionDenied("This attempt's sandbox is gone: start the scenario again.")
+    practice = bool((attempt.feedback or {}).get("practice"))
     attempt.finished_at = timezone.now()
     attempt.sandbox_finished_at = Sandbox.objects.get(pk=attempt.sandbox_id).now()
     attempt.score = grade.score
-    attempt.passed = grade.passed
+    attempt.passed = grade.passed and not practice
     attempt.result = {line.id: line.as_json() for line in grade.lines}
     attempt.feedback = {
         "earned": grade.earned,
@@ -179,7 +191,9 @@ def finish_attempt(*, attempt: Attempt) -> Attempt:
         "over_budget": grade.over_budget,
         "took_seconds": int(grade.took.total_seconds()) if grade.took else None,
         "notes": list(grade.notes),
-        "failed_because": list(grade.failed_because),
+        "failed_because": list(grade.failed_because)
+        + (["The solution was shown: this attempt was practice."] if practice else []),
+        "practice": practice,
         "steps": trainee_steps(attempt),
         "setup": setup_steps(attempt),
     }

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import play
+from . import panel, play
 from .cohorts.progress import trainee_assignments
 from .grading import days_and_hours
 from .models import Attempt
@@ -92,9 +92,8 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect("attempt_result", attempt.pk)
     scenario = _scenario(attempt.scenario_slug)
     context = {
+        **panel.context(attempt),
         "attempt": attempt,
-        "scenario": scenario,
-        "grade": play.current_grade(attempt),
         "hints": scenario.hints[: attempt.hints_used],
         "next_hint": scenario.hints[attempt.hints_used]
         if attempt.hints_used < len(scenario.hints)
@@ -102,6 +101,26 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "play_url": sandbox_url(attempt),
     }
     return render(request, "training/attempt.html", context)
+
+
+@login_required
+def attempt_panel(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """The panel alone, polled by the pages beside it: it follows background work (a deletion
+    finalized, an export ready) without a reload. A finished attempt's panel says so."""
+    attempt = _attempt(request, attempt_id)
+    if not attempt.is_open:
+        return render(request, "training/partials/objectives_panel_done.html", {"attempt": attempt})
+    context = {**panel.context(attempt), "poll": True}
+    return render(request, "training/partials/panel_status.html", context)
+
+
+@login_required
+@require_POST
+def attempt_solution(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Show the solution: the attempt becomes practice."""
+    attempt = play.show_solution(attempt=_attempt(request, attempt_id))
+    messages.info(request, "The solution is shown: this attempt is now practice and cannot pass.")
+    return redirect(f"{reverse('attempt', args=[attempt.pk])}#solution")
 
 
 @login_required

@@ -65,6 +65,13 @@ def test_close_the_account_the_right_way_to_a_passing_score(page, player, celery
     expect(download).to_be_visible(timeout=20_000)
     with page.expect_download():
         download.first.click()
+    # No page is loaded by the download: the panel follows it by polling its own address, and
+    # says the download is done and counts once the deletion is asked for.
+    done = _objective(page, "export-before-request")
+    expect(done).to_have_attribute("data-state", "waiting", timeout=15_000)
+    expect(done).to_contain_text("Done, counts when you ask for the deletion")
+    expect(page.get_by_test_id("panel-clock")).to_contain_text("of 35 days allowed")
+    shoot(page, "training-panel", docs=True)
 
     act(
         page,
@@ -139,5 +146,5 @@ def test_unlink_safely_failed_shows_the_lesson_and_the_reference_steps(page, pla
     expect(reference.nth(0)).to_contain_text("ask for an export")
     expect(reference.nth(2)).to_contain_text("unlink Juniper Pop-up")
     expect(page.get_by_test_id("your-steps")).to_contain_text("Unlink shop: Juniper Pop-up")
-    shoot(page, "training-unlink-safely-failed")
+    shoot(page, "training-unlink-safely-failed", docs=True)
     axe(page)

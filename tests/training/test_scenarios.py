@@ -117,7 +117,9 @@ def test_an_unlink_in_the_cool_down_is_on_the_feedback_with_the_refusal(rehearsa
 
 def test_deleting_without_an_export_says_the_deletion_came_first(rehearsals):
     grade = rehearsals["close-account"]["careless"].grade
-    assert grade.line("export-before-request").note == "The timeline has no “Download data export”."
+    assert grade.line("export-before-request").note == (
+        "Request deletion: Juniper Goods came before any “Download data export”."
+    )
     assert "refused (orders_awaiting_shipment)" not in grade.line("orders-first").note
     assert "refused" in grade.line("orders-first").note
 
@@ -135,3 +137,34 @@ def test_the_support_scenario_is_graded_from_staff_actions(rehearsals):
     assert [e.actor_kind for e in cancels] == ["staff"]
     careless = rehearsals["support-stop-deletion"]["careless"]
     assert careless.state.account_status == "deleted"
+
+
+def test_stock_0_is_credited_like_mark_sold_out(rehearsals):
+    """unlink-limits: setting the tote's stock to 0 sold it out through the listing machine's
+    own transition (on the record, caused by the edit): the objective holds (it scored 70)."""
+    played = rehearsals["unlink-limits"]["alternative 1"]
+    assert played.grade.line("sales-paused-first").met and played.grade.score == 100
+    sold_out = [e for e in played.events if e.action == "change_listing"]
+    assert [(e.after, e.params.get("cause", {}).get("action")) for e in sold_out] == [
+        ("sold_out", "edit_product")
+    ]
+
+
+def test_opening_the_expired_link_is_a_forbidden_move_made():
+    """link-expired: opening the lapsed request's link (nothing pressed) scored 100 with the
+    move "avoided"; the refusal is on the record now, and costs its penalty."""
+    from training.play import rehearse
+    from training.scenarios.steps import Step
+
+    scenario = scenarios.get("link-expired")
+    steps = [
+        {"do": "request_deletion"},
+        {"do": "advance_clock", "hours": 25},
+        {"do": "open_link", "link": "first"},
+        {"do": "request_deletion"},
+        {"do": "confirm_deletion"},
+    ]
+    played = rehearse(scenario, [Step.model_validate(s) for s in steps])
+    assert played.grade.broken == ["expired-link-used"]
+    assert played.grade.score == 90 and played.grade.missed == []
+    assert "no longer works" in played.grade.line("expired-link-used").note

@@ -8,7 +8,6 @@ script needs no worker. `player` is a `training.script.Player`; `actor` is who t
 from datetime import timedelta
 
 from lifecycle.errors import Code, LifecycleError
-from lifecycle.services.deletion import confirmation_refusal
 from lifecycle.transitions import Action
 from lifecycle.transitions.link import link_action_for
 from shops.models import Campaign, Inquiry, Order, OrderStatus, Product, Shop
@@ -376,11 +375,14 @@ def request_deletion(player, step, actor):
     say=lambda s: f"Inbox → {_which_link(s)} about the deletion → open its link",
 )
 def open_link(player, step, actor):
-    """The confirmation page as the link opens it: a used, closed or expired link says so."""
+    """The confirmation page as the link opens it: a used, closed or expired link is refused, and
+    the refusal is on the record (open_confirmation_link, as the page calls it)."""
     request = _deletion(player, step.link)
-    refusal = confirmation_refusal(request, moves.clock_now(player.sandbox))
-    if refusal is not None:
-        raise LifecycleError(refusal.code, refusal.sentence)
+    if request is None:
+        raise LifecycleError(Code.TOKEN_INVALID, "There is no confirmation email to open.")
+    moves.open_confirmation_link(
+        actor=actor, token=moves.deletion_token(request), sandbox=player.sandbox
+    )
 
 
 @step(

@@ -53,6 +53,11 @@ class Facts:
     events: Sequence[Fact]
     state: FinalState
     extra: dict = field(default_factory=dict)
+    final: bool = True  # the attempt is over: its state "ended" so, rather than "is" so now
+
+    @property
+    def ended(self) -> str:
+        return "ended" if self.final else "is"
 
 
 class Match(Strict):
@@ -220,7 +225,9 @@ class Before(Strict):
         if not thens:
             return _none(self.then.describe())
         if not firsts:
-            return _none(self.first.describe())
+            late = self.then_occurrence == "first"  # the earliest `then` had nothing before it
+            note = f"{events[thens[0]].describe()} came before any “{self.first.describe()}”."
+            return Verdict(False, (events[thens[0]].id,), note, settled=late)
         candidates = thens[:1] if self.then_occurrence == "first" else thens
         for t in candidates:
             earlier = [f for f in firsts if f < t]
@@ -289,7 +296,7 @@ class ShopLinked(OnState):
     def check(self, facts: Facts) -> Verdict:
         now = facts.state.shops.get(self.shop, False)
         word = "linked" if now else "unlinked"
-        return Verdict(now == self.linked, (), f"{self.shop} ended {word}.")
+        return Verdict(now == self.linked, (), f"{self.shop} {facts.ended} {word}.")
 
 
 class AccountStatusIs(OnState):
@@ -301,7 +308,7 @@ class AccountStatusIs(OnState):
     def check(self, facts: Facts) -> Verdict:
         now = facts.state.account_status
         said = status_words(now, AccountStatus.choices)
-        return Verdict(now in self.status, (), f"The account ended {said}.")
+        return Verdict(now in self.status, (), f"The account {facts.ended} {said}.")
 
 
 class AccountTypeIs(OnState):
@@ -317,7 +324,7 @@ class AccountTypeIs(OnState):
         shown = status_words(state.account_type, AccountType.choices)
         if state.category:
             shown += f" ({status_words(state.category, Category.choices)})"
-        return Verdict(met, (), f"The account ended {shown}.")
+        return Verdict(met, (), f"The account {facts.ended} {shown}.")
 
 
 class AppConnected(OnState):
@@ -381,7 +388,7 @@ class Campaigns(OnState):
         if now is None:
             return Verdict(False, (), f"No campaign called {self.name}.")
         said = status_words(now, CampaignStatus.choices)
-        return Verdict(now in self.status, (), f"{self.name} ended {said}.")
+        return Verdict(now in self.status, (), f"{self.name} {facts.ended} {said}.")
 
 
 class Checklist(Strict):
