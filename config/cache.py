@@ -95,7 +95,7 @@ class FailOpenRedisCache(RedisCache):
             unsynced = list(self._unsynced)
         try:
             if unsynced:
-                self._cache.delete_many(unsynced)
+                self._cache.delete_many(unsynced)  # type: ignore[attr-defined]  # RedisCache's client
             result = call()
         except UNREACHABLE as exc:
             self._went_down(exc, writes)

@@ -78,7 +78,9 @@ def clock(request: SandboxRequest) -> HttpResponse:
     if reading is None:
         message = "This clock is out of date: reload the page and try again."
         return bad_input(request, lambda: _dashboard_page(request), message, address=home)
-    kwargs = {"to_next": True} if key == "next" else {"by": CLOCK_STEPS.get(key, timedelta(0))}
+    kwargs: dict[str, Any] = (
+        {"to_next": True} if key == "next" else {"by": CLOCK_STEPS.get(key, timedelta(0))}
+    )
     return act(
         request,
         advance_clock,

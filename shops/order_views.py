@@ -4,6 +4,8 @@ A bulk action shows what it will do first (the confirmation names the orders and
 then runs the same per-order services in one transaction and reports each refusal.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import DecimalField, F, Sum
@@ -30,11 +32,11 @@ from lifecycle.wording import count
 from shops.forms import ShipForm
 from shops.models import Order, OrderStatus
 from shops.services import cancel_order, cancel_orders, ship_order, ship_orders
-from shops.services.orders_bulk import carrier_tracking_number
+from shops.services.orders_bulk import BulkResult, carrier_tracking_number
 
 PAGE_SIZE = 50
 # What each bulk action is called on the page: (service, past tense, button verb).
-BULK = {
+BULK: dict[str, tuple[Callable[..., BulkResult], str, str]] = {
     "ship": (ship_orders, "shipped", "Ship"),
     "cancel": (cancel_orders, "cancelled", "Cancel"),
 }

@@ -110,7 +110,7 @@ def lock_account(account: SellerAccount | int) -> SellerAccount:
     sandbox = lock_sandbox_of(pk)
     if sandbox is None:
         raise SellerAccount.DoesNotExist(f"No seller account {pk}.")
-    locked = SellerAccount.objects.select_for_update().get(pk=pk)
+    locked: SellerAccount = SellerAccount.objects.select_for_update().get(pk=pk)
     locked.sandbox = sandbox
     return locked
 
