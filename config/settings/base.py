@@ -43,8 +43,13 @@ def real_secret_key(value: str) -> str:
         raise ImproperlyConfigured(
             "SECRET_KEY is the development key published in the repository: set a random one."
         )
-    if len(value) < 50 or len(set(value)) < 5:
+    if len(value) < 50:
         raise ImproperlyConfigured("SECRET_KEY is too short: use at least 50 random characters.")
+    if len(set(value)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not random: it repeats fewer than 5 distinct characters; use a "
+            "random one, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
     return value
 
 
@@ -75,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.SignedInPagesNotStoredMiddleware",  # no-store for signed-in responses
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -230,6 +236,11 @@ X_FRAME_OPTIONS = "DENY"
 # Demo mode: the sign-in page lists the published demo logins and demo sandboxes are reset
 # nightly (at DEMO_RESET_HOUR, UTC, declared with the periodic schedules in config/celery.py).
 DEMO_MODE = env_bool("DEMO_MODE", False)
+
+# /healthz tells anyone whether each part is up; the names of the workers and schedulers and
+# their heartbeat times only to support staff and to a monitor sending this token
+# (`Authorization: Bearer <HEALTHZ_TOKEN>`). Unset: staff only.
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 
 # --- I18N / time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
