@@ -99,8 +99,8 @@ def _rows(account: SellerAccount | int, **inputs) -> Rows:
 def _queue(rows: Rows, target: str) -> Change:
     return Change(
         result=THE_EVENT,
-        params={"recipients": recent_customers(rows.account).count()},
-        jobs=(FollowUp(Job.NOTIFY_CUSTOMERS, (rows.account.pk, THE_EVENT)),),  # THE_EVENT: its id
+        params={"recipients": recent_customers(rows.seller).count()},
+        jobs=(FollowUp(Job.NOTIFY_CUSTOMERS, (rows.seller.pk, THE_EVENT)),),  # THE_EVENT: its id
     )
 
 
@@ -111,7 +111,7 @@ def queue_customer_notice(*, actor: Actor, account: SellerAccount | int) -> Time
 
 
 def _send(rows: Rows, target: str) -> Change:
-    account, announcement = rows.account, rows.inputs["announcement"]
+    account, announcement = rows.seller, rows.inputs["announcement"]
     sent = 0
     for customer in recent_customers(account).iterator(chunk_size=500):
         _message, new = send_platform_email(
@@ -142,7 +142,7 @@ def notify_customers(*, actor: Actor, account: SellerAccount | int, announcement
     """Send the queued announcement `announcement` (its event id); return how many went now."""
     rows = _rows(account, announcement=announcement)
     rows.memo["sent_already"] = TimelineEvent.objects.filter(
-        account=rows.account,
+        account=rows.seller,
         action=Action.NOTIFY_CUSTOMERS,
         after=SENT,
         params__announcement=announcement,
