@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -126,8 +127,8 @@ SQLITE_OPTIONS = {
 }
 
 
-def database(url: str, **kwargs) -> dict:
-    config = dj_database_url.parse(url, **kwargs)
+def database(url: str, **kwargs: Any) -> dict[str, Any]:
+    config: dict[str, Any] = dict(dj_database_url.parse(url, **kwargs))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
@@ -216,7 +217,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # Browser features the simulator never uses, switched off for every page (config.middleware).
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
@@ -332,10 +333,12 @@ REDIS_VISIBILITY_TIMEOUT = int(os.environ.get("REDIS_VISIBILITY_TIMEOUT", "600")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+        "visibility_timeout": REDIS_VISIBILITY_TIMEOUT
+    }
 else:
     CELERY_BROKER_URL = "filesystem://localhost/"  # a host named: kombu warns without one
-    CELERY_BROKER_TRANSPORT = "config.broker:Transport"  # stops at once on Ctrl-C
+    CELERY_BROKER_TRANSPORT: str | None = "config.broker:Transport"  # stops at once on Ctrl-C
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
