@@ -86,11 +86,17 @@ def declared_fields() -> dict[type[models.Model], dict[str, str]]:
     return found
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column  # nosec B101  # a concrete field
+    return field.column
+
+
 @cache
 def declared_columns() -> dict[str, set[str]]:
     """{table: declared columns}."""
     return {
-        model._meta.db_table: {model._meta.get_field(name).column for name in fields}
+        model._meta.db_table: {_column(model, name) for name in fields}
         for model, fields in declared_fields().items()
     }
 
@@ -122,7 +128,7 @@ def _refuse(what: str, detail: str) -> ProtectedStateError:
     )
 
 
-def refuse_direct_updates(execute, sql, params, many, context):
+def refuse_direct_updates(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
     """The connection wrapper: an UPDATE of a declared column outside the engine is refused."""
     if sql[:6].upper() == "UPDATE" and not allowed():
         columns = written(sql)
@@ -131,12 +137,18 @@ def refuse_direct_updates(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
-def _remember(sender, instance, **kwargs) -> None:
+def _remember(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     fields = declared_fields()[sender]
     instance.__dict__[LOADED] = {n: instance.__dict__[n] for n in fields if n in instance.__dict__}
 
 
-def _check_save(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+def _check_save(
+    sender: type[models.Model],
+    instance: models.Model,
+    raw: bool = False,
+    update_fields: Any = None,
+    **kwargs: Any,
+) -> None:
     if raw or instance._state.adding or allowed():
         return
     loaded: dict[str, Any] = instance.__dict__.get(LOADED, {})
@@ -155,20 +167,20 @@ def _check_save(sender, instance, raw=False, update_fields=None, **kwargs) -> No
             raise _refuse(what, f"save() would write {value!r} over {stored!r}")
 
 
-def _saved(sender, instance, **kwargs) -> None:
+def _saved(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     _remember(sender, instance)
 
 
-def _wrap(sender, connection, **kwargs) -> None:
+def _wrap(sender: Any, connection: Any, **kwargs: Any) -> None:
     if refuse_direct_updates not in connection.execute_wrappers:
         connection.execute_wrappers.append(refuse_direct_updates)
 
 
-def _migrating(sender, **kwargs) -> None:
+def _migrating(sender: Any, **kwargs: Any) -> None:
     _MIGRATING[0] = True
 
 
-def _migrated(sender, **kwargs) -> None:
+def _migrated(sender: Any, **kwargs: Any) -> None:
     _MIGRATING[0] = False
 
 
