@@ -32,3 +32,15 @@
     });
   });
 })();
+
+// At phone width the clock is a <details> menu over the page: once the focus leaves it (Tab
+// past its last move), it closes, so it never covers the element that has the focus.
+(function () {
+  "use strict";
+  document.addEventListener("focusout", function (event) {
+    var menu = event.target.closest ? event.target.closest("details.clock-menu") : null;
+    if (menu && menu.open && !(event.relatedTarget && menu.contains(event.relatedTarget))) {
+      menu.open = false;
+    }
+  });
+})();

@@ -177,9 +177,65 @@ class EventRow:
         return ""
 
 
+INBOX_SHOWN = 10
+# Copies of the seller's announcement to their customers: kept apart from the seller's own mail.
+CUSTOMER_COPIES = "customer_announcement"
+
+
+def stuck_warning(job, workers) -> str:
+    """What the dashboard knows of a stuck export, said on the case: since when its builder is
+    silent, the workers' state, and what the agent can do."""
+    since = when(job.heartbeat) if job.heartbeat else "it was queued"
+    state = (
+        f"{count(len(workers.alive), 'worker')} beating"
+        if workers.up
+        else f"no worker is beating ({workers.detail})"
+    )
+    return (
+        f"Stuck: its builder has been silent since {since} (real time); {state}. The sweep sends "
+        f"it again after {setting('EXPORT_RECOVER_AFTER').seconds} s of silence, at most "
+        f"{count(setting('EXPORT_MAX_RESENDS'), 'time')}, then fails it; a failed export can be "
+        "retried for the seller here. If no worker is beating, the jobs are down: nothing is "
+        "built until a worker starts."
+    )
+
+
+def inbox(sandbox) -> dict[str, Any]:
+    """The seller's own mail, newest first, apart from the copies of their announcement to
+    customers; each with how many there are in all and the inbox admin's list of them."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    messages = InboxMessage.objects.filter(sandbox=sandbox)
+    own = messages.exclude(kind=CUSTOMER_COPIES)
+    listed = reverse("admin:lifecycle_inboxmessage_changelist")
+    return {
+        "inbox": list(
+            own.only("subject", "kind", "to", "sent_at", "read_at").order_by("-sent_at", "-id")[
+                :INBOX_SHOWN
+            ]
+        ),
+        "inbox_count": own.count(),
+        "inbox_all_url": f"{listed}?{urlencode({'sandbox__id__exact': sandbox.pk})}",
+        "customer_copies": messages.filter(kind=CUSTOMER_COPIES).count(),
+        "customer_copies_url": (
+            f"{listed}?{urlencode({'sandbox__id__exact': sandbox.pk, 'kind': CUSTOMER_COPIES})}"
+        ),
+    }
+
+
 def case(account: SellerAccount) -> dict[str, Any]:
+    from lifecycle import heartbeat
+    from lifecycle.admin import stuck_exports
+
     sandbox = account.sandbox
     exports = list(account.exports.order_by("-requested_at", "-id")[:10])
+    stuck = set(
+        stuck_exports(account.exports.filter(pk__in=[j.pk for j in exports])).values_list(
+            "pk", flat=True
+        )
+    )
+    workers = heartbeat.status()[heartbeat.WORKER] if stuck else None
     return {
         "account": account,
         "sandbox": sandbox,
@@ -195,12 +251,11 @@ def case(account: SellerAccount) -> dict[str, Any]:
         "deletion": deletion(account),
         # After a cancellation, a lapse or a finalization: what happened and when.
         "closed_deletion": account.deletion_requests.order_by("-id").first(),
-        "exports": [(job, export_state(job)) for job in exports],
-        "inbox": list(
-            InboxMessage.objects.filter(sandbox=sandbox)
-            .only("subject", "kind", "to", "sent_at", "read_at")
-            .order_by("-sent_at", "-id")[:10]
-        ),
+        "exports": [
+            (job, export_state(job), stuck_warning(job, workers) if job.pk in stuck else "")
+            for job in exports
+        ],
+        **inbox(sandbox),
         "notes": list(SupportNote.objects.filter(account=account)[:20]),
         "actions": action_choices(),
         "outcomes": Outcome.choices,

@@ -368,3 +368,11 @@ def test_item_analysis_times_hints_and_the_steps_before_a_miss(client, trainer, 
     assert export.sandbox_to_it == "3 d 0 h"
     assert sorted(export.before_miss) == ["Download data export", "Unlink shop: Pop-up"]
     assert (popup.met, popup.sandbox_to_it, popup.before_miss) == (2, "2 d 0 h", [])
+
+
+def test_the_csv_is_not_stored_by_any_cache(client, trainer, cohort):
+    """Issue 20, item 12: downloads of signed-in people carried no Cache-Control."""
+    client.force_login(trainer)
+    response = client.get(reverse("trainer_progress_csv", args=[cohort.pk]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

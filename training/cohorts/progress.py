@@ -265,7 +265,7 @@ def item_analysis(attempts: list[dict], scenarios: dict[str, Any]) -> list[Item]
 
 def missed_objectives(attempts: list[dict], scenarios: dict[str, Any]) -> list[Miss]:
     """Objectives missed in finished attempts, commonest first, each with its lesson."""
-    finished = Counter()
+    finished: Counter[str] = Counter()
     missed: Counter = Counter()
     for attempt in attempts:
         if attempt["finished_at"] is None or attempt["scenario_slug"] not in scenarios:
