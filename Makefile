@@ -40,12 +40,15 @@ demo-reset: install
 	$(BIN)/python manage.py seed_demo --reset
 
 # bandit: each finding left in the code is marked `# nosec BXXX` with why it is safe.
+# mypy (django-stubs): configured in pyproject.toml's [tool.mypy].
 SECURITY_SCANNED := accounts shops lifecycle config training
+TYPE_CHECKED := accounts shops lifecycle studio training config
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --recursive --exclude '*/migrations/*' $(SECURITY_SCANNED)
+	$(BIN)/mypy $(TYPE_CHECKED)
 
 # The browser tests drive Debian's Chromium and inject axe-core from node_modules/.
 CHROMIUM := /usr/bin/chromium

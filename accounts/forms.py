@@ -34,7 +34,7 @@ class AccountTypeForm(forms.Form):
         """The category field belongs to creator and business: with personal chosen, what it
         still shows (the old category) is not asked for. The service keeps the rule for direct
         callers: a personal account with a category is refused."""
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("account_type") and data["account_type"] not in TYPES_NEEDING_CATEGORY:
             data["category"] = ""
         return data

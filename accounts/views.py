@@ -27,7 +27,16 @@ from lifecycle.services import (
     switch_account_type,
 )
 from lifecycle.transitions import TRAINEE, account_actions_from
-from lifecycle.web import act, actor, bad_input, confirm, page, same_site_path, sandbox_page
+from lifecycle.web import (
+    SandboxRequest,
+    act,
+    actor,
+    bad_input,
+    confirm,
+    page,
+    same_site_path,
+    sandbox_page,
+)
 from studio.selectors import switch_consequences, switch_counts
 from training.cohorts.joining import open_login_invitations
 from training.cohorts.progress import trainee_assignments
@@ -76,11 +85,11 @@ def sandbox_create(request: HttpRequest) -> HttpResponse:
 
 
 @sandbox_page
-def seller_profile(request: HttpRequest) -> HttpResponse:
+def seller_profile(request: SandboxRequest) -> HttpResponse:
     return page(request, "accounts/seller_profile.html", {"nav": "settings", "tab": "profile"})
 
 
-def profile_page(request: HttpRequest) -> HttpResponse:
+def profile_page(request: SandboxRequest) -> HttpResponse:
     """Profile → Shop Settings: the second way to unlink a shop (RULEBOOK §3)."""
     return page(
         request,
@@ -93,7 +102,7 @@ profile = sandbox_page(profile_page)
 
 
 def _account_type_page(
-    request: HttpRequest, form: AccountTypeForm, wanted: str = ""
+    request: SandboxRequest, form: AccountTypeForm, wanted: str = ""
 ) -> HttpResponse:
     account = request.account
     counted = switch_counts(account)  # one query for every type compared
@@ -122,7 +131,7 @@ def _account_type_page(
 
 
 @sandbox_page
-def account_type(request: HttpRequest) -> HttpResponse:
+def account_type(request: SandboxRequest) -> HttpResponse:
     account = request.account
     if request.method != "POST":
         wanted = request.GET.get("type") or account.account_type
@@ -146,7 +155,7 @@ def account_type(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _apps_page(request: HttpRequest) -> HttpResponse:
+def _apps_page(request: SandboxRequest) -> HttpResponse:
     return page(
         request,
         "accounts/connected_apps.html",
@@ -165,7 +174,7 @@ def _app_label(app: str) -> str:
 
 
 @sandbox_page
-def remove_app(request: HttpRequest, app: str) -> HttpResponse:
+def remove_app(request: SandboxRequest, app: str) -> HttpResponse:
     label = _app_label(app)
     back = reverse("connected_apps", args=[request.sandbox.pk])
     if request.method != "POST":
@@ -193,7 +202,7 @@ def remove_app(request: HttpRequest, app: str) -> HttpResponse:
 
 @sandbox_page
 @require_POST
-def grant_app(request: HttpRequest, app: str) -> HttpResponse:
+def grant_app(request: SandboxRequest, app: str) -> HttpResponse:
     label = _app_label(app)
     return act(
         request,
@@ -206,7 +215,7 @@ def grant_app(request: HttpRequest, app: str) -> HttpResponse:
     )
 
 
-def _close_or_pause_page(request: HttpRequest) -> HttpResponse:
+def _close_or_pause_page(request: SandboxRequest) -> HttpResponse:
     # What the transition table lets the owner do from the current status, not a status check.
     actions = {t.action for t in account_actions_from(request.account.status, TRAINEE)}
     return page(
@@ -220,7 +229,7 @@ close_or_pause = sandbox_page(_close_or_pause_page)
 
 
 @sandbox_page
-def deactivate(request: HttpRequest) -> HttpResponse:
+def deactivate(request: SandboxRequest) -> HttpResponse:
     back = reverse("close_or_pause", args=[request.sandbox.pk])
     if request.method != "POST":
         return confirm(
@@ -247,7 +256,7 @@ def deactivate(request: HttpRequest) -> HttpResponse:
 
 @sandbox_page
 @require_POST
-def reactivate(request: HttpRequest) -> HttpResponse:
+def reactivate(request: SandboxRequest) -> HttpResponse:
     return act(
         request,
         reactivate_account,

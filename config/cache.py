@@ -42,47 +42,46 @@ class FailOpenRedisCache(RedisCache):
 
     # --- reads: a miss -------------------------------------------------------------------
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
-        parent = super()
-        return self._try(lambda: parent.get(key, default, version), default)
+        return self._try(lambda: RedisCache.get(self, key, default, version), default)
 
     def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
         keys = list(keys)
-        parent = super()
-        return self._try(lambda: parent.get_many(keys, version), {})
+        return self._try(lambda: RedisCache.get_many(self, keys, version), {})
 
     def has_key(self, key: Any, version: int | None = None) -> bool:
-        parent = super()
-        return self._try(lambda: parent.has_key(key, version), False)
+        return self._try(lambda: RedisCache.has_key(self, key, version), False)
 
     # --- writes: skipped, and the key deleted once Redis is back ---------------------------
     def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version=None) -> bool:
-        parent = super()
         return self._try(
-            lambda: parent.add(key, value, timeout, version), False, self._keys([key], version)
+            lambda: RedisCache.add(self, key, value, timeout, version),
+            False,
+            self._keys([key], version),
         )
 
     def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version=None) -> None:
-        parent = super()
         keys = self._keys([key], version)
-        self._try(lambda: parent.set(key, value, timeout, version), None, keys)
+        self._try(lambda: RedisCache.set(self, key, value, timeout, version), None, keys)
 
     def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version=None) -> bool:
-        parent = super()
-        return self._try(lambda: parent.touch(key, timeout, version), False)
+        return self._try(lambda: RedisCache.touch(self, key, timeout, version), False)
 
     def delete(self, key: Any, version: int | None = None) -> bool:
-        parent = super()
-        return self._try(lambda: parent.delete(key, version), False, self._keys([key], version))
+        return self._try(
+            lambda: RedisCache.delete(self, key, version), False, self._keys([key], version)
+        )
 
     def set_many(self, data: dict, timeout: Any = DEFAULT_TIMEOUT, version=None) -> list:
-        parent = super()
         keys = self._keys(data, version)
-        return self._try(lambda: parent.set_many(data, timeout, version), list(data), keys)
+        return self._try(
+            lambda: RedisCache.set_many(self, data, timeout, version), list(data), keys
+        )
 
     def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
         keys = list(keys)
-        parent = super()
-        self._try(lambda: parent.delete_many(keys, version), None, self._keys(keys, version))
+        self._try(
+            lambda: RedisCache.delete_many(self, keys, version), None, self._keys(keys, version)
+        )
 
     # --- the outage ----------------------------------------------------------------------
     def _keys(self, keys: Iterable[Any], version: int | None) -> list[str]:
@@ -96,7 +95,7 @@ class FailOpenRedisCache(RedisCache):
             unsynced = list(self._unsynced)
         try:
             if unsynced:
-                self._cache.delete_many(unsynced)
+                self._cache.delete_many(unsynced)  # type: ignore[attr-defined]  # RedisCache's client
             result = call()
         except UNREACHABLE as exc:
             self._went_down(exc, writes)

@@ -5,6 +5,7 @@ token in the path of an emailed or shared link is written as [hidden].
 """
 
 import os
+from pathlib import Path
 
 from gunicorn.glogging import Logger
 
@@ -20,6 +21,11 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 # Only this proxy's X-Forwarded-* headers are believed (set it to the proxy's address).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket (`gunicornc`) in the var dir with the project's other files, not
+# under the home folder (~/.gunicorn/), which may not be writable for the service's user.
+_var = Path(os.environ.get("SIMULATOR_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
+_var.mkdir(parents=True, exist_ok=True)
+control_socket = str(_var / "gunicorn.ctl")
 
 
 class RedactingLogger(Logger):

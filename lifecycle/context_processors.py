@@ -6,17 +6,20 @@ The layout is computed once per request (`selectors.request_layout`). Partials t
 into a page need none of it.
 """
 
+from typing import cast
+
 from django.http import HttpRequest
 
 from .selectors import request_layout, rule_numbers, sandbox_account
 from .services.clock import clock_reading
-from .web import preparing_deletion, wants_partial
+from .web import SandboxRequest, preparing_deletion, wants_partial
 
 
 def seller_center(request: HttpRequest) -> dict:
     rules = {"rules": rule_numbers()}  # for partials too: they state the rulebook's numbers
     if wants_partial(request):
         return rules
+    page = cast(SandboxRequest, request)  # once the sandbox is loaded below or by the view
     if getattr(request, "account", None) is None:
         match = request.resolver_match
         sandbox_id = match.kwargs.get("sandbox_id") if match else None
@@ -25,10 +28,10 @@ def seller_center(request: HttpRequest) -> dict:
         account = sandbox_account(request.user, sandbox_id)
         if account is None:
             return rules
-        request.sandbox, request.account = account.sandbox, account
+        page.sandbox, page.account = account.sandbox, account
     # The clock's buttons name the reading they move from (a double click then counts once).
-    reading = {"clock_reading": clock_reading(request.sandbox.clock_offset)}
+    reading = {"clock_reading": clock_reading(page.sandbox.clock_offset)}
     on_checklist = request.resolver_match and request.resolver_match.url_name == "close_account"
-    preparing = preparing_deletion(request, request.sandbox, request.account)
+    preparing = preparing_deletion(page, page.sandbox, page.account)
     back = {"back_to_checklist": not on_checklist and preparing}
-    return {**rules, **request_layout(request), **reading, **back}
+    return {**rules, **request_layout(page), **reading, **back}

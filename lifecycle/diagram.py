@@ -17,7 +17,7 @@ from lifecycle.transitions import ACCOUNT_STATES, REQUESTED, SCHEDULED, status_e
 WIDTH, HEIGHT = 1160, 470
 BOX_W, BOX_H = 176, 56
 
-POSITIONS = {
+POSITIONS: dict[str, tuple[int, int]] = {
     AccountStatus.ACTIVE: (160, 80),
     AccountStatus.DEACTIVATED: (160, 390),
     AccountStatus.DELETION_REQUESTED: (490, 235),
@@ -40,7 +40,7 @@ GEOMETRY: dict[tuple[str, str], tuple[tuple[int, int], tuple[int, int, str]]] = 
     ("deletion_scheduled", "deleted"): ((937, 215), (937, 198, "middle")),
 }
 
-SHORT_LABELS = {
+SHORT_LABELS: dict[str, str] = {
     Action.DEACTIVATE: "Deactivate",
     Action.REACTIVATE: "Reactivate",
     Action.REQUEST_DELETION: "Request deletion",

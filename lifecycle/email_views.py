@@ -4,8 +4,10 @@ Each validates input, calls one service and renders; a refusal becomes a message
 status, never a server error.
 """
 
+from hmac import compare_digest
 from http import HTTPStatus
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.files import File
 from django.db import connection
@@ -184,22 +186,32 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks[kind] = parts[kind].up if kind in parts else None  # None: unknown
     healthy = all(checks.values())
     words = {True: "ok", False: "down", None: "unknown"}
-    return JsonResponse(
-        {
-            "status": "ok" if healthy else "degraded",
-            **{name: words[ok] for name, ok in checks.items()},
-            "workers": parts[heartbeat.WORKER].alive if parts else [],
-            "schedulers": parts[heartbeat.SCHEDULER].alive if parts else [],
-            "heartbeats": {
-                kind: {
-                    "last": part.last.isoformat() if part.last else None,
-                    "detail": part.detail,
-                }
-                for kind, part in parts.items()
-            },
-        },
-        status=HTTPStatus.OK if healthy else HTTPStatus.SERVICE_UNAVAILABLE,
-    )
+    body: dict = {
+        "status": "ok" if healthy else "degraded",
+        **{name: words[ok] for name, ok in checks.items()},
+    }
+    if sees_health_detail(request):
+        body["workers"] = parts[heartbeat.WORKER].alive if parts else []
+        body["schedulers"] = parts[heartbeat.SCHEDULER].alive if parts else []
+        body["heartbeats"] = {
+            kind: {"last": part.last.isoformat() if part.last else None, "detail": part.detail}
+            for kind, part in parts.items()
+        }
+    return JsonResponse(body, status=HTTPStatus.OK if healthy else HTTPStatus.SERVICE_UNAVAILABLE)
+
+
+def sees_health_detail(request: HttpRequest) -> bool:
+    """The names of the workers and schedulers and their heartbeat times are for support staff
+    and for a monitor that sends `Authorization: Bearer <HEALTHZ_TOKEN>`; anyone else gets the
+    states only. The token is compared first: a monitor costs no session query."""
+    token = settings.HEALTHZ_TOKEN
+    sent = request.headers.get("Authorization", "")
+    if token and sent.startswith("Bearer ") and compare_digest(sent[7:].strip(), token):
+        return True
+    try:
+        return bool(request.user.is_staff)
+    except Exception:  # the session cannot be read (the database is down): not known as staff
+        return False
 
 
 def _heartbeats() -> dict[str, heartbeat.Part]:

@@ -67,6 +67,7 @@ class LifecycleError(Exception):
         self.code = code
         self.message = message
         self.details = details
+        self.recorded = False  # True once its timeline event is written (lifecycle.core)
 
     def __str__(self) -> str:
         return self.message

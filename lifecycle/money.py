@@ -16,7 +16,7 @@ SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
 def currency() -> str:
-    return settings.SIMULATOR.get("CURRENCY", "USD")
+    return str(settings.SIMULATOR.get("CURRENCY", "USD"))
 
 
 def amount(value: Any) -> Decimal:

@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -29,6 +29,7 @@ from lifecycle.services.clock import parse_reading
 from lifecycle.services.deletion import deletion_checklist
 from lifecycle.services.exports import queued_message
 from lifecycle.web import (
+    SandboxRequest,
     act,
     actor,
     after,
@@ -48,7 +49,7 @@ TIMELINE_PAGE_SIZE = 25
 CLOCK_STEPS = {key: delta for key, _, delta in selectors.CLOCK_STEPS}
 
 
-def _dashboard_page(request: HttpRequest) -> HttpResponse:
+def _dashboard_page(request: SandboxRequest) -> HttpResponse:
     counts = selectors.dashboard_counts(request.account)  # one query, the linked shops too
     return page(
         request,
@@ -67,7 +68,7 @@ dashboard = sandbox_page(_dashboard_page)
 
 @sandbox_page
 @require_POST
-def clock(request: HttpRequest) -> HttpResponse:
+def clock(request: SandboxRequest) -> HttpResponse:
     # Everything the move depends on is checked before it is made: nothing is half-applied.
     key = request.POST.get("by", "")
     # A refused move shows the dashboard, whichever page the clock was on: its address too.
@@ -77,7 +78,9 @@ def clock(request: HttpRequest) -> HttpResponse:
     if reading is None:
         message = "This clock is out of date: reload the page and try again."
         return bad_input(request, lambda: _dashboard_page(request), message, address=home)
-    kwargs = {"to_next": True} if key == "next" else {"by": CLOCK_STEPS.get(key, timedelta(0))}
+    kwargs: dict[str, Any] = (
+        {"to_next": True} if key == "next" else {"by": CLOCK_STEPS.get(key, timedelta(0))}
+    )
     return act(
         request,
         advance_clock,
@@ -94,7 +97,7 @@ def clock(request: HttpRequest) -> HttpResponse:
 # --- Close the account ----------------------------------------------------------------------
 
 
-def _close_page(request: HttpRequest, form: CloseAccountForm | None = None) -> HttpResponse:
+def _close_page(request: SandboxRequest, form: CloseAccountForm | None = None) -> HttpResponse:
     account = request.account
     mark_preparing_deletion(request)  # the other pages now offer the way back here
     preview = selectors.close_account_preview(account)  # one query, the notice's counts too
@@ -132,7 +135,7 @@ close_account = sandbox_page(_close_page)
 
 @sandbox_page
 @require_POST
-def close_account_request(request: HttpRequest) -> HttpResponse:
+def close_account_request(request: SandboxRequest) -> HttpResponse:
     form = CloseAccountForm(request.POST)
     form.is_valid()  # both fields are optional; the service gives the refusal sentences
     return act(
@@ -162,7 +165,7 @@ def _requested_message(deletion) -> str:
 
 
 @sandbox_page
-def close_requested(request: HttpRequest) -> HttpResponse:
+def close_requested(request: SandboxRequest) -> HttpResponse:
     """ "Check your inbox": the request waits for the emailed link, sent or still queued."""
     deletion = open_request(request.account)
     waiting = deletion is not None and deletion.confirmation_sent_at is None
@@ -180,7 +183,7 @@ def close_requested(request: HttpRequest) -> HttpResponse:
 
 @sandbox_page
 @require_POST
-def notify(request: HttpRequest) -> HttpResponse:
+def notify(request: SandboxRequest) -> HttpResponse:
     """Queue the announcement to recent customers; a job sends it (RULEBOOK §5)."""
     return act(
         request,
@@ -197,7 +200,7 @@ def notify(request: HttpRequest) -> HttpResponse:
 
 @sandbox_page
 @require_POST
-def cancel(request: HttpRequest) -> HttpResponse:
+def cancel(request: SandboxRequest) -> HttpResponse:
     _, error = run(
         request,
         cancel_deletion,
@@ -219,7 +222,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
 
 
 @sandbox_page(allow_deleted=True)
-def account_deleted(request: HttpRequest) -> HttpResponse:
+def account_deleted(request: SandboxRequest) -> HttpResponse:
     """What the owner of a deleted account sees instead of the Seller Center."""
     if request.account.status != AccountStatus.DELETED:
         return redirect("dashboard", request.sandbox.pk)
@@ -230,7 +233,7 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
 
 
 @sandbox_page(allow_deleted=True)  # a deleted account's map shows where it ended
-def lifecycle_map(request: HttpRequest) -> HttpResponse:
+def lifecycle_map(request: SandboxRequest) -> HttpResponse:
     account = request.account
     return page(
         request,
@@ -246,7 +249,7 @@ def lifecycle_map(request: HttpRequest) -> HttpResponse:
 # --- Exports --------------------------------------------------------------------------------
 
 
-def _exports_page(request: HttpRequest) -> HttpResponse:
+def _exports_page(request: SandboxRequest) -> HttpResponse:
     account = request.account
     return page(
         request,
@@ -272,7 +275,7 @@ exports = sandbox_page(_exports_page)
 
 @sandbox_page
 @require_POST
-def export_request(request: HttpRequest) -> HttpResponse:
+def export_request(request: SandboxRequest) -> HttpResponse:
     return act(
         request,
         request_export,
@@ -285,7 +288,7 @@ def export_request(request: HttpRequest) -> HttpResponse:
 
 @sandbox_page
 @require_POST
-def export_retry(request: HttpRequest, export_id: int) -> HttpResponse:
+def export_retry(request: SandboxRequest, export_id: int) -> HttpResponse:
     job = get_object_or_404(ExportJob, pk=export_id, account=request.account)
     return act(
         request,
@@ -298,7 +301,7 @@ def export_retry(request: HttpRequest, export_id: int) -> HttpResponse:
 
 
 @sandbox_page
-def export_job(request: HttpRequest, export_id: int) -> HttpResponse:
+def export_job(request: SandboxRequest, export_id: int) -> HttpResponse:
     """One job's row: htmx polls it while the job is queued or running."""
     job = get_object_or_404(ExportJob, pk=export_id, account=request.account)
     selectors.with_flight_words(
@@ -323,7 +326,7 @@ def export_job(request: HttpRequest, export_id: int) -> HttpResponse:
 
 
 @sandbox_page
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SandboxRequest) -> HttpResponse:
     messages_ = InboxMessage.objects.filter(sandbox=request.sandbox)
     return page(
         request,
@@ -350,7 +353,7 @@ def _links(message: InboxMessage) -> list[dict[str, Any]]:
 
 
 @sandbox_page
-def inbox_message(request: HttpRequest, message_id: int) -> HttpResponse:
+def inbox_message(request: SandboxRequest, message_id: int) -> HttpResponse:
     message = get_object_or_404(InboxMessage, pk=message_id, sandbox=request.sandbox)
     return page(
         request,
@@ -362,7 +365,7 @@ def inbox_message(request: HttpRequest, message_id: int) -> HttpResponse:
 # The timeline is what remains of a deleted account (RULEBOOK §5): its owner can still read it,
 # under the banner that says the account was deleted. Every other page shows the deleted page.
 @sandbox_page(allow_deleted=True)
-def timeline(request: HttpRequest) -> HttpResponse:
+def timeline(request: SandboxRequest) -> HttpResponse:
     form = TimelineFilter(request.GET or None)
     events = TimelineEvent.objects.for_seller().filter(sandbox=request.sandbox).order_by("-id")
     if form.is_valid():

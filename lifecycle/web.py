@@ -10,13 +10,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.models import AccountStatus, Sandbox, SellerAccount
+from accounts.models import AccountStatus, Sandbox, SellerAccount, User
 from lifecycle.errors import Code, LifecycleError
 
 from .selectors.layout import sandbox_account
@@ -35,6 +36,15 @@ BAD_INPUT = frozenset(
 )
 
 
+class SandboxRequest(HttpRequest):
+    """A request of a `sandbox_page` view, which loaded the trainee's sandbox and its account
+    onto it (for the type checker; at run time it is Django's request)."""
+
+    sandbox: Sandbox
+    account: SellerAccount
+    _linked_shop_ids: list[int]  # the shops linked now, read once per request (shops.views)
+
+
 def sandbox_page(view: Callable | None = None, *, allow_deleted: bool = False) -> Callable:
     """Load the trainee's own sandbox and its account, or 404; deleted accounts see one page.
 
@@ -44,7 +54,7 @@ def sandbox_page(view: Callable | None = None, *, allow_deleted: bool = False) -
     def decorate(fn: Callable) -> Callable:
         @login_required
         @functools.wraps(fn)
-        def wrapped(request: HttpRequest, sandbox_id: int, *args: Any, **kwargs: Any):
+        def wrapped(request: SandboxRequest, sandbox_id: int, *args: Any, **kwargs: Any):
             account = sandbox_account(request.user, sandbox_id)  # one query for both
             if account is None:
                 raise Http404("No sandbox of yours with a seller account has this number.")
@@ -108,13 +118,13 @@ PREPARING_DELETION = "preparing-deletion"
 CAN_REQUEST = (AccountStatus.ACTIVE, AccountStatus.DEACTIVATED)
 
 
-def mark_preparing_deletion(request: HttpRequest) -> None:
+def mark_preparing_deletion(request: SandboxRequest) -> None:
     preparing = request.session.get(PREPARING_DELETION, [])
     if request.sandbox.pk not in preparing:
         request.session[PREPARING_DELETION] = [*preparing, request.sandbox.pk]
 
 
-def forget_preparing_deletion(request: HttpRequest) -> None:
+def forget_preparing_deletion(request: SandboxRequest) -> None:
     """The trainee cancelled the deletion: they are not closing the account after all."""
     preparing = request.session.get(PREPARING_DELETION, [])
     if request.sandbox.pk in preparing:
@@ -130,17 +140,22 @@ def preparing_deletion(request: HttpRequest, sandbox: Sandbox, account: SellerAc
 
 
 def actor(request: HttpRequest) -> Actor:
+    """The signed-in trainee who acts (every page that acts needs a sign-in)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Sign in to act in a sandbox.")
     return Actor.trainee(request.user)
 
 
 def wants_partial(request: HttpRequest) -> bool:
     """A targeted htmx request (not a boosted page load, not a history restore)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return not htmx.boosted and not htmx.history_restore_request
 
 
 def page(
-    request: HttpRequest,
+    request: SandboxRequest,
     template: str,
     context: dict[str, Any] | None = None,
     *,
@@ -300,7 +315,7 @@ def same_site_path(request: HttpRequest, value: str | None) -> str:
 
 
 def confirm(
-    request: HttpRequest,
+    request: SandboxRequest,
     *,
     title: str,
     consequences: list[str],

@@ -3,7 +3,7 @@
 Both unlink paths (this page and Profile -> Shop Settings) post here and run the same service.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 from accounts.views import profile_page as _profile_page
 from lifecycle import selectors
 from lifecycle.services import link_shop, relink_shop, unlink_shop
-from lifecycle.web import act, actor, confirm, page, sandbox_page
+from lifecycle.web import SandboxRequest, act, actor, confirm, page, sandbox_page
 from lifecycle.wording import count
 from shops.models import Shop
 
 
-def _links_page(request: HttpRequest) -> HttpResponse:
+def _links_page(request: SandboxRequest) -> HttpResponse:
     return page(
         request,
         "shops/linked_accounts.html",
@@ -31,14 +31,14 @@ def _links_page(request: HttpRequest) -> HttpResponse:
 linked_accounts = sandbox_page(_links_page)
 
 
-def _back_to(request: HttpRequest) -> str:
+def _back_to(request: SandboxRequest) -> str:
     name = "profile" if request.POST.get("from", request.GET.get("from")) == "profile" else None
     return reverse(name or "linked_accounts", args=[request.sandbox.pk])
 
 
 @sandbox_page
 @require_POST
-def link(request: HttpRequest, shop_id: int) -> HttpResponse:
+def link(request: SandboxRequest, shop_id: int) -> HttpResponse:
     shop = get_object_or_404(Shop, pk=shop_id, sandbox=request.sandbox)
     relinking = request.POST.get("relink") == "1"
     return act(
@@ -53,7 +53,7 @@ def link(request: HttpRequest, shop_id: int) -> HttpResponse:
 
 
 @sandbox_page
-def unlink(request: HttpRequest, shop_id: int) -> HttpResponse:
+def unlink(request: SandboxRequest, shop_id: int) -> HttpResponse:
     shop = get_object_or_404(Shop, pk=shop_id, sandbox=request.sandbox)
     if request.method != "POST":
         states = selectors.shop_link_states(request.account, actor(request))

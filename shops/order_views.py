@@ -4,10 +4,12 @@ A bulk action shows what it will do first (the confirmation names the orders and
 then runs the same per-order services in one transaction and reports each refusal.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import DecimalField, F, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_POST
 from lifecycle import selectors
 from lifecycle.models import TimelineEvent
 from lifecycle.web import (
+    SandboxRequest,
     act,
     actor,
     bad_input,
@@ -29,18 +32,18 @@ from lifecycle.wording import count
 from shops.forms import ShipForm
 from shops.models import Order, OrderStatus
 from shops.services import cancel_order, cancel_orders, ship_order, ship_orders
-from shops.services.orders_bulk import carrier_tracking_number
+from shops.services.orders_bulk import BulkResult, carrier_tracking_number
 
 PAGE_SIZE = 50
 # What each bulk action is called on the page: (service, past tense, button verb).
-BULK = {
+BULK: dict[str, tuple[Callable[..., BulkResult], str, str]] = {
     "ship": (ship_orders, "shipped", "Ship"),
     "cancel": (cancel_orders, "cancelled", "Cancel"),
 }
 NOTHING_SELECTED = "Select the orders to ship or cancel first."
 
 
-def _linked(request: HttpRequest) -> list[int]:
+def _linked(request: SandboxRequest) -> list[int]:
     if not hasattr(request, "_linked_shop_ids"):
         request._linked_shop_ids = selectors.linked_shop_ids(request.account)
     return request._linked_shop_ids
@@ -56,7 +59,7 @@ def _with_totals(orders):
     )
 
 
-def _orders_page(request: HttpRequest, forms: dict | None = None) -> HttpResponse:
+def _orders_page(request: SandboxRequest, forms: dict | None = None) -> HttpResponse:
     status = request.GET.get("status", "")
     orders = _with_totals(
         Order.objects.filter(account=request.account, shop_id__in=_linked(request)).select_related(
@@ -84,17 +87,17 @@ def _orders_page(request: HttpRequest, forms: dict | None = None) -> HttpRespons
 orders = sandbox_page(_orders_page)
 
 
-def _order(request: HttpRequest, order_id: int) -> Order:
+def _order(request: SandboxRequest, order_id: int) -> Order:
     return get_object_or_404(Order, pk=order_id, account=request.account)
 
 
-def _orders_url(request: HttpRequest) -> str:
+def _orders_url(request: SandboxRequest) -> str:
     url = reverse("orders", args=[request.sandbox.pk])
     status = request.POST.get("return_status") or request.GET.get("return_status")
     return f"{url}?status={status}" if status in OrderStatus.values else url
 
 
-def _back(request: HttpRequest) -> str:
+def _back(request: SandboxRequest) -> str:
     """Where a form sends the trainee back: the order's own page, or the orders list."""
     return same_site_path(request, request.POST.get("next")) or _orders_url(request)
 
@@ -102,7 +105,7 @@ def _back(request: HttpRequest) -> str:
 # --- One order ------------------------------------------------------------------------------
 
 
-def _detail_page(request: HttpRequest, order: Order, form: ShipForm | None = None):
+def _detail_page(request: SandboxRequest, order: Order, form: ShipForm | None = None):
     order = _with_totals(Order.objects.filter(pk=order.pk)).select_related("customer").get()
     history = (
         TimelineEvent.objects.for_seller()
@@ -124,11 +127,11 @@ def _detail_page(request: HttpRequest, order: Order, form: ShipForm | None = Non
 
 
 @sandbox_page
-def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+def order_detail(request: SandboxRequest, order_id: int) -> HttpResponse:
     return _detail_page(request, _order(request, order_id))
 
 
-def _refused_page(request: HttpRequest, order: Order, form: ShipForm | None = None):
+def _refused_page(request: SandboxRequest, order: Order, form: ShipForm | None = None):
     """The page the form lives on, again: the order's own page or the orders list."""
     if same_site_path(request, request.POST.get("next")):
         return _detail_page(request, order, form)
@@ -137,7 +140,7 @@ def _refused_page(request: HttpRequest, order: Order, form: ShipForm | None = No
 
 @sandbox_page
 @require_POST
-def ship(request: HttpRequest, order_id: int) -> HttpResponse:
+def ship(request: SandboxRequest, order_id: int) -> HttpResponse:
     order = _order(request, order_id)
     form = ShipForm(request.POST)
     if not form.is_valid():
@@ -154,7 +157,7 @@ def ship(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @sandbox_page
-def cancel(request: HttpRequest, order_id: int) -> HttpResponse:
+def cancel(request: SandboxRequest, order_id: int) -> HttpResponse:
     order = _order(request, order_id)
     back = same_site_path(request, request.GET.get("next")) or _orders_url(request)
     if request.method != "POST":
@@ -186,7 +189,7 @@ def cancel(request: HttpRequest, order_id: int) -> HttpResponse:
 # --- Many orders ----------------------------------------------------------------------------
 
 
-def _selected(request: HttpRequest, data) -> list[Order]:
+def _selected(request: SandboxRequest, data) -> list[Order]:
     """The trainee's own orders named in the request, in the order they were named."""
     raw = data.getlist("order") or (data.get("orders") or "").split(",")
     ids = list(dict.fromkeys(int(v) for v in raw if v.strip().isdigit()))
@@ -194,7 +197,7 @@ def _selected(request: HttpRequest, data) -> list[Order]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def _preview(request: HttpRequest, move: str, chosen: list[Order]) -> HttpResponse:
+def _preview(request: SandboxRequest, move: str, chosen: list[Order]) -> HttpResponse:
     _service, done, verb = BULK[move]
     able = [o for o in chosen if o.status == OrderStatus.AWAITING_SHIPMENT]
     left = [o for o in chosen if o.status != OrderStatus.AWAITING_SHIPMENT]
@@ -252,7 +255,7 @@ def _tracking_numbers(data, chosen: list[Order]) -> dict:
 
 
 @sandbox_page
-def bulk_orders(request: HttpRequest) -> HttpResponse:
+def bulk_orders(request: SandboxRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     move = data.get("action", "")
     chosen = _selected(request, data) if move in BULK else []

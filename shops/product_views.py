@@ -1,18 +1,18 @@
 """The products page: listing status, and editing a product's title, price and stock."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from lifecycle import selectors
 from lifecycle.services import change_listing_status
-from lifecycle.web import act, bad_input, confirm, page, sandbox_page
+from lifecycle.web import SandboxRequest, act, bad_input, confirm, page, sandbox_page
 from shops.forms import ProductForm
 from shops.models import ListingStatus, Product
 from shops.services import edit_product as edit_product_service
 
 
-def _products_page(request: HttpRequest) -> HttpResponse:
+def _products_page(request: SandboxRequest) -> HttpResponse:
     linked = selectors.linked_shop_ids(request.account)
     products = Product.objects.filter(account=request.account, shop_id__in=linked).select_related(
         "shop"
@@ -27,12 +27,12 @@ def _products_page(request: HttpRequest) -> HttpResponse:
 products = sandbox_page(_products_page)
 
 
-def _product(request: HttpRequest, product_id: int) -> Product:
+def _product(request: SandboxRequest, product_id: int) -> Product:
     return get_object_or_404(Product, pk=product_id, account=request.account)
 
 
 @sandbox_page
-def product_status(request: HttpRequest, product_id: int) -> HttpResponse:
+def product_status(request: SandboxRequest, product_id: int) -> HttpResponse:
     product = _product(request, product_id)
     status = request.POST.get("status") or request.GET.get("status", "")
     back = reverse("products", args=[request.sandbox.pk])
@@ -61,7 +61,7 @@ def product_status(request: HttpRequest, product_id: int) -> HttpResponse:
     )
 
 
-def _edit_page(request: HttpRequest, product: Product, form: ProductForm) -> HttpResponse:
+def _edit_page(request: SandboxRequest, product: Product, form: ProductForm) -> HttpResponse:
     return page(
         request,
         "shops/product_edit.html",
@@ -70,7 +70,7 @@ def _edit_page(request: HttpRequest, product: Product, form: ProductForm) -> Htt
 
 
 @sandbox_page
-def edit_product(request: HttpRequest, product_id: int) -> HttpResponse:
+def edit_product(request: SandboxRequest, product_id: int) -> HttpResponse:
     product = _product(request, product_id)
     if request.method != "POST":
         initial = {"title": product.title, "price": product.price, "stock": product.stock}

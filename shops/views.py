@@ -7,7 +7,7 @@ tools and reports, relinking brings them back with the data that was kept.
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from accounts.types import Feature
 from lifecycle import selectors
 from lifecycle.transitions import campaign_moves_from
 from lifecycle.transitions.base import lacks_feature
-from lifecycle.web import act, bad_input, confirm, page, sandbox_page
+from lifecycle.web import SandboxRequest, act, bad_input, confirm, page, sandbox_page
 from shops.forms import CampaignForm, ReplyForm
 from shops.models import Campaign, CampaignStatus, Inquiry, Shop
 from shops.services import (
@@ -31,7 +31,7 @@ from studio import selectors as studio_selectors
 PAGE_SIZE = 50
 
 
-def _linked(request: HttpRequest) -> list[int]:
+def _linked(request: SandboxRequest) -> list[int]:
     if not hasattr(request, "_linked_shop_ids"):
         request._linked_shop_ids = selectors.linked_shop_ids(request.account)
     return request._linked_shop_ids
@@ -40,7 +40,7 @@ def _linked(request: HttpRequest) -> list[int]:
 # --- Customers and inquiries ----------------------------------------------------------------
 
 
-def _customers_page(request: HttpRequest, reply_form: tuple | None = None) -> HttpResponse:
+def _customers_page(request: SandboxRequest, reply_form: tuple | None = None) -> HttpResponse:
     account = request.account
     customers = account.customers.annotate(order_count=Count("orders")).order_by("name", "id")
     inquiries = Inquiry.objects.filter(account=account).select_related("customer")
@@ -61,7 +61,7 @@ customers = sandbox_page(_customers_page)
 
 @sandbox_page
 @require_POST
-def reply(request: HttpRequest, inquiry_id: int) -> HttpResponse:
+def reply(request: SandboxRequest, inquiry_id: int) -> HttpResponse:
     inquiry = get_object_or_404(Inquiry, pk=inquiry_id, account=request.account)
     form = ReplyForm(request.POST)
     if not form.is_valid():
@@ -80,11 +80,11 @@ def reply(request: HttpRequest, inquiry_id: int) -> HttpResponse:
 # --- Marketing (campaigns) ------------------------------------------------------------------
 
 
-def _linked_shops(request: HttpRequest):
+def _linked_shops(request: SandboxRequest):
     return Shop.objects.filter(pk__in=_linked(request))
 
 
-def _campaigns_page(request: HttpRequest, form: CampaignForm | None = None) -> HttpResponse:
+def _campaigns_page(request: SandboxRequest, form: CampaignForm | None = None) -> HttpResponse:
     account = request.account
     allowed = lacks_feature(account, Feature.AD_CAMPAIGNS) is None  # the actions' feature gate
     campaigns = list(
@@ -116,7 +116,7 @@ campaigns = sandbox_page(_campaigns_page)
 
 @sandbox_page
 @require_POST
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: SandboxRequest) -> HttpResponse:
     form = CampaignForm(request.POST, shops=_linked_shops(request))
     if not form.is_valid():
         return bad_input(request, lambda: _campaigns_page(request, form))
@@ -141,7 +141,7 @@ CAMPAIGN_MOVES = {
 
 
 @sandbox_page
-def campaign_move(request: HttpRequest, campaign_id: int, move: str) -> HttpResponse:
+def campaign_move(request: SandboxRequest, campaign_id: int, move: str) -> HttpResponse:
     if move not in CAMPAIGN_MOVES:
         raise Http404("No such campaign action.")
     campaign = get_object_or_404(Campaign, pk=campaign_id, account=request.account)
@@ -175,7 +175,7 @@ def campaign_move(request: HttpRequest, campaign_id: int, move: str) -> HttpResp
 
 
 @sandbox_page
-def analytics(request: HttpRequest) -> HttpResponse:
+def analytics(request: SandboxRequest) -> HttpResponse:
     return page(
         request,
         "shops/analytics.html",

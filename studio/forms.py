@@ -1,8 +1,13 @@
 """Input of the videos and audience pages; each form validates, then a view calls one service."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 
 from .sounds import LIBRARY
+
+if TYPE_CHECKING:
+    from shops.models import Product
 
 
 class SoundForm(forms.Form):
@@ -10,7 +15,7 @@ class SoundForm(forms.Form):
 
 
 class ProductLinkForm(forms.Form):
-    product = forms.ModelChoiceField(
+    product: "forms.ModelChoiceField[Product]" = forms.ModelChoiceField(
         queryset=None,
         label="Product to link",
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),

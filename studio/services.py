@@ -129,7 +129,7 @@ def remove_product_link(*, actor: Actor, link: ProductLink | int) -> None:
 def _schedule(rows: Rows, target: str) -> Change:
     inputs = rows.inputs
     session = LiveSession.objects.create(
-        account=rows.account,
+        account=rows.seller,
         title=inputs["title"],
         starts_at=inputs["starts_at"],
         scheduled_at=rows.now,

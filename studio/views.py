@@ -4,14 +4,14 @@ What the account type does not unlock is shown as what switching would unlock, w
 sentence the service refuses with; the services decide, the pages only ask them.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.types import Feature, has_feature
 from lifecycle.transitions.base import lacks_feature
-from lifecycle.web import act, bad_input, page, sandbox_page
+from lifecycle.web import SandboxRequest, act, bad_input, page, sandbox_page
 from shops.models import Product
 
 from . import selectors
@@ -35,7 +35,7 @@ def _locked(account, feature: str) -> str:
 # --- Videos and product links ---------------------------------------------------------------
 
 
-def _videos_page(request: HttpRequest) -> HttpResponse:
+def _videos_page(request: SandboxRequest) -> HttpResponse:
     account = request.account
     found = selectors.videos(account)
     for video in found:
@@ -58,13 +58,13 @@ def _videos_page(request: HttpRequest) -> HttpResponse:
 videos = sandbox_page(_videos_page)
 
 
-def _video(request: HttpRequest, video_id: int) -> Video:
+def _video(request: SandboxRequest, video_id: int) -> Video:
     return get_object_or_404(Video, pk=video_id, account=request.account)
 
 
 @sandbox_page
 @require_POST
-def link_add(request: HttpRequest, video_id: int) -> HttpResponse:
+def link_add(request: SandboxRequest, video_id: int) -> HttpResponse:
     video = _video(request, video_id)
     products = Product.objects.filter(account=request.account, shop_id=video.shop_id)
     form = ProductLinkForm(request.POST, products=products)
@@ -83,7 +83,7 @@ def link_add(request: HttpRequest, video_id: int) -> HttpResponse:
 
 @sandbox_page
 @require_POST
-def link_remove(request: HttpRequest, video_id: int, link_id: int) -> HttpResponse:
+def link_remove(request: SandboxRequest, video_id: int, link_id: int) -> HttpResponse:
     video = _video(request, video_id)
     link = get_object_or_404(ProductLink, pk=link_id, video=video)
     return act(
@@ -99,7 +99,7 @@ def link_remove(request: HttpRequest, video_id: int, link_id: int) -> HttpRespon
 # --- Sounds ---------------------------------------------------------------------------------
 
 
-def _sounds_page(request: HttpRequest) -> HttpResponse:
+def _sounds_page(request: SandboxRequest) -> HttpResponse:
     account = request.account
     chosen = None
     wanted = request.GET.get("video") or request.POST.get("video")
@@ -123,7 +123,7 @@ sounds = sandbox_page(_sounds_page)
 
 @sandbox_page
 @require_POST
-def video_sound(request: HttpRequest, video_id: int) -> HttpResponse:
+def video_sound(request: SandboxRequest, video_id: int) -> HttpResponse:
     video = _video(request, video_id)
     form = SoundForm(request.POST)
     if not form.is_valid():
@@ -142,7 +142,7 @@ def video_sound(request: HttpRequest, video_id: int) -> HttpResponse:
 # --- Audience tools -------------------------------------------------------------------------
 
 
-def _audience_page(request: HttpRequest, form: LiveSessionForm | None = None) -> HttpResponse:
+def _audience_page(request: SandboxRequest, form: LiveSessionForm | None = None) -> HttpResponse:
     account = request.account
     locked = _locked(account, Feature.AUDIENCE_TOOLS)
     context = {"nav": "audience", "locked": locked, "form": form or LiveSessionForm()}
@@ -157,7 +157,7 @@ audience = sandbox_page(_audience_page)
 
 @sandbox_page
 @require_POST
-def live_schedule(request: HttpRequest) -> HttpResponse:
+def live_schedule(request: SandboxRequest) -> HttpResponse:
     form = LiveSessionForm(request.POST)
     if not form.is_valid():
         return bad_input(request, lambda: _audience_page(request, form))
@@ -175,7 +175,7 @@ def live_schedule(request: HttpRequest) -> HttpResponse:
 
 @sandbox_page
 @require_POST
-def live_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+def live_cancel(request: SandboxRequest, session_id: int) -> HttpResponse:
     session = get_object_or_404(LiveSession, pk=session_id, account=request.account)
     return act(
         request,

@@ -56,11 +56,20 @@ def _persona(scenario: Scenario) -> tuple[User, str]:
     return User.objects.create_user(name, f"{name}@example.com", password), password
 
 
-def _sandbox_name(owner: User, scenario: Scenario) -> str:
-    n = Sandbox.objects.filter(owner=owner, name__startswith=scenario.title).count() + 1
-    while Sandbox.objects.filter(owner=owner, name=f"{scenario.title} · attempt {n}").exists():
+def _sandbox_name(owner: User, scenario: Scenario, trainee: User) -> str:
+    """ "<title> · attempt N" for the trainee's own sandbox. A support scenario's sandboxes each
+    belong to a seller made for them, so they are named by the trainee and counted across
+    sellers: "<title> · <trainee> · attempt N", told apart in the desk's search."""
+    title = scenario.title
+    if owner != trainee:
+        title = f"{scenario.title} · {trainee.get_username()}"
+        owners = Sandbox.objects.all()
+    else:
+        owners = Sandbox.objects.filter(owner=owner)
+    n = owners.filter(name__startswith=f"{title} · attempt").count() + 1
+    while owners.filter(name=f"{title} · attempt {n}").exists():
         n += 1
-    return f"{scenario.title} · attempt {n}"
+    return f"{title} · attempt {n}"
 
 
 @transaction.atomic
@@ -76,7 +85,7 @@ def build_world(scenario: Scenario, *, trainee: User) -> Built:
     owner = trainee
     if scenario.audience == "support":
         owner, password = _persona(scenario)
-    sandbox = Sandbox.objects.create(owner=owner, name=_sandbox_name(owner, scenario))
+    sandbox = Sandbox.objects.create(owner=owner, name=_sandbox_name(owner, scenario, trainee))
     account = SellerAccount.objects.create(
         sandbox=sandbox,
         display_name=world.display_name,

@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -42,8 +43,13 @@ def real_secret_key(value: str) -> str:
         raise ImproperlyConfigured(
             "SECRET_KEY is the development key published in the repository: set a random one."
         )
-    if len(value) < 50 or len(set(value)) < 5:
+    if len(value) < 50:
         raise ImproperlyConfigured("SECRET_KEY is too short: use at least 50 random characters.")
+    if len(set(value)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not random: it repeats fewer than 5 distinct characters; use a "
+            "random one, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
     return value
 
 
@@ -74,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.SignedInPagesNotStoredMiddleware",  # no-store for signed-in responses
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -120,8 +127,8 @@ SQLITE_OPTIONS = {
 }
 
 
-def database(url: str, **kwargs) -> dict:
-    config = dj_database_url.parse(url, **kwargs)
+def database(url: str, **kwargs: Any) -> dict[str, Any]:
+    config: dict[str, Any] = dict(dj_database_url.parse(url, **kwargs))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
@@ -210,7 +217,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # Browser features the simulator never uses, switched off for every page (config.middleware).
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
@@ -229,6 +236,11 @@ X_FRAME_OPTIONS = "DENY"
 # Demo mode: the sign-in page lists the published demo logins and demo sandboxes are reset
 # nightly (at DEMO_RESET_HOUR, UTC, declared with the periodic schedules in config/celery.py).
 DEMO_MODE = env_bool("DEMO_MODE", False)
+
+# /healthz tells anyone whether each part is up; the names of the workers and schedulers and
+# their heartbeat times only to support staff and to a monitor sending this token
+# (`Authorization: Bearer <HEALTHZ_TOKEN>`). Unset: staff only.
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 
 # --- I18N / time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -321,10 +333,12 @@ REDIS_VISIBILITY_TIMEOUT = int(os.environ.get("REDIS_VISIBILITY_TIMEOUT", "600")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+        "visibility_timeout": REDIS_VISIBILITY_TIMEOUT
+    }
 else:
     CELERY_BROKER_URL = "filesystem://localhost/"  # a host named: kombu warns without one
-    CELERY_BROKER_TRANSPORT = "config.broker:Transport"  # stops at once on Ctrl-C
+    CELERY_BROKER_TRANSPORT: str | None = "config.broker:Transport"  # stops at once on Ctrl-C
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),

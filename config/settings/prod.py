@@ -29,7 +29,7 @@ EMAILS_SANDBOX_ONLY = env_bool("EMAILS_SANDBOX_ONLY", False)
 EMAIL_BACKEND = production_email_backend(
     os.environ.get("EMAIL_BACKEND", ""),
     sandbox_only=EMAILS_SANDBOX_ONLY,
-    deliver=SIMULATOR["DELIVER_EMAIL"],
+    deliver=bool(SIMULATOR["DELIVER_EMAIL"]),
 )
 
 # --- HTTPS ----------------------------------------------------------------------------------

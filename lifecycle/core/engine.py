@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 from django.db import models, transaction
 
@@ -23,7 +23,16 @@ from accounts.models import Sandbox, SellerAccount, User
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.jobs import Job, enqueue
 from lifecycle.models import ActorKind, Outcome
-from lifecycle.transitions import CHOSEN, MACHINES, PREVIOUS, SAME, Refusal, Rows, Transition
+from lifecycle.transitions import (
+    CHOSEN,
+    MACHINES,
+    PREVIOUS,
+    SAME,
+    Guard,
+    Refusal,
+    Rows,
+    Transition,
+)
 
 from . import events
 
@@ -56,7 +65,11 @@ class Actor:
 
     def may(self, permission: str) -> bool:
         """Whether a staff actor holds an admin permission ("app.codename")."""
-        return self.kind == ActorKind.STAFF and self.user.has_perm(permission)
+        return (
+            self.kind == ActorKind.STAFF
+            and self.user is not None
+            and self.user.has_perm(permission)
+        )
 
     @classmethod
     def job(cls, name: str) -> "Actor":
@@ -97,35 +110,40 @@ def lock_account(account: SellerAccount | int) -> SellerAccount:
     sandbox = lock_sandbox_of(pk)
     if sandbox is None:
         raise SellerAccount.DoesNotExist(f"No seller account {pk}.")
-    locked = SellerAccount.objects.select_for_update().get(pk=pk)
+    locked: SellerAccount = SellerAccount.objects.select_for_update().get(pk=pk)
     locked.sandbox = sandbox
     return locked
 
 
-def lock_owned(model: type[models.Model], row: models.Model | int) -> tuple[SellerAccount, Any]:
+M = TypeVar("M", bound=models.Model)
+
+
+def lock_owned(model: type[M], row: M | int) -> tuple[SellerAccount, M]:
     """Lock a row the account owns (an order, an export...): the account first, then the row,
     the same order as every other service."""
     pk = row.pk if isinstance(row, models.Model) else row
-    account = lock_account(model.objects.values_list("account_id", flat=True).get(pk=pk))
-    return account, model.objects.select_for_update().get(pk=pk)
+    rows = model._default_manager
+    account = lock_account(rows.values_list("account_id", flat=True).get(pk=pk))
+    return account, rows.select_for_update().get(pk=pk)
 
 
-def account_rows(account: SellerAccount, subject: models.Model | None = None, **extra) -> Rows:
+def account_rows(account: SellerAccount, subject: models.Model | None = None, **extra: Any) -> Rows:
     """The rows of an action on `account` (or on `subject`, a row the account owns)."""
     return Rows(sandbox=account.sandbox, account=account, subject=subject or account, **extra)
 
 
-def refuse(code: Code, message: str, *, sandbox: Sandbox | None = None, **rows: Any) -> None:
+def refuse(code: Code, message: str, **rows: Any) -> NoReturn:
     """Refuse outside a declared transition: before any rows are known (a forged link: only the
-    sandbox is on record), or in the support desk's own services, which name their rows."""
-    raise LifecycleError(code, message, sandbox=sandbox, **rows)
+    `sandbox` is on record), or in the support desk's own services, which name their rows."""
+    raise LifecycleError(code, message, **rows)
 
 
 def _person_refusal(actor: Actor, sandbox: Sandbox) -> Refusal | None:
     """A trainee acts only in their own sandbox; only staff act as staff, and with a reason."""
-    if actor.kind == ActorKind.TRAINEE and sandbox.owner_id != actor.user.pk:
+    user = actor.user
+    if actor.kind == ActorKind.TRAINEE and (user is None or sandbox.owner_id != user.pk):
         return Refusal(Code.NOT_YOUR_SANDBOX, "This sandbox belongs to another trainee.")
-    if actor.kind == ActorKind.STAFF and not actor.user.is_staff:
+    if actor.kind == ActorKind.STAFF and not (user is not None and user.is_staff):
         return Refusal(Code.NOT_ALLOWED_FOR_ACTOR, "Only support staff can act as staff.")
     if actor.kind == ActorKind.STAFF and not actor.reason:
         return Refusal(
@@ -248,8 +266,10 @@ def decide(transition: Transition, rows: Rows, actor: Actor) -> tuple[Refusal | 
             return refusal, None
     if transition.done is not None and (done := transition.done(rows)) is not None:
         return None, done
-    source = [functools.partial(_source_refusal, step) for step in (transition, *transition.also)]
-    gate = [transition.gate] if transition.gate else []
+    source: list[Guard] = [
+        functools.partial(_source_refusal, step) for step in (transition, *transition.also)
+    ]
+    gate: list[Guard] = [transition.gate] if transition.gate else []
     for check in (
         [*gate, *source, *transition.guards]
         if transition.gate_first
@@ -262,9 +282,9 @@ def decide(transition: Transition, rows: Rows, actor: Actor) -> tuple[Refusal | 
 
 def _target(transition: Transition, rows: Rows, before: str) -> str:
     if transition.target == PREVIOUS:
-        return rows.request.previous_status
+        return rows.deletion.previous_status
     if transition.target == CHOSEN:
-        return rows.inputs["target"]
+        return str(rows.inputs["target"])
     if transition.target == SAME:
         return before
     return transition.target
@@ -336,7 +356,7 @@ def apply(
         if change.result is THE_EVENT:
             change.result = event
     if change.caused:
-        caused_by = {"action": str(change.action or transition.action)}
+        caused_by: dict[str, Any] = {"action": str(change.action or transition.action)}
         if event is not None:
             caused_by["event_id"] = event.pk
         for caused in change.caused:
@@ -344,7 +364,9 @@ def apply(
                 caused.transition, caused.rows, actor=actor, effect=caused.effect, cause=caused_by
             )
     for follow_up in change.jobs:
-        args = tuple(event.pk if arg is THE_EVENT else arg for arg in follow_up.args)
+        args = tuple(
+            event.pk if arg is THE_EVENT and event is not None else arg for arg in follow_up.args
+        )
         dispatch = enqueue(follow_up.job, *args, on_failure=follow_up.on_failure)
         change.result.dispatch = dispatch  # what the page says when the broker is down
     return change.result
@@ -387,16 +409,18 @@ def lifecycle_service(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]
 
         @functools.wraps(fn)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            reason = "" if own_reason else kwargs.pop("reason", "")
-            if reason and kwargs.get("actor") is not None:
-                kwargs["actor"] = kwargs["actor"].because(reason)
+            reason = "" if own_reason else str(kwargs.pop("reason", ""))
             actor = kwargs.get("actor")
+            if not isinstance(actor, Actor):
+                actor = None
+            elif reason:
+                kwargs["actor"] = actor = actor.because(reason)
             try:
                 with transaction.atomic():
                     try:
                         return fn(*args, **kwargs)
                     except LifecycleError as err:
-                        if not getattr(err, "recorded", False):
+                        if not err.recorded:
                             raise  # roll back; recorded below
                         refusal = err
             except LifecycleError as err:

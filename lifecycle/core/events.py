@@ -7,15 +7,19 @@ refusal and the change it stopped always sit on the same subject.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from accounts.models import AccountStatus, AppAuthorization, Sandbox, SellerAccount
+from lifecycle.errors import LifecycleError
 from lifecycle.models import ExportJob, Outcome, TimelineEvent
 from lifecycle.redaction import scrub_params
-from lifecycle.transitions import MACHINES, Rows
+from lifecycle.transitions import MACHINES, Rows, Transition
 from shops.models import Inquiry, Product, Shop
+
+if TYPE_CHECKING:  # the engine imports this module
+    from .engine import Actor
 
 
 def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, str]:
@@ -36,7 +40,7 @@ def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, s
         return ("sandbox", obj.pk, f"Sandbox {obj.name}")
     if isinstance(obj, ExportJob):
         return ("export", obj.pk, f"Data export #{obj.pk}")
-    return (obj._meta.model_name, obj.pk, str(obj))
+    return (obj._meta.model_name or "", obj.pk, str(obj))
 
 
 def _row_machine(machine: str) -> bool:
@@ -48,7 +52,7 @@ def _row_machine(machine: str) -> bool:
 
 def record(
     *,
-    actor,
+    actor: "Actor",
     action: str,
     subject: models.Model,
     before: str,
@@ -62,7 +66,10 @@ def record(
     params: dict[str, Any] | None = None,
 ) -> TimelineEvent:
     """Append one timeline event, stamped with the sandbox's simulated time."""
-    sandbox = sandbox or account.sandbox
+    if sandbox is None:
+        if account is None:
+            raise ValueError("An event belongs to a sandbox: name it or the account.")
+        sandbox = account.sandbox
     subject_type, subject_id, label = subject_of(subject, machine)
     params = dict(params or {})
     if actor.reason:
@@ -90,7 +97,7 @@ def record(
     )
 
 
-def repeated_refusal(transition, err) -> bool:
+def repeated_refusal(transition: Transition, err: LifecycleError) -> bool:
     """Whether `transition` records refusal `err` no second time: it is declared refusal_once and
     its subject's latest event is this very refusal (same action, code and state)."""
     subject = err.details.get("subject")
@@ -117,16 +124,16 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
-    "account": Kind(lambda rows: rows.account),
-    "account_type": Kind(lambda rows: rows.account, lambda rows: "account_type"),
-    "app": Kind(lambda rows: rows.account, lambda rows: f"app:{rows.inputs['app']}"),
+    "account": Kind(lambda rows: rows.seller),
+    "account_type": Kind(lambda rows: rows.seller, lambda rows: "account_type"),
+    "app": Kind(lambda rows: rows.seller, lambda rows: f"app:{rows.inputs['app']}"),
     "link": Kind(lambda rows: rows.subject),
     "export": Kind(lambda rows: rows.subject, lambda rows: "export"),
     "order": Kind(lambda rows: rows.subject, lambda rows: "order"),
     "inquiry": Kind(lambda rows: rows.subject, lambda rows: "inquiry"),
     "campaign": Kind(lambda rows: rows.subject, lambda rows: "campaign"),
     "listing": Kind(lambda rows: rows.subject),
-    "announcement": Kind(lambda rows: rows.account, lambda rows: "announcement"),
+    "announcement": Kind(lambda rows: rows.seller, lambda rows: "announcement"),
     "sandbox": Kind(lambda rows: rows.sandbox, on_account=False),
     # The studio's: a sound and a product link are the video's events; a live session's are
     # the session's, or the account's while it does not exist yet (a refused scheduling).
@@ -140,7 +147,7 @@ def write(
     kind: str,
     *,
     rows: Rows,
-    actor,
+    actor: "Actor",
     action: str,
     before: str,
     after: str,

@@ -79,7 +79,10 @@ def close_checklist(
         _item(row, done=guard(rows) is None, blocking=True, facts=facts)
         for guard, row in checklist_rows(REQUEST_DELETION)
     ]
-    items += [_item(row, done=row.done(facts), blocking=False, facts=facts) for row in RECOMMENDED]
+    items += [
+        _item(row, done=bool(row.done and row.done(facts)), blocking=False, facts=facts)
+        for row in RECOMMENDED
+    ]
     return items
 
 

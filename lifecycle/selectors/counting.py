@@ -5,6 +5,8 @@ annotating one row with them all costs the ORM about as much again as the query 
 (measured: 21 ms against 15 ms for the dashboard's ten counts, 6 ms of it in PostgreSQL).
 """
 
+from typing import Any
+
 from django.db import connection
 from django.db.models import Exists, Func, IntegerField, QuerySet
 
@@ -33,7 +35,8 @@ def counts(account: SellerAccount | None = None, **parts: QuerySet | Exists) -> 
     """{name: number of rows of its queryset} for every part, in one query; a part given as
     `Exists(queryset)` answers True or False instead. (`account` names whose counts they are;
     the parts carry their own filters.)"""
-    columns, params = [], []
+    columns: list[str] = []
+    params: list[Any] = []
     for part in parts.values():
         sql, more = _compiled(part)
         columns.append(sql)

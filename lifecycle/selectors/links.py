@@ -83,7 +83,11 @@ def shop_link_states(account: SellerAccount, actor: Actor | None = None) -> list
         else:
             state = ELSEWHERE
         recent = unlinks_in_window(shop, now)
-        next_at = next_unlink_allowed_at(shop, current, now) if state == LINKED else None
+        next_at = (
+            next_unlink_allowed_at(shop, current, now)
+            if state == LINKED and current is not None
+            else None
+        )
         link_state = LINKED if state == ELSEWHERE else state
         actions = link_actions_from(link_state, account.status, TRAINEE)
         if state == UNLINKED:

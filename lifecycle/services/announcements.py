@@ -5,9 +5,10 @@ one message per customer with an order in the last 90 sandbox days, copies in th
 queued event is the job's record: the sweep sends what a lost broker message left unsent.
 """
 
+from collections.abc import Collection
 from datetime import timedelta
 
-from django.db.models import Exists, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import SellerAccount
@@ -66,16 +67,28 @@ def announcement_pending(account: SellerAccount) -> Exists:
     return Exists(TimelineEvent.objects.filter(pk=Subquery(latest), after=QUEUED))
 
 
-def stale_announcements(*, sandbox_id: int, older_than: timedelta) -> list[TimelineEvent]:
-    """Queued announcements a job should have sent by now (the broker lost the message)."""
+def stale_announcements(
+    *, sandbox_ids: Collection[int], older_than: timedelta
+) -> list[TimelineEvent]:
+    """Queued announcements a job should have sent by now (the broker lost the message), in
+    any of these sandboxes, in one query: each is its account's latest announcement."""
     cutoff = timezone.now() - older_than
-    candidates = TimelineEvent.objects.filter(
-        sandbox_id=sandbox_id,
+    later = TimelineEvent.objects.filter(
+        account=OuterRef("account"),
         action=Action.NOTIFY_CUSTOMERS,
-        after=QUEUED,
-        real_time__lt=cutoff,
-    ).select_related("account")
-    return [e for e in candidates if pending_announcement(e.account) == e]
+        after__in=[QUEUED, SENT],
+        pk__gt=OuterRef("pk"),
+    )
+    return list(
+        TimelineEvent.objects.filter(
+            sandbox_id__in=sandbox_ids,
+            action=Action.NOTIFY_CUSTOMERS,
+            after=QUEUED,
+            real_time__lt=cutoff,
+        )
+        .exclude(Exists(later))
+        .order_by("pk")
+    )
 
 
 def _rows(account: SellerAccount | int, **inputs) -> Rows:
@@ -86,8 +99,8 @@ def _rows(account: SellerAccount | int, **inputs) -> Rows:
 def _queue(rows: Rows, target: str) -> Change:
     return Change(
         result=THE_EVENT,
-        params={"recipients": recent_customers(rows.account).count()},
-        jobs=(FollowUp(Job.NOTIFY_CUSTOMERS, (rows.account.pk, THE_EVENT)),),  # THE_EVENT: its id
+        params={"recipients": recent_customers(rows.seller).count()},
+        jobs=(FollowUp(Job.NOTIFY_CUSTOMERS, (rows.seller.pk, THE_EVENT)),),  # THE_EVENT: its id
     )
 
 
@@ -98,7 +111,7 @@ def queue_customer_notice(*, actor: Actor, account: SellerAccount | int) -> Time
 
 
 def _send(rows: Rows, target: str) -> Change:
-    account, announcement = rows.account, rows.inputs["announcement"]
+    account, announcement = rows.seller, rows.inputs["announcement"]
     sent = 0
     for customer in recent_customers(account).iterator(chunk_size=500):
         _message, new = send_platform_email(
@@ -129,7 +142,7 @@ def notify_customers(*, actor: Actor, account: SellerAccount | int, announcement
     """Send the queued announcement `announcement` (its event id); return how many went now."""
     rows = _rows(account, announcement=announcement)
     rows.memo["sent_already"] = TimelineEvent.objects.filter(
-        account=rows.account,
+        account=rows.seller,
         action=Action.NOTIFY_CUSTOMERS,
         after=SENT,
         params__announcement=announcement,

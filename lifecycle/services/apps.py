@@ -15,6 +15,7 @@ def _rows(account: SellerAccount, app: str, **inputs) -> Rows:
 
 def _revoke(rows: Rows, target: str) -> Change:
     grant = rows.grant
+    assert grant is not None  # nosec B101  # the source check found it connected
     grant.revoked_at = rows.now
     grant.save(update_fields=["revoked_at"])
     return Change(result=grant, params={"app": grant.app, "authorization_id": grant.pk})
@@ -28,7 +29,7 @@ def remove_app_access(*, actor: Actor, account: SellerAccount, app: str) -> AppA
 
 def _grant(rows: Rows, target: str) -> Change:
     grant = AppAuthorization.objects.create(
-        account=rows.account,
+        account=rows.seller,
         app=rows.inputs["app"],
         scopes=rows.inputs["scopes"],
         granted_at=rows.now,

@@ -85,7 +85,7 @@ def queued_message(job: ExportJob) -> str:
 
 def _create(rows: Rows, target: str) -> Change:
     job = ExportJob.objects.create(
-        account=rows.account, requested_at=rows.now, heartbeat=timezone.now()
+        account=rows.seller, requested_at=rows.now, heartbeat=timezone.now()
     )
     return Change(result=job, subject=job, jobs=(_build(job.pk),))
 
@@ -235,7 +235,7 @@ def mark_export_ready(
     job = apply(declared.EXPORT_READY, rows, actor=actor, effect=_ready)
     if job is None:
         return None
-    account = rows.account
+    account = rows.seller
     url = reverse("download_export", kwargs={"sandbox_id": account.sandbox_id, "export_id": job.pk})
     email_owner(
         actor=actor,
@@ -267,7 +267,7 @@ def _fail(transition: Transition, actor: Actor, rows: Rows, reason: str, **input
     job = apply(transition, rows, actor=actor, effect=_failed)
     if before not in declared.IN_FLIGHT or job.status != ExportStatus.FAILED:
         return job  # failed, finished or expired already, or not this builder's any more
-    account = rows.account
+    account = rows.seller
     email_owner(
         actor=actor,
         account=account,

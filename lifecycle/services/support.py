@@ -87,6 +87,8 @@ def tell_seller(*, actor: Actor, event: TimelineEvent, message: str) -> InboxMes
 
     The message is kept on the email's event (`seller_message`), which the seller's timeline
     shows; the internal reason stays on the record only."""
+    if event.account_id is None:
+        raise ValueError("This event is on no seller's timeline: there is nobody to tell.")
     account = lock_account(event.account_id)
     _staff_only(actor, account.sandbox, account=account)
     subject, body = NOTICES[event.action]
@@ -185,7 +187,7 @@ def refuse_missing_right(
 
 def add_note(*, actor: Actor, account: SellerAccount, text: str) -> SupportNote:
     """Keep an internal note with the case. The trainee never sees it."""
-    if actor.kind != ActorKind.STAFF or not actor.user.is_staff:
+    if actor.kind != ActorKind.STAFF or actor.user is None or not actor.user.is_staff:
         raise PermissionError("Only support staff write notes.")
     text = text.strip()
     if not text:
@@ -203,7 +205,7 @@ def add_note(*, actor: Actor, account: SellerAccount, text: str) -> SupportNote:
 
 
 @lifecycle_service(Action.RESEND_CONFIRMATION)
-def resend_deletion_confirmation(*, actor: Actor, account: SellerAccount) -> InboxMessage:
+def resend_deletion_confirmation(*, actor: Actor, account: SellerAccount) -> InboxMessage | None:
     """Send the waiting request's confirmation link again (the seller lost the email)."""
     account = lock_account(account)
     context = {"account": account}
@@ -281,5 +283,6 @@ def _record_run_due(*, actor: Actor, sandbox: Sandbox) -> Sandbox:
 def run_due_work_now(*, actor: Actor, sandbox: Sandbox, reason: str = "") -> list[str]:
     """Staff press "Run what is due now": the event names who pressed it, then the sweep runs
     (its own events are the background job's, as when the scheduler runs it)."""
-    sandbox = _record_run_due(actor=actor, sandbox=sandbox, reason=reason)
+    # lifecycle_service's wrapper takes `reason=` (it travels with the actor): not in the signature.
+    sandbox = _record_run_due(actor=actor, sandbox=sandbox, reason=reason)  # type: ignore[call-arg]
     return sweep_sandbox(sandbox=sandbox)

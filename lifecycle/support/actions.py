@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest, HttpResponseRedirect
@@ -94,7 +95,7 @@ class StaffActionForm(forms.Form):
         return reason
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("tell_seller") and not (data.get("message") or "").strip():
             self.add_error("message", NEED_MESSAGE)
         return data
@@ -238,7 +239,7 @@ def _preview_page(
             ],
             "one_at_a_time": ONE_AT_A_TIME if len(finalizing) > 1 else "",
             "opts": opts,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "submit_label": capfirst(spec.title)
             + (f" ({len(objects)})" if len(objects) > 1 else "")
             + (f" and delete {finalizing[0].display_name} for good" if finalizing else ""),

@@ -137,7 +137,7 @@ def status_edges() -> list[tuple[str, str, str]]:
     "The state before the request" is drawn as one edge back to each state a request starts from.
     """
     request_sources = BY_ACTION[Action.REQUEST_DELETION].sources
-    edges = []
+    edges: list[tuple[str, str, str]] = []
     for t in BY_ACTION.values():
         if t.machine != "account" or t.target == SAME:
             continue

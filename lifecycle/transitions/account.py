@@ -26,7 +26,7 @@ from .base import (
 STATUS = Machine(
     "account",
     tuple(AccountStatus.values),
-    lambda rows: rows.account.status,
+    lambda rows: rows.seller.status,
     model=SellerAccount,
     field="status",
     with_account=True,
@@ -51,7 +51,7 @@ def _only(source: str, done: str):
 
 
 def _already(status: str):
-    return lambda rows: Done(rows.account) if rows.account.status == status else None
+    return lambda rows: Done(rows.seller) if rows.seller.status == status else None
 
 
 DEACTIVATE = Transition(
@@ -80,7 +80,7 @@ REACTIVATE = Transition(
 TYPE = Machine(
     "account_type",
     tuple(AccountType.values),
-    lambda rows: rows.account.account_type,
+    lambda rows: rows.seller.account_type,
     model=SellerAccount,
     field="account_type",
     with_account=True,
@@ -112,7 +112,7 @@ def category_fits(rows: Rows) -> Refusal | None:
 
 
 def _same_type(rows: Rows) -> Done | None:
-    account = rows.account
+    account = rows.seller
     same = (account.account_type, account.category) == (
         rows.inputs["account_type"],
         rows.inputs["category"],
@@ -157,8 +157,8 @@ def known_app(rows: Rows) -> Refusal | None:
 def _removed_already(rows: Rows) -> Done | None:
     if rows.grant is not None:
         return None
-    last = rows.account.app_authorizations.filter(app=rows.inputs["app"])
-    last = last.order_by("-granted_at").first()
+    grants = rows.seller.app_authorizations.filter(app=rows.inputs["app"])
+    last = grants.order_by("-granted_at").first()
     return Done(last) if last is not None else None
 
 

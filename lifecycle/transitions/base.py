@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from dataclasses import field as default
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db import models
 
@@ -20,6 +20,12 @@ from accounts.types import feature_refusal, has_feature
 from lifecycle.actions import label_of
 from lifecycle.conf import setting
 from lifecycle.errors import Code
+
+if TYPE_CHECKING:  # the rows' types only: these modules import this one
+    from accounts.models import AppAuthorization
+    from lifecycle.core.engine import Actor
+    from lifecycle.models import DeletionRequest
+    from shops.models import ShopLink
 
 # Targets that are not a fixed state.
 PREVIOUS = "(state before the request)"  # the status the open deletion request recorded
@@ -59,26 +65,53 @@ class Refusal:
     next_allowed_at: datetime | None = None
 
 
+S = TypeVar("S", bound=models.Model)
+
+
 @dataclass
-class Rows:
-    """The rows a transition is checked against, locked by the service, and what was asked."""
+class Rows(Generic[S]):
+    """The rows a transition is checked against, locked by the service, and what was asked.
+
+    `Rows[Order]` is an order's; a guard shared by several machines takes `Rows` (any subject).
+    """
 
     sandbox: Sandbox
-    account: SellerAccount | None
-    subject: models.Model  # the row whose state the machine reads
+    account: SellerAccount | None  # None only for the sandbox's own machine (the clock)
+    subject: S  # the row whose state the machine reads
     inputs: dict[str, Any] = default(default_factory=dict)
-    link: Any = None  # the shop's live link (link machine)
-    grant: Any = None  # the app's live authorization (app machine)
-    request: Any = None  # the deletion request the action is about
+    link: "ShopLink | None" = None  # the shop's live link (link machine)
+    grant: "AppAuthorization | None" = None  # the app's live authorization (app machine)
+    request: "DeletionRequest | None" = None  # the deletion request the action is about
     memo: dict[str, Any] = default(default_factory=dict)  # values a guard computed for the effect
-    actor: Any = None  # who acts (set by the core, for effects that write more events)
+    actor: "Actor | None" = None  # who acts (set by the core, for effects that write more events)
 
     @cached_property
     def now(self) -> datetime:
         return self.sandbox.now()
 
+    @property
+    def seller(self) -> SellerAccount:
+        """The account of an action on one: every machine's but the sandbox clock's."""
+        if self.account is None:
+            raise LookupError("This action's rows have no seller account.")
+        return self.account
+
+    @property
+    def deletion(self) -> "DeletionRequest":
+        """The deletion request of an action on one (its source check found it)."""
+        if self.request is None:
+            raise LookupError("This action's rows have no deletion request.")
+        return self.request
+
+    @property
+    def live_link(self) -> "ShopLink":
+        """The shop's live link, for an action on a linked shop (its source check found it)."""
+        if self.link is None:
+            raise LookupError("This action's rows have no live link.")
+        return self.link
+
     def status_phrase(self) -> str:
-        return self.account.get_status_display().lower()
+        return self.seller.get_status_display().lower()
 
 
 Guard = Callable[[Rows], Refusal | None]
@@ -174,7 +207,8 @@ class Transition:
     actors: frozenset[str]
     # The account's status an action on another subject needs (`account_in`), and its refusal.
     gate: Guard | None = None
-    wrong_state: Callable[[Rows], Refusal] | None = None  # the refusal outside `sources`
+    # The refusal outside `sources` (None: the engine's generic one).
+    wrong_state: Callable[[Rows], Refusal | None] | None = None
     source_of: Callable[[Rows], str] | None = None  # the state the source is read from, when
     # it is not the machine's (unlinking reads "linked to this account", not "linked")
     inputs: tuple[Guard, ...] = ()  # checks of what was asked, before anything else
@@ -207,7 +241,7 @@ def account_in(statuses: tuple[str, ...], refusal: Callable[[Rows], Refusal]) ->
     """The gate of an action on another subject: the account's status must be one of these."""
 
     def gate(rows: Rows) -> Refusal | None:
-        return None if rows.account.status in statuses else refusal(rows)
+        return None if rows.seller.status in statuses else refusal(rows)
 
     gate.statuses = statuses  # type: ignore[attr-defined]
     return gate
@@ -228,7 +262,7 @@ def in_type(feature: str) -> Guard:
     """The guard of a type-gated action: the account's type has `feature`."""
 
     def guard(rows: Rows) -> Refusal | None:
-        return lacks_feature(rows.account, feature)
+        return lacks_feature(rows.seller, feature)
 
     guard.feature = feature  # type: ignore[attr-defined]
     guard.__name__ = f"in_type({feature})"

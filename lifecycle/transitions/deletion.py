@@ -117,7 +117,7 @@ def campaigns_blocker(account, checklist: dict[str, Any]) -> Refusal | None:
 
 def _checklist(rows: Rows) -> dict[str, Any]:
     if "checklist" not in rows.memo:
-        rows.memo["checklist"] = deletion_checklist(rows.account)
+        rows.memo["checklist"] = deletion_checklist(rows.seller)
     return rows.memo["checklist"]
 
 
@@ -132,7 +132,7 @@ def _checklist(rows: Rows) -> dict[str, Any]:
     )
 )
 def orders_shipped(rows: Rows) -> Refusal | None:
-    return orders_blocker(rows.account, _checklist(rows))
+    return orders_blocker(rows.seller, _checklist(rows))
 
 
 @blocks(
@@ -145,7 +145,7 @@ def orders_shipped(rows: Rows) -> Refusal | None:
     )
 )
 def campaigns_ended(rows: Rows) -> Refusal | None:
-    return campaigns_blocker(rows.account, _checklist(rows))
+    return campaigns_blocker(rows.seller, _checklist(rows))
 
 
 # What the close page recommends but the request does not check (RULEBOOK §5), each done when
@@ -208,7 +208,7 @@ def confirmation_refusal(request: DeletionRequest, now) -> Refusal | None:
         # After a cancel or the finalization the date is no longer a schedule: do not claim one.
         scheduled = (
             f": the deletion is scheduled for {when(request.scheduled_for)}"
-            if request.status == DeletionStatus.SCHEDULED
+            if request.status == DeletionStatus.SCHEDULED and request.scheduled_for
             else f", and the request was {request.get_status_display().lower()} since"
         )
         return Refusal(Code.TOKEN_USED, f"This link was used already{scheduled}.")
@@ -226,26 +226,28 @@ def confirmation_refusal(request: DeletionRequest, now) -> Refusal | None:
     return None
 
 
-def _link_refusal(rows: Rows) -> Refusal:
-    return confirmation_refusal(rows.request, rows.now)
+def _link_refusal(rows: Rows) -> Refusal | None:
+    return confirmation_refusal(rows.deletion, rows.now)
 
 
 def link_not_expired(rows: Rows) -> Refusal | None:
-    return confirmation_refusal(rows.request, rows.now)
+    return confirmation_refusal(rows.deletion, rows.now)
 
 
 def _link_due(rows: Rows) -> Refusal | None:
-    if rows.now >= rows.request.link_expires_at:
+    if rows.now >= rows.deletion.link_expires_at:
         return None
     return Refusal(
-        Code.NOT_DUE, f"The confirmation link is valid until {when(rows.request.link_expires_at)}."
+        Code.NOT_DUE, f"The confirmation link is valid until {when(rows.deletion.link_expires_at)}."
     )
 
 
 def _finalization_due(rows: Rows) -> Refusal | None:
-    if rows.now >= rows.request.scheduled_for:
+    scheduled_for = rows.deletion.scheduled_for
+    assert scheduled_for is not None  # nosec B101  # a confirmed request has its date
+    if rows.now >= scheduled_for:
         return None
-    scheduled = when(rows.request.scheduled_for)
+    scheduled = when(scheduled_for)
     return Refusal(Code.NOT_DUE, f"The deletion is scheduled for {scheduled}.")
 
 
@@ -257,7 +259,7 @@ def _only_waiting(rows: Rows) -> Refusal:
 
 
 def _nothing_to_cancel(rows: Rows) -> Refusal:
-    if rows.account.status == DELETED:
+    if rows.seller.status == DELETED:
         return Refusal(
             Code.ACCOUNT_DELETED, "The account was deleted already: a deletion cannot be undone."
         )
@@ -278,18 +280,18 @@ def _requested_already(rows: Rows) -> Done | None:
 
 
 def _lapsed_already(rows: Rows) -> Done | None:
-    return Done(rows.request) if rows.request.status == LAPSED else None
+    return Done(rows.request) if rows.deletion.status == LAPSED else None
 
 
 def _cancelled_already(rows: Rows) -> Done | None:
     if rows.request is not None:
         return None
-    last = rows.account.deletion_requests.first()
+    last = rows.seller.deletion_requests.first()
     return Done(last) if last is not None and last.status == CANCELLED else None
 
 
 def _deleted_already(rows: Rows) -> Done | None:
-    return Done(rows.account) if rows.account.status == DELETED else None
+    return Done(rows.seller) if rows.seller.status == DELETED else None
 
 
 # --- The request's own moves (declared, applied with the account's) ----------------------------

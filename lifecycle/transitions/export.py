@@ -61,7 +61,7 @@ _GATE = account_in(NOT_DELETED, lambda rows: deleted("This account was deleted; 
 
 
 def _in_flight(rows: Rows) -> ExportJob | None:
-    return rows.account.exports.in_flight().first()
+    return rows.seller.exports.in_flight().first()
 
 
 def next_export_allowed_at(account):
@@ -88,7 +88,7 @@ def none_in_flight(rows: Rows) -> Refusal | None:
 
 
 def cooldown_over(rows: Rows) -> Refusal | None:
-    allowed_at = next_export_allowed_at(rows.account)
+    allowed_at = next_export_allowed_at(rows.seller)
     if allowed_at is None:
         return None
     return Refusal(

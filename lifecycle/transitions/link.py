@@ -73,14 +73,14 @@ def link_action_for(*, shop: Shop, account) -> str:
 
 
 def _linked_here(rows: Rows) -> bool:
-    return rows.link is not None and rows.link.account_id == rows.account.pk
+    return rows.link is not None and rows.link.account_id == rows.seller.pk
 
 
 # --- Guards ------------------------------------------------------------------------------------
 
 
 def same_sandbox(rows: Rows) -> Refusal | None:
-    if rows.subject.sandbox_id != rows.account.sandbox_id:
+    if rows.subject.sandbox_id != rows.seller.sandbox_id:
         return Refusal(Code.SHOP_OTHER_SANDBOX, "That shop is in another sandbox.")
     return None
 
@@ -93,7 +93,7 @@ def linked_elsewhere(rows: Rows) -> Refusal:
 
 
 def been_linked_here(rows: Rows) -> Refusal | None:
-    if link_action_for(shop=rows.subject, account=rows.account) == Action.RELINK_SHOP:
+    if link_action_for(shop=rows.subject, account=rows.seller) == Action.RELINK_SHOP:
         return None
     return Refusal(
         Code.NEVER_LINKED,
@@ -111,7 +111,7 @@ def _overriding(rows: Rows) -> bool:
 
 def override_permitted(rows: Rows) -> Refusal | None:
     """An override of the limits needs its own permission, on top of the unlink's."""
-    if not _overriding(rows) or rows.actor.may(OVERRIDE_UNLINK_LIMITS):
+    if not _overriding(rows) or (rows.actor is not None and rows.actor.may(OVERRIDE_UNLINK_LIMITS)):
         return None
     return Refusal(
         Code.OVERRIDE_NOT_PERMITTED,
@@ -143,7 +143,7 @@ def under_the_limit(rows: Rows) -> Refusal | None:
 
 
 def _cooldown_refusal(rows: Rows) -> Refusal | None:
-    ends = cooldown_ends(rows.link)
+    ends = cooldown_ends(rows.live_link)
     if rows.now >= ends:
         return None
     return Refusal(
@@ -177,7 +177,7 @@ def _linked_already(rows: Rows) -> Done | None:
 def _unlinked_already(rows: Rows) -> Done | None:
     if rows.link is not None:
         return None
-    last = rows.subject.links.filter(account=rows.account).first()
+    last = rows.subject.links.filter(account=rows.seller).first()
     return Done(last) if last is not None else None
 
 

@@ -5,6 +5,7 @@ account status but deleted: pausing sales by listing is the alternative to closi
 """
 
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from lifecycle.actions import Action
 from lifecycle.errors import Code
@@ -76,7 +77,8 @@ CHANGE_LISTING = Transition(
 
 # --- Editing a product ---------------------------------------------------------------------------
 
-TITLE_LENGTH = Product._meta.get_field("title").max_length
+# The model's own limits (a CharField's max_length is always set).
+TITLE_LENGTH = cast(int, Product._meta.get_field("title").max_length)
 PRICE_DIGITS = Product._meta.get_field("price").max_digits
 PRICE_PLACES = Product._meta.get_field("price").decimal_places
 
@@ -86,7 +88,10 @@ def _price(value) -> Decimal | None:
         price = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         return None
-    if not price.is_finite() or price < 0 or -price.as_tuple().exponent > PRICE_PLACES:
+    exponent = price.as_tuple().exponent  # an int for a finite number
+    if not price.is_finite() or price < 0 or not isinstance(exponent, int):
+        return None
+    if -exponent > PRICE_PLACES:
         return None
     if price.quantize(Decimal(1)).adjusted() >= PRICE_DIGITS - PRICE_PLACES:
         return None

@@ -40,7 +40,7 @@ from .base import (
 
 def _work_gate(label: str, statuses: tuple[str, ...]):
     def refusal(rows: Rows) -> Refusal:
-        if rows.account.status == DELETED:
+        if rows.seller.status == DELETED:
             return deleted()
         return Refusal(
             Code.ACCOUNT_NOT_ACTIVE,
@@ -53,7 +53,7 @@ def _work_gate(label: str, statuses: tuple[str, ...]):
 def shop_linked(rows: Rows) -> Refusal | None:
     """The subject's shop is linked to the account now."""
     shop_id = rows.inputs.get("shop_id") or rows.subject.shop_id
-    if ShopLink.objects.live().filter(account=rows.account, shop_id=shop_id).exists():
+    if ShopLink.objects.live().filter(account=rows.seller, shop_id=shop_id).exists():
         return None
     name = Shop.objects.values_list("name", flat=True).get(pk=shop_id)
     return Refusal(
@@ -203,7 +203,7 @@ def name_and_budget(rows: Rows) -> Refusal | None:
 
 
 def shop_in_sandbox(rows: Rows) -> Refusal | None:
-    if Shop.objects.filter(pk=rows.inputs["shop_id"], sandbox_id=rows.account.sandbox_id).exists():
+    if Shop.objects.filter(pk=rows.inputs["shop_id"], sandbox_id=rows.seller.sandbox_id).exists():
         return None
     return Refusal(Code.SHOP_OTHER_SANDBOX, "That shop is in another sandbox.")
 

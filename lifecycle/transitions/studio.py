@@ -46,7 +46,7 @@ def shown_already(feature: str, found: Callable[[Rows], Any]) -> Callable[[Rows]
 
     def done(rows: Rows) -> Done | None:
         held = found(rows)
-        if held is None or lacks_feature(rows.account, feature):
+        if held is None or lacks_feature(rows.seller, feature):
             return None  # a hidden one goes on to the source, refused by `in_type`
         return Done(held)
 
@@ -98,7 +98,7 @@ def a_library_sound(rows: Rows) -> Refusal | None:
 
 def cleared_for_type(rows: Rows) -> Refusal | None:
     """A business account picks commercial sounds only; a video keeps one it had before."""
-    sentence = sound_refusal(rows.account.account_type, rows.inputs["target"])
+    sentence = sound_refusal(rows.seller.account_type, rows.inputs["target"])
     return Refusal(Code.SOUND_NOT_COMMERCIAL, sentence) if sentence else None
 
 
@@ -196,7 +196,7 @@ def not_started(rows: Rows) -> Refusal | None:
 
 def _same_session(rows: Rows) -> LiveSession | None:
     """The same form sent twice: a scheduled session with this title and start."""
-    return rows.account.live_sessions.filter(
+    return rows.seller.live_sessions.filter(
         title=rows.inputs["title"], starts_at=rows.inputs["starts_at"], status=SCHEDULED
     ).first()
 

@@ -21,7 +21,7 @@ from shops.models import Campaign, Shop
 
 def _create(rows: Rows, target: str) -> Change:
     campaign = Campaign.objects.create(
-        account=rows.account,
+        account=rows.seller,
         shop_id=rows.inputs["shop_id"],
         name=rows.inputs["name"][:120],
         budget=rows.memo["budget"],

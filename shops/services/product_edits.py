@@ -51,7 +51,7 @@ def _listing_move(rows: Rows, stock_before: int) -> tuple[Caused, ...]:
     else:
         return ()
     inputs = {"status": target, "target": target}
-    return (Caused(CHANGE_LISTING, account_rows(rows.account, product, inputs=inputs), _moved),)
+    return (Caused(CHANGE_LISTING, account_rows(rows.seller, product, inputs=inputs), _moved),)
 
 
 def _moved(rows: Rows, target: str) -> Change:

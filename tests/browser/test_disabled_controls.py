@@ -18,6 +18,7 @@ from lifecycle.transitions import Action
 from shops.models import OrderStatus, Shop
 from tests.engine_guard import arranging
 from tests.lifecycle.workers import inprocess_worker
+from tests.rulebook import hours_of
 from tests.shops.factories import OrderFactory
 
 from .conftest import act, axe, log_in, shoot, visit
@@ -51,7 +52,8 @@ def test_unlink_during_the_cooldown_is_disabled_with_its_reason(signed_in, selle
     row = page.get_by_role("row", name=re.compile(re.escape(spare.name)))
     expect(row).to_contain_text("Linked since")
     reason = unlink_offer(seller, spare, spare.live_link()).reason
-    assert reason.startswith("A shop can be unlinked only 24 hours after it was linked")
+    cooldown = f"A shop can be unlinked only {hours_of('UNLINK_COOLDOWN')} after it was linked"
+    assert reason.startswith(cooldown)
     _described(page, row.get_by_role("button", name="Unlink…"), reason)
     expect(row).to_contain_text("Possible again in 1 day.")
     shoot(page, "disabled-unlink", docs=True)
@@ -80,7 +82,7 @@ def test_export_my_data_is_disabled_while_an_export_is_prepared(signed_in, selle
             "data-status", "ready", timeout=20_000
         )
     cooldown = export_offer(seller).reason
-    assert cooldown.startswith("One new export is possible every 24 hours")
+    assert cooldown.startswith(f"One new export is possible every {hours_of('EXPORT_COOLDOWN')}")
     _described(page, page.get_by_role("button", name="Export my data"), cooldown)
     assert page.evaluate("() => window.stillTheSamePage === true"), "the page was reloaded"
     axe(page)

@@ -17,6 +17,16 @@ from lifecycle.models import Heartbeat
 pytestmark = pytest.mark.django_db
 
 
+MONITOR = "monitor-token-for-the-tests"
+
+
+@pytest.fixture(autouse=True)
+def monitor(client, settings):
+    """These tests read the detail, as a monitor with the token does."""
+    settings.HEALTHZ_TOKEN = MONITOR
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {MONITOR}"
+
+
 @pytest.fixture
 def no_round_trips(monkeypatch):
     """A ping or an inspect of the workers fails the test: health reads rows only."""
@@ -196,3 +206,30 @@ def test_beat_keeps_its_schedule_file_in_the_var_dir_wherever_it_starts(settings
     expected = str(settings.VAR_DIR / "celerybeat-schedule")
     assert app.conf.beat_schedule_filename == expected
     assert Beat(app=app).schedule == expected
+
+
+@pytest.mark.parametrize("who", ["anonymous", "signed-in trainee", "wrong token"])
+def test_healthz_tells_others_the_states_only(client, trainee, settings, who):
+    """Issue 20, item 12: anonymous visitors read the workers' names and heartbeat times."""
+    both_beating()
+    client.defaults.pop("HTTP_AUTHORIZATION")
+    if who == "signed-in trainee":
+        client.force_login(trainee)
+    elif who == "wrong token":
+        client.defaults["HTTP_AUTHORIZATION"] = "Bearer not-the-token"
+    body = client.get("/healthz").json()
+    assert body == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "worker": "ok",
+        "scheduler": "ok",
+    }
+
+
+def test_healthz_tells_support_staff_the_detail(client, staff_user):
+    both_beating()
+    client.defaults.pop("HTTP_AUTHORIZATION")
+    client.force_login(staff_user)
+    body = client.get("/healthz").json()
+    assert body["workers"] == ["celery@box"] and body["schedulers"] == ["beat@box"]

@@ -11,6 +11,7 @@ from lifecycle.services import advance_clock, link_shop, relink_shop, unlink_sho
 from lifecycle.services.links import next_unlink_allowed_at, when
 from lifecycle.transitions import Action
 from shops.models import CampaignStatus, Shop
+from tests.rulebook import days_of, hours_of, times_of
 from tests.shops.factories import CampaignFactory, ProductFactory, ShopLinkFactory
 
 from .helpers import (
@@ -154,7 +155,7 @@ def test_a_shop_cannot_be_unlinked_within_24_sandbox_hours_of_linking(world):
         world, Code.UNLINK_TOO_SOON, lambda: unlink(world, world.spare), Action.UNLINK_SHOP
     )
     assert err.details["next_allowed_at"] == allowed_at
-    assert "24 hours" in err.message and when(allowed_at) in err.message
+    assert hours_of("UNLINK_COOLDOWN") in err.message and when(allowed_at) in err.message
 
     move(world, setting("UNLINK_COOLDOWN") - HOUR)
     refused(world, Code.UNLINK_TOO_SOON, lambda: unlink(world, world.spare), Action.UNLINK_SHOP)
@@ -188,7 +189,8 @@ def test_three_unlinks_per_180_days_then_the_limit_until_the_oldest_ages_out(wor
     assert next_unlink_allowed_at(shop, link, world.sandbox.now()) == allowed_at
     err = refused(world, Code.UNLINK_LIMIT_REACHED, lambda: unlink(world, shop), Action.UNLINK_SHOP)
     assert err.details["next_allowed_at"] == allowed_at
-    assert "3 times in the last 180 days" in err.message and when(allowed_at) in err.message
+    limit = f"{times_of('UNLINK_LIMIT')} in the last {days_of('UNLINK_WINDOW')}"
+    assert limit in err.message and when(allowed_at) in err.message
 
     move(world, allowed_at - world.sandbox.now() - HOUR)
     refused(world, Code.UNLINK_LIMIT_REACHED, lambda: unlink(world, shop), Action.UNLINK_SHOP)

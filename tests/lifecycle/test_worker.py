@@ -113,9 +113,13 @@ def test_with_redis_down_pages_render_and_nothing_is_lost(client, trainee, as_tr
     flush_broker()
 
 
-def test_healthz_answers_ok_with_a_worker_and_503_without(client, transactional_db, tmp_path):
+def test_healthz_answers_ok_with_a_worker_and_503_without(
+    client, transactional_db, tmp_path, settings
+):
     """A real worker writes its heartbeat while it consumes and marks it stopped on shutdown;
     /healthz reads that row (no ping: a ping now fails the test)."""
+    settings.HEALTHZ_TOKEN = "monitor"  # the workers' names are for a monitor (or staff)
+    client.defaults["HTTP_AUTHORIZATION"] = "Bearer monitor"
     flush_broker()
     scheduler = HeartbeatScheduler(app=app, schedule_filename=str(tmp_path / "schedule"))
     scheduler.tick()  # the scheduler's heartbeat, from beat's own loop code

@@ -75,3 +75,14 @@ def test_pages_carry_the_security_headers(client, trainee, staff_user, where):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_not_stored_and_anonymous_ones_keep_their_headers(client, trainee):
+    """Issue 20, item 12: signed-in pages carried no Cache-Control, so a shared computer's
+    browser cache (or a proxy) could keep a trainee's pages after they signed out."""
+    assert not client.get("/no-such-page/").has_header("Cache-Control")
+    client.force_login(trainee)
+    for address in (url("dashboard", demo(trainee)), "/no-such-page/"):
+        response = client.get(address)
+        assert "no-store" in response["Cache-Control"], address

@@ -2,6 +2,7 @@
 production settings' own refusal to start on a missing or published SECRET_KEY."""
 
 import os
+import runpy
 import secrets
 import subprocess
 import sys
@@ -104,7 +105,8 @@ def test_production_starts_with_smtp_or_with_emails_kept_in_the_sandbox(env, sho
         (DEV_SECRET_KEY, "the development key published"),
         ("django-insecure-" + "x1y2z3" * 10, "the development key published"),
         ("short-but-random-9", "too short"),
-        ("ab" * 40, "too short"),
+        ("ab" * 40, "not random"),
+        ("x" * 60, "not random"),  # long enough, one character: it was called "too short"
     ],
 )
 def test_production_refuses_a_key_that_is_not_real(key, says):
@@ -166,3 +168,16 @@ def test_check_deploy_on_the_production_settings_reports_nothing():
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.strip() == "System check identified no issues (0 silenced)."
     assert checked.stderr.strip() == ""
+
+
+def test_gunicorn_keeps_its_control_socket_in_the_var_dir(tmp_path, monkeypatch):
+    """gunicorn 23+ opens a control socket, by default under the home folder
+    (~/.gunicorn/gunicorn.ctl); the project keeps it with its other files."""
+    from gunicorn.config import Config
+
+    monkeypatch.setenv("SIMULATOR_VAR_DIR", str(tmp_path / "var"))
+    config = Config()
+    namespace = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
+    config.set("control_socket", namespace["control_socket"])
+    assert config.control_socket == str(tmp_path / "var" / "gunicorn.ctl")
+    assert (tmp_path / "var").is_dir()

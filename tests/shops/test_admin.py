@@ -9,6 +9,7 @@ from lifecycle.models import TimelineEvent
 from lifecycle.services import Actor, advance_clock, link_shop
 from shops.models import Campaign, CampaignStatus, Product, ShopLink
 from tests.accounts.factories import SellerAccountFactory
+from tests.rulebook import hours_of
 from tests.shops.factories import CampaignFactory, ProductFactory, ShopFactory
 from tests.support_admin import (
     change_page,
@@ -76,7 +77,7 @@ def test_the_unlink_cooldown_applies_to_staff_too(agent):
     assert ShopLink.objects.get(shop=shop).unlinked_at is None
     assert unlink_events(shop) == [("refused", "staff", agent.username, "unlink_too_soon")]
     [(level, text)] = reported(response)
-    assert level == "warning" and "24 hours after it was linked" in text
+    assert level == "warning" and f"{hours_of('UNLINK_COOLDOWN')} after it was linked" in text
 
 
 def test_a_shop_that_is_not_linked_is_left_alone(agent):

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from accounts.types import AccountType
+from lifecycle.conf import setting
 from lifecycle.models import TimelineEvent
 from lifecycle.services import Actor, advance_clock, switch_account_type
 from shops.models import (
@@ -18,6 +19,7 @@ from shops.models import (
     Product,
     ShopLink,
 )
+from tests.rulebook import days_of, hours_of
 from tests.shops.factories import OrderFactory, OrderLineFactory
 from tests.web import demo, page_checks, shown, url
 
@@ -329,7 +331,8 @@ def test_unlink_confirmation_lists_consequences_and_offers_export(signed_in, san
     response = signed_in.get(url("unlink_shop", sandbox, main_shop(sandbox).pk))
     assert b"Its active campaigns are paused." in response.content
     assert b'data-testid="export-offer"' in response.content
-    assert b"Unlinks used: 0 of 3 in 180 days." in response.content
+    used = f"Unlinks used: 0 of {setting('UNLINK_LIMIT')} in {days_of('UNLINK_WINDOW')}."
+    assert used.encode() in response.content
 
 
 def test_unlink_then_relink(signed_in, trainee, sandbox):
@@ -359,7 +362,8 @@ def test_unlink_too_soon_is_refused_with_the_time(signed_in, sandbox):
     signed_in.post(url("link_shop", sandbox, fresh.pk))
     response = signed_in.post(url("unlink_shop", sandbox, fresh.pk), {"confirmed": "1"})
     assert response.status_code == 409
-    assert shown(response, "A shop can be unlinked only 24 hours after it was linked")
+    cooldown = f"A shop can be unlinked only {hours_of('UNLINK_COOLDOWN')} after it was linked"
+    assert shown(response, cooldown)
     assert ShopLink.objects.filter(shop=fresh, unlinked_at__isnull=True).exists()
     response = signed_in.post(
         url("unlink_shop", sandbox, fresh.pk), {"confirmed": "1", "from": "profile"}

@@ -82,3 +82,22 @@ def test_the_world_clock_can_start_ahead_of_real_time(trainee):
     assert built.sandbox.clock_offset >= 70 * DAY - timedelta(minutes=1)
     first = TimelineEvent.objects.filter(sandbox=built.sandbox).order_by("id").first()
     assert first.action == "advance_clock" and first.params["by_seconds"] == 10 * 86400
+
+
+def test_support_attempts_are_named_by_trainee_and_attempt(staff_user, other_trainee):
+    """Each support attempt's sandbox has a seller of its own: named by the agent who plays it and
+    the attempt's number, the desk's search no longer lists identical rows (issue 23, item 5)."""
+    from django.urls import reverse
+
+    from tests.support_admin import client_for
+
+    scenario = scenarios.get("support-stop-deletion")
+    names = [build_world(scenario, trainee=staff_user).sandbox.name for _ in range(2)]
+    assert names == [
+        f"{scenario.title} · {staff_user.username} · attempt 1",
+        f"{scenario.title} · {staff_user.username} · attempt 2",
+    ]
+    staff_user.is_superuser = True
+    staff_user.save()
+    html = client_for(staff_user).get(reverse("support:search"), {"q": "Maple Crafts"})
+    assert all(name in html.content.decode() for name in names)

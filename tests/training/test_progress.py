@@ -319,3 +319,11 @@ def test_the_csv_keeps_a_name_a_spreadsheet_would_run_as_text(client, trainer, c
         ["'@SUM", "'-2@example.org"],
     ]
     assert rows[1][2:5] == ["not_started", "", "0"]  # numbers the product wrote stay numbers
+
+
+def test_the_csv_is_not_stored_by_any_cache(client, trainer, cohort):
+    """Issue 20, item 12: downloads of signed-in people carried no Cache-Control."""
+    client.force_login(trainer)
+    response = client.get(reverse("trainer_progress_csv", args=[cohort.pk]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

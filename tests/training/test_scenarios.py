@@ -4,6 +4,7 @@ their lessons), and gives no point to a world left untouched."""
 
 import pytest
 
+from tests.rulebook import days_of, hours_of, times_of
 from training import scenarios
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +112,7 @@ def test_the_careless_run_fails_on_the_objectives_the_file_names(rehearsals, slu
 def test_an_unlink_in_the_cool_down_is_on_the_feedback_with_the_refusal(rehearsals):
     grade = rehearsals["second-unlink-path"]["careless"].grade
     note = grade.line("waited-for-cooldown").note
-    assert "refused" in note and "only 24 hours after it was linked" in note
+    assert "refused" in note and f"only {hours_of('UNLINK_COOLDOWN')} after it was linked" in note
 
 
 def test_deleting_without_an_export_says_the_deletion_came_first(rehearsals):
@@ -126,7 +127,8 @@ def test_deleting_without_an_export_says_the_deletion_came_first(rehearsals):
 def test_the_unlink_limit_refusal_names_when_the_next_unlink_is_possible(rehearsals):
     played = rehearsals["unlink-limits"]["careless"]
     assert len(played.player.refusals) == 2  # the third unlink, 20 days later, is allowed
-    assert all("3 times in the last 180 days" in r for r in played.player.refusals)
+    limit = f"{times_of('UNLINK_LIMIT')} in the last {days_of('UNLINK_WINDOW')}"
+    assert all(limit in r for r in played.player.refusals)
 
 
 def test_the_support_scenario_is_graded_from_staff_actions(rehearsals):

@@ -79,7 +79,7 @@ class SignUpForm(UserCreationForm):
         help_text="We send a link to it: it becomes your login's email once you open the link.",
     )
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]  # the stubs omit Meta
         model = User
         fields = ("username",)  # the email is not the login's until verified
 

@@ -12,7 +12,7 @@ class Cohort(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
     trainers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="cohorts_run")
-    trainees = models.ManyToManyField(
+    trainees = models.ManyToManyField(  # type: ignore[var-annotated]  # the stubs cannot type a `through` M2M
         settings.AUTH_USER_MODEL,
         through="Membership",
         through_fields=("cohort", "trainee"),

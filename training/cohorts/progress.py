@@ -193,7 +193,7 @@ def cohort_progress(cohort: Cohort, scenarios: dict[str, Any]) -> Progress:
 
 def missed_objectives(attempts: list[dict], scenarios: dict[str, Any]) -> list[Miss]:
     """Objectives missed in finished attempts, commonest first, each with its lesson."""
-    finished = Counter()
+    finished: Counter[str] = Counter()
     missed: Counter = Counter()
     for attempt in attempts:
         if attempt["finished_at"] is None or attempt["scenario_slug"] not in scenarios:

@@ -4,7 +4,7 @@ Each page loads the cohort through `cohort_page` (404 unless you run it); an att
 only when it was made for one of the cohort's assignments, by a member.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
@@ -15,7 +15,7 @@ from training.models import Attempt
 
 from . import catalogue
 from .progress import cohort_progress, duration_text
-from .web import cohort_page
+from .web import CohortRequest, cohort_page
 
 BAR_WIDTH = 300  # the chart's 100 %, in SVG units
 
@@ -36,7 +36,7 @@ def _chart(columns) -> dict:
 
 
 @cohort_page
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: CohortRequest) -> HttpResponse:
     cohort = request.cohort
     grid = cohort_progress(cohort, catalogue.scenarios())
     return render(
@@ -48,7 +48,7 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 @sends_file
 @cohort_page
-def progress_csv(request: HttpRequest) -> HttpResponse:
+def progress_csv(request: CohortRequest) -> HttpResponse:
     """The grid as CSV: one row per trainee, five columns per assigned scenario."""
     cohort = request.cohort
     grid = cohort_progress(cohort, catalogue.scenarios())
@@ -80,7 +80,7 @@ def progress_csv(request: HttpRequest) -> HttpResponse:
 
 
 @cohort_page
-def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_detail(request: CohortRequest, attempt_id: int) -> HttpResponse:
     cohort = request.cohort
     attempt = get_object_or_404(
         Attempt.objects.select_related("trainee"),

@@ -22,7 +22,7 @@ from .services import (
     revoke_invitation,
     unassign_scenario,
 )
-from .web import act, cohort_page, invalid, trainer_page
+from .web import CohortRequest, act, cohort_page, invalid, trainer_page
 
 
 def _list_page(request: HttpRequest, form: CohortForm) -> HttpResponse:
@@ -51,7 +51,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cohort_page(request: HttpRequest, **forms) -> HttpResponse:
+def _cohort_page(request: CohortRequest, **forms) -> HttpResponse:
     cohort = request.cohort
     context = {
         "cohort": cohort,
@@ -64,18 +64,18 @@ def _cohort_page(request: HttpRequest, **forms) -> HttpResponse:
     return render(request, "training/trainer/cohort.html", context)
 
 
-def _back(request: HttpRequest) -> str:
+def _back(request: CohortRequest) -> str:
     return reverse("trainer_cohort", args=[request.cohort.pk])
 
 
 @cohort_page
-def cohort_detail(request: HttpRequest) -> HttpResponse:
+def cohort_detail(request: CohortRequest) -> HttpResponse:
     return _cohort_page(request)
 
 
 @cohort_page
 @require_POST
-def invitation_create(request: HttpRequest) -> HttpResponse:
+def invitation_create(request: CohortRequest) -> HttpResponse:
     form = InvitationForm(request.POST)
     if not form.is_valid():
         return invalid(request, lambda: _cohort_page(request, invite_form=form))
@@ -93,7 +93,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 
 @cohort_page
 @require_POST
-def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_revoke(request: CohortRequest, invitation_id: int) -> HttpResponse:
     invitation = get_object_or_404(request.cohort.invitations, pk=invitation_id)
     return act(
         request,
@@ -107,7 +107,7 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 @cohort_page
 @require_POST
-def assignment_create(request: HttpRequest) -> HttpResponse:
+def assignment_create(request: CohortRequest) -> HttpResponse:
     form = AssignmentForm(request.POST)
     if not form.is_valid():
         return invalid(request, lambda: _cohort_page(request, assign_form=form))
@@ -125,7 +125,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
 
 @cohort_page
 @require_POST
-def assignment_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def assignment_remove(request: CohortRequest, assignment_id: int) -> HttpResponse:
     assignment = get_object_or_404(request.cohort.assignments, pk=assignment_id)
     return act(
         request,
@@ -139,7 +139,7 @@ def assignment_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 @cohort_page
 @require_POST
-def trainee_import(request: HttpRequest) -> HttpResponse:
+def trainee_import(request: CohortRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return invalid(request, lambda: _cohort_page(request, import_form=form))

@@ -40,7 +40,7 @@ def send_verification_email(person: User) -> None:
     """To the pending address: the only place the link goes."""
     if not person.pending_email:
         return
-    link = settings.SIMULATOR["SITE_URL"].rstrip("/") + verification_path(person)
+    link = str(settings.SIMULATOR["SITE_URL"]).rstrip("/") + verification_path(person)
     body = render_to_string("training/emails/verify_email.txt", {"person": person, "link": link})
     send_mail(
         "Confirm your email for the Seller Center simulator",

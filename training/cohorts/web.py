@@ -16,6 +16,13 @@ from .models import Cohort
 from .roles import is_trainer
 
 
+class CohortRequest(HttpRequest):
+    """A request of a `cohort_page` view, which loaded the trainer's cohort onto it (for the
+    type checker; at run time it is Django's request)."""
+
+    cohort: Cohort
+
+
 def trainer_page(view: Callable) -> Callable:
     """Signed in and in the Trainers group, or 403."""
 
@@ -34,7 +41,7 @@ def cohort_page(view: Callable) -> Callable:
 
     @trainer_page
     @functools.wraps(view)
-    def wrapped(request: HttpRequest, cohort_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: CohortRequest, cohort_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
         request.cohort = get_object_or_404(Cohort, pk=cohort_id, trainers=request.user)
         return view(request, *args, **kwargs)
 

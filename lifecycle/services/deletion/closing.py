@@ -19,11 +19,11 @@ from .checklist import open_request
 
 def _close(rows: Rows, target: str) -> Change:
     """The account returns to the status the request recorded (the core writes both)."""
-    rows.request.closed_at = rows.now
+    rows.deletion.closed_at = rows.now
     return Change(
         result=rows.request,
         request_fields=("closed_at", "updated"),
-        params={"request_id": rows.request.pk},
+        params={"request_id": rows.deletion.pk},
     )
 
 

@@ -105,11 +105,11 @@ def open_confirmation_link(*, actor: Actor, token: str, sandbox: Any = None) -> 
 
 
 def _schedule(rows: Rows, target: str) -> Change:
-    request = rows.request
+    request = rows.deletion
     request.confirmed_at = rows.now
-    request.scheduled_for = rows.now + setting("DELETION_GRACE")
+    request.scheduled_for = scheduled_for = rows.now + setting("DELETION_GRACE")
     return Change(
         result=request,
         request_fields=("confirmed_at", "scheduled_for", "updated"),
-        params={"request_id": request.pk, "scheduled_for": request.scheduled_for.isoformat()},
+        params={"request_id": request.pk, "scheduled_for": scheduled_for.isoformat()},
     )

@@ -36,7 +36,7 @@ def request_deletion(
 
 
 def _open(rows: Rows, target: str) -> Change:
-    account, now = rows.account, rows.now
+    account, now = rows.seller, rows.now
     checklist = rows.memo.get("checklist") or deletion_checklist(account)
     rows.request = request = DeletionRequest.objects.create(
         account=account,
