@@ -218,7 +218,8 @@ def cohort_progress(cohort: Cohort, scenarios: dict[str, Any]) -> Progress:
 
 
 def _median(spans: list[timedelta]) -> timedelta | None:
-    return median(spans) if spans else None
+    # statistics.median takes any sortable values that add and halve: timedeltas do.
+    return median(spans) if spans else None  # type: ignore[type-var]
 
 
 def _to_it(attempt: dict, evidence: list[int]) -> timedelta | None:
@@ -238,7 +239,8 @@ def item_analysis(attempts: list[dict], scenarios: dict[str, Any]) -> list[Item]
     for slug in sorted({a["scenario_slug"] for a in finished}):
         mine = [a for a in finished if a["scenario_slug"] == slug]
         for objective in scenarios[slug].objectives:
-            met, missed_steps = [], Counter()
+            met: list[tuple[dict, list[int]]] = []
+            missed_steps: Counter[str] = Counter()
             for attempt in mine:
                 outcome = (attempt["result"] or {}).get(objective.id) or {}
                 if outcome.get("met"):
