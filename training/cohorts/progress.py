@@ -218,8 +218,7 @@ def cohort_progress(cohort: Cohort, scenarios: dict[str, Any]) -> Progress:
 
 
 def _median(spans: list[timedelta]) -> timedelta | None:
-    # statistics.median takes any sortable values that add and halve: timedeltas do.
-    return median(spans) if spans else None  # type: ignore[type-var]
+    return timedelta(seconds=median(s.total_seconds() for s in spans)) if spans else None
 
 
 def _to_it(attempt: dict, evidence: list[int]) -> timedelta | None:
