@@ -162,8 +162,9 @@ def _effects(event: TimelineEvent, params: dict) -> list[str]:
         lines.append(dict(ConnectedApp.choices).get(app, app))
     if params.get("starts_at_words"):
         lines.append(f"starts {params['starts_at_words']}")
-    cause = params.get("cause") or {}
-    if cause.get("action"):  # a move another action caused (a cascade)
+    # A cascade's cause is {"action", "event"}; an export sent again names its cause in words.
+    cause = params.get("cause")
+    if isinstance(cause, dict) and cause.get("action"):  # a move another action caused
         lines.append(f"caused by: {label_of(cause['action']).lower()}")
     return lines
 

@@ -18,6 +18,7 @@ from lifecycle.services import (
     sandboxes_with_due_work,
     send_deletion_confirmation,
     sweep_sandbox,
+    sweep_sandboxes,
 )
 
 log = logging.getLogger(__name__)
@@ -64,10 +65,24 @@ def sweep_sandbox_task(sandbox_id: int) -> list[str]:
     return done
 
 
+# Sandboxes per sweep_sandboxes_task: each batch is one set-based sweep (a query per kind of due
+# work), and the batches spread over the workers.
+SWEEP_BATCH = 200
+
+
+@shared_task(**JOB)
+def sweep_sandboxes_task(sandbox_ids: list[int]) -> list[str]:
+    done = sweep_sandboxes(sandbox_ids)
+    if done:
+        log.info("sweep of %s sandboxes: %s", len(sandbox_ids), "; ".join(done))
+    return done
+
+
 @shared_task(**JOB)
 def sweep_task() -> int:
-    """The periodic sweep: one sweep_sandbox_task per sandbox that may have something due."""
+    """The periodic sweep: the sandboxes that may have something due, in batches of
+    SWEEP_BATCH, one sweep_sandboxes_task each."""
     sandbox_ids = sandboxes_with_due_work()
-    for sandbox_id in sandbox_ids:
-        sweep_sandbox_task.delay(sandbox_id)
+    for start in range(0, len(sandbox_ids), SWEEP_BATCH):
+        sweep_sandboxes_task.delay(sandbox_ids[start : start + SWEEP_BATCH])
     return len(sandbox_ids)

@@ -34,7 +34,7 @@ from .deletion import (
     request_deletion,
     request_for_token,
 )
-from .due import run_due_work, sandboxes_with_due_work, sweep_sandbox
+from .due import run_due_work, sandboxes_with_due_work, sweep_sandbox, sweep_sandboxes
 from .emails import send_deletion_confirmation, send_deletion_reminder, send_lapse_notice
 from .exports import (
     expire_export,
@@ -104,6 +104,7 @@ __all__ = [
     "start_campaign",
     "start_export",
     "sweep_sandbox",
+    "sweep_sandboxes",
     "switch_account_type",
     "unlink_shop",
 ]

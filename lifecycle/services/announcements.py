@@ -5,9 +5,10 @@ one message per customer with an order in the last 90 sandbox days, copies in th
 queued event is the job's record: the sweep sends what a lost broker message left unsent.
 """
 
+from collections.abc import Collection
 from datetime import timedelta
 
-from django.db.models import Exists, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import SellerAccount
@@ -66,16 +67,28 @@ def announcement_pending(account: SellerAccount) -> Exists:
     return Exists(TimelineEvent.objects.filter(pk=Subquery(latest), after=QUEUED))
 
 
-def stale_announcements(*, sandbox_id: int, older_than: timedelta) -> list[TimelineEvent]:
-    """Queued announcements a job should have sent by now (the broker lost the message)."""
+def stale_announcements(
+    *, sandbox_ids: Collection[int], older_than: timedelta
+) -> list[TimelineEvent]:
+    """Queued announcements a job should have sent by now (the broker lost the message), in
+    any of these sandboxes, in one query: each is its account's latest announcement."""
     cutoff = timezone.now() - older_than
-    candidates = TimelineEvent.objects.filter(
-        sandbox_id=sandbox_id,
+    later = TimelineEvent.objects.filter(
+        account=OuterRef("account"),
         action=Action.NOTIFY_CUSTOMERS,
-        after=QUEUED,
-        real_time__lt=cutoff,
-    ).select_related("account")
-    return [e for e in candidates if pending_announcement(e.account) == e]
+        after__in=[QUEUED, SENT],
+        pk__gt=OuterRef("pk"),
+    )
+    return list(
+        TimelineEvent.objects.filter(
+            sandbox_id__in=sandbox_ids,
+            action=Action.NOTIFY_CUSTOMERS,
+            after=QUEUED,
+            real_time__lt=cutoff,
+        )
+        .exclude(Exists(later))
+        .order_by("pk")
+    )
 
 
 def _rows(account: SellerAccount | int, **inputs) -> Rows:

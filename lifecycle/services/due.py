@@ -5,14 +5,18 @@ advance). Each item is done inside a short transaction that first claims the ite
 with SELECT ... FOR UPDATE SKIP LOCKED: a worker that finds the row taken skips the item, and the
 one holding it re-checks that the item is still due before acting. The services are idempotent
 and every email has a dedupe key, so even a late second pass changes nothing twice.
+
+The sweep is set-based: one query per kind of due work finds that work in every sandbox swept
+at once, each sandbox's own clock read in SQL (this moment plus its `clock_offset`, what
+`Sandbox.now()` is in Python); only the items found cost queries of their own.
 """
 
 import logging
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Collection, Iterable
+from datetime import datetime, timedelta
 
 from django.db import DatabaseError, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
@@ -114,22 +118,41 @@ def _note_failure(model: type, pk: int, exc: Exception) -> None:
     )
 
 
+def _sandbox_now(moment: datetime, sandbox: str) -> F:
+    """Each row's sandbox time in SQL, `sandbox` being the path to its sandbox: `moment` plus
+    that sandbox's clock offset (what Sandbox.now() is), so one query serves every clock."""
+    return Value(moment, output_field=DateTimeField()) + F(f"{sandbox}__clock_offset")
+
+
+def _requests(ids: Collection[int], moment: datetime) -> QuerySet:
+    """The deletion requests of these sandboxes, each with its sandbox's time (`sandbox_now`)."""
+    return DeletionRequest.objects.filter(account__sandbox_id__in=ids).alias(
+        sandbox_now=_sandbox_now(moment, "account__sandbox")
+    )
+
+
+def _ids(sandboxes: Iterable[Sandbox | int]) -> list[int]:
+    return sorted({s.pk if isinstance(s, Sandbox) else s for s in sandboxes})
+
+
 def run_due_work(*, sandbox: Sandbox | int) -> list[str]:
     """The lifecycle transitions due on the sandbox's clock: lapse expired deletion links,
     finalize due deletions (then purge their data in batches). Returns what was done."""
-    sandbox = Sandbox.objects.get(pk=sandbox.pk if isinstance(sandbox, Sandbox) else sandbox)
-    now = sandbox.now()
+    return _run_due_work(_ids([sandbox]), timezone.now())
+
+
+def _run_due_work(ids: list[int], moment: datetime) -> list[str]:
     done: list[str] = []
     _for_each(
-        DeletionRequest.objects.filter(
-            account__sandbox=sandbox, status=DeletionStatus.PENDING, link_expires_at__lte=now
+        _requests(ids, moment).filter(
+            status=DeletionStatus.PENDING, link_expires_at__lte=F("sandbox_now")
         ),
         lambda pk: lapse_deletion(actor=SWEEP, request=pk),
         "lapsed deletion request",
         done,
     )
     finalized = _for_each(
-        _accounts_due_for_finalization(sandbox, now),
+        _accounts_due_for_finalization(ids, moment),
         lambda pk: finalize_deletion(actor=SWEEP, account=pk),
         "finalized account",
         done,
@@ -141,12 +164,20 @@ def run_due_work(*, sandbox: Sandbox | int) -> list[str]:
 
 
 def sweep_sandbox(*, sandbox: Sandbox | int) -> list[str]:
-    """Everything the periodic sweep does for one sandbox: the due transitions, then the emails
-    they owe, export expiry, stuck and lost jobs. Returns what was done."""
-    sandbox = Sandbox.objects.get(pk=sandbox.pk if isinstance(sandbox, Sandbox) else sandbox)
-    done = run_due_work(sandbox=sandbox)
-    now = sandbox.now()
-    requests = DeletionRequest.objects.filter(account__sandbox=sandbox)
+    """Everything the periodic sweep does for one sandbox (`sweep_sandboxes` of one)."""
+    return sweep_sandboxes(_ids([sandbox]))
+
+
+def sweep_sandboxes(sandboxes: Iterable[Sandbox | int]) -> list[str]:
+    """Everything the periodic sweep does for these sandboxes: the due transitions, then the
+    emails they owe, export expiry, stuck and lost jobs; each kind found in one query across
+    them all. Returns what was done."""
+    ids = _ids(sandboxes)
+    if not ids:
+        return []
+    moment = timezone.now()
+    done = _run_due_work(ids, moment)
+    requests = _requests(ids, moment)
     _for_each(
         requests.filter(status=DeletionStatus.LAPSED, lapse_notice_sent_at__isnull=True),
         lambda pk: send_lapse_notice(actor=SWEEP, request=pk),
@@ -157,7 +188,7 @@ def sweep_sandbox(*, sandbox: Sandbox | int) -> list[str]:
         requests.filter(
             status=DeletionStatus.PENDING,
             confirmation_sent_at__isnull=True,
-            link_expires_at__gt=now,
+            link_expires_at__gt=F("sandbox_now"),
         ),
         lambda pk: send_deletion_confirmation(actor=SWEEP, request=pk),
         "sent the confirmation email of request",
@@ -167,28 +198,30 @@ def sweep_sandbox(*, sandbox: Sandbox | int) -> list[str]:
     _for_each(
         requests.filter(
             status=DeletionStatus.SCHEDULED,
-            scheduled_for__gt=now,
-            scheduled_for__lte=now + first_reminder,
+            scheduled_for__gt=F("sandbox_now"),
+            scheduled_for__lte=F("sandbox_now") + Value(first_reminder),
         ),
         lambda pk: send_deletion_reminder(actor=SWEEP, request=pk),
         "sent a reminder for request",
         done,
     )
     # Finishes a purge that a crash (or a concurrent sweep's claim) left unfinished.
-    for account_id in _accounts_with_leftovers(sandbox):
+    for account_id in (
+        _deleted_with_leftovers().filter(sandbox_id__in=ids).values_list("pk", flat=True)
+    ):
         if purge_deleted_account(account_id):
             done.append(f"purged the data of account {account_id}")
-    exports = ExportJob.objects.filter(account__sandbox=sandbox)
+    exports = ExportJob.objects.filter(account__sandbox_id__in=ids)
     _for_each(
-        exports.filter(status=ExportStatus.READY, expires_at__lte=now),
+        exports.alias(sandbox_now=_sandbox_now(moment, "account__sandbox")).filter(
+            status=ExportStatus.READY, expires_at__lte=F("sandbox_now")
+        ),
         lambda pk: expire_export(actor=SWEEP, export=pk),
         "expired export",
         done,
     )
     _recover_exports(exports, done)
-    for event in stale_announcements(
-        sandbox_id=sandbox.pk, older_than=setting("EXPORT_STUCK_AFTER")
-    ):
+    for event in stale_announcements(sandbox_ids=ids, older_than=setting("EXPORT_STUCK_AFTER")):
         try:
             notify_customers(actor=SWEEP, account=event.account_id, announcement=event.pk)
             done.append(f"sent announcement {event.pk}")
@@ -197,12 +230,14 @@ def sweep_sandbox(*, sandbox: Sandbox | int) -> list[str]:
     return done
 
 
-def _accounts_due_for_finalization(sandbox: Sandbox, now) -> QuerySet:
-    due = DeletionRequest.objects.filter(
-        account=OuterRef("pk"), status=DeletionStatus.SCHEDULED, scheduled_for__lte=now
+def _accounts_due_for_finalization(ids: Collection[int], moment: datetime) -> QuerySet:
+    due = _requests(ids, moment).filter(
+        account=OuterRef("pk"),
+        status=DeletionStatus.SCHEDULED,
+        scheduled_for__lte=F("sandbox_now"),
     )
     return SellerAccount.objects.filter(
-        sandbox=sandbox, status=AccountStatus.DELETION_SCHEDULED
+        sandbox_id__in=ids, status=AccountStatus.DELETION_SCHEDULED
     ).filter(Exists(due))
 
 
@@ -212,10 +247,6 @@ def _deleted_with_leftovers() -> QuerySet:
     for _label, queryset in bulk_data(0):
         leftovers |= Q(Exists(queryset.model.objects.filter(account=OuterRef("pk"))))
     return SellerAccount.objects.filter(status=AccountStatus.DELETED).filter(leftovers)
-
-
-def _accounts_with_leftovers(sandbox: Sandbox) -> list[int]:
-    return list(_deleted_with_leftovers().filter(sandbox=sandbox).values_list("pk", flat=True))
 
 
 def _recover_exports(exports: QuerySet, done: list[str]) -> None:

@@ -17,6 +17,7 @@ from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.exporting import build_export
 from lifecycle.models import ExportJob, ExportStatus, InboxMessage, Outcome, TimelineEvent
+from lifecycle.narration import tell
 from lifecycle.services import (
     Actor,
     export_progress,
@@ -139,6 +140,8 @@ def test_a_dead_build_is_sent_again_by_the_sweep_then_given_up_on_with_retry(
     event = TimelineEvent.objects.filter(action=Action.RESEND_EXPORT).latest("id")
     assert event.params == {"resends": limit, "cause": "worker"}
     assert "its worker stopped" in event.message and event.actor_label == "job: sweep"
+    # Its cause is a word, not a cascade's {action, event}: the timeline still tells it.
+    assert not any(line.startswith("caused by") for line in tell(event).effects)
 
     retry_export(actor=as_trainee, export=job)  # what the failed export's Retry button does
     assert ExportJob.objects.get(pk=job.pk).resends == 0

@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
-from accounts.models import AccountStatus, SellerAccount
+from accounts.models import AccountStatus, Sandbox, SellerAccount
 from lifecycle.conf import setting
-from lifecycle.models import DeletionStatus, InboxMessage, TimelineEvent
+from lifecycle.models import DeletionStatus, ExportJob, ExportStatus, InboxMessage, TimelineEvent
 from lifecycle.services import (
     advance_clock,
     cancel_deletion,
@@ -23,6 +25,7 @@ from lifecycle.services import (
     send_deletion_reminder,
     send_lapse_notice,
     sweep_sandbox,
+    sweep_sandboxes,
 )
 from lifecycle.transitions import Action
 from shops.models import Customer, Order, OrderLine, OrderStatus, Product
@@ -242,3 +245,88 @@ def test_a_refusal_met_by_the_sweep_stays_on_the_timeline(account, as_trainee, m
     assert (refusal.action, refusal.actor_kind) == (Action.CANCEL_DELETION, "job")
     deletion.refresh_from_db()
     assert deletion.status == DeletionStatus.PENDING
+
+
+# --- One query per kind of due work, however many sandboxes are swept (issue 22 item 4) -------
+
+
+def bare_accounts(trainee, count: int, prefix: str) -> list[SellerAccount]:
+    """`count` sandboxes of the trainee's, each with a seller account and nothing else."""
+    with arranging():
+        return [
+            SellerAccount.objects.create(
+                sandbox=Sandbox.objects.create(owner=trainee, name=f"{prefix} {n}"),
+                display_name=f"{prefix} seller {n}",
+            )
+            for n in range(count)
+        ]
+
+
+def ready_export(account: SellerAccount, *, expires_in: timedelta) -> ExportJob:
+    """A ready export whose link expires `expires_in` from now on the account's clock (a
+    negative one has expired)."""
+    now = account.sandbox.now()
+    with arranging():
+        return ExportJob.objects.create(
+            account=account,
+            status=ExportStatus.READY,
+            progress=100,
+            requested_at=now - timedelta(days=8),
+            ready_at=now - timedelta(days=8),
+            expires_at=now + expires_in,
+        )
+
+
+def test_sweeping_sandboxes_with_nothing_due_costs_the_same_at_2_and_20(trainee):
+    """Before: 27 queries per sandbox swept, whether or not anything was due in it."""
+    small = [a.sandbox_id for a in bare_accounts(trainee, 2, "Small")]
+    large = [a.sandbox_id for a in bare_accounts(trainee, 20, "Large")]
+    with CaptureQueriesContext(connection) as two:
+        assert sweep_sandboxes(small) == []
+    with CaptureQueriesContext(connection) as twenty:
+        assert sweep_sandboxes(large) == []
+    assert len(two) == len(twenty) <= 12  # one per kind of due work
+
+
+def test_the_sweep_reads_each_sandboxs_own_clock_in_one_query(trainee, as_trainee):
+    """An export expires on its own sandbox's clock: the one moved past the link expires, the
+    other (the same export, its clock not moved) does not."""
+    moved, still = bare_accounts(trainee, 2, "Clock")
+    later = ready_export(moved, expires_in=timedelta(hours=2))  # expires in 2 hours of its clock
+    not_yet = ready_export(still, expires_in=timedelta(hours=2))
+    advance_clock(actor=as_trainee, sandbox=moved.sandbox, by=timedelta(hours=3))
+    assert sweep_sandboxes([moved.sandbox_id, still.sandbox_id]) == [f"expired export {later.pk}"]
+    assert ExportJob.objects.get(pk=not_yet.pk).status == ExportStatus.READY
+
+
+def test_due_work_costs_the_same_per_item_at_2_and_10_sandboxes(trainee):
+    """The finding is one query per kind; each item found then costs its own few queries (its
+    claim, its re-check, its service), the same for each."""
+    counts = {}
+    for size in (2, 10):
+        accounts = bare_accounts(trainee, size, f"Due {size}")
+        exports = [ready_export(a, expires_in=timedelta(hours=-1)) for a in accounts]
+        with CaptureQueriesContext(connection) as captured:
+            done = sweep_sandboxes([a.sandbox_id for a in accounts])
+        assert sorted(done) == sorted(f"expired export {e.pk}" for e in exports)
+        counts[size] = len(captured)
+    with CaptureQueriesContext(connection) as idle:
+        sweep_sandboxes([a.sandbox_id for a in accounts])
+    per_item = (counts[2] - len(idle)) / 2
+    assert per_item > 0
+    assert counts[10] - len(idle) == 10 * per_item
+
+
+def test_the_periodic_sweep_sends_the_due_sandboxes_in_batches(trainee, monkeypatch):
+    from lifecycle import tasks
+
+    accounts = bare_accounts(trainee, 5, "Batch")
+    for account in accounts:
+        ready_export(account, expires_in=timedelta(hours=-1))
+    sent: list[list[int]] = []
+    monkeypatch.setattr(tasks, "SWEEP_BATCH", 2)
+    monkeypatch.setattr(tasks.sweep_sandboxes_task, "delay", sent.append)
+    assert tasks.sweep_task() == 5
+    ids = sorted(a.sandbox_id for a in accounts)
+    assert sent == [ids[0:2], ids[2:4], ids[4:]]
+    assert len(tasks.sweep_sandboxes_task(ids)) == 5  # each batch's task sweeps it
