@@ -110,13 +110,19 @@ def test_the_grid_agrees_with_the_attempts(client, trainer, cohort, trainee, cla
             assert cell.score == (max(scores) if scores else None)
 
     unlink, close = grid.columns
-    assert (unlink.passed, unlink.attempted, unlink.trainees, unlink.pass_rate) == (1, 2, 3, 33)
+    # The pass rate is over the trainees who finished (2), not the cohort (3).
+    assert (unlink.passed, unlink.attempted, unlink.finished, unlink.trainees) == (1, 2, 2, 3)
+    assert unlink.pass_rate == 50
     assert (close.passed, close.pass_rate) == (0, 0)
     misses = [(m.objective, m.missed, m.out_of) for m in grid.misses]
     assert misses == [("Export first", 2, 3), ("Unlink the pop-up", 1, 3)]
     page = response.content.decode()
     assert "Keep a copy of the data before unlinking." in page
-    assert 'width="100"' in page  # one third of the 300-unit bar
+    assert 'width="150"' in page  # half of the 300-unit bar: 1 of the 2 who finished
+    assert "50 % (1 of 2 who finished)" in page
+    items = [(i.objective, i.met, i.finished, i.real_of_attempts) for i in grid.items]
+    assert items == [("Export first", 1, 3, "20 min"), ("Unlink the pop-up", 2, 3, "15 min")]
+    assert 'data-testid="item-analysis"' in page
     assert reverse("trainer_attempt", args=[cohort.pk, class_of_three["best"].pk]) in page
 
 
@@ -319,6 +325,49 @@ def test_the_csv_keeps_a_name_a_spreadsheet_would_run_as_text(client, trainer, c
         ["'@SUM", "'-2@example.org"],
     ]
     assert rows[1][2:5] == ["not_started", "", "0"]  # numbers the product wrote stay numbers
+
+
+def test_item_analysis_times_hints_and_the_steps_before_a_miss(client, trainer, cohort, trainee):
+    from training.cohorts import catalogue
+    from training.cohorts.progress import item_analysis
+
+    start = timezone.now()
+    steps = [
+        {"id": 7, "at": (start + timedelta(days=2)).isoformat(), "text": "Unlink shop: Pop-up"},
+        {"id": 9, "at": (start + timedelta(days=3)).isoformat(), "text": "Download data export"},
+    ]
+    common = {
+        "trainee_id": trainee.pk,
+        "scenario_slug": "unlink-a-shop",
+        "started_at": start,
+        "finished_at": start + timedelta(minutes=30),
+        "sandbox_started_at": start,
+        "feedback": {"steps": steps},
+    }
+    met = {
+        **common,
+        "id": 1,
+        "hints_used": 1,
+        "result": {
+            "export-first": {"met": True, "evidence": [9]},
+            "unlink-popup": {"met": True, "evidence": [7]},
+        },
+    }
+    missed = {
+        **common,
+        "id": 2,
+        "hints_used": 0,
+        "result": {
+            "export-first": {"met": False, "evidence": [7]},
+            "unlink-popup": {"met": True, "evidence": [7]},
+        },
+    }
+    scenarios = {"unlink-a-shop": catalogue.scenarios()["unlink-a-shop"]}
+    export, popup = item_analysis([met, missed], scenarios)
+    assert (export.met, export.finished, export.met_with_hint) == (1, 2, 1)
+    assert export.sandbox_to_it == "3 d 0 h"
+    assert sorted(export.before_miss) == ["Download data export", "Unlink shop: Pop-up"]
+    assert (popup.met, popup.sandbox_to_it, popup.before_miss) == (2, "2 d 0 h", [])
 
 
 def test_the_csv_is_not_stored_by_any_cache(client, trainer, cohort):

@@ -6,7 +6,8 @@ read of their attempts at the assigned scenarios; everything else is worked out 
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from statistics import median
 from typing import Any
 
 from django.db.models import F
@@ -34,6 +35,8 @@ ATTEMPT_FIELDS = (
     "result",
     "sandbox_started_at",
     "sandbox_finished_at",
+    "hints_used",
+    "feedback",
 )
 
 
@@ -136,11 +139,13 @@ class Column:
     passed: int = 0
     attempted: int = 0
     trainees: int = 0
+    finished: int = 0  # trainees with a finished attempt
 
     @property
     def pass_rate(self) -> int:
-        """Per cent of the cohort's trainees who passed it (0 for an empty cohort)."""
-        return round(100 * self.passed / self.trainees) if self.trainees else 0
+        """Per cent of the trainees who finished it that passed it (those who never started or
+        are still playing do not count); 0 when nobody finished."""
+        return round(100 * self.passed / self.finished) if self.finished else 0
 
 
 @dataclass
@@ -159,6 +164,21 @@ class Progress:
     columns: list[Column]
     rows: list[tuple[Any, list[Cell]]]  # (trainee, one cell per column)
     misses: list[Miss] = field(default_factory=list)
+    items: list["Item"] = field(default_factory=list)
+
+
+@dataclass
+class Item:
+    """One objective across the cohort's finished attempts (item analysis)."""
+
+    scenario: str
+    objective: str
+    finished: int  # finished attempts at its scenario
+    met: int
+    met_with_hint: int  # met in an attempt that took a hint
+    sandbox_to_it: str  # median sandbox time from the start to the step that met it
+    real_of_attempts: str  # median real time of the attempts that met it
+    before_miss: list[str]  # the steps most often taken in the attempts that missed it
 
 
 def cohort_progress(cohort: Cohort, scenarios: dict[str, Any]) -> Progress:
@@ -187,8 +207,60 @@ def cohort_progress(cohort: Cohort, scenarios: dict[str, Any]) -> Progress:
         for column, cell in zip(columns, row, strict=True):
             column.passed += cell.state == PASSED
             column.attempted += cell.attempts > 0
+            column.finished += cell.finished > 0
         rows.append((trainee, row))
-    return Progress(columns=columns, rows=rows, misses=missed_objectives(attempts, scenarios))
+    return Progress(
+        columns=columns,
+        rows=rows,
+        misses=missed_objectives(attempts, scenarios),
+        items=item_analysis(attempts, scenarios),
+    )
+
+
+def _median(spans: list[timedelta]) -> timedelta | None:
+    return median(spans) if spans else None
+
+
+def _to_it(attempt: dict, evidence: list[int]) -> timedelta | None:
+    """Sandbox time from the attempt's start to the last step that showed the objective met."""
+    at = {step["id"]: step["at"] for step in (attempt["feedback"] or {}).get("steps", [])}
+    times = [datetime.fromisoformat(at[i]) for i in evidence if i in at]
+    if not times or not attempt["sandbox_started_at"]:
+        return None
+    return max(times) - attempt["sandbox_started_at"]
+
+
+def item_analysis(attempts: list[dict], scenarios: dict[str, Any]) -> list[Item]:
+    """Per objective of each scenario: how many finished attempts met it, how many of those took
+    a hint, the median time to it, and the steps most often taken where it was missed."""
+    finished = [a for a in attempts if a["finished_at"] and a["scenario_slug"] in scenarios]
+    items = []
+    for slug in sorted({a["scenario_slug"] for a in finished}):
+        mine = [a for a in finished if a["scenario_slug"] == slug]
+        for objective in scenarios[slug].objectives:
+            met, missed_steps = [], Counter()
+            for attempt in mine:
+                outcome = (attempt["result"] or {}).get(objective.id) or {}
+                if outcome.get("met"):
+                    met.append((attempt, outcome.get("evidence", [])))
+                else:
+                    steps = {s["text"] for s in (attempt["feedback"] or {}).get("steps", [])}
+                    missed_steps.update(steps)
+            to_it = [t for a, ev in met if (t := _to_it(a, ev)) is not None]
+            real = [a["finished_at"] - a["started_at"] for a, _ in met]
+            items.append(
+                Item(
+                    scenario=scenarios[slug].title,
+                    objective=objective.title,
+                    finished=len(mine),
+                    met=len(met),
+                    met_with_hint=sum(1 for a, _ in met if a.get("hints_used")),
+                    sandbox_to_it=duration_text(_median(to_it)),
+                    real_of_attempts=duration_text(_median(real)),
+                    before_miss=[text for text, _ in missed_steps.most_common(3)],
+                )
+            )
+    return items
 
 
 def missed_objectives(attempts: list[dict], scenarios: dict[str, Any]) -> list[Miss]:

@@ -27,7 +27,8 @@ def _chart(columns) -> dict:
             "rate": c.pass_rate,
             "passed": c.passed,
             "trainees": c.trainees,
-            "width": round(BAR_WIDTH * c.passed / c.trainees) if c.trainees else 0,
+            "finished": c.finished,
+            "width": round(BAR_WIDTH * c.passed / c.finished) if c.finished else 0,
             "y": 8 + 34 * i,
         }
         for i, c in enumerate(columns)
