@@ -218,7 +218,7 @@ def cohort_progress(cohort: Cohort, scenarios: dict[str, Any]) -> Progress:
 
 
 def _median(spans: list[timedelta]) -> timedelta | None:
-    return median(spans) if spans else None
+    return timedelta(seconds=median(s.total_seconds() for s in spans)) if spans else None
 
 
 def _to_it(attempt: dict, evidence: list[int]) -> timedelta | None:
@@ -238,7 +238,8 @@ def item_analysis(attempts: list[dict], scenarios: dict[str, Any]) -> list[Item]
     for slug in sorted({a["scenario_slug"] for a in finished}):
         mine = [a for a in finished if a["scenario_slug"] == slug]
         for objective in scenarios[slug].objectives:
-            met, missed_steps = [], Counter()
+            met: list[tuple[dict, list[int]]] = []
+            missed_steps: Counter[str] = Counter()
             for attempt in mine:
                 outcome = (attempt["result"] or {}).get(objective.id) or {}
                 if outcome.get("met"):
