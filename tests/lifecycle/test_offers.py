@@ -23,6 +23,8 @@ from lifecycle.services import (
     link_shop,
     request_deletion,
     request_export,
+    resend_export,
+    start_export,
     unlink_shop,
 )
 from lifecycle.transitions import Action
@@ -32,6 +34,8 @@ from tests.shops.factories import OrderFactory
 from tests.web import url
 
 from .helpers import PASSWORD
+from .jobs_helpers import SWEEP
+from .test_export_recovery import silence
 
 pytestmark = pytest.mark.usefixtures("own_media", "queue")
 
@@ -294,8 +298,10 @@ def test_an_export_sent_again_says_why_it_is_queued_again(signed_in, world):
     job = request_export(actor=world.actor, account=world.account)
     html = signed_in.get(url("exports", world.sandbox)).content.decode()
     assert "sent again" not in html
-    with arranging():  # set-up: the sweep's resend, as test_export_recovery drives it
-        ExportJob.objects.filter(pk=job.pk).update(resends=1)
+    # Its builder started, then fell silent; the sweep's own resend says why (on its event).
+    start_export(export=job)
+    silence(job)
+    resend_export(actor=SWEEP, export=job)
     html = signed_in.get(url("export_job", world.sandbox, job.pk)).content.decode()
     limit = setting("EXPORT_MAX_RESENDS")
     assert (
