@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lifecycle.models import ExportJob, ExportStatus, InboxMessage
+from tests.engine_guard import arranging
 from tests.test_page_text import visible_text
 from tests.web import demo
 
@@ -35,12 +36,13 @@ def test_a_stuck_export_is_flagged_on_the_case_with_the_workers_state(lead, trai
 
 def test_a_fresh_export_is_not_flagged(lead, trainee):
     sandbox = demo(trainee, orders=0)
-    ExportJob.objects.create(
-        account=sandbox.account,
-        status=ExportStatus.RUNNING,
-        requested_at=sandbox.now(),
-        heartbeat=timezone.now(),
-    )
+    with arranging():  # set-up: a build a live worker has under way
+        ExportJob.objects.create(
+            account=sandbox.account,
+            status=ExportStatus.RUNNING,
+            requested_at=sandbox.now(),
+            heartbeat=timezone.now(),
+        )
     assert "Stuck" not in case_text(lead, sandbox.account)
 
 
