@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from editions.registry import default_key as default_edition_key
+
 from .types import TYPES_NEEDING_CATEGORY, AccountType, Category
 
 
@@ -39,6 +41,8 @@ class Sandbox(models.Model):
     name = models.CharField(max_length=100)
     clock_offset = models.DurationField(default=timedelta(0))
     is_demo = models.BooleanField(default=False)
+    # The edition of the rules it is played under (RULEBOOK §12; editions/declared/).
+    edition = models.CharField(max_length=40, default=default_edition_key, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Deleted by its owner: gone from their pages, kept with its timeline (RULEBOOK §8).
     removed_at = models.DateTimeField(null=True, blank=True)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import AccountTypeForm, SandboxForm
 from accounts.models import ConnectedApp, Sandbox, SellerAccount
 from accounts.types import AccountType, feature_matrix
+from editions import registry as editions
 from lifecycle import selectors
 from lifecycle.services import (
     Actor,
@@ -105,15 +106,16 @@ def _account_type_page(
     request: SandboxRequest, form: AccountTypeForm, wanted: str = ""
 ) -> HttpResponse:
     account = request.account
+    edition = editions.of(request.sandbox)
     counted = switch_counts(account)  # one query for every type compared
     comparison = [
-        {"type": value, "label": label, "change": switch_consequences(account, value, counted)}
-        for value, label in AccountType.choices
+        {"type": value, "label": kind.label, "change": switch_consequences(account, value, counted)}
+        for value, kind in edition.account_types.items()
         if value != account.account_type
     ]
     chosen = (
         switch_consequences(account, wanted, counted)
-        if wanted in AccountType.values and wanted != account.account_type
+        if wanted in edition.account_types and wanted != account.account_type
         else None
     )
     return page(
@@ -123,7 +125,7 @@ def _account_type_page(
             "nav": "settings",
             "tab": "type",
             "form": form,
-            "matrix": feature_matrix(account.account_type),
+            "matrix": feature_matrix(account.account_type, edition=edition),
             "comparison": comparison,
             "chosen": chosen,
         },

@@ -3,6 +3,7 @@ the rules are declared in `lifecycle.transitions.account`."""
 
 from accounts.models import SellerAccount
 from accounts.types import Feature, has_feature, type_change_preview
+from editions import registry as editions
 from lifecycle.core import Actor, Change, account_rows, apply, lifecycle_service, lock_account
 from lifecycle.transitions import Action, Rows
 from lifecycle.transitions.account import DEACTIVATE, REACTIVATE, SWITCH_TYPE
@@ -23,9 +24,11 @@ def switch_account_type(
 
 def _switch(rows: Rows, target: str) -> Change:
     account, before = rows.account, rows.account.account_type
-    preview = type_change_preview(before, target)
+    edition = editions.of(rows.sandbox)
+    preview = type_change_preview(before, target, edition=edition)
     paused = ()
-    if has_feature(before, Feature.AD_CAMPAIGNS) and not has_feature(target, Feature.AD_CAMPAIGNS):
+    had_ads = has_feature(before, Feature.AD_CAMPAIGNS, edition=edition)
+    if had_ads and not has_feature(target, Feature.AD_CAMPAIGNS, edition=edition):
         paused = paused_by(account, account.campaigns.all())  # each its own pause, after this
     account.category = rows.inputs["category"]
     return Change(

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.db.models import CharField, Value
 
 from accounts.models import Sandbox
-from lifecycle.conf import setting
+from editions.registry import rule
 from lifecycle.core import Actor, Change, FollowUp, apply, lifecycle_service, lock_sandbox
 from lifecycle.datetimes import duration
 from lifecycle.jobs import Job
@@ -78,7 +78,7 @@ def schedule(sandbox: Sandbox) -> Schedule:
             events.append((request.link_expires_at, "the deletion link expires"))
             continue
         events.append((request.scheduled_for, "the account is deleted for good"))
-        for before in setting("DELETION_REMINDERS"):
+        for before in rule(sandbox, "DELETION_REMINDERS"):
             reminder = f"a reminder {duration(before)} before deletion"
             events.append((request.scheduled_for - before, reminder))
     return Schedule(sorted(e for e in events if e[0] > now), open_requests)

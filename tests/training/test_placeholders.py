@@ -4,17 +4,16 @@
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.test import override_settings
 
+from tests.rulebook import changed_rules
 from training import scenarios
 
 pytestmark = pytest.mark.django_db
 
 
 def _rules(**changes):
-    return override_settings(SIMULATOR={**settings.SIMULATOR, **changes})
+    return changed_rules(**changes)
 
 
 def test_the_texts_are_filled_from_the_rules_in_force():

@@ -1,10 +1,10 @@
 """Numbers of the rules in a scenario's text: written as placeholders, filled from the rules in
 force, so a rule change changes the brief, the hints and the lessons with it.
 
-`{grace}` in a brief reads "30 days" while DELETION_GRACE is 30 days. Every text of a file may
-use them (brief, titles, lessons, hints, a step's `why`, `counts_when.text`). An unknown
-placeholder is refused when the file is read; `typed_numbers` finds a rule's number typed where
-its placeholder belongs, which `manage.py scenarios check` refuses.
+`{grace}` in a brief reads "30 days" while the edition's DELETION_GRACE is 30 days. Every text
+of a file may use them (brief, titles, lessons, hints, a step's `why`, `counts_when.text`). An
+unknown placeholder is refused when the file is read; `typed_numbers` finds a rule's number typed
+where its placeholder belongs, which `manage.py scenarios check` refuses.
 """
 
 import re
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from lifecycle.conf import setting
+from editions import registry as editions
 from lifecycle.wording import count
 
 
@@ -28,12 +28,12 @@ def _hours(span: timedelta) -> int:
 @dataclass(frozen=True)
 class Placeholder:
     name: str
-    rule: str  # the key of settings.SIMULATOR
+    rule: str  # the rule of the edition (editions.base.RULE_KINDS)
     number: Callable[[Any], int]
     unit: str  # "day", "hour", "time", or "" for a bare number
 
     def value(self) -> int:
-        return self.number(setting(self.rule))
+        return self.number(editions.default().number(self.rule))
 
     def text(self) -> str:
         n = self.value()
@@ -95,7 +95,7 @@ def typed_numbers(text: str) -> list[str]:
 
 def hours(name: str) -> float:
     """A duration placeholder's length in hours (a `within` predicate's `rule`)."""
-    span = setting(PLACEHOLDERS[name].rule)
+    span = editions.default().number(PLACEHOLDERS[name].rule)
     return span.total_seconds() / 3600
 
 
