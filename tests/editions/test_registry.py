@@ -22,7 +22,10 @@ from shops.models import Shop
 from tests.rulebook import rule
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = ("accounts", "shops", "lifecycle", "studio", "training", "config", "bench", "editions")
+CODE = (
+    "accounts", "shops", "lifecycle", "studio", "training", "config", "bench", "editions", "lti",
+    "rewind",
+)  # fmt: skip
 
 
 def test_the_declared_editions_are_sound():
