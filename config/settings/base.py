@@ -67,8 +67,8 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
 ]
-THIRD_PARTY_APPS = ["django_htmx", "crispy_forms", "crispy_bootstrap5", "csp", "axes"]
-LOCAL_APPS = ["accounts", "shops", "lifecycle", "studio", "training"]
+THIRD_PARTY_APPS = ["django_htmx", "crispy_forms", "crispy_bootstrap5", "csp", "axes", "lti_tool"]
+LOCAL_APPS = ["accounts", "shops", "lifecycle", "studio", "training", "lti"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
