@@ -133,6 +133,7 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     # lifecycle
     "dashboard": (OWNED, sb),
     "advance_clock": (OWNED, sb),
+    "sandbox_changes": (OWNED, sb),
     "lifecycle_map": (OWNED, sb),
     "close_account": (OWNED, sb),
     "request_deletion": (OWNED, sb),

@@ -38,6 +38,11 @@ def finalize_deletion(*, actor: Actor, account: SellerAccount | int) -> SellerAc
 
 def _finalize(rows: Rows, target: str) -> Change:
     account, now = rows.account, rows.now
+    # Irreversible from here: an automatic checkpoint of the sandbox (rewind), the purge after
+    # the commit included.
+    from rewind.services import checkpoint_before
+
+    checkpoint_before(account.sandbox, f"{account.display_name} is deleted for good")
     ended = _links_to_end(rows)
     _end_grants(rows)
     removed = purge_account_data(account)
