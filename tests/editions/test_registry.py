@@ -24,7 +24,7 @@ from tests.rulebook import rule
 ROOT = Path(__file__).resolve().parents[2]
 CODE = (
     "accounts", "shops", "lifecycle", "studio", "training", "config", "bench", "editions", "lti",
-    "rewind",
+    "rewind", "tests",
 )  # fmt: skip
 
 
@@ -45,7 +45,7 @@ def _rule_names_read_outside_the_editions() -> list[str]:
     found = []
     for folder in CODE:
         for path in (ROOT / folder).rglob("*.py"):
-            if "migrations" in path.parts:
+            if "migrations" in path.parts or path.name == "test_registry.py":
                 continue
             for node in ast.walk(ast.parse(path.read_text())):
                 named = None
