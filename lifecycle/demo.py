@@ -35,12 +35,12 @@ from shops.models import (
     Shop,
     ShopLink,
 )
+from shops.transitions.link import LINK_SHOP
 from studio.models import LiveSession, ProductLink, Video
 from studio.sounds import LIBRARY
 
 from .core import Actor, Change, account_rows, apply
 from .core.protection import building
-from .transitions.link import LINK_SHOP
 
 # What a small maker's shop sells, by craft; the brand is a generated surname and the craft.
 CRAFTS = {

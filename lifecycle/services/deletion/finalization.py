@@ -13,8 +13,8 @@ from lifecycle.core import (
 )
 from lifecycle.transitions import Action, Rows
 from lifecycle.transitions.deletion import FINALIZE_DELETION
-from lifecycle.transitions.link import END_LINK
 from shops.models import Shop
+from shops.transitions.link import END_LINK
 
 from .checklist import open_request
 from .purge import purge_account_data, scrub_timeline
