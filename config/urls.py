@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("studio.urls")),
     path("", include("training.urls")),
     path("", include("training.cohorts.urls")),
+    path("", include("lti.urls")),
 ]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "shops", "studio", "lifecycle", "training")
+APPS = ("accounts", "shops", "studio", "lifecycle", "training", "rewind", "lti")
 
 # Bottom to top: the rows the engine locks and records (the sandbox and account, the timeline and
 # its action vocabulary), the engine, each app's code (its own models included) in the order of

@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import ConnectedApp, Sandbox, User
 from accounts.roles import SUPPORT_GROUP, ensure_support_group
 from lifecycle.models import DeletionRequest, InboxMessage, SupportNote, TimelineEvent
+from lti.models import Platform
 from studio.models import ProductLink
 from tests.web import demo, ready_export
 from training.cohorts import catalogue
@@ -179,6 +180,10 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "login_invitation_accept": (SIGNED_IN, lambda w: {"invitation_id": w.login_invitation.pk}),
     "login_invitation_decline": (SIGNED_IN, lambda w: {"invitation_id": w.login_invitation.pk}),
     "password_reset": (PUBLIC, none),
+    # A learning platform's calls (LTI): its signed launch is the only credential.
+    "lti_login": (PUBLIC, none),
+    "lti_launch": (PUBLIC, none),
+    "lti_jwks": (PUBLIC, none),
     "password_reset_done": (PUBLIC, none),
     "password_reset_confirm": (PUBLIC, lambda w: {"uidb64": "MQ", "token": "sample-token"}),
     "password_reset_complete": (PUBLIC, none),
@@ -574,6 +579,14 @@ def admin_rows(world) -> None:
     )
     SupportNote.objects.create(
         account=world.sandbox.account, author_label="agent", text="A note.", sandbox_time=now
+    )
+    Platform.objects.create(
+        name="An LMS",
+        issuer="https://lms.example.test",
+        client_id="simulator",
+        auth_url="https://lms.example.test/auth",
+        token_url="https://lms.example.test/token",
+        keyset_url="https://lms.example.test/jwks",
     )
 
 

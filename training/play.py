@@ -133,12 +133,12 @@ def show_solution(*, attempt: Attempt) -> Attempt:
     return attempt
 
 
-def _rows(facts: list[Fact], actor: str | None = None) -> list[dict]:
+def _rows(facts: list[Fact]) -> list[dict]:
     return [
         {
             "id": e.id,
             "at": e.at.isoformat(timespec="minutes"),
-            "actor": actor or e.actor_kind,
+            "actor": e.actor_kind,
             "text": e.describe(),
             "refused": e.outcome == "refused",
         }
@@ -158,15 +158,15 @@ def trainee_steps(attempt: Attempt) -> list[dict]:
 
 
 def setup_steps(attempt: Attempt) -> list[dict]:
-    """How the scenario built the world before the attempt began: its steps, by the scenario
-    (not by the trainee, though the build acts through the account's own services)."""
+    """How the scenario built the world before the attempt began: its steps, each by the
+    scenario's set-up as its event records (the build's own job, the email, shows as a job)."""
     if attempt.sandbox_id is None:
         return []
     name = get(attempt.scenario_slug).world.display_name
     built = observe.events_after(
         attempt.sandbox, 0, upto=attempt.baseline_event_id, account_name=name
     )
-    return _rows(built, actor="scenario")
+    return _rows(built)
 
 
 @transaction.atomic

@@ -67,8 +67,8 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
 ]
-THIRD_PARTY_APPS = ["django_htmx", "crispy_forms", "crispy_bootstrap5", "csp", "axes"]
-LOCAL_APPS = ["accounts", "shops", "lifecycle", "studio", "training"]
+THIRD_PARTY_APPS = ["django_htmx", "crispy_forms", "crispy_bootstrap5", "csp", "axes", "lti_tool"]
+LOCAL_APPS = ["accounts", "shops", "lifecycle", "studio", "training", "lti", "rewind"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -390,6 +390,10 @@ SIMULATOR = {
     # Seconds the export waits per progress step; only for tests and demos of a slow export.
     "EXPORT_SLOWDOWN": float(os.environ.get("SIMULATOR_EXPORT_SLOWDOWN", "0")),
 }
+
+# The checkpoints a sandbox keeps (saved and automatic); past it the oldest automatic one goes
+# first, then the oldest saved one (rewind.services). An attempt's step checkpoints are its own.
+REWIND_MAX_CHECKPOINTS = int(os.environ.get("REWIND_MAX_CHECKPOINTS", "10"))
 
 # --- Logging --------------------------------------------------------------------------------
 # Every line hides the tokens of emailed and shared links (lifecycle.redaction): each is in the
