@@ -133,6 +133,7 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     # lifecycle
     "dashboard": (OWNED, sb),
     "advance_clock": (OWNED, sb),
+    "sandbox_changes": (OWNED, sb),
     "lifecycle_map": (OWNED, sb),
     "close_account": (OWNED, sb),
     "request_deletion": (OWNED, sb),
@@ -172,6 +173,7 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "trainer_unassign": (COHORT, lambda w: {**cohort(w), "assignment_id": w.assignment.pk}),
     "trainer_import": (COHORT, cohort),
     "trainer_progress": (COHORT, cohort),
+    "lti_grades": (COHORT, cohort),
     "trainer_progress_csv": (COHORT, cohort),
     "trainer_attempt": (COHORT, lambda w: {**cohort(w), "attempt_id": w.attempt.pk}),
     "sandbox_rename": (OWNED, sb),
