@@ -31,9 +31,20 @@ ENGINE_MODULES = (
     "lifecycle.logfilters",
     "lifecycle.counting",
 )
-# Entry points: what a request, a command or the admin reaches first. They may import anything.
-PAGES = ("views", "urls", "admin", "templatetags", "management", "apps", "context_processors")
-PAGE_PACKAGES = ("lifecycle.support",)  # the support desk's pages (in the admin)
+# Entry points: what a request, a command, a job or the admin reaches first. They may import
+# anything.
+PAGES = (
+    "views",
+    "urls",
+    "admin",
+    "templatetags",
+    "management",
+    "tasks",
+    "apps",
+    "context_processors",
+)
+# The support desk's pages (in the admin); the pages' polling view.
+PAGE_PACKAGES = ("lifecycle.support", "lifecycle.follow")
 
 
 def _named(module: str, prefixes: tuple[str, ...]) -> bool:
