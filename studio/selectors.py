@@ -20,8 +20,8 @@ from accounts.types import (
 )
 from editions import registry as editions
 from editions.base import Edition
+from lifecycle.counting import counts
 from lifecycle.errors import LifecycleError
-from lifecycle.selectors.counting import counts
 from lifecycle.transitions.base import lacks_feature
 from shops.models import Campaign, CampaignStatus, Customer, OrderStatus, ShopLink
 
