@@ -2,13 +2,12 @@
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-
-from editions.registry import default_key as default_edition_key
 
 from .types import TYPES_NEEDING_CATEGORY, AccountType, Category
 
@@ -34,6 +33,12 @@ class User(AbstractUser):
                 violation_error_message="Another login has this email.",
             ),
         ]
+
+
+def default_edition_key() -> str:
+    """The edition a new sandbox is played under unless one is chosen (editions.registry checks
+    at start-up that it names a declared edition)."""
+    return str(settings.SIMULATOR["EDITION"])
 
 
 class Sandbox(models.Model):

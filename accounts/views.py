@@ -72,7 +72,9 @@ def sandbox_create(request: HttpRequest) -> HttpResponse:
         return bad_input(request, lambda: _sandbox_list(request, form))
     name = form.cleaned_data["name"]
     try:
-        sandbox = create_sandbox(actor=Actor.trainee(request.user), name=name)
+        sandbox = create_sandbox(
+            actor=Actor.trainee(request.user), name=name, edition=form.cleaned_data["edition"]
+        )
     except IntegrityError:
         # A double click: the other request took the name between our check and our insert.
         # The service is one transaction, so nothing of this one remains; the form says why.

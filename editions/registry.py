@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.models import default_edition_key
 from editions import declared
 
 from .base import RULE_KINDS, Edition, Number
@@ -36,7 +37,7 @@ def editions() -> dict[str, Edition]:
 
 def default_key() -> str:
     """The edition a new sandbox is played under unless one is chosen (settings)."""
-    return str(settings.SIMULATOR["EDITION"])
+    return default_edition_key()
 
 
 def get(key: str) -> Edition:

@@ -13,6 +13,7 @@ from typing import cast
 from django.http import HttpRequest
 
 from editions import registry as editions
+from editions.base import Edition
 
 from .selectors import request_layout, rule_numbers, sandbox_account
 from .services.clock import clock_reading
@@ -28,9 +29,14 @@ class RulesInForce(Mapping[str, int]):
         self.request = request
 
     @cached_property
-    def numbers(self) -> dict[str, int]:
+    def edition(self) -> Edition:
+        """`rules.edition`: the edition itself (the top bar, the Help menu, "Why?" links)."""
         sandbox = getattr(self.request, "sandbox", None)
-        return rule_numbers(editions.of(sandbox) if sandbox is not None else editions.default())
+        return editions.of(sandbox) if sandbox is not None else editions.default()
+
+    @cached_property
+    def numbers(self) -> dict[str, int]:
+        return rule_numbers(self.edition)
 
     def __getitem__(self, key: str) -> int:
         return self.numbers[key]
