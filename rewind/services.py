@@ -187,6 +187,13 @@ def restore_checkpoint(
         _recorded(actor, sandbox, RewindAction.RESTORE_CHECKPOINT, found, into=restored.pk)
         _recorded(actor, restored, RewindAction.RESTORED_FROM, found, source=sandbox.pk)
         return restored
+    if sandbox.attempts.exists():
+        refuse(
+            Code.SANDBOX_IN_USE,
+            f"{sandbox.name} holds an attempt at a scenario, which your trainer reads: restore "
+            "the checkpoint as a new sandbox, or go back to before a step of the attempt.",
+            **_context(sandbox),
+        )
     if not confirmed:
         refuse(
             Code.CONFIRMATION_REQUIRED,
