@@ -385,8 +385,11 @@ SIMULATOR = {
     "CURRENCY": os.environ.get("SIMULATOR_CURRENCY", "USD"),
     # Jobs: store every email in the inbox; also hand it to EMAIL_BACKEND when DELIVER_EMAIL is on.
     "DELIVER_EMAIL": env_bool("DELIVER_EMAIL", False),
-    # The address emailed links start with, when emails are delivered outside the inbox.
-    "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
+    # The address emailed links start with, when emails are delivered outside the inbox: unless
+    # set, the address `make run` serves (WEB_PORT), so a port other than 8000 needs no second
+    # setting for the links to work.
+    "SITE_URL": os.environ.get("SITE_URL")
+    or f"http://127.0.0.1:{os.environ.get('WEB_PORT') or '8000'}",
     # Seconds the export waits per progress step; only for tests and demos of a slow export.
     "EXPORT_SLOWDOWN": float(os.environ.get("SIMULATOR_EXPORT_SLOWDOWN", "0")),
 }

@@ -32,6 +32,7 @@ from lifecycle.transitions import (
     Refusal,
     Rows,
     Transition,
+    kind_of,
 )
 
 from . import events
@@ -75,10 +76,18 @@ class Actor:
     def job(cls, name: str) -> "Actor":
         return cls(ActorKind.JOB, None, name)
 
+    @classmethod
+    def scenario(cls, title: str) -> "Actor":
+        """A scenario's set-up: the seller's past moves of its world, taken while it is built
+        (`protection.building`), where the seller may take them; refused anywhere else."""
+        return cls(ActorKind.SCENARIO, None, title)
+
     @property
     def label(self) -> str:
         if self.kind == ActorKind.JOB:
             return f"job: {self.job_name}"
+        if self.kind == ActorKind.SCENARIO:
+            return f"scenario: {self.job_name}"
         assert self.user is not None  # nosec B101  # narrows the type; a non-job actor has a user
         return self.user.get_username()
 
@@ -149,6 +158,13 @@ def _person_refusal(actor: Actor, sandbox: Sandbox) -> Refusal | None:
         return Refusal(
             Code.REASON_REQUIRED,
             "Give a reason: every staff action is recorded with why it was taken.",
+        )
+    from .protection import is_building  # protection reads `applying` from here
+
+    if actor.kind == ActorKind.SCENARIO and not is_building():
+        return Refusal(
+            Code.NOT_ALLOWED_FOR_ACTOR,
+            "Only a scenario's set-up acts as the scenario, while its world is built.",
         )
     return None
 
@@ -233,7 +249,9 @@ def _actor_refusal(actor: Actor, transition: Transition, sandbox: Sandbox) -> Re
     """The person (`_person_refusal`), then the actor kinds the declaration allows."""
     if refusal := _person_refusal(actor, sandbox):
         return refusal
-    if actor.kind not in transition.actors:
+    # A scenario's set-up takes the seller's own moves (the world's past).
+    acting_as = ActorKind.TRAINEE if actor.kind == ActorKind.SCENARIO else actor.kind
+    if acting_as not in transition.actors:
         who = {"trainee": "the account owner", "staff": "support staff", "job": "a background job"}
         allowed = " or ".join(sorted(who[k] for k in transition.actors))
         return Refusal(
@@ -377,7 +395,7 @@ def _refusal_now(
 ) -> LifecycleError:
     """The refusal, recorded now, in the service's transaction while its locks are held (its true
     place on the timeline); none for a silent transition (the builder's) or a declared repeat."""
-    kind = events.KINDS[transition.event or MACHINES[transition.machine].name]
+    kind = kind_of(transition.event or transition.machine)
     err = LifecycleError(
         refusal.code,
         refusal.sentence,
