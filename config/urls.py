@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("training.cohorts.urls")),
     path("", include("lti.urls")),
     path("", include("editions.urls")),
+    path("", include("rewind.urls")),
 ]
