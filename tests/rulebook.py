@@ -33,6 +33,11 @@ def days_of(name: str) -> str:
     return count(rule(name).days, "day")
 
 
+def each_in_days(name: str) -> list[str]:
+    """A rule of several durations, each in whole days: ["7 days", "1 day"]."""
+    return [count(d.days, "day") for d in rule(name)]
+
+
 def times_of(name: str) -> str:
     """A count rule as a number of times: "3 times"."""
     return count(rule(name), "time")

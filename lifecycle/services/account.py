@@ -5,7 +5,15 @@ from accounts.models import SellerAccount
 from accounts.transitions.account import DEACTIVATE, REACTIVATE, SWITCH_TYPE
 from accounts.types import Feature, has_feature, type_change_preview
 from editions import registry as editions
-from lifecycle.core import Actor, Change, account_rows, apply, lifecycle_service, lock_account
+from lifecycle.core import (
+    Actor,
+    Caused,
+    Change,
+    account_rows,
+    apply,
+    lifecycle_service,
+    lock_account,
+)
 from lifecycle.transitions import Action, Rows
 from shops.services.campaigns import paused_by
 from studio.visibility import visibility_change
@@ -23,10 +31,11 @@ def switch_account_type(
 
 
 def _switch(rows: Rows, target: str) -> Change:
-    account, before = rows.account, rows.account.account_type
+    account = rows.seller
+    before = account.account_type
     edition = editions.of(rows.sandbox)
     preview = type_change_preview(before, target, edition=edition)
-    paused = ()
+    paused: tuple[Caused, ...] = ()
     had_ads = has_feature(before, Feature.AD_CAMPAIGNS, edition=edition)
     if had_ads and not has_feature(target, Feature.AD_CAMPAIGNS, edition=edition):
         paused = paused_by(account, account.campaigns.all())  # each its own pause, after this
