@@ -17,6 +17,7 @@ from lifecycle.actions import Action, action_choices, is_known
 from lifecycle.admin import export_state
 from lifecycle.conf import setting
 from lifecycle.models import (
+    DeletionRequest,
     DeletionStatus,
     InboxMessage,
     Outcome,
@@ -224,6 +225,31 @@ def inbox(sandbox) -> dict[str, Any]:
     }
 
 
+def finalizing_moves(sandbox) -> dict[str, list[SellerAccount]]:
+    """The case's clock buttons whose move finalizes a deletion, with whose: their button is a
+    danger one, as their preview is (asked of the staff actions themselves, so the buttons and
+    the previews cannot disagree). Nothing is asked while no deletion is scheduled."""
+    from accounts.admin.sandboxes import CLOCK_BUTTONS
+
+    scheduled = DeletionRequest.objects.filter(
+        account__sandbox=sandbox, status=DeletionStatus.SCHEDULED
+    )
+    if not scheduled.exists():
+        return {}
+    moves = {name: action.finalizes([sandbox]) for name, action in CLOCK_BUTTONS.items()}
+    return {name: accounts for name, accounts in moves.items() if accounts}
+
+
+def finalizing_sentence(moves: dict[str, list[SellerAccount]]) -> str:
+    names = sorted({account.display_name for found in moves.values() for account in found})
+    if not names:
+        return ""
+    return (
+        f"A move in red finalizes the deletion of {', '.join(names)}: the seller's data is "
+        "removed for good. Its preview asks for a confirmation first."
+    )
+
+
 def case(account: SellerAccount) -> dict[str, Any]:
     from lifecycle import heartbeat
     from lifecycle.admin import stuck_exports
@@ -236,12 +262,15 @@ def case(account: SellerAccount) -> dict[str, Any]:
         )
     )
     workers = heartbeat.status()[heartbeat.WORKER] if stuck else None
+    moves = finalizing_moves(sandbox)
     return {
         "account": account,
         "sandbox": sandbox,
         "owner": sandbox.owner,
         "sandbox_now": when(sandbox.now()),
         "scheduled": [(when(at), what) for at, what in scheduled_events(sandbox)],
+        "finalizing_moves": moves,
+        "finalizing_sentence": finalizing_sentence(moves),
         "shops": shop_rows(account),
         "unlink_rule": (
             f"at most {count(setting('UNLINK_LIMIT'), 'unlink')} per "
