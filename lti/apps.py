@@ -12,7 +12,11 @@ class LtiConfig(AppConfig):
     verbose_name = "Learning platforms (LTI)"
 
     def ready(self) -> None:
+        from lti.grades import attempt_finished
         from lti.roles import ensure_platform_admins_group
+        from training.hooks import on_attempt_finished
+
+        on_attempt_finished(attempt_finished)  # the score goes back to the course's grade book
 
         post_migrate.connect(
             ensure_platform_admins_group, sender=self, dispatch_uid="lti-platform-admins"

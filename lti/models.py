@@ -56,3 +56,36 @@ class AttemptLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt} from {self.resource_link}"
+
+
+class SendState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed (will be retried)"
+    GAVE_UP = "gave_up", "Failed (no more retries)"
+    KEPT = "kept", "Not sent: a better score is in the grade book"
+
+
+class ScoreSend(models.Model):
+    """A finished attempt's score on its way to the course's grade book (AGS), and what the
+    platform answered. Sent by a background job; a failed send is retried by the sweep."""
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="score_send")
+    link = models.ForeignKey(AttemptLink, on_delete=models.CASCADE, related_name="score_sends")
+    lineitem_url = models.URLField(max_length=500)
+    lti_user = models.ForeignKey(LtiUser, on_delete=models.CASCADE, related_name="score_sends")
+    score = models.PositiveSmallIntegerField()
+    passed = models.BooleanField()
+    comment = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=SendState.choices, default=SendState.QUEUED)
+    tries = models.PositiveSmallIntegerField(default=0)
+    answer = models.TextField(blank=True)  # the platform's answer to the last try, or the error
+    queued_at = models.DateTimeField(auto_now_add=True)
+    last_try_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Score {self.score} of {self.attempt}: {self.get_state_display()}"

@@ -1,9 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import trainer_views, views
 
 urlpatterns = [
     path("lti/login/", views.login_initiation, name="lti_login"),
     path("lti/launch/", views.launch, name="lti_launch"),
     path("lti/jwks/", views.jwks, name="lti_jwks"),
+    path(
+        "trainer/cohorts/<int:cohort_id>/course-grades/",
+        trainer_views.grades,
+        name="lti_grades",
+    ),
 ]

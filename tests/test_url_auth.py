@@ -173,6 +173,7 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "trainer_unassign": (COHORT, lambda w: {**cohort(w), "assignment_id": w.assignment.pk}),
     "trainer_import": (COHORT, cohort),
     "trainer_progress": (COHORT, cohort),
+    "lti_grades": (COHORT, cohort),
     "trainer_progress_csv": (COHORT, cohort),
     "trainer_attempt": (COHORT, lambda w: {**cohort(w), "attempt_id": w.attempt.pk}),
     "sandbox_rename": (OWNED, sb),

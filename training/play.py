@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Sandbox, User
 from lifecycle.core import Actor, lock_sandbox, record
 
-from . import grading, moves, observe
+from . import grading, hooks, moves, observe
 from .actions import FINISHED, OPEN, TrainingAction
 from .build import Built, build_world
 from .cohorts.progress import cohort_assigning
@@ -206,6 +206,7 @@ def finish_attempt(*, attempt: Attempt) -> Attempt:
         score=grade.score,
         passed=grade.passed,
     )
+    hooks.attempt_finished(attempt)
     return attempt
 
 

@@ -21,9 +21,12 @@ from django.views.decorators.csrf import csrf_exempt
 from jwcrypto.jwk import JWK
 from lti1p3platform.framework.django.oidc_login import DjangoAPIOIDCLogin
 from lti1p3platform.framework.django.request import DjangoRequest
+from lti1p3platform.framework.django.response import wrap_json_resp
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.registration import Registration
+from lti1p3platform.score import UpdateScoreStatus
+from lti1p3platform.service_connector import AssignmentsGradesService
 
 CLIENT_ID = "simulator-tool"
 DEPLOYMENT_ID = "deployment-1"
@@ -62,6 +65,8 @@ class State:
     offers: dict[str, Offer] = field(default_factory=dict)
     knobs: dict[str, Any] = field(default_factory=dict)
     tool_keys: dict[str, Any] = field(default_factory=dict)
+    # The grade book: per line item (the link's id), per user (sub), the last score taken.
+    grade_book: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
 
 PLATFORM = State()
@@ -74,6 +79,7 @@ def reset(base_url: str, tool_keys: dict[str, Any]) -> None:
     PLATFORM.base_url = base_url
     PLATFORM.offers.clear()
     PLATFORM.knobs.clear()
+    PLATFORM.grade_book.clear()
     PLATFORM.tool_keys = tool_keys
 
 
@@ -122,6 +128,11 @@ class Launch(LTIAdvantageMessageLaunchAbstract):
         )
         if offer.custom:
             self.set_custom_parameters_claim(offer.custom)
+        self.set_ags(
+            lineitems_url=f"{PLATFORM.base_url}/platform/lineitems",
+            lineitem_url=lineitem_url(offer.link_id),
+            allow_creating_lineitems=False,
+        )
         if "expires_in" in PLATFORM.knobs:
             self.set_id_token_expiration(PLATFORM.knobs["expires_in"])
 
@@ -158,6 +169,79 @@ class Launch(LTIAdvantageMessageLaunchAbstract):
         )
 
 
+def lineitem_url(link_id: str) -> str:
+    return f"{PLATFORM.base_url}/platform/lineitems/{link_id}"
+
+
+class GradeBook(AssignmentsGradesService):
+    """The platform's Assignment and Grade Services: one line item per link; scores kept by
+    user, an older timestamp than the one kept refused (as the specification asks)."""
+
+    def update_score(self, line_item_id: str, score: Any) -> UpdateScoreStatus:
+        column = PLATFORM.grade_book.setdefault(line_item_id, {})
+        kept = column.get(score["userId"])
+        if kept and kept["timestamp"] > score["timestamp"]:
+            return UpdateScoreStatus.OLD_TIMESTAMP
+        column[score["userId"]] = score
+        return UpdateScoreStatus.SUCCESS
+
+    def get_results(self, line_item_id: str, page: int = 1, limit: Any = None, user_id: Any = None):
+        column = PLATFORM.grade_book.get(line_item_id, {})
+        results = [
+            {
+                "userId": user,
+                "resultScore": s["scoreGiven"],
+                "resultMaximum": s["scoreMaximum"],
+                "comment": s.get("comment", ""),
+                "scoreOf": lineitem_url(line_item_id),
+            }
+            for user, s in column.items()
+            if user_id is None or user == user_id
+        ]
+        return {"content": results, "has_next": False, "next": None}
+
+    def find_lineitems(self, *args: Any, **kwargs: Any) -> Any:
+        return {"content": [], "has_next": False, "next": None}
+
+    def find_lineitem(self, line_item_id: str) -> Any:
+        return {"id": lineitem_url(line_item_id), "scoreMaximum": 100, "label": line_item_id}
+
+    def create_lineitem(self, creation_data: Any) -> Any:
+        raise NotImplementedError
+
+    def update_lineitem(self, update_data: Any) -> Any:
+        raise NotImplementedError
+
+    def delete_lineitem(self, line_item_id: str) -> None:
+        raise NotImplementedError
+
+
+def down() -> HttpResponse | None:
+    if PLATFORM.knobs.get("down"):
+        return HttpResponse("The learning platform is down for maintenance.", status=503)
+    return None
+
+
+@csrf_exempt
+def token(request: HttpRequest) -> HttpResponse:
+    """The platform's OAuth2 token endpoint (client credentials with a signed assertion)."""
+    if unavailable := down():
+        return unavailable
+    conf = Conf()
+    conf.get_registration()
+    return JsonResponse(conf.get_access_token(request.POST.dict()))
+
+
+@csrf_exempt
+def scores(request: HttpRequest, item: str) -> HttpResponse:
+    if unavailable := down():
+        return unavailable
+    conf = Conf()
+    conf.get_registration()
+    book = GradeBook(DjangoRequest(request), conf, f"{PLATFORM.base_url}/platform/lineitems")
+    return wrap_json_resp(book.handle_update_score(item))
+
+
 def start(request: HttpRequest, hint: str) -> HttpResponse:
     """The course page's link: the platform starts the login at the tool."""
     login = Login(request, Conf())
@@ -181,6 +265,8 @@ urlpatterns = [
     path("platform/start/<str:hint>/", start),
     path("platform/auth/", auth),
     path("platform/jwks/", jwks),
+    path("platform/token/", token),
+    path("platform/lineitems/<str:item>/scores", scores),
 ]
 
 FORM_FIELD = re.compile(r'name="(id_token|state)" value="([^"]*)"')

@@ -1,0 +1,32 @@
+"""The trainer's pages of a course's cohort: the scores sent to the course's grade book."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from training.cohorts import catalogue
+from training.cohorts.web import CohortRequest, cohort_page
+
+from .models import ScoreSend, SendState
+
+TONES = {
+    SendState.QUEUED: "text-bg-secondary",
+    SendState.SENT: "text-bg-success",
+    SendState.FAILED: "text-bg-warning",
+    SendState.GAVE_UP: "text-bg-danger",
+    SendState.KEPT: "text-bg-light",
+}
+
+
+@cohort_page
+def grades(request: CohortRequest) -> HttpResponse:
+    """Each finished attempt's score on its way to the grade book: queued, sent, failed with
+    the platform's answer (retried by the sweep), or kept back for a better one."""
+    sends = list(
+        ScoreSend.objects.filter(attempt__cohort=request.cohort)
+        .select_related("attempt__trainee", "lti_user")
+        .order_by("-queued_at", "-id")
+    )
+    for send in sends:
+        send.tone = TONES[SendState(send.state)]  # type: ignore[attr-defined]
+        send.title = catalogue.title_of(send.attempt.scenario_slug)  # type: ignore[attr-defined]
+    return render(request, "lti/grades.html", {"cohort": request.cohort, "sends": sends})
