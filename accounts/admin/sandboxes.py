@@ -165,7 +165,7 @@ class SandboxAdmin(SupportAdmin):
             )
         )
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fields = ["owner", "name", "is_demo"]
         if obj is None:
             return fields
@@ -185,11 +185,11 @@ class SandboxAdmin(SupportAdmin):
 
     @admin.display(description="Seller account", ordering="primary_account_name")
     def account_name(self, sandbox: Sandbox) -> str:
-        return sandbox.primary_account_name or "–"
+        return getattr(sandbox, "primary_account_name", None) or "–"  # get_queryset's
 
     @admin.display(description="Account status", ordering="primary_account_status")
     def account_status(self, sandbox: Sandbox) -> str:
-        return status_label(sandbox.primary_account_status)
+        return status_label(getattr(sandbox, "primary_account_status", None))  # get_queryset's
 
     @admin.display(description="Clock ahead of real time by")
     def clock_ahead(self, sandbox: Sandbox) -> str:

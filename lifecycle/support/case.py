@@ -134,9 +134,10 @@ def deletion(account: SellerAccount) -> dict[str, Any] | None:
         return None
     now = account.sandbox.now()
     info: dict[str, Any] = {"request": request}
-    if request.status == DeletionStatus.SCHEDULED:
-        info["finalizes"] = when(request.scheduled_for)
-        info["days_left"] = days_until(request.scheduled_for, now)
+    finalizes = request.scheduled_for  # set once the request is scheduled
+    if request.status == DeletionStatus.SCHEDULED and finalizes is not None:
+        info["finalizes"] = when(finalizes)
+        info["days_left"] = days_until(finalizes, now)
     else:
         info["link_expires"] = when(request.link_expires_at)
     return info
