@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Sandbox, SellerAccount
+from editions.registry import rule
 from lifecycle import heartbeat
-from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.jobs import broker_ok
 from lifecycle.models import DeletionRequest, DeletionStatus, ExportJob
@@ -76,7 +76,7 @@ def confirm_deletion_view(request: HttpRequest, sandbox_id: int) -> HttpResponse
         "sandbox": sandbox,
         "deletion": deletion,
         "account": deletion.account if deletion else None,
-        "grace_days": setting("DELETION_GRACE").days,
+        "grace_days": rule(sandbox, "DELETION_GRACE").days,
     }
     if deletion is None and (confirmed := _confirmed_here(request, sandbox)) is not None:
         context.update(confirmed=confirmed, account=confirmed.account)

@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from accounts.models import SellerAccount
+from editions.registry import rule
 from lifecycle.actions import Action, action_choices, is_known
 from lifecycle.admin import export_state
 from lifecycle.conf import setting
@@ -113,7 +114,7 @@ def shop_rows(account: SellerAccount) -> list[ShopRow]:
         ).select_related("account")
     }
     rows = []
-    for shop in Shop.objects.filter(sandbox=account.sandbox).order_by("name"):
+    for shop in account.sandbox.shops.order_by("name"):  # each knows its sandbox (its edition)
         link = live.get(shop.pk)
         mine = link if link and link.account_id == account.pk else None
         allowed = next_unlink_allowed_at(shop, mine, now) if mine else None
@@ -274,9 +275,9 @@ def case(account: SellerAccount) -> dict[str, Any]:
         "finalizing_sentence": finalizing_sentence(moves),
         "shops": shop_rows(account),
         "unlink_rule": (
-            f"at most {count(setting('UNLINK_LIMIT'), 'unlink')} per "
-            f"{days_of(setting('UNLINK_WINDOW'))}, each at least "
-            f"{hours_of(setting('UNLINK_COOLDOWN'))} after its link"
+            f"at most {count(rule(sandbox, 'UNLINK_LIMIT'), 'unlink')} per "
+            f"{days_of(rule(sandbox, 'UNLINK_WINDOW'))}, each at least "
+            f"{hours_of(rule(sandbox, 'UNLINK_COOLDOWN'))} after its link"
         ),
         "deletion": deletion(account),
         # After a cancellation, a lapse or a finalization: what happened and when.
