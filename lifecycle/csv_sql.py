@@ -16,7 +16,6 @@ A column of any other type makes `csv_line_sql` return None, and the export writ
 Python.
 """
 
-import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -110,42 +109,16 @@ def csv_line_sql(
     return sql, [*cell_params, *params]
 
 
-# COPY's text format escapes these in a value (a backslash, then a letter or itself)
-_ESCAPED = re.compile(rb"\\(.)", re.DOTALL)
-_UNESCAPE = {
-    b"\\": b"\\",
-    b"b": b"\b",
-    b"f": b"\f",
-    b"n": b"\n",
-    b"r": b"\r",
-    b"t": b"\t",
-    b"v": b"\v",
-}
-
-
-def copy_lines(
+def fetch_lines(
     connection: BaseDatabaseWrapper, query: tuple[str, list[Any]], chunk: int
 ) -> Iterator[tuple[bytes, int]]:
-    """The query's lines streamed by `COPY ... TO STDOUT`, up to `chunk` lines at a time (UTF-8,
-    each ended with `\\r\\n`, as the csv module ends them), with how many.
+    """The query's lines, up to `chunk` at a time (UTF-8, each ended with `\\r\\n` as the csv
+    module ends them), with how many.
 
-    COPY streams rows as the query makes them (a cursor of a transaction that commits at once
-    has its whole result stored first) and sends each row as one message; its text format ends
-    a row with a line feed and escapes a backslash and the control characters in it, which are
-    put back here (rare: a value with a backslash, a tab or a line break)."""
-    sql, params = query
-    pending: list[bytes] = []
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy,
-    ):
-        for block in copy:
-            line = bytes(block)
-            if b"\\" in line:
-                line = _ESCAPED.sub(lambda m: _UNESCAPE[m.group(1)], line)
-            pending.append(line[:-1] + b"\r\n")
-            if len(pending) == chunk:
-                yield b"".join(pending), len(pending)
-                pending = []
-    if pending:
-        yield b"".join(pending), len(pending)
+    Read through the connection's chunked cursor, as `.iterator()` reads: the connection stays
+    free between chunks for the export's progress and heartbeat. (`COPY ... TO STDOUT` streams
+    faster, but holds the connection until its last row: the heartbeat could not be written.)"""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(*query)
+        while rows := cursor.fetchmany(chunk):
+            yield ("\r\n".join([line for (line,) in rows]) + "\r\n").encode(), len(rows)

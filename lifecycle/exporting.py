@@ -1,8 +1,8 @@
 """Building a data export: a ZIP of CSV files and a manifest.json (RULEBOOK §6).
 
 Rows are streamed from the database into a ZIP written to a temporary file, so memory stays flat
-whatever the account's size: on PostgreSQL as CSV lines PostgreSQL formats itself and sends by
-COPY (`lifecycle.csv_sql`, the same bytes), elsewhere with .iterator(), a cell at a time.
+whatever the account's size: on PostgreSQL as CSV lines PostgreSQL formats itself
+(`lifecycle.csv_sql`, the same bytes), elsewhere with .iterator(), a cell at a time.
 Progress and a heartbeat are stored as it goes. Only a complete archive is copied into storage
 and then marked ready in one transaction: nothing half-written is ever offered.
 """
@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from accounts.models import SellerAccount
 from lifecycle.conf import setting
-from lifecycle.csv_sql import copy_lines, csv_line_sql
+from lifecycle.csv_sql import csv_line_sql, fetch_lines
 from lifecycle.models import ExportJob
 from lifecycle.money import amount, currency, plain
 from lifecycle.services import (
@@ -272,7 +272,7 @@ def _entry(name: str, generated: datetime) -> zipfile.ZipInfo:
 
 def _write_rows(table: Table, writer: Any, sink: _HashingWriter, progress: _Progress) -> int:
     """The table's rows after its header; how many. On PostgreSQL the lines come formatted
-    from COPY (`lifecycle.csv_sql`), a chunk at a time; elsewhere each cell is formatted here."""
+    (`lifecycle.csv_sql`), a chunk at a time; elsewhere each cell is formatted here."""
     query = None
     if table.source is not None and connection.vendor == "postgresql":
         query = csv_line_sql(*table.source, connection)
@@ -283,7 +283,7 @@ def _write_rows(table: Table, writer: Any, sink: _HashingWriter, progress: _Prog
             rows += 1
             progress.tick()
         return rows
-    for lines, count in copy_lines(connection, query, CHUNK):
+    for lines, count in fetch_lines(connection, query, CHUNK):
         sink.write_bytes(lines)
         rows += count
         progress.advance(count)

@@ -12,8 +12,10 @@ import pytest
 from django.db import connection
 
 from lifecycle import exporting
-from lifecycle.csv_sql import copy_lines, csv_line_sql
-from lifecycle.exporting import _cell, tables
+from lifecycle.csv_sql import csv_line_sql, fetch_lines
+from lifecycle.exporting import _cell, build_export, tables
+from lifecycle.models import ExportStatus
+from lifecycle.services import request_export
 from shops.models import Customer, Inquiry, Order, OrderLine, Product
 
 from .jobs_helpers import small_account
@@ -52,7 +54,7 @@ def sql_lines(table: exporting.Table) -> str:
     assert table.source is not None
     query = csv_line_sql(*table.source, connection)
     assert query is not None, f"{table.name} has a column without an SQL format"
-    chunks = list(copy_lines(connection, query, 7))
+    chunks = list(fetch_lines(connection, query, 7))
     assert all(count == 7 for _, count in chunks[:-1])
     assert sum(count for _, count in chunks) == table.count()
     return b"".join(lines for lines, _ in chunks).decode()
@@ -115,3 +117,25 @@ def test_a_column_with_no_sql_format_leaves_the_table_to_python(trainee):
     from lifecycle.models import ExportJob
 
     assert csv_line_sql(ExportJob.objects.all(), ("id", "manifest"), connection) is None
+
+
+@pytest.mark.usefixtures("own_media")
+def test_an_export_of_many_chunks_stores_its_progress_between_them(
+    trainee, as_trainee, monkeypatch
+):
+    """The lines are read a chunk at a time on the connection that also stores the progress:
+    a reader holding it to the end (COPY) would block the first report of a longer table."""
+    account = small_account(trainee)
+    monkeypatch.setattr(exporting, "CHUNK", 7)
+    seen = []
+    real = exporting.export_progress
+
+    def spy(*, export, progress):
+        seen.append(progress)
+        return real(export=export, progress=progress)
+
+    monkeypatch.setattr(exporting, "export_progress", spy)
+    job = build_export(request_export(actor=as_trainee, account=account).pk)
+    assert job.status == ExportStatus.READY
+    assert job.manifest["rows"]["order_lines.csv"] > 7  # more than one chunk
+    assert seen == sorted(seen) and len(set(seen)) > 50
