@@ -29,4 +29,6 @@ urlpatterns = [
     path("", include("studio.urls")),
     path("", include("training.urls")),
     path("", include("training.cohorts.urls")),
+    path("", include("lti.urls")),
+    path("", include("rewind.urls")),
 ]

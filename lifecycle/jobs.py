@@ -34,6 +34,7 @@ class Job(StrEnum):
     SEND_DELETION_CONFIRMATION = "send_deletion_confirmation_task"
     NOTIFY_CUSTOMERS = "notify_customers_task"
     SWEEP_SANDBOX = "sweep_sandbox_task"
+    SEND_SCORE = "send_score_task"  # a finished attempt's score to its course's grade book (LTI)
 
 
 _TASKS: dict[Job, Any] = {}

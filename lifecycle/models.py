@@ -16,6 +16,8 @@ class ActorKind(models.TextChoices):
     TRAINEE = "trainee", "Trainee"
     STAFF = "staff", "Support staff"
     JOB = "job", "Background job"
+    # A scenario's world, built before the attempt starts: the seller's past, not the trainee's.
+    SCENARIO = "scenario", "Scenario set-up"
 
 
 class Outcome(models.TextChoices):

@@ -20,6 +20,7 @@ from lifecycle.services import (
     sweep_sandbox,
     sweep_sandboxes,
 )
+from lti.grades import resend_due, send_score
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +79,20 @@ def sweep_sandboxes_task(sandbox_ids: list[int]) -> list[str]:
     return done
 
 
+@register(Job.SEND_SCORE)
+@shared_task(**JOB)
+def send_score_task(send_id: int) -> str:
+    return send_score(send_id)
+
+
 @shared_task(**JOB)
 def sweep_task() -> int:
     """The periodic sweep: the sandboxes that may have something due, in batches of
-    SWEEP_BATCH, one sweep_sandboxes_task each."""
+    SWEEP_BATCH, one sweep_sandboxes_task each; and the scores owed to learning platforms
+    that are due for another try."""
+    resent = resend_due()
+    if resent:
+        log.info("sweep: %s scores sent again to learning platforms", resent)
     sandbox_ids = sandboxes_with_due_work()
     for start in range(0, len(sandbox_ids), SWEEP_BATCH):
         sweep_sandboxes_task.delay(sandbox_ids[start : start + SWEEP_BATCH])

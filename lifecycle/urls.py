@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import follow, views
 
 S = "s/<int:sandbox_id>/"
 
 urlpatterns = [
     path(S, views.dashboard, name="dashboard"),
     path(S + "clock/", views.clock, name="advance_clock"),
+    path(S + "changes/", follow.changes, name="sandbox_changes"),
     path(S + "lifecycle/", views.lifecycle_map, name="lifecycle_map"),
     path(S + "close/", views.close_account, name="close_account"),
     path(S + "close/request/", views.close_account_request, name="request_deletion"),

@@ -33,6 +33,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import ConnectedApp, Sandbox, User
 from accounts.roles import SUPPORT_GROUP, ensure_support_group
 from lifecycle.models import DeletionRequest, InboxMessage, SupportNote, TimelineEvent
+from lifecycle.services import Actor
+from lti.models import Platform
+from rewind.services import save_checkpoint
 from studio.models import ProductLink
 from tests.web import demo, ready_export
 from training.cohorts import catalogue
@@ -68,6 +71,7 @@ class World:
     link: Any
     live: Any
     login_invitation: Any
+    checkpoint: Any
 
 
 def sb(w: World) -> dict:
@@ -132,6 +136,7 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     # lifecycle
     "dashboard": (OWNED, sb),
     "advance_clock": (OWNED, sb),
+    "sandbox_changes": (OWNED, sb),
     "lifecycle_map": (OWNED, sb),
     "close_account": (OWNED, sb),
     "request_deletion": (OWNED, sb),
@@ -171,6 +176,8 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "trainer_unassign": (COHORT, lambda w: {**cohort(w), "assignment_id": w.assignment.pk}),
     "trainer_import": (COHORT, cohort),
     "trainer_progress": (COHORT, cohort),
+    "lti_grades": (COHORT, cohort),
+    "lti_sync_roster": (COHORT, cohort),
     "trainer_progress_csv": (COHORT, cohort),
     "trainer_attempt": (COHORT, lambda w: {**cohort(w), "attempt_id": w.attempt.pk}),
     "sandbox_rename": (OWNED, sb),
@@ -179,6 +186,11 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "login_invitation_accept": (SIGNED_IN, lambda w: {"invitation_id": w.login_invitation.pk}),
     "login_invitation_decline": (SIGNED_IN, lambda w: {"invitation_id": w.login_invitation.pk}),
     "password_reset": (PUBLIC, none),
+    # A learning platform's calls (LTI): its signed launch is the only credential.
+    "lti_login": (PUBLIC, none),
+    "lti_launch": (PUBLIC, none),
+    "lti_jwks": (PUBLIC, none),
+    "lti_deep_link": (PUBLIC, none),
     "password_reset_done": (PUBLIC, none),
     "password_reset_confirm": (PUBLIC, lambda w: {"uidb64": "MQ", "token": "sample-token"}),
     "password_reset_complete": (PUBLIC, none),
@@ -195,6 +207,15 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "attempt_finish": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
     "attempt_restart": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
     "attempt_result": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
+    # checkpoints and rewind
+    "checkpoints": (OWNED, sb),
+    "restore_checkpoint": (OWNED, lambda w: {**sb(w), "checkpoint_id": w.checkpoint.pk}),
+    "restore_checkpoint_in_place": (
+        OWNED,
+        lambda w: {**sb(w), "checkpoint_id": w.checkpoint.pk},
+    ),
+    "attempt_steps": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
+    "attempt_rewind": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
     # the support desk
     "support:dashboard": (DESK, none),
     "support:search": (DESK, none),
@@ -259,6 +280,7 @@ def world_of(owner: User, name: str) -> World:
     link = ProductLink.objects.filter(video__account=account).first()
     evening = create_cohort(actor=trainer, name=f"Evening class of {owner.username}")
     return World(
+        checkpoint=save_checkpoint(actor=Actor.trainee(owner), sandbox=sandbox, name="Sample"),
         # An import invited A's login to another cohort of the trainer's: A has not answered.
         login_invitation=LoginInvitation.objects.create(
             cohort=evening, person=owner, invited_by=trainer
@@ -574,6 +596,14 @@ def admin_rows(world) -> None:
     )
     SupportNote.objects.create(
         account=world.sandbox.account, author_label="agent", text="A note.", sandbox_time=now
+    )
+    Platform.objects.create(
+        name="An LMS",
+        issuer="https://lms.example.test",
+        client_id="simulator",
+        auth_url="https://lms.example.test/auth",
+        token_url="https://lms.example.test/token",
+        keyset_url="https://lms.example.test/jwks",
     )
 
 

@@ -94,7 +94,8 @@ def build_world(scenario: Scenario, *, trainee: User) -> Built:
         contact_email=f"{owner.username}@example.com",
     )
     shops = {s.name: Shop.objects.create(sandbox=sandbox, name=s.name) for s in world.shops}
-    me = moves.Actor.trainee(owner)
+    # The world's past is the scenario's doing: its events say so, not the trainee's name.
+    me = moves.Actor.scenario(scenario.title)
     if world.clock_days:
         moves.advance_clock(actor=me, sandbox=sandbox, by=timedelta(days=world.clock_days))
     current = None

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Sandbox, User
 from lifecycle.core import Actor, lock_sandbox, record
 
-from . import grading, moves, observe
+from . import grading, hooks, moves, observe
 from .actions import FINISHED, OPEN, TrainingAction
 from .build import Built, build_world
 from .cohorts.progress import cohort_assigning
@@ -133,12 +133,12 @@ def show_solution(*, attempt: Attempt) -> Attempt:
     return attempt
 
 
-def _rows(facts: list[Fact], actor: str | None = None) -> list[dict]:
+def _rows(facts: list[Fact]) -> list[dict]:
     return [
         {
             "id": e.id,
             "at": e.at.isoformat(timespec="minutes"),
-            "actor": actor or e.actor_kind,
+            "actor": e.actor_kind,
             "text": e.describe(),
             "refused": e.outcome == "refused",
         }
@@ -158,15 +158,15 @@ def trainee_steps(attempt: Attempt) -> list[dict]:
 
 
 def setup_steps(attempt: Attempt) -> list[dict]:
-    """How the scenario built the world before the attempt began: its steps, by the scenario
-    (not by the trainee, though the build acts through the account's own services)."""
+    """How the scenario built the world before the attempt began: its steps, each by the
+    scenario's set-up as its event records (the build's own job, the email, shows as a job)."""
     if attempt.sandbox_id is None:
         return []
     name = get(attempt.scenario_slug).world.display_name
     built = observe.events_after(
         attempt.sandbox, 0, upto=attempt.baseline_event_id, account_name=name
     )
-    return _rows(built, actor="scenario")
+    return _rows(built)
 
 
 @transaction.atomic
@@ -206,6 +206,7 @@ def finish_attempt(*, attempt: Attempt) -> Attempt:
         score=grade.score,
         passed=grade.passed,
     )
+    hooks.attempt_finished(attempt)
     return attempt
 
 

@@ -67,8 +67,8 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
 ]
-THIRD_PARTY_APPS = ["django_htmx", "crispy_forms", "crispy_bootstrap5", "csp", "axes"]
-LOCAL_APPS = ["accounts", "shops", "lifecycle", "studio", "training"]
+THIRD_PARTY_APPS = ["django_htmx", "crispy_forms", "crispy_bootstrap5", "csp", "axes", "lti_tool"]
+LOCAL_APPS = ["accounts", "shops", "lifecycle", "studio", "training", "lti", "rewind"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -185,6 +185,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # the failure that locked it (more tries while locked do not push it further), and support
 # staff can lift it at once in the admin (Axes → Access attempts → delete).
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_HTTP_RESPONSE_CODE = 429  # the lockout page's status (axes' default, named for the page)
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -385,11 +386,18 @@ SIMULATOR = {
     "CURRENCY": os.environ.get("SIMULATOR_CURRENCY", "USD"),
     # Jobs: store every email in the inbox; also hand it to EMAIL_BACKEND when DELIVER_EMAIL is on.
     "DELIVER_EMAIL": env_bool("DELIVER_EMAIL", False),
-    # The address emailed links start with, when emails are delivered outside the inbox.
-    "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
+    # The address emailed links start with, when emails are delivered outside the inbox: unless
+    # set, the address `make run` serves (WEB_PORT), so a port other than 8000 needs no second
+    # setting for the links to work.
+    "SITE_URL": os.environ.get("SITE_URL")
+    or f"http://127.0.0.1:{os.environ.get('WEB_PORT') or '8000'}",
     # Seconds the export waits per progress step; only for tests and demos of a slow export.
     "EXPORT_SLOWDOWN": float(os.environ.get("SIMULATOR_EXPORT_SLOWDOWN", "0")),
 }
+
+# The checkpoints a sandbox keeps (saved and automatic); past it the oldest automatic one goes
+# first, then the oldest saved one (rewind.services). An attempt's step checkpoints are its own.
+REWIND_MAX_CHECKPOINTS = int(os.environ.get("REWIND_MAX_CHECKPOINTS", "10"))
 
 # --- Logging --------------------------------------------------------------------------------
 # Every line hides the tokens of emailed and shared links (lifecycle.redaction): each is in the

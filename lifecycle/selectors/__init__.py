@@ -15,7 +15,14 @@ from .diagram import (
     state_diagram,
 )
 from .exports import with_flight_words
-from .layout import CLOCK_STEPS, layout_context, request_layout, rule_numbers, sandbox_account
+from .layout import (
+    CLOCK_STEPS,
+    layout_context,
+    request_layout,
+    rule_numbers,
+    sandbox_account,
+    sandbox_version,
+)
 from .links import (
     ShopLinkState,
     connected_apps,
@@ -50,6 +57,7 @@ __all__ = [
     "request_layout",
     "rule_numbers",
     "sandbox_account",
+    "sandbox_version",
     "shop_link_states",
     "state_diagram",
     "unlink_offer",

@@ -3,8 +3,12 @@
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import Case, IntegerField, Subquery, When
+from django.db.models.expressions import OuterRef
+
 from accounts.models import Sandbox, SellerAccount
 from lifecycle.conf import setting
+from lifecycle.models import TimelineEvent
 from lifecycle.services.clock import schedule
 from lifecycle.transitions.base import hours
 
@@ -18,9 +22,26 @@ def sandbox_account(user, sandbox_id: int) -> SellerAccount | None:
     )
 
 
+def _latest_event() -> Subquery:
+    """The id of the newest timeline event of the outer query's sandbox (its index's first row)."""
+    newest = TimelineEvent.objects.filter(sandbox=OuterRef("pk")).order_by("-id")
+    return Subquery(newest.values("id")[:1], output_field=IntegerField())
+
+
+def sandbox_version(sandbox_id: int) -> int:
+    """What a page compares to see whether background work changed its sandbox: the id of the
+    sandbox's newest timeline event (0 before any). Every change of state writes an event (a
+    finalization, a lapse, an export ready or failed, an email sent), so a new one means the
+    page may be stale."""
+    newest = TimelineEvent.objects.filter(sandbox_id=sandbox_id).order_by("-id")
+    return newest.values_list("id", flat=True).first() or 0
+
+
 def layout_context(user, sandbox: Sandbox, account: SellerAccount) -> dict[str, Any]:
     """What the top bar, the navigation and the deletion banner need on every page: two
-    queries, the schedule (with the open deletion request) and the sandbox switcher."""
+    queries, the schedule (with the open deletion request) and the sandbox switcher, which
+    also reads the sandbox's version (`sandbox_version`) as the page renders, after whatever
+    the request changed, so the page's own changes never count as background work."""
     plan = schedule(sandbox)
     upcoming = plan.events
     now = sandbox.now()
@@ -32,12 +53,17 @@ def layout_context(user, sandbox: Sandbox, account: SellerAccount) -> dict[str, 
         }
         for key, label, delta in CLOCK_STEPS
     ]
+    mine = list(
+        Sandbox.objects.filter(owner=user, removed_at=None)
+        .only("id", "name")
+        .annotate(version=Case(When(pk=sandbox.pk, then=_latest_event())))
+    )
+    here = next((s for s in mine if s.pk == sandbox.pk), None)
     return {
         "sandbox": sandbox,
         "account": account,
-        "my_sandboxes": list(
-            Sandbox.objects.filter(owner=user, removed_at=None).only("id", "name")
-        ),
+        "my_sandboxes": mine,
+        "sandbox_version": (here.version or 0) if here else sandbox_version(sandbox.pk),
         "sandbox_now": now,
         "next_event": upcoming[0] if upcoming else None,
         "open_deletion": plan.open_requests.get(account.pk),

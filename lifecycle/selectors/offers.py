@@ -13,8 +13,8 @@ from lifecycle.models import DeletionRequest, ExportJob, ExportStatus
 from lifecycle.services.deletion import open_request
 from lifecycle.transitions.deletion import REQUEST_DELETION
 from lifecycle.transitions.export import REQUEST_EXPORT, RETRY_EXPORT
-from lifecycle.transitions.link import UNLINK_SHOP
 from shops.models import Shop, ShopLink
+from shops.transitions.link import UNLINK_SHOP
 
 UNREAD = object()  # the open request was not read by the caller
 
@@ -45,7 +45,9 @@ def with_retry_offers(
     for job in jobs:
         if job.status == ExportStatus.FAILED:
             rows = account_rows(account, job)
-            job.retry_offer = offer(RETRY_EXPORT, rows, actor=_owner(account, actor))
+            job.retry_offer = offer(  # type: ignore[attr-defined]  # for the template
+                RETRY_EXPORT, rows, actor=_owner(account, actor)
+            )
     return jobs
 
 

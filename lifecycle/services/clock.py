@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from django.db.models import CharField, Value
 
 from accounts.models import Sandbox
+from accounts.transitions.sandbox import ADVANCE_CLOCK
 from lifecycle.conf import setting
 from lifecycle.core import Actor, Change, FollowUp, apply, lifecycle_service, lock_sandbox
 from lifecycle.datetimes import duration
 from lifecycle.jobs import Job
 from lifecycle.models import DeletionRequest, DeletionStatus, ExportJob, ExportStatus
 from lifecycle.transitions import Action, Rows
-from lifecycle.transitions.sandbox import ADVANCE_CLOCK
 
 MICROSECOND = timedelta(microseconds=1)
 
@@ -75,12 +75,16 @@ def schedule(sandbox: Sandbox) -> Schedule:
         request = DeletionRequest.from_db("default", _REQUEST_FIELDS, row)
         open_requests.setdefault(request.account_id, request)
         if request.status == DeletionStatus.PENDING:
-            events.append((request.link_expires_at, "the deletion link expires"))
+            if request.link_expires_at is not None:  # a pending request's link always has one
+                events.append((request.link_expires_at, "the deletion link expires"))
             continue
-        events.append((request.scheduled_for, "the account is deleted for good"))
+        scheduled_for = request.scheduled_for
+        if scheduled_for is None:  # set when the request is confirmed
+            continue
+        events.append((scheduled_for, "the account is deleted for good"))
         for before in setting("DELETION_REMINDERS"):
             reminder = f"a reminder {duration(before)} before deletion"
-            events.append((request.scheduled_for - before, reminder))
+            events.append((scheduled_for - before, reminder))
     return Schedule(sorted(e for e in events if e[0] > now), open_requests)
 
 

@@ -120,6 +120,11 @@ def settle(page: Page) -> None:
     )
 
 
+def is_poll(url: str) -> bool:
+    """The poll by which every page follows background work (lifecycle/follow.py)."""
+    return bool(re.search(r"/s/\d+/changes/", urlparse(url).path))
+
+
 def act(page: Page, target, *, path: str | None = None) -> Page:
     """Click a link or button, wait for the server's answer to be on screen, then run axe.
 
@@ -130,6 +135,7 @@ def act(page: Page, target, *, path: str | None = None) -> Page:
         lambda r: (
             r.url.startswith(f"{origin.scheme}://{origin.netloc}/")
             and r.request.resource_type in ("document", "xhr", "fetch")
+            and not is_poll(r.url)  # the page's own follow-up poll is not the click's answer
         )
     ):
         target.click()

@@ -13,7 +13,7 @@ from training.cohorts.demo import demo_trainer
 from training.cohorts.models import Cohort, TourState
 from training.models import Attempt
 
-from .conftest import PHONE, act, log_in, settle, shoot, visit
+from .conftest import PHONE, act, axe, log_in, settle, shoot, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -147,3 +147,38 @@ def test_the_cohort_pages_tables_scroll_by_keyboard_too(new_page, trainer):
     coach.wait_for_function(
         "() => document.querySelector('[data-testid=trainees]').parentElement.scrollLeft > 0"
     )
+
+
+def test_a_trainer_on_a_phone_narrows_and_sorts_the_grid(new_page, trainer):
+    """The filter form swaps the grid in place (htmx) and puts the filters in the address, so
+    the narrowed grid can be reloaded or shared; the rows shown are those asked for."""
+    from training.cohorts.demo import DEMO_SCENARIOS, demo_class
+
+    cohort = demo_class(trainer, 8)
+    failed = Attempt.objects.filter(
+        cohort=cohort, scenario_slug=DEMO_SCENARIOS[0], finished_at__isnull=False, passed=False
+    )
+    failing = sorted(set(failed.values_list("trainee__username", flat=True)))
+    assert failing  # the demo's careless runs
+    coach = new_page(PHONE)
+    log_in(coach, trainer.username, TRAINER_PASSWORD)
+    visit(coach, reverse("trainer_progress", args=[cohort.pk]))
+    form = coach.get_by_test_id("grid-filter")
+    with coach.expect_response(lambda r: "state=failed" in r.url):
+        form.get_by_label("Scenario").select_option(DEMO_SCENARIOS[0])
+        form.get_by_label("State").select_option(label="Failed")
+    settle(coach)
+    expect(coach.get_by_test_id("grid-count")).to_contain_text(f"{len(failing)} of 8 trainees")
+    grid = coach.get_by_test_id("progress-grid")
+    expect(grid.locator("tbody th")).to_have_text(failing)
+    expect(grid.locator("thead th")).to_have_count(2)  # the trainee and the one scenario
+    assert "state=failed" in coach.url  # the address says what is shown
+    with coach.expect_response(lambda r: "sort=score_high" in r.url):
+        form.get_by_label("Sort by").select_option(label="Best score, highest first")
+    settle(coach)
+    axe(coach)
+    shoot(coach, "cohort-progress-filtered")
+    coach.reload()
+    settle(coach)
+    expect(coach.get_by_test_id("grid-count")).to_contain_text(f"{len(failing)} of 8 trainees")
+    expect(coach.get_by_label("State")).to_have_value("failed")

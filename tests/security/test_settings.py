@@ -23,6 +23,8 @@ OURS = {
     "EMAIL_BACKEND",
     "EMAILS_SANDBOX_ONLY",
     "DELIVER_EMAIL",
+    "SITE_URL",
+    "WEB_PORT",
 }
 SHOW = "from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)"
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
@@ -127,6 +129,25 @@ def test_manage_py_keeps_the_development_settings():
     )
     assert started.returncode == 0, started.stderr
     assert started.stdout.split() == ["config.settings.dev", "True"]
+
+
+SHOW_SITE = "from django.conf import settings; print(settings.SIMULATOR['SITE_URL'])"
+
+
+@pytest.mark.parametrize(
+    "env, link",
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"WEB_PORT": "8201"}, "http://127.0.0.1:8201"),
+        ({"WEB_PORT": "8201", "SITE_URL": "https://sim.example.org"}, "https://sim.example.org"),
+    ],
+)
+def test_links_start_with_the_served_port_unless_site_url_is_set(env, link):
+    """A process started outside `make run` (a worker, manage.py) with WEB_PORT builds its
+    links on that port too (issue 23, item 10)."""
+    shown = run(SHOW_SITE, DJANGO_SETTINGS_MODULE="config.settings.dev", **env)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == link
 
 
 def test_make_run_gives_the_procfile_worker_the_development_settings(tmp_path):

@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
+from lifecycle.conf import setting
+from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import DeletionRequest, TimelineEvent
 from shops.models import Order, ShopLink
-from training import scenarios
+from training import moves, scenarios
 from training.build import build_world
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +52,8 @@ def test_unlink_history_is_made_by_unlinking_at_each_past_moment(trainee):
     links = ShopLink.objects.filter(shop__name="Juniper Pop-up").order_by("linked_at")
     ended = [link.unlinked_at for link in links if link.unlinked_at]
     assert len(links) == 4 and links.last().unlinked_at is None
-    for moment, days in zip(ended, (160, 120, 60), strict=True):
+    window = setting("UNLINK_WINDOW").days  # the file places them from the window's end
+    for moment, days in zip(ended, (window - 20, window - 35, window - 50), strict=True):
         assert _near(moment, now - days * DAY)
     actions = TimelineEvent.objects.filter(sandbox=built.sandbox).values_list("action", flat=True)
     assert list(actions).count("unlink_shop") == 3 and list(actions).count("relink_shop") == 3
@@ -101,3 +105,38 @@ def test_support_attempts_are_named_by_trainee_and_attempt(staff_user, other_tra
     staff_user.save()
     html = client_for(staff_user).get(reverse("support:search"), {"q": "Maple Crafts"})
     assert all(name in html.content.decode() for name in names)
+
+
+def test_the_worlds_past_is_the_scenarios_on_the_sandboxs_own_timeline(client, trainee):
+    """Issue 21: the set-up steps showed the trainee as their actor on the Timeline page, as if
+    the trainee had linked the shops and moved the clock before the attempt began."""
+    scenario = scenarios.get("unlink-limits")
+    built = build_world(scenario, trainee=trainee)
+    events = TimelineEvent.objects.filter(sandbox=built.sandbox, id__lte=built.baseline_event_id)
+    assert events.count() > 5
+    assert set(events.values_list("actor_kind", "actor_label", "actor")) == {
+        ("scenario", f"scenario: {scenario.title}", None)
+    }
+    client.force_login(trainee)
+    page = client.get(reverse("timeline", args=[built.sandbox.pk])).content.decode()
+    assert "Scenario set-up" in page and f"scenario: {scenario.title}" in page
+    rows = page.split('id="timeline-rows"', 1)[1]
+    assert "Scenario set-up" in rows and "Trainee<" not in rows
+    # The trainee's own first move after the build is theirs again.
+    moves.advance_clock(actor=moves.Actor.trainee(trainee), sandbox=built.sandbox, by=DAY)
+    mine = TimelineEvent.objects.filter(sandbox=built.sandbox).latest("id")
+    assert (mine.actor_kind, mine.actor_label) == ("trainee", trainee.username)
+
+
+def test_the_scenario_acts_only_while_its_world_is_built(trainee):
+    """Outside a build, the scenario's actor is refused, with its reason on the record."""
+    built = build_world(scenarios.get("unlink-safely"), trainee=trainee)
+    with pytest.raises(LifecycleError) as refused:
+        moves.advance_clock(
+            actor=moves.Actor.scenario("Unlink a shop safely"), sandbox=built.sandbox, by=DAY
+        )
+    assert refused.value.code == Code.NOT_ALLOWED_FOR_ACTOR
+    assert refused.value.message == (
+        "Only a scenario's set-up acts as the scenario, while its world is built."
+    )
+    assert TimelineEvent.objects.filter(sandbox=built.sandbox).latest("id").outcome == "refused"

@@ -79,3 +79,54 @@ def test_an_unknown_placeholder_is_refused_naming_the_known_ones(tmp_path):
     assert "change-of-heart.toml: unknown placeholder {grace_days}: expected one of {grace}" in (
         str(err.value)
     )
+
+
+# Each rule a scenario's times wait for, moved well away from its number in the settings.
+MOVED_RULES = {
+    "DELETION_GRACE": timedelta(days=45),
+    "DELETION_LINK_VALID_FOR": timedelta(hours=48),
+    "UNLINK_COOLDOWN": timedelta(hours=36),
+    "UNLINK_WINDOW": timedelta(days=240),
+}
+
+
+@pytest.mark.parametrize("rule", MOVED_RULES)
+def test_check_stays_green_when_a_rule_number_changes(rule, capsys):
+    """Issue 21: the steps waited fixed hours (721, 481...), so a rule change failed `scenarios
+    check` until every file was edited; now their times are written from the rules."""
+    assert settings.SIMULATOR[rule] != MOVED_RULES[rule]
+    with _rules(**{rule: MOVED_RULES[rule]}):
+        call_command("scenarios", "check")
+    assert "12 scenarios checked: all pass." in capsys.readouterr().out
+
+
+def test_a_step_waits_for_the_rule_in_force():
+    step = scenarios.get("close-account").solution[-1]
+    assert (step.do, step.hours) == ("advance_clock", 30 * 24 + 1)
+    with _rules(DELETION_GRACE=timedelta(days=45)):
+        changed = scenarios.get("close-account")
+    assert changed.solution[-1].hours == 45 * 24 + 1
+    assert changed.time_budget_days == 50  # the grace and five days
+    with _rules(UNLINK_WINDOW=timedelta(days=240)):
+        links = scenarios.get("unlink-limits").world.shops[1].links
+    assert [p.unlinked_days_ago for p in links] == [220, 205, 190, None]
+
+
+def test_a_time_written_wrong_is_refused_saying_what_a_time_takes(tmp_path):
+    path = _copy(
+        tmp_path, "close-account.toml", 'hours = "{grace} + 1h"', 'hours = "{notify_window} 1h"'
+    )
+    with pytest.raises(scenarios.ScenarioError) as err:
+        scenarios.load_file(path)
+    assert str(err.value) == (
+        "close-account.toml: hours: '{notify_window} 1h': expected durations joined by + or -, "
+        "each a placeholder ({grace}) or a number with its unit (20d, 1h, 30min)"
+    )
+    path = _copy(
+        tmp_path, "close-account.toml", 'hours = "{grace} + 1h"', 'hours = "{unlink_limit} + 1h"'
+    )
+    with pytest.raises(scenarios.ScenarioError) as err:
+        scenarios.load_file(path)
+    assert str(err.value).startswith(
+        "close-account.toml: hours: {unlink_limit} is not a duration: expected one of {grace}, "
+    )

@@ -75,6 +75,28 @@ def class_of_three(trainer, cohort, trainee, other_trainee):
     return {"best": best, "third": third}
 
 
+def grow_class(cohort, to: int, slug: str) -> None:
+    """The cohort grown to `to` trainees, each newcomer with a failed attempt at `slug`, scored
+    from 10 to 89."""
+    have = cohort.memberships.count()
+    people = User.objects.bulk_create(
+        User(username=f"t{n:03d}", email=f"t{n}@example.com") for n in range(have, to)
+    )
+    join(cohort, *people)
+    Attempt.objects.bulk_create(
+        Attempt(
+            trainee=p,
+            scenario_slug=slug,
+            cohort=cohort,
+            finished_at=timezone.now(),
+            score=10 + n % 80,
+            passed=False,
+            result={"export-first": {"met": False}},
+        )
+        for n, p in enumerate(people)
+    )
+
+
 def grid_page(client, cohort):
     return client.get(reverse("trainer_progress", args=[cohort.pk]))
 
@@ -156,23 +178,7 @@ def test_the_grid_queries_do_not_grow_with_the_cohort(client, trainer, cohort):
     assign_scenario(actor=trainer, cohort=cohort, scenario_slug="unlink-a-shop")
 
     def grow(to: int) -> int:
-        have = cohort.memberships.count()
-        people = User.objects.bulk_create(
-            User(username=f"t{n:03d}", email=f"t{n}@example.com") for n in range(have, to)
-        )
-        join(cohort, *people)
-        Attempt.objects.bulk_create(
-            Attempt(
-                trainee=p,
-                scenario_slug="unlink-a-shop",
-                cohort=cohort,
-                finished_at=timezone.now(),
-                score=60,
-                passed=False,
-                result={"export-first": {"met": False}},
-            )
-            for p in people
-        )
+        grow_class(cohort, to, "unlink-a-shop")
         counts = []
         for name in ("trainer_progress", "trainer_progress_csv"):
             with CaptureQueriesContext(connection) as ctx:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from .errors import CohortCode
-from .models import CohortAction, Invitation, JoinedBy, LoginInvitation, Membership
+from .models import Cohort, CohortAction, Invitation, JoinedBy, LoginInvitation, Membership
 from .services import invitation_refusal, record, refuse
 from .verification import ask_to_verify
 
@@ -108,3 +108,21 @@ def accept_login_invitation(*, actor: User, invitation: LoginInvitation) -> Logi
 def decline_login_invitation(*, actor: User, invitation: LoginInvitation) -> LoginInvitation:
     """The invited person says no: they do not join, and the trainer sees it was declined."""
     return _answer(actor=actor, invitation=invitation, accept=False)
+
+
+@transaction.atomic
+def join_from_platform(*, person: User, cohort: Cohort) -> Membership:
+    """A learner the course's learning platform sent (an LTI launch or its roster): the platform
+    vouches for them, so no invitation or seat is needed. A repeat changes nothing."""
+    membership, created = Membership.objects.get_or_create(
+        cohort=cohort, trainee=person, defaults={"joined_by": JoinedBy.PLATFORM}
+    )
+    if created:
+        record(
+            actor=person,
+            cohort=cohort,
+            action=CohortAction.JOIN,
+            subject=person.get_username(),
+            params={"via": "learning platform"},
+        )
+    return membership

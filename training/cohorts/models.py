@@ -57,6 +57,7 @@ class JoinedBy(models.TextChoices):
     INVITATION = "invitation", "Invitation link"
     IMPORT = "import", "CSV import"
     TRAINER = "trainer", "Added by a trainer"
+    PLATFORM = "platform", "Sent by the course's learning platform (LTI)"
 
 
 class Membership(models.Model):

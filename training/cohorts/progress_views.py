@@ -6,15 +6,17 @@ only when it was made for one of the cohort's assignments, by a member.
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.text import slugify
 
 from lifecycle.models import TimelineEvent
 from lifecycle.spreadsheet import SafeWriter
-from lifecycle.web import sends_file
+from lifecycle.web import sends_file, wants_partial
 from training.models import Attempt
 
 from . import catalogue
-from .progress import cohort_progress, duration_text
+from .grid import Criteria, Grid, GridFilter, shown
+from .progress import Progress, cohort_progress, duration_text
 from .web import CohortRequest, cohort_page
 
 BAR_WIDTH = 300  # the chart's 100 %, in SVG units
@@ -36,23 +38,40 @@ def _chart(columns) -> dict:
     return {"bars": bars, "height": 16 + 34 * len(bars), "full": BAR_WIDTH}
 
 
+def _asked(request: CohortRequest, grid: Progress) -> tuple[GridFilter, Grid]:
+    """The filter form of the request (its query string) and the grid it asks for."""
+    form = GridFilter(request.GET or None, columns=grid.columns)
+    asked = shown(grid.columns, grid.rows, Criteria.of(form), timezone.localdate())
+    return form, asked
+
+
 @cohort_page
 def progress(request: CohortRequest) -> HttpResponse:
+    """The grid (sorted and filtered as the query string asks), the pass rates, the misses and
+    the item analysis; an htmx request from the filter form gets the grid's region alone."""
     cohort = request.cohort
     grid = cohort_progress(cohort, catalogue.scenarios())
-    return render(
-        request,
-        "training/trainer/progress.html",
-        {"cohort": cohort, "grid": grid, "chart": _chart(grid.columns)},
-    )
+    form, asked = _asked(request, grid)
+    context = {
+        "cohort": cohort,
+        "grid": grid,
+        "shown": asked,
+        "filter": form,
+        "query": request.GET.urlencode(),
+        "chart": _chart(grid.columns),
+    }
+    if wants_partial(request):
+        return render(request, "training/trainer/partials/progress_grid.html", context)
+    return render(request, "training/trainer/progress.html", context)
 
 
 @sends_file
 @cohort_page
 def progress_csv(request: CohortRequest) -> HttpResponse:
-    """The grid as CSV: one row per trainee, five columns per assigned scenario."""
+    """The grid as CSV: one row per trainee, five columns per assigned scenario; sorted and
+    filtered as the page's query string asks, so the file holds what the page shows."""
     cohort = request.cohort
-    grid = cohort_progress(cohort, catalogue.scenarios())
+    _, grid = _asked(request, cohort_progress(cohort, catalogue.scenarios()))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(cohort.slug)}-progress.csv"'
     writer = SafeWriter(response)  # usernames and emails are people's own input

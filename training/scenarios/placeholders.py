@@ -5,6 +5,10 @@ force, so a rule change changes the brief, the hints and the lessons with it.
 use them (brief, titles, lessons, hints, a step's `why`, `counts_when.text`). An unknown
 placeholder is refused when the file is read; `typed_numbers` finds a rule's number typed where
 its placeholder belongs, which `manage.py scenarios check` refuses.
+
+Times follow the rules too: a step's `hours`, the world's days ago and the time budget may be
+written as a sum of durations, `"{grace} + 1h"` or `"{unlink_window} - 20d"` (`SPANS`), so a
+scenario whose steps wait for a rule still plays right when the rule's number changes.
 """
 
 import re
@@ -32,8 +36,12 @@ class Placeholder:
     number: Callable[[Any], int]
     unit: str  # "day", "hour", "time", or "" for a bare number
 
+    def rule_value(self) -> Any:
+        """The rule's own value (a duration, or a count): where every use reads it from."""
+        return setting(self.rule)
+
     def value(self) -> int:
-        return self.number(setting(self.rule))
+        return self.number(self.rule_value())
 
     def text(self) -> str:
         n = self.value()
@@ -95,8 +103,59 @@ def typed_numbers(text: str) -> list[str]:
 
 def hours(name: str) -> float:
     """A duration placeholder's length in hours (a `within` predicate's `rule`)."""
-    span = setting(PLACEHOLDERS[name].rule)
-    return span.total_seconds() / 3600
+    return _rule_span(name).total_seconds() / 3600
+
+
+def _rule_span(name: str) -> timedelta:
+    placeholder = PLACEHOLDERS.get(name)
+    if placeholder is None or placeholder.unit not in ("day", "hour"):
+        durations = ", ".join(f"{{{p.name}}}" for p in PLACEHOLDERS.values() if p.unit != "time")
+        raise ValueError(f"{{{name}}} is not a duration: expected one of {durations}")
+    span = placeholder.rule_value()
+    assert isinstance(span, timedelta)  # nosec B101  # a day or hour placeholder's rule is one
+    return span
+
+
+# The fields that take a time written from the rules, and the unit each is counted in.
+SPANS = {
+    "hours": timedelta(hours=1),  # a step's clock move
+    "time_budget_days": timedelta(days=1),
+    "linked_days_ago": timedelta(days=1),
+    "unlinked_days_ago": timedelta(days=1),
+    "days_ago": timedelta(days=1),
+    "age_days": timedelta(days=1),
+}
+UNITS = {"d": timedelta(days=1), "h": timedelta(hours=1), "min": timedelta(minutes=1)}
+TERM = re.compile(
+    r"\s*(?:(?P<sign>[+-])\s*)?(?:\{(?P<name>[a-z_]+)\}|(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>d|h|min)\b)\s*"
+)
+
+
+def span_of(expression: str) -> timedelta:
+    """`"{grace} + 1h"` as a duration: durations of the rules (`{grace}`) and numbers with a
+    unit (`20d`, `1h`, `30min`), added or taken away, left to right."""
+    total, at = timedelta(0), 0
+    while at < len(expression):
+        term = TERM.match(expression, at)
+        if term is None or (at and term.group("sign") is None):
+            raise ValueError(
+                f"{expression!r}: expected durations joined by + or -, each a placeholder "
+                "({grace}) or a number with its unit (20d, 1h, 30min)"
+            )
+        found = term.group("name")
+        part = _rule_span(found) if found else float(term.group("n")) * UNITS[term.group("unit")]
+        total += -part if term.group("sign") == "-" else part
+        at = term.end()
+    return total
+
+
+def _counted(field: str, expression: str) -> float | int:
+    """The expression in the field's unit (hours, or days): a whole number when it is one."""
+    try:
+        n = span_of(expression) / SPANS[field]
+    except ValueError as err:
+        raise ValueError(f"{field}: {err}") from err
+    return int(n) if n == int(n) else n
 
 
 def strings(data: Any) -> list[str]:
@@ -111,12 +170,14 @@ def strings(data: Any) -> list[str]:
 
 
 def filled_data(data: Any, filled: dict[str, str]) -> Any:
-    """The file's data with every placeholder filled, and each `within` predicate's `rule` turned
-    into its hours."""
+    """The file's data with every placeholder filled, each time written from the rules (`SPANS`)
+    counted in its field's unit, and each `within` predicate's `rule` turned into its hours."""
     if isinstance(data, str):
         return fill(data, filled)
     if isinstance(data, dict):
-        data = dict(data)
+        data = {
+            k: _counted(k, v) if k in SPANS and isinstance(v, str) else v for k, v in data.items()
+        }
         if data.get("kind") == "within" and isinstance(data.get("rule"), str):
             if "hours" in data:
                 raise ValueError("a within predicate takes hours or rule, not both")

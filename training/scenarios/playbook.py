@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.transitions import Action
-from lifecycle.transitions.link import link_action_for
 from shops.models import Campaign, Inquiry, Order, OrderStatus, Product, Shop
 from shops.services.orders_bulk import carrier_tracking_number
+from shops.transitions.link import link_action_for
 from studio.models import LiveSession, ProductLink, Video
 from training import moves
 
