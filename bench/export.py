@@ -31,6 +31,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.files.storage import default_storage  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
@@ -141,7 +142,9 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("set DATABASE_URL to a PostgreSQL database: COPY is the reference")
     by_lines = args.lines is not None
-    if args.one is not None:
+    if args.one is None:
+        call_command("migrate", verbosity=0)
+    else:
         print(one(args.one, by_lines=by_lines, repeats=args.repeats), flush=True)
         return
     print(
