@@ -80,6 +80,14 @@ def table_rows(text: str, header_start: str) -> list[list[str]]:
     return rows
 
 
+def test_export_runs_beside_copy_of_the_same_rows(scratch_database, tmp_path):
+    text = run_small("export", scratch_database, tmp_path)
+    (row,) = table_rows(text, "| order lines | rows exported")
+    lines, exported, _s, _rate, copied, *_ = row
+    assert int(lines) > 200  # about two lines per order of the demo generator
+    assert int(exported) == int(copied)  # the export and COPY read the same rows
+
+
 def test_finalize_runs_beside_its_raw_delete(scratch_database, tmp_path):
     text = run_small("finalize", scratch_database, tmp_path)
     (row,) = table_rows(text, "| orders | rows removed")
@@ -127,3 +135,12 @@ def test_seed_counts_the_password_hashes_of_seeding_a_class(scratch_database, tm
     # At most the demo trainee's and the trainer's logins (made once per database): none per
     # played attempt (one of the three plays the careless run, which asks for the password).
     assert int(hashes) <= 2
+
+
+def test_rewind_runs_beside_its_plain_copy(scratch_database, tmp_path):
+    text = run_small("rewind", scratch_database, tmp_path)
+    (row,) = table_rows(text, "| demo x | rows")
+    scale, rows, _mb, checkpoint, new, in_place, copied, plain, *_ = row
+    assert scale == "1x" and int(rows) > 500  # the demo's rows, every table
+    assert int(copied) == int(rows) + 1  # the same rows, and the checkpoint's own event
+    assert min(float(checkpoint), float(new), float(in_place), float(plain)) > 0
