@@ -16,6 +16,7 @@ from accounts.models import (
     SellerAccount,
     User,
 )
+from editions import registry
 from lifecycle.models import DeletionRequest, Outcome, TimelineEvent
 from lifecycle.services import (
     Actor,
@@ -71,9 +72,13 @@ class World:
         return deletion_token(self.latest_request())
 
 
-def build_world(owner: User, *, name: str = "Practice") -> World:
+def build_world(owner: User, *, name: str = "Practice", edition: str = "") -> World:
+    """A sandbox played under `edition` (the default one unless named) with an account, three
+    shops (one linked, one unlinked after its cool-down, one never linked) and a product."""
     actor = Actor.trainee(owner)
-    sandbox = Sandbox.objects.create(owner=owner, name=name)
+    sandbox = Sandbox.objects.create(
+        owner=owner, name=name, edition=edition or registry.default_key()
+    )
     account = SellerAccount.objects.create(
         sandbox=sandbox, display_name="Mira Pottery", contact_email="mira@example.com"
     )

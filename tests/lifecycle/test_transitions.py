@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from accounts.models import AppAuthorization, ConnectedApp, SellerAccount
+from editions import registry
 from lifecycle import transitions as t
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import Outcome
@@ -235,15 +236,18 @@ CASES = [
     ),
 ]
 
+# The matrix runs once per declared edition of the rules (RULEBOOK §12), in a sandbox played
+# under it.
 CELLS = [
-    pytest.param(case, status, id=f"{case.action}-{status}")
+    pytest.param(case, status, edition, id=f"{case.action}-{status}-{edition}")
+    for edition in registry.editions()
     for case in CASES
     for status in STATUSES
 ]
 
 
-def arrange(case: Case, status: str, owner) -> World:
-    world = build_world(owner)
+def arrange(case: Case, status: str, owner, edition: str = "") -> World:
+    world = build_world(owner, edition=edition)
     if case.prepare:
         case.prepare(world)
     drive_to(world, status)
@@ -252,9 +256,10 @@ def arrange(case: Case, status: str, owner) -> World:
     return world
 
 
-@pytest.mark.parametrize(("case", "status"), CELLS)
-def test_action_in_status(case: Case, status: str, trainee):
-    world = arrange(case, status, trainee)
+@pytest.mark.parametrize(("case", "status", "edition"), CELLS)
+def test_action_in_status(case: Case, status: str, edition: str, trainee):
+    world = arrange(case, status, trainee, edition)
+    assert world.sandbox.edition == edition
     actor = SWEEP if case.job else world.actor
     expected = case.expect[status]
     before_state, before, count = case.state(world), snapshot(world), len(events(world.sandbox))
