@@ -19,6 +19,7 @@ from .forms import ResetForm
 from .roles import is_demo_login
 from .tour import dismiss_tour
 from .verification import ask_to_verify, tokens, verify_email
+from .web import SignedInRequest
 
 
 class SignInView(auth_views.LoginView):
@@ -69,7 +70,7 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
 
 @login_required
 @require_POST
-def tour_dismiss(request: HttpRequest) -> HttpResponse:
+def tour_dismiss(request: SignedInRequest) -> HttpResponse:
     dismiss_tour(person=request.user)
     return HttpResponse(status=204)
 
@@ -103,7 +104,7 @@ def email_verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def email_verification_resend(request: HttpRequest) -> HttpResponse:
+def email_verification_resend(request: SignedInRequest) -> HttpResponse:
     if request.user.pending_email:
         ask_to_verify(request.user)
         messages.success(request, f"A new link is on its way to {request.user.pending_email}.")

@@ -15,7 +15,7 @@ from lifecycle.transitions.link import link_action_for
 from shops.models import Campaign, Shop
 from training import moves
 
-from .steps import span, step
+from .steps import span, step, words
 
 JOB = moves.Actor.job("scenario script")
 
@@ -25,7 +25,7 @@ def _shop(player, name: str) -> Shop:
 
 
 def _campaign(player, name: str) -> Campaign:
-    return Campaign.objects.filter(account=player.account, name=name).order_by("-id").first()
+    return Campaign.objects.filter(account=player.account, name=name).latest("id")
 
 
 def _deletion(player, link: str):
@@ -145,7 +145,7 @@ def reactivate(player, step, actor):
 @step(
     "remove_app_access",
     needs=("app",),
-    say=lambda s: f"Account Settings → Connected apps → remove {s.app.replace('_', ' ')}",
+    say=lambda s: f"Account Settings → Connected apps → remove {words(s.app)}",
 )
 def remove_app_access(player, step, actor):
     moves.remove_app_access(actor=actor, account=player.account, app=step.app)
@@ -154,7 +154,7 @@ def remove_app_access(player, step, actor):
 @step(
     "grant_app_access",
     needs=("app",),
-    say=lambda s: f"Account Settings → Connected apps → grant {s.app.replace('_', ' ')}",
+    say=lambda s: f"Account Settings → Connected apps → grant {words(s.app)}",
 )
 def grant_app_access(player, step, actor):
     moves.grant_app_access(actor=actor, account=player.account, app=step.app)

@@ -11,7 +11,7 @@ from shops.services.orders_bulk import carrier_tracking_number
 from studio.models import LiveSession, ProductLink, Video
 from training import moves
 
-from .steps import span, step
+from .steps import span, step, words
 
 
 def _product(player, sku: str) -> Product:
@@ -89,7 +89,7 @@ def reply_inquiry(player, step, actor):
 @step(
     "change_listing",
     needs=("sku", "status"),
-    say=lambda s: f"Products → {s.sku} → mark {s.status.replace('_', ' ')}",
+    say=lambda s: f"Products → {s.sku} → mark {words(s.status)}",
 )
 def change_listing(player, step, actor):
     moves.change_listing_status(actor=actor, product=_product(player, step.sku), status=step.status)

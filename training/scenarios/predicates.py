@@ -7,7 +7,7 @@ the timeline are in `timeline_predicates`, those over the final state in `state_
 this module joins them with `all` and `any` into `Predicate`, the union a file's objective takes.
 """
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import Field
 
@@ -125,7 +125,7 @@ AllOf.model_rebuild()
 AnyOf.model_rebuild()
 
 KINDS = {
-    model.model_fields["kind"].annotation.__args__[0]: model
+    get_args(model.model_fields["kind"].annotation)[0]: model
     for model in (
         Happened,
         Never,

@@ -129,6 +129,7 @@ class Within(Strict):
 
     @property
     def limit_hours(self) -> float:
+        assert self.hours is not None  # nosec B101  # `_a_limit` refuses a file without it
         return self.hours
 
     def matchers(self) -> list[Match]:
