@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from lifecycle.conf import setting
 
+from .catalogue import title_of
 from .importing import ImportReport
 from .models import Cohort, Invitation, Membership
 
@@ -63,28 +64,19 @@ def _state(invitation: Invitation, used: int, now: datetime) -> str:
     return "full" if used >= invitation.seats else "open"
 
 
+def _invitation_row(i: Any, now: datetime) -> InvitationRow:
+    """`i` is an invitation annotated with `used` (its memberships)."""
+    state, link = _state(i, i.used, now), invitation_link(i)
+    return InvitationRow(i.pk, i.seats, i.used, i.expires_at, i.revoked_at, link, state)
+
+
 def cohort_overview(cohort: Cohort, scenarios: dict[str, Any]) -> dict[str, Any]:
     now = timezone.now()
     invitations = [
-        InvitationRow(
-            pk=invitation.pk,
-            seats=invitation.seats,
-            used=invitation.used,
-            expires_at=invitation.expires_at,
-            revoked_at=invitation.revoked_at,
-            link=invitation_link(invitation),
-            state=_state(invitation, invitation.used, now),
-        )
-        for invitation in cohort.invitations.annotate(used=Count("memberships"))
+        _invitation_row(i, now) for i in cohort.invitations.annotate(used=Count("memberships"))
     ]
     assignments = [
-        AssignmentRow(
-            pk=a.pk,
-            title=scenarios[a.scenario_slug].title
-            if a.scenario_slug in scenarios
-            else a.scenario_slug,
-            due_on=a.due_on,
-        )
+        AssignmentRow(a.pk, title_of(a.scenario_slug, scenarios), a.due_on)
         for a in cohort.assignments.all()
     ]
     memberships = cohort.memberships.select_related("trainee").order_by("trainee__username")
