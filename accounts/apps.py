@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Trainees, sandboxes and seller accounts"
 
     def ready(self) -> None:
+        from . import transitions  # noqa: F401  # registers the account's machines
         from .roles import ensure_support_group
 
         # After the lifecycle app's migrations, so every app's permissions exist by then.

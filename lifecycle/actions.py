@@ -28,6 +28,12 @@ def register(vocabulary: type[models.TextChoices]) -> None:
             )
 
 
+def unregister(vocabulary: type[models.TextChoices]) -> None:
+    """Take an app's actions off (a test's throw-away vocabulary)."""
+    for value in vocabulary.values:
+        _LABELS.pop(value, None)
+
+
 def is_known(action: str) -> bool:
     return action in _LABELS
 

@@ -35,12 +35,19 @@ from shops.models import (
     Shop,
     ShopLink,
 )
+from shops.transitions.link import LINK_SHOP
 from studio.models import LiveSession, ProductLink, Video
 from studio.sounds import LIBRARY
 
 from .core import Actor, Change, account_rows, apply
 from .core.protection import building
-from .transitions.link import LINK_SHOP
+
+# The demo trainee's login (seed_demo makes it; the sign-in page and the trainers' pages print it).
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo-seller-2026"  # noqa: S105  # nosec B105  # a published demo credential
+STAFF_USERNAME = "support"
+# bandit: published; DEBUG or --with-support only
+STAFF_PASSWORD = "support-agent-2026"  # noqa: S105  # nosec B105
 
 # What a small maker's shop sells, by craft; the brand is a generated surname and the craft.
 CRAFTS = {

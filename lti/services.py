@@ -91,7 +91,7 @@ def local_user(lti_user: LtiUser) -> User:
     return person
 
 
-def _consume_nonce(nonce: str) -> None:
+def consume_nonce(nonce: str) -> None:
     try:
         with transaction.atomic():
             LaunchNonce.objects.create(nonce=nonce)
@@ -160,7 +160,7 @@ def land(message_launch: MessageLaunch) -> Landing:
     if not teaching and get(slug).audience == "support":
         raise LaunchRefused(Problem.NOT_FOR_LEARNERS)
     with transaction.atomic():
-        _consume_nonce(str(data.get("nonce", "")))
+        consume_nonce(str(data.get("nonce", "")))
         sync_data_from_launch(launch)
         person = local_user(launch.user)
         if teaching:

@@ -1,11 +1,18 @@
-"""The trainer's pages of a course's cohort: the scores sent to the course's grade book."""
+"""The trainer's pages of a course's cohort: scores sent to its grade book, its roster."""
 
+from typing import cast
+
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from accounts.models import User
+from lifecycle.errors import LifecycleError
 from training.cohorts import catalogue
 from training.cohorts.web import CohortRequest, cohort_page
 
+from . import roster
 from .models import ScoreSend, SendState
 
 TONES = {
@@ -30,3 +37,18 @@ def grades(request: CohortRequest) -> HttpResponse:
         send.tone = TONES[SendState(send.state)]  # type: ignore[attr-defined]
         send.title = catalogue.title_of(send.attempt.scenario_slug)  # type: ignore[attr-defined]
     return render(request, "lti/grades.html", {"cohort": request.cohort, "sends": sends})
+
+
+@cohort_page
+@require_POST
+def sync_roster(request: CohortRequest) -> HttpResponse:
+    """ "Sync the roster": the course's learners join the cohort; the page says who came, who
+    left."""
+    try:
+        trainer = cast(User, request.user)  # cohort_page: a signed-in trainer
+        report = roster.sync_roster(actor=trainer, cohort=request.cohort)
+    except LifecycleError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, report.sentence())
+    return redirect("trainer_cohort", request.cohort.pk)

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from lti_tool.models import Key
 
-from . import services, tool
+from . import deep_linking, services, tool
 from .problems import LaunchRefused, words
 
 log = logging.getLogger(__name__)
@@ -52,11 +52,27 @@ def launch(request: HttpRequest) -> HttpResponse:
     """Step two: the platform posts the signed launch; the person lands where they belong."""
     try:
         message_launch = tool.validated_launch(request)
+        if message_launch.is_deep_link_launch():
+            deep_linking.begin(request, message_launch)
+            return render(request, "lti/picker.html", {"scenarios": deep_linking.offered()})
         landing = services.land(message_launch)
     except LaunchRefused as err:
         return refused(request, err, step="launch")
     login(request, landing.person, backend=BACKEND)
     return redirect(landing.url)
+
+
+@require_POST
+def deep_link_pick(request: HttpRequest) -> HttpResponse:
+    """The instructor picked a scenario: the signed link goes back to their platform."""
+    try:
+        return_url, jwt = deep_linking.answer(request, request.POST.get("scenario", ""))
+    except LaunchRefused as err:
+        return refused(request, err, step="deep linking")
+    response = render(request, "lti/deep_link_return.html", {"url": return_url, "jwt": jwt})
+    # The answer is a form posted to the platform: this page's policy lets it go there.
+    response._csp_update = {"form-action": [deep_linking.origin(return_url)]}  # type: ignore[attr-defined]
+    return response
 
 
 @require_GET

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.types import Feature
 from lifecycle import selectors
-from lifecycle.transitions import campaign_moves_from
 from lifecycle.transitions.base import lacks_feature
 from lifecycle.web import SandboxRequest, act, bad_input, confirm, page, sandbox_page
 from shops.forms import CampaignForm, ReplyForm
@@ -26,6 +25,7 @@ from shops.services import (
     reply_inquiry,
     start_campaign,
 )
+from shops.transitions.shop import campaign_moves_from
 from studio import selectors as studio_selectors
 
 PAGE_SIZE = 50

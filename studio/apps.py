@@ -7,3 +7,6 @@ class StudioConfig(AppConfig):
 
     name = "studio"
     verbose_name = "Videos, sounds, product links and live sessions"
+
+    def ready(self) -> None:
+        from . import transitions  # noqa: F401  # registers the studio's machines

@@ -18,8 +18,8 @@ from accounts.types import (
     has_feature,
     type_change_preview,
 )
+from lifecycle.counting import counts
 from lifecycle.errors import LifecycleError
-from lifecycle.selectors.counting import counts
 from lifecycle.transitions.base import lacks_feature
 from shops.models import Campaign, CampaignStatus, Customer, OrderStatus, ShopLink
 

@@ -1,5 +1,5 @@
 """What the account type allows on the shop's videos (RULEBOOK §4), as the studio's machines in
-`lifecycle.transitions.studio` declare: a video's sound, its product links, live sessions.
+`studio.transitions` declare: a video's sound, its product links, live sessions.
 
 Each service locks its rows (the account first, as every service does, then the video, link or
 session) and hands them to `lifecycle.core.apply`, which checks the declaration and writes the
@@ -21,9 +21,9 @@ from lifecycle.core import (
 )
 from lifecycle.datetimes import when
 from lifecycle.transitions import Rows
-from lifecycle.transitions import studio as declared
-from lifecycle.transitions.studio import sound_refusal
 from shops.models import Product
+from studio import transitions as declared
+from studio.transitions import sound_refusal
 
 from .models import LiveSession, ProductLink, Video
 from .sounds import sound as find_sound

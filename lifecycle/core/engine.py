@@ -32,6 +32,7 @@ from lifecycle.transitions import (
     Refusal,
     Rows,
     Transition,
+    kind_of,
 )
 
 from . import events
@@ -394,7 +395,7 @@ def _refusal_now(
 ) -> LifecycleError:
     """The refusal, recorded now, in the service's transaction while its locks are held (its true
     place on the timeline); none for a silent transition (the builder's) or a declared repeat."""
-    kind = events.KINDS[transition.event or MACHINES[transition.machine].name]
+    kind = kind_of(transition.event or transition.machine)
     err = LifecycleError(
         refusal.code,
         refusal.sentence,

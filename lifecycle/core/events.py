@@ -5,49 +5,38 @@ timeline, which subject and which machine label. Refusals go through the same fa
 refusal and the change it stopped always sit on the same subject.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from accounts.models import AccountStatus, AppAuthorization, Sandbox, SellerAccount
+from accounts.models import AccountStatus, Sandbox, SellerAccount
 from lifecycle.errors import LifecycleError
-from lifecycle.models import ExportJob, Outcome, TimelineEvent
+from lifecycle.models import Outcome, TimelineEvent
 from lifecycle.redaction import scrub_params
-from lifecycle.transitions import MACHINES, Rows, Transition
-from shops.models import Inquiry, Product, Shop
+from lifecycle.transitions import MACHINES, Rows, Transition, kind_of, subject_for
 
 if TYPE_CHECKING:  # the engine imports this module
     from .engine import Actor
 
 
 def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, str]:
-    """(type, id, label) of an event's subject. Labels never carry personal details."""
-    if isinstance(obj, SellerAccount):
-        if _row_machine(machine):  # a refused creation: no campaign (live session...) exists yet
-            return (machine, None, f"New {machine.replace('_', ' ')}")
-        return (machine or "account", obj.pk, f"Seller account #{obj.pk}")
-    if isinstance(obj, Shop):
-        return ("shop", obj.pk, obj.name)
-    if isinstance(obj, Product):
-        return ("product", obj.pk, f"{obj.title} ({obj.sku})")
-    if isinstance(obj, AppAuthorization):
-        return ("app", obj.pk, obj.get_app_display())
-    if isinstance(obj, Inquiry):
-        return ("inquiry", obj.pk, f"Inquiry #{obj.pk}")  # str() would name the customer
-    if isinstance(obj, Sandbox):
-        return ("sandbox", obj.pk, f"Sandbox {obj.name}")
-    if isinstance(obj, ExportJob):
-        return ("export", obj.pk, f"Data export #{obj.pk}")
-    return (obj._meta.model_name or "", obj.pk, str(obj))
+    """(type, id, label) of an event's subject, as its machine declares it (`Subject`); a row no
+    machine names is its model's name and str(). Labels never carry personal details."""
+    found = subject_for(type(obj))
+    if found is None:
+        return (obj._meta.model_name or "", obj.pk, str(obj))
+    if not found.by_machine:
+        return (found.type, obj.pk, found.label(obj))
+    if _row_machine(machine, type(obj)):  # a refused creation: no campaign (session...) exists yet
+        return (machine, None, f"New {machine.replace('_', ' ')}")
+    return (machine or found.type, obj.pk, found.label(obj))
 
 
-def _row_machine(machine: str) -> bool:
-    """Whether `machine` is the state of rows other than the account (a campaign's): an event of
-    it about the account is about a row not created yet, not about the account's own id."""
+def _row_machine(machine: str, model: type[models.Model]) -> bool:
+    """Whether `machine` is the state of rows other than `model`'s (a campaign's, about the
+    account): an event of it about that row is about a row not created yet, not its own id."""
     found = MACHINES.get(machine)
-    return found is not None and found.model not in (None, SellerAccount)
+    return found is not None and found.model not in (None, model)
 
 
 def record(
@@ -114,35 +103,6 @@ def repeated_refusal(transition: Transition, err: LifecycleError) -> bool:
     return last == (transition.action, Outcome.REFUSED, str(err.code), state)
 
 
-@dataclass(frozen=True)
-class Kind:
-    """Whose change an event records: the subject row and the machine's label on the timeline."""
-
-    subject: Callable[[Rows], models.Model]
-    machine: Callable[[Rows], str] = lambda rows: ""
-    on_account: bool = True  # False: the sandbox's own timeline (the clock)
-
-
-KINDS: dict[str, Kind] = {
-    "account": Kind(lambda rows: rows.seller),
-    "account_type": Kind(lambda rows: rows.seller, lambda rows: "account_type"),
-    "app": Kind(lambda rows: rows.seller, lambda rows: f"app:{rows.inputs['app']}"),
-    "link": Kind(lambda rows: rows.subject),
-    "export": Kind(lambda rows: rows.subject, lambda rows: "export"),
-    "order": Kind(lambda rows: rows.subject, lambda rows: "order"),
-    "inquiry": Kind(lambda rows: rows.subject, lambda rows: "inquiry"),
-    "campaign": Kind(lambda rows: rows.subject, lambda rows: "campaign"),
-    "listing": Kind(lambda rows: rows.subject),
-    "announcement": Kind(lambda rows: rows.seller, lambda rows: "announcement"),
-    "sandbox": Kind(lambda rows: rows.sandbox, on_account=False),
-    # The studio's: a sound and a product link are the video's events; a live session's are
-    # the session's, or the account's while it does not exist yet (a refused scheduling).
-    "video": Kind(lambda rows: rows.subject, lambda rows: "video"),
-    "product_link": Kind(lambda rows: rows.subject, lambda rows: "product_link"),
-    "live_session": Kind(lambda rows: rows.subject, lambda rows: "live_session"),
-}
-
-
 def write(
     kind: str,
     *,
@@ -156,7 +116,7 @@ def write(
     **details: Any,
 ) -> TimelineEvent:
     """The event of `kind` for these rows; `subject` when the change created it (an export)."""
-    found = KINDS[kind]
+    found = kind_of(kind)
     return record(
         actor=actor,
         action=action,

@@ -138,7 +138,7 @@ def refuse_direct_updates(execute: Any, sql: str, params: Any, many: bool, conte
 
 
 def _remember(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    fields = declared_fields()[sender]
+    fields = declared_fields().get(sender, {})
     instance.__dict__[LOADED] = {n: instance.__dict__[n] for n in fields if n in instance.__dict__}
 
 
@@ -152,7 +152,7 @@ def _check_save(
     if raw or instance._state.adding or allowed():
         return
     loaded: dict[str, Any] = instance.__dict__.get(LOADED, {})
-    for name, machine in declared_fields()[sender].items():
+    for name, machine in declared_fields().get(sender, {}).items():
         if name not in instance.__dict__ or (
             update_fields is not None and name not in update_fields
         ):
@@ -184,16 +184,31 @@ def _migrated(sender: Any, **kwargs: Any) -> None:
     _MIGRATING[0] = False
 
 
+def _protect(model: type[models.Model]) -> None:
+    uid = f"declared-state-{model._meta.label_lower}"
+    post_init.connect(_remember, sender=model, dispatch_uid=uid, weak=False)
+    pre_save.connect(_check_save, sender=model, dispatch_uid=uid, weak=False)
+    post_save.connect(_saved, sender=model, dispatch_uid=uid, weak=False)
+
+
+def _registered(machine: Any) -> None:
+    """A machine registered (or taken off) after start-up: its fields are declared from now on."""
+    for cached in (declared_fields, declared_columns, _row_widths):
+        cached.cache_clear()
+    if machine.model is not None and machine.field and machine.model in declared_fields():
+        _protect(machine.model)
+
+
 def install() -> None:
     """Connect the guard (the lifecycle app's `ready()`): every declared model, every
     connection opened from now on, and the connections open already."""
     from django.db import connections
 
+    from lifecycle.transitions.registry import on_register
+
     for model in declared_fields():
-        uid = f"declared-state-{model._meta.label_lower}"
-        post_init.connect(_remember, sender=model, dispatch_uid=uid, weak=False)
-        pre_save.connect(_check_save, sender=model, dispatch_uid=uid, weak=False)
-        post_save.connect(_saved, sender=model, dispatch_uid=uid, weak=False)
+        _protect(model)
+    on_register(_registered)
     connection_created.connect(_wrap, dispatch_uid="declared-state-updates", weak=False)
     pre_migrate.connect(_migrating, dispatch_uid="declared-state-migrating", weak=False)
     post_migrate.connect(_migrated, dispatch_uid="declared-state-migrated", weak=False)

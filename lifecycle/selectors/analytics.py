@@ -9,6 +9,7 @@ from django.db.models.functions import TruncDate
 
 from accounts.models import SellerAccount
 from accounts.types import Feature, has_feature
+from lifecycle.counting import counts
 from lifecycle.money import amount
 from shops.models import (
     Customer,
@@ -17,8 +18,6 @@ from shops.models import (
     OrderStatus,
     Shop,
 )
-
-from .counting import counts
 
 LINE_TOTAL = ExpressionWrapper(
     F("quantity") * F("unit_price"), output_field=DecimalField(max_digits=14, decimal_places=2)

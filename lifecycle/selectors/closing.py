@@ -4,6 +4,7 @@ from typing import Any
 
 from accounts.models import AppAuthorization, SellerAccount
 from lifecycle.core import account_rows
+from lifecycle.counting import counts as count_rows
 from lifecycle.models import TimelineEvent
 from lifecycle.services.announcements import announcement_pending, recent_customers
 from lifecycle.services.deletion import deletion_checklist
@@ -11,8 +12,6 @@ from lifecycle.transitions.base import ChecklistRow, checklist_rows
 from lifecycle.transitions.deletion import RECOMMENDED, REQUEST_DELETION
 from lifecycle.wording import count
 from shops.models import Customer
-
-from .counting import counts as count_rows
 
 
 def close_account_preview(account: SellerAccount) -> dict[str, Any]:

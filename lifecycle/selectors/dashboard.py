@@ -1,6 +1,7 @@
 """The dashboard's counts of what needs attention."""
 
 from accounts.models import SellerAccount
+from lifecycle.counting import counts
 from lifecycle.models import ExportJob, ExportStatus
 from shops.models import (
     Inquiry,
@@ -9,8 +10,6 @@ from shops.models import (
     OrderStatus,
     Shop,
 )
-
-from .counting import counts
 
 
 def dashboard_counts(account: SellerAccount) -> dict[str, int]:

@@ -8,17 +8,12 @@ from accounts.models import ConnectedApp, SellerAccount
 from lifecycle.conf import setting
 from lifecycle.core import Actor, Offer
 from lifecycle.services.links import link_action_for, next_unlink_allowed_at, unlinks_in_window
-from lifecycle.transitions import (
-    LINKED,
-    UNLINKED,
-    Action,
-    Transition,
-    link_actions_from,
-)
+from lifecycle.transitions import Action, Transition, link_actions_from
 from shops.models import (
     Shop,
     ShopLink,
 )
+from shops.transitions.link import LINKED, UNLINKED
 
 from .offers import unlink_offer
 

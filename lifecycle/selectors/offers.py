@@ -13,8 +13,8 @@ from lifecycle.models import DeletionRequest, ExportJob, ExportStatus
 from lifecycle.services.deletion import open_request
 from lifecycle.transitions.deletion import REQUEST_DELETION
 from lifecycle.transitions.export import REQUEST_EXPORT, RETRY_EXPORT
-from lifecycle.transitions.link import UNLINK_SHOP
 from shops.models import Shop, ShopLink
+from shops.transitions.link import UNLINK_SHOP
 
 UNREAD = object()  # the open request was not read by the caller
 

@@ -1,11 +1,11 @@
 """Account type and temporary deactivation (RULEBOOK §4, §5): only their side effects are here;
-the rules are declared in `lifecycle.transitions.account`."""
+the rules are declared in `accounts.transitions.account`."""
 
 from accounts.models import SellerAccount
+from accounts.transitions.account import DEACTIVATE, REACTIVATE, SWITCH_TYPE
 from accounts.types import Feature, has_feature, type_change_preview
 from lifecycle.core import Actor, Change, account_rows, apply, lifecycle_service, lock_account
 from lifecycle.transitions import Action, Rows
-from lifecycle.transitions.account import DEACTIVATE, REACTIVATE, SWITCH_TYPE
 from shops.services.campaigns import paused_by
 from studio.visibility import visibility_change
 

@@ -1,10 +1,10 @@
 """Connected-app access (RULEBOOK §5): granting and removing an app's authorization, as the app
-machine in `lifecycle.transitions.account` declares."""
+machine in `accounts.transitions.account` declares."""
 
 from accounts.models import AppAuthorization, SellerAccount
+from accounts.transitions.account import GRANT_APP_ACCESS, REMOVE_APP_ACCESS
 from lifecycle.core import Actor, Change, account_rows, apply, lifecycle_service, lock_account
 from lifecycle.transitions import Action, Rows
-from lifecycle.transitions.account import GRANT_APP_ACCESS, REMOVE_APP_ACCESS
 
 
 def _rows(account: SellerAccount, app: str, **inputs) -> Rows:

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from django.db.models import CharField, Value
 
 from accounts.models import Sandbox
+from accounts.transitions.sandbox import ADVANCE_CLOCK
 from lifecycle.conf import setting
 from lifecycle.core import Actor, Change, FollowUp, apply, lifecycle_service, lock_sandbox
 from lifecycle.datetimes import duration
 from lifecycle.jobs import Job
 from lifecycle.models import DeletionRequest, DeletionStatus, ExportJob, ExportStatus
 from lifecycle.transitions import Action, Rows
-from lifecycle.transitions.sandbox import ADVANCE_CLOCK
 
 MICROSECOND = timedelta(microseconds=1)
 

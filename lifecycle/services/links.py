@@ -1,10 +1,12 @@
 """Linking, unlinking and relinking a shop (RULEBOOK §3): the side effects of the link machine
-declared in `lifecycle.transitions.link`."""
+declared in `shops.transitions.link`."""
 
 from accounts.models import SellerAccount
 from lifecycle.core import Actor, Change, account_rows, apply, lifecycle_service, lock_account
 from lifecycle.transitions import Action, Rows, when
-from lifecycle.transitions.link import (
+from shops.models import Shop, ShopLink
+from shops.services.campaigns import paused_by
+from shops.transitions.link import (
     LINK_SHOP,
     OVERRIDE_UNLINK_LIMITS,
     RELINK_SHOP,
@@ -14,8 +16,6 @@ from lifecycle.transitions.link import (
     next_unlink_allowed_at,
     unlinks_in_window,
 )
-from shops.models import Shop, ShopLink
-from shops.services.campaigns import paused_by
 
 __all__ = [
     "OVERRIDE_UNLINK_LIMITS",

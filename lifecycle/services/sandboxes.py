@@ -1,12 +1,12 @@
 """Creating a trainee's own sandbox and resetting a demo one (the sandboxes of RULEBOOK §1)."""
 
 from accounts.models import Sandbox
+from accounts.transitions.sandbox import RESET_DEMO
 from lifecycle.core import Actor, Change, apply, lifecycle_service, lock_sandbox, record, refuse
 from lifecycle.demo import DemoSizes, build_demo_sandbox
 from lifecycle.errors import Code
 from lifecycle.models import ExportJob, TimelineEvent
 from lifecycle.transitions import Action, Rows
-from lifecycle.transitions.sandbox import RESET_DEMO
 
 from .clock import sandbox_rows
 from .exports import remove_export_files

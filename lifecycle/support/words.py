@@ -6,7 +6,7 @@ from accounts.models import AccountStatus
 from accounts.types import AccountType
 from lifecycle.models import ExportStatus, TimelineEvent
 from lifecycle.services.links import when
-from lifecycle.transitions import LINKED, UNLINKED
+from shops.transitions.link import LINKED, UNLINKED
 
 # Every stored state value, in words (the timeline's before and after).
 STATE_WORDS: dict[str, str] = {

@@ -1,13 +1,16 @@
-"""The state machines of the simulator, declared once.
+"""The state machines of the simulator, declared once: the declaration's shape and its registry.
 
 One machine per subject (the account's status and type, a shop's link, a deletion request, an
 export, an order, an inquiry, a campaign, a listing, an announcement, an app's access, the
-sandbox's clock, a video's sound, a product link, a live session), each in its own module (the
-studio's three in one); the states are the models' choices. Each transition names its action,
-sources, target, the actor kinds that may start it, its checks in order and the event it
+sandbox's clock, a video's sound, a product link, a live session), each declared by the app that
+owns the subject, next to its models (`accounts/transitions/`, `shops/transitions/`,
+`studio/transitions.py`, and this app's deletion request, export and announcement here), and
+registered (`registry.register`); the states are the models' choices. Each transition names its
+action, sources, target, the actor kinds that may start it, its checks in order and the event it
 writes. `lifecycle.core.apply` enforces them: the services call it and keep only their side
 effects. The UI asks this package what is possible now, the admin shows its buttons from it
-and the diagram is drawn from it.
+and the diagram is drawn from it. This package itself (with `base` and `registry`) imports no
+app's machines: it is the engine's half of the declaration.
 
 Why a declared table and not django-fsm-2: two machines (account status and shop link) share one
 vocabulary of actions; two targets ("the state before the request") depend on stored data; and
@@ -17,7 +20,6 @@ of ConcurrentTransitionMixin would add a second locking scheme for no gain.
 
 from lifecycle.actions import Action
 
-from . import account, announcement, deletion, export, link, product, sandbox, shop, studio
 from .base import (
     ACCOUNT_STATES,
     ACTIVE,
@@ -36,62 +38,29 @@ from .base import (
     TRAINEE,
     Done,
     Guard,
+    Kind,
     Machine,
     Refusal,
     Rows,
+    Subject,
     Transition,
     when,
 )
-from .export import EXPIRED, FAILED, NEW, QUEUED, READY, RUNNING
-from .link import LINK_STATES, LINKED, UNLINKED
-from .shop import CAMPAIGN_MOVES, campaign_moves_from
-
-MACHINES: dict[str, Machine] = {
-    m.name: m
-    for module in (account, link, deletion, export, shop, product, announcement, sandbox, studio)
-    for m in module.MACHINES
-}
-
-# The seller account's transitions, in the order the pages list them.
-TRANSITIONS: tuple[Transition, ...] = (
-    *link.TRANSITIONS,
-    *account.TRANSITIONS[:3],  # switch type, deactivate, reactivate
-    *deletion.TRANSITIONS,
-    product.CHANGE_LISTING,
-    *account.TRANSITIONS[3:],  # the apps' access
-    *announcement.TRANSITIONS,
-    *export.TRANSITIONS,
-    *shop.TRANSITIONS,
-    product.EDIT_PRODUCT,
+from .registry import (
+    BY_ACTION,
+    BY_KEY,
+    MACHINES,
+    OTHER_TRANSITIONS,
+    TRANSITIONS,
+    kind_of,
+    machine_of,
+    register,
+    subject_for,
 )
-# Declared too, applied by the same core: the deletion request's moves (made with the account's),
-# the export builder's silent moves, the sandbox's clock and the studio's (the videos and audience
-# pages offer those, not the account's).
-OTHER_TRANSITIONS: tuple[Transition, ...] = (
-    *deletion.REQUEST_TRANSITIONS,
-    *link.CAUSED,
-    *export.SILENT,
-    *sandbox.TRANSITIONS,
-    *studio.TRANSITIONS,
-)
-
-BY_ACTION: dict[str, Transition] = {}
-for _t in TRANSITIONS:
-    BY_ACTION.setdefault(_t.action, _t)  # one action, two transitions: the first is the offer
-BY_KEY: dict[str, Transition] = {t.key: t for t in (*TRANSITIONS, *OTHER_TRANSITIONS)}
 
 
 def transition_for(action: str) -> Transition:
     return BY_ACTION[action]
-
-
-# The machine of a timeline event, from its subject type (an app's is "app:<name>").
-_SUBJECT_MACHINES = {"shop": "link", "product": "listing"}
-
-
-def machine_of(subject_type: str) -> str:
-    name = subject_type.split(":", 1)[0]
-    return _SUBJECT_MACHINES.get(name, name)
 
 
 def state_fields(model: type) -> tuple[str, ...]:
@@ -152,46 +121,40 @@ __all__ = [
     "ACTIVE",
     "BY_ACTION",
     "BY_KEY",
-    "CAMPAIGN_MOVES",
     "CHOSEN",
     "DEACTIVATED",
     "DELETED",
     "EVERYONE",
-    "EXPIRED",
-    "FAILED",
     "JOB",
-    "LINKED",
-    "LINK_STATES",
     "MACHINES",
-    "NEW",
     "NOT_DELETED",
     "OTHER_TRANSITIONS",
     "PEOPLE",
     "PREVIOUS",
-    "QUEUED",
-    "READY",
     "REQUESTED",
-    "RUNNING",
     "SAME",
     "SCHEDULED",
     "STAFF",
     "TRAINEE",
     "TRANSITIONS",
-    "UNLINKED",
     "Action",
     "Done",
     "Guard",
+    "Kind",
     "Machine",
     "Refusal",
     "Rows",
+    "Subject",
     "Transition",
     "account_actions_from",
-    "campaign_moves_from",
     "link_actions_from",
+    "register",
+    "kind_of",
     "machine_of",
     "state_fields",
     "state_label",
     "status_edges",
+    "subject_for",
     "transition_for",
     "when",
 ]

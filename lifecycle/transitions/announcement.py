@@ -7,7 +7,17 @@ never break the account status's chain.
 from lifecycle.actions import Action
 from lifecycle.errors import Code
 
-from .base import EVERYONE, NOT_DELETED, Done, Machine, Refusal, Rows, Transition, account_in
+from .base import (
+    EVERYONE,
+    NOT_DELETED,
+    Done,
+    Kind,
+    Machine,
+    Refusal,
+    Rows,
+    Transition,
+    account_in,
+)
 
 NONE, QUEUED, SENT = "no announcement", "announcement queued", "announcement sent"
 
@@ -17,6 +27,7 @@ ANNOUNCEMENT = Machine(
     lambda rows: rows.memo["latest"].after if rows.memo.get("latest") is not None else NONE,
     core_writes=False,
     with_account=True,
+    kind=Kind(lambda rows: rows.seller, lambda rows: "announcement"),
 )
 
 _GATE = account_in(

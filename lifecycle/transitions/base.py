@@ -180,6 +180,28 @@ class Done:
 
 
 @dataclass(frozen=True)
+class Kind:
+    """The timeline event a machine's transitions write: which row it is about, the machine's
+    label on the timeline ("" when the subject's type says it) and whose timeline it is on."""
+
+    subject: Callable[[Rows], models.Model]
+    machine: Callable[[Rows], str] = lambda rows: ""
+    on_account: bool = True  # False: the sandbox's own timeline (the clock)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """How a machine's subject rows are named on the timeline: their type and a label that
+    never carries personal details. `by_machine`: an event about the row names the machine
+    (the account's type, its apps...) as its type, not the row's own."""
+
+    model: type[models.Model]
+    type: str
+    label: Callable[[Any], str]
+    by_machine: bool = False
+
+
+@dataclass(frozen=True)
 class Machine:
     name: str
     states: tuple[str, ...]
@@ -193,6 +215,8 @@ class Machine:
     labels: dict[str, str] = default(default_factory=dict)
     # The badge class of each state on the pages ("" keys the class of any other state).
     tones: dict[str, str] = default(default_factory=dict)
+    kind: Kind | None = None  # the event its transitions write (None: they write none)
+    subject: Subject | None = None  # how its rows are named on the timeline (None: the default)
 
     def label(self, state: str) -> str:
         return self.labels.get(state, state)

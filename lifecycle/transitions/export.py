@@ -23,9 +23,11 @@ from .base import (
     PEOPLE,
     TRAINEE,
     Done,
+    Kind,
     Machine,
     Refusal,
     Rows,
+    Subject,
     Transition,
     account_in,
     deleted,
@@ -55,6 +57,8 @@ EXPORT = Machine(
         ExportStatus.EXPIRED: "text-bg-secondary",
         "": "text-bg-info",
     },
+    kind=Kind(lambda rows: rows.subject, lambda rows: "export"),
+    subject=Subject(ExportJob, "export", lambda job: f"Data export #{job.pk}"),
 )
 
 _GATE = account_in(NOT_DELETED, lambda rows: deleted("This account was deleted; its data is gone."))

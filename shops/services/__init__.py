@@ -2,7 +2,7 @@
 
 They run on the same core as the lifecycle services (`lifecycle.core.apply`): one transaction,
 the account row locked, the declared checks in order, one timeline event. Their machines are
-declared in `lifecycle.transitions.shop` and `lifecycle.transitions.product`.
+declared in `shops.transitions.shop` and `shops.transitions.product`.
 """
 
 from .campaigns import create_campaign, end_campaign, pause_campaign, start_campaign

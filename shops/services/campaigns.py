@@ -1,5 +1,5 @@
 """Ad campaigns of a business account (RULEBOOK §4): draft, active, paused, ended, as the
-campaign machine in `lifecycle.transitions.shop` declares."""
+campaign machine in `shops.transitions.shop` declares."""
 
 from decimal import Decimal
 
@@ -15,8 +15,8 @@ from lifecycle.core import (
     lock_owned,
 )
 from lifecycle.transitions import Action, Rows
-from lifecycle.transitions import shop as declared
 from shops.models import Campaign, Shop
+from shops.transitions import shop as declared
 
 
 def _create(rows: Rows, target: str) -> Change:

@@ -2,8 +2,8 @@
 
 from lifecycle.core import Actor, Change, account_rows, apply, lifecycle_service, lock_owned
 from lifecycle.transitions import Action, Rows
-from lifecycle.transitions.shop import REPLY_INQUIRY
 from shops.models import Inquiry
+from shops.transitions.shop import REPLY_INQUIRY
 
 
 def _answer(rows: Rows, target: str) -> Change:

@@ -2,8 +2,8 @@
 
 from lifecycle.core import Actor, account_rows, apply, lifecycle_service, lock_owned
 from lifecycle.transitions import Action
-from lifecycle.transitions.product import CHANGE_LISTING
 from shops.models import Product
+from shops.transitions.product import CHANGE_LISTING
 
 
 @lifecycle_service(Action.CHANGE_LISTING)

@@ -1,10 +1,10 @@
 """Shipping and cancelling orders (RULEBOOK §2), as the order machine in
-`lifecycle.transitions.shop` declares."""
+`shops.transitions.shop` declares."""
 
 from lifecycle.core import Actor, Change, account_rows, apply, lifecycle_service, lock_owned
 from lifecycle.transitions import Action, Rows
-from lifecycle.transitions.shop import CANCEL_ORDER, SHIP_ORDER
 from shops.models import Order
+from shops.transitions.shop import CANCEL_ORDER, SHIP_ORDER
 
 
 def _ship(rows: Rows, target: str) -> Change:

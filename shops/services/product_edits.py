@@ -7,8 +7,8 @@ from django.db.models import F
 from lifecycle.core import Actor, Caused, Change, account_rows, apply, lifecycle_service, lock_owned
 from lifecycle.models import Outcome, TimelineEvent
 from lifecycle.transitions import Action, Rows
-from lifecycle.transitions.product import CHANGE_LISTING, EDIT_PRODUCT
 from shops.models import ListingStatus, Product
+from shops.transitions.product import CHANGE_LISTING, EDIT_PRODUCT
 
 EDITED = ("title", "price", "stock")
 

@@ -8,6 +8,7 @@ cause). Campaigns are made and started through the services, so every state is o
 import pytest
 from django.db import transaction
 
+from accounts.transitions.account import DEACTIVATE
 from accounts.types import AccountType, Category
 from lifecycle.conf import setting
 from lifecycle.core import CascadeRefused, Caused, Change, account_rows, apply, lock_account
@@ -23,10 +24,9 @@ from lifecycle.services import (
     unlink_shop,
 )
 from lifecycle.transitions import Action
-from lifecycle.transitions.account import DEACTIVATE
-from lifecycle.transitions.shop import PAUSE_CAMPAIGN
 from shops.models import Campaign, CampaignStatus, ListingStatus
 from shops.services import edit_product
+from shops.transitions.shop import PAUSE_CAMPAIGN
 
 from .helpers import build_world, events, past, request, snapshot
 

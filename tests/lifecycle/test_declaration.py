@@ -18,6 +18,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from accounts.models import AppAuthorization, ConnectedApp, SellerAccount
+from accounts.transitions import account
 from lifecycle import transitions as t
 from lifecycle.core import protection
 from lifecycle.errors import Code, LifecycleError
@@ -51,8 +52,11 @@ from lifecycle.services import (
     switch_account_type,
     unlink_shop,
 )
-from lifecycle.transitions import Rows
+from lifecycle.transitions import Rows, announcement
+from lifecycle.transitions.export import NEW, READY
 from shops.models import Campaign, Inquiry, Order, Product
+from shops.transitions import shop
+from shops.transitions.link import LINKED
 from tests.engine_guard import ACTIVE, WriteGuard, arranging
 from tests.shops.factories import CampaignFactory, InquiryFactory, OrderFactory
 
@@ -100,7 +104,7 @@ def _campaign(world: World, state: str, call: "Call") -> Campaign:
 
 
 def _inquiry(world: World, state: str, call: "Call") -> Inquiry:
-    answered = state == t.shop.ANSWERED
+    answered = state == shop.ANSWERED
     return InquiryFactory(
         account=world.account,
         reply="Yes, it is." if answered else "",
@@ -115,20 +119,20 @@ def _export(world: World, state: str, call: "Call") -> ExportJob:
             account=world.account,
             status=state,
             requested_at=now,
-            expires_at=now + timedelta(days=7) if state == t.READY else None,
+            expires_at=now + timedelta(days=7) if state == READY else None,
             heartbeat=timezone.now(),
         )
 
 
 def _shop(world: World, state: str, call: "Call"):
-    if state == t.LINKED:  # linked, to another account of the sandbox
+    if state == LINKED:  # linked, to another account of the sandbox
         other = SellerAccount.objects.create(sandbox=world.sandbox, display_name="Other seller")
         link_shop(actor=world.actor, account=other, shop=world.spare)
     return world.spare
 
 
 def _app(world: World, state: str, call: "Call") -> str:
-    return TIKTOK if state == t.account.CONNECTED else PARTNER
+    return TIKTOK if state == account.CONNECTED else PARTNER
 
 
 ARRANGE: dict[str, Callable[[World, str, "Call"], Any]] = {
@@ -142,7 +146,7 @@ ARRANGE: dict[str, Callable[[World, str, "Call"], Any]] = {
 }
 # A machine whose first state means "no row yet": only creation starts there, so a creation has
 # no other state to be refused in.
-NOTHING_YET = {t.NEW, t.shop.NO_CAMPAIGN, t.announcement.NONE}
+NOTHING_YET = {NEW, shop.NO_CAMPAIGN, announcement.NONE}
 
 
 @dataclass(frozen=True)

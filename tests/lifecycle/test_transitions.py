@@ -36,6 +36,7 @@ from lifecycle.services import (
 )
 from lifecycle.transitions import Action
 from shops.models import Product, ShopLink
+from shops.transitions.link import LINKED, UNLINKED
 from tests.shops.factories import ProductFactory
 
 from .helpers import (
@@ -64,7 +65,7 @@ TIKTOK, PARTNER = ConnectedApp.TIKTOK_FOR_BUSINESS, ConnectedApp.ANALYTICS_PARTN
 
 
 def link_state(shop) -> str:
-    return t.LINKED if ShopLink.objects.filter(shop=shop, unlinked_at__isnull=True) else t.UNLINKED
+    return LINKED if ShopLink.objects.filter(shop=shop, unlinked_at__isnull=True) else UNLINKED
 
 
 def app_state(world: World, app: str) -> str:
@@ -322,7 +323,7 @@ def test_declared_table_predicts_the_matrix(case: Case):
         cells = [s for s in STATUSES if BASE.get(s, s) == status]
         allowed_somewhere = any(case.expect[s] == DONE for s in cells)
         if transition.machine == "link":
-            link = t.UNLINKED if case.action != Action.UNLINK_SHOP else t.LINKED
+            link = UNLINKED if case.action != Action.UNLINK_SHOP else LINKED
             offered = transition in t.link_actions_from(link, status, kind)
         else:
             offered = transition in t.account_actions_from(status, kind)
@@ -400,9 +401,9 @@ def test_transition_helpers_describe_the_table():
     assert (SCHEDULED, ACTIVE, Action.CANCEL_DELETION) in edges
     assert (SCHEDULED, DEACTIVATED, Action.CANCEL_DELETION) in edges
     assert all(action != Action.SWITCH_TYPE for *_, action in edges)
-    assert [x.action for x in t.link_actions_from(t.UNLINKED, ACTIVE, "trainee")] == [
+    assert [x.action for x in t.link_actions_from(UNLINKED, ACTIVE, "trainee")] == [
         Action.LINK_SHOP,
         Action.RELINK_SHOP,
     ]
-    assert t.link_actions_from(t.UNLINKED, DEACTIVATED, "trainee") == []
+    assert t.link_actions_from(UNLINKED, DEACTIVATED, "trainee") == []
     assert t.account_actions_from(DELETED, "trainee") == []

@@ -23,10 +23,14 @@ from lti1p3platform.framework.django.oidc_login import DjangoAPIOIDCLogin
 from lti1p3platform.framework.django.request import DjangoRequest
 from lti1p3platform.framework.django.response import wrap_json_resp
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
+from lti1p3platform.membership import Context
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.registration import Registration
 from lti1p3platform.score import UpdateScoreStatus
-from lti1p3platform.service_connector import AssignmentsGradesService
+from lti1p3platform.service_connector import (
+    AssignmentsGradesService,
+    NamesRoleProvisioningService,
+)
 
 CLIENT_ID = "simulator-tool"
 DEPLOYMENT_ID = "deployment-1"
@@ -53,6 +57,7 @@ class Offer:
     context_title: str = "Seller onboarding 101"
     link_id: str = "link-1"
     custom: dict[str, str] = field(default_factory=dict)
+    deep_link: bool = False  # an instructor adding an activity (a deep-linking request)
 
 
 @dataclass
@@ -67,6 +72,8 @@ class State:
     tool_keys: dict[str, Any] = field(default_factory=dict)
     # The grade book: per line item (the link's id), per user (sub), the last score taken.
     grade_book: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    content_items: list[dict[str, Any]] = field(default_factory=list)  # links the tool returned
+    roster: list[dict[str, Any]] = field(default_factory=list)  # the course's members (NRPS)
 
 
 PLATFORM = State()
@@ -80,6 +87,8 @@ def reset(base_url: str, tool_keys: dict[str, Any]) -> None:
     PLATFORM.offers.clear()
     PLATFORM.knobs.clear()
     PLATFORM.grade_book.clear()
+    PLATFORM.content_items.clear()
+    PLATFORM.roster.clear()
     PLATFORM.tool_keys = tool_keys
 
 
@@ -102,6 +111,7 @@ class Conf(LTI1P3PlatformConfAbstract):
             .set_deployment_id(PLATFORM.knobs.get("deployment_id", DEPLOYMENT_ID))
             .set_oidc_login_url(f"{tool}/lti/login/")
             .set_launch_url(f"{tool}/lti/launch/")
+            .set_deeplink_launch_url(f"{tool}/lti/launch/")
             .set_tool_key_set_url(f"{tool}/lti/jwks/")
             .set_platform_public_key(PLATFORM.public_pem)
             .set_platform_private_key(PLATFORM.private_pem)
@@ -133,6 +143,9 @@ class Launch(LTIAdvantageMessageLaunchAbstract):
             lineitem_url=lineitem_url(offer.link_id),
             allow_creating_lineitems=False,
         )
+        self.set_nrps(f"{PLATFORM.base_url}/platform/memberships/{offer.context_id}")
+        if offer.deep_link:
+            self.set_dl(url("deep-link-return"), title="Add an activity")
         if "expires_in" in PLATFORM.knobs:
             self.set_id_token_expiration(PLATFORM.knobs["expires_in"])
 
@@ -216,6 +229,23 @@ class GradeBook(AssignmentsGradesService):
         raise NotImplementedError
 
 
+class Roster(NamesRoleProvisioningService):
+    def get_member_data_page(self, *args: Any, **kwargs: Any) -> Any:
+        return {"content": [dict(m) for m in PLATFORM.roster], "has_next": False, "next": None}
+
+    def get_context_by_id(self) -> Context:
+        return Context(id="course-101", label="S101", title="Seller onboarding 101")
+
+
+def memberships(request: HttpRequest, context_id: str) -> HttpResponse:
+    if unavailable := down():
+        return unavailable
+    conf = Conf()
+    conf.get_registration()
+    url = f"{PLATFORM.base_url}/platform/memberships/{context_id}"
+    return wrap_json_resp(Roster(DjangoRequest(request), conf, url).handle_get_members())
+
+
 def down() -> HttpResponse | None:
     if PLATFORM.knobs.get("down"):
         return HttpResponse("The learning platform is down for maintenance.", status=503)
@@ -242,6 +272,15 @@ def scores(request: HttpRequest, item: str) -> HttpResponse:
     return wrap_json_resp(book.handle_update_score(item))
 
 
+@csrf_exempt
+def deep_link_return(request: HttpRequest) -> HttpResponse:
+    """Where the tool sends the instructor back with the links they picked (signed by it)."""
+    conf = Conf()
+    conf.get_registration()
+    PLATFORM.content_items.extend(conf.validate_deeplinking_resp(request.POST.dict()))
+    return HttpResponse("The activity was added to the course.")
+
+
 def start(request: HttpRequest, hint: str) -> HttpResponse:
     """The course page's link: the platform starts the login at the tool."""
     login = Login(request, Conf())
@@ -266,6 +305,8 @@ urlpatterns = [
     path("platform/auth/", auth),
     path("platform/jwks/", jwks),
     path("platform/token/", token),
+    path("platform/deep-link-return/", deep_link_return),
+    path("platform/memberships/<str:context_id>", memberships),
     path("platform/lineitems/<str:item>/scores", scores),
 ]
 

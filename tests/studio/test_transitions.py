@@ -1,5 +1,5 @@
 """The studio's machines (a video's sound, a product link, a live session) as declared in
-`lifecycle.transitions.studio` and applied by `lifecycle.core.apply`: each transition allowed,
+`studio.transitions` and applied by `lifecycle.core.apply`: each transition allowed,
 and refused with its sentence, once on the timeline, on the subject it was about; who may act;
 the repeats that change nothing; and the write guard watching the declared fields."""
 
@@ -22,6 +22,7 @@ from lifecycle.services import (
 )
 from lifecycle.transitions import Action
 from shops.models import Product
+from studio import transitions as studio_transitions
 from studio.models import LiveSession, LiveStatus, ProductLink, Video
 from studio.services import (
     add_product_link,
@@ -72,7 +73,7 @@ def unlinked_product(account) -> tuple[Video, Product]:
 
 def test_the_studio_machines_and_transitions_are_declared_and_registered():
     assert {"video", "product_link", "live_session"} <= set(t.MACHINES)
-    declared = {tr.action: tr for tr in t.studio.TRANSITIONS}
+    declared = {tr.action: tr for tr in studio_transitions.TRANSITIONS}
     assert {a: tr.machine for a, tr in declared.items()} == STUDIO_ACTIONS
     for action, transition in declared.items():
         assert t.BY_KEY[action] is transition

@@ -25,12 +25,12 @@ DEMO_COHORT = "Demo cohort"
 
 def published_logins() -> list[tuple[str, str, str]]:
     """(who, username, password) of every demo login, in the order the sign-in page shows them."""
-    from lifecycle.management.commands import seed_demo
+    from lifecycle.demo import DEMO_PASSWORD, DEMO_USERNAME, STAFF_PASSWORD, STAFF_USERNAME
 
     return [
-        ("Trainee", seed_demo.DEMO_USERNAME, seed_demo.DEMO_PASSWORD),
+        ("Trainee", DEMO_USERNAME, DEMO_PASSWORD),
         ("Trainer", TRAINER_USERNAME, TRAINER_PASSWORD),
-        ("Support staff (at /admin/)", seed_demo.STAFF_USERNAME, seed_demo.STAFF_PASSWORD),
+        ("Support staff (at /admin/)", STAFF_USERNAME, STAFF_PASSWORD),
     ]
 
 
@@ -121,7 +121,7 @@ def trainee_names(size: int) -> list[str]:
 def _trainee_password() -> str:
     """The stored password of the demo cohort's trainees: the demo password (hashed once for
     all: a published password needs no salt of its own) in demo mode, else unusable."""
-    from lifecycle.management.commands.seed_demo import DEMO_PASSWORD
+    from lifecycle.demo import DEMO_PASSWORD
 
     if settings.DEMO_MODE:
         return make_password(DEMO_PASSWORD)
@@ -131,7 +131,7 @@ def _trainee_password() -> str:
 
 def trainee_sign_in(size: int) -> str:
     """How seed_demo says to sign in as one of the demo cohort's trainees."""
-    from lifecycle.management.commands.seed_demo import DEMO_PASSWORD
+    from lifecycle.demo import DEMO_PASSWORD
 
     first, last = trainee_names(size)[0], trainee_names(size)[-1]
     if settings.DEMO_MODE:

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.transitions import Action
-from lifecycle.transitions.link import link_action_for
 from shops.models import Campaign, Shop
+from shops.transitions.link import link_action_for
 from training import moves
 
 from .steps import span, step, words

@@ -6,14 +6,14 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import ensure_support_group
-from lifecycle.demo import build_demo_sandbox
+from lifecycle.demo import (
+    DEMO_PASSWORD,
+    DEMO_USERNAME,
+    STAFF_PASSWORD,
+    STAFF_USERNAME,
+    build_demo_sandbox,
+)
 from lifecycle.services import Actor, reset_demo_sandbox
-
-DEMO_USERNAME = "demo"
-DEMO_PASSWORD = "demo-seller-2026"  # noqa: S105  # nosec B105  # a published demo credential
-STAFF_USERNAME = "support"
-# bandit: published; DEBUG or --with-support only
-STAFF_PASSWORD = "support-agent-2026"  # noqa: S105  # nosec B105
 
 
 class Command(BaseCommand):

@@ -1,6 +1,8 @@
 """Finalizing a due deletion: the tombstone, the ended links and grants, the scrubbed timeline."""
 
-from accounts.models import SellerAccount
+from collections.abc import Callable
+
+from accounts.models import Sandbox, SellerAccount
 from lifecycle.core import (
     Actor,
     Caused,
@@ -13,13 +15,18 @@ from lifecycle.core import (
 )
 from lifecycle.transitions import Action, Rows
 from lifecycle.transitions.deletion import FINALIZE_DELETION
-from lifecycle.transitions.link import END_LINK
 from shops.models import Shop
+from shops.transitions.link import END_LINK
 
 from .checklist import open_request
 from .purge import purge_account_data, scrub_timeline
 
 DELETED_NAME = "Deleted seller"
+
+# Called with (sandbox, what) in the finalization's transaction before anything is gone: an app
+# above this one (rewind, its automatic checkpoint) registers here from its `ready()` instead of
+# being imported from here (docs/architecture.md: no app imports an app above it).
+BEFORE_FINALIZING: list[Callable[[Sandbox, str], object]] = []
 
 
 @lifecycle_service(Action.FINALIZE_DELETION)
@@ -38,11 +45,10 @@ def finalize_deletion(*, actor: Actor, account: SellerAccount | int) -> SellerAc
 
 def _finalize(rows: Rows, target: str) -> Change:
     account, now = rows.account, rows.now
-    # Irreversible from here: an automatic checkpoint of the sandbox (rewind), the purge after
-    # the commit included.
-    from rewind.services import checkpoint_before
-
-    checkpoint_before(account.sandbox, f"{account.display_name} is deleted for good")
+    # Irreversible from here, the purge after the commit included: the hooks run first (the
+    # rewind app's automatic checkpoint of the sandbox).
+    for hook in BEFORE_FINALIZING:
+        hook(account.sandbox, f"{account.display_name} is deleted for good")
     ended = _links_to_end(rows)
     _end_grants(rows)
     removed = purge_account_data(account)

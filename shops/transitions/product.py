@@ -9,22 +9,23 @@ from typing import cast
 
 from lifecycle.actions import Action
 from lifecycle.errors import Code
-from shops.models import ListingStatus, Product
-
-from .base import (
+from lifecycle.transitions.base import (
     CHOSEN,
     NOT_DELETED,
     PEOPLE,
     SAME,
     Done,
+    Kind,
     Machine,
     Refusal,
     Rows,
+    Subject,
     Transition,
     account_in,
     deleted,
 )
-from .shop import shop_linked
+from shops.models import ListingStatus, Product
+from shops.transitions.shop import shop_linked
 
 # --- Listings ----------------------------------------------------------------------------------
 
@@ -41,6 +42,8 @@ LISTING = Machine(
         ListingStatus.SOLD_OUT: "text-bg-warning",
         "": "text-bg-secondary",
     },
+    kind=Kind(lambda rows: rows.subject),
+    subject=Subject(Product, "product", lambda product: f"{product.title} ({product.sku})"),
 )
 
 

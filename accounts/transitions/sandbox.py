@@ -3,10 +3,19 @@
 Their state is the clock's offset, so consecutive clock events chain exactly.
 """
 
+from accounts.models import Sandbox
 from lifecycle.actions import Action
 from lifecycle.errors import Code
-
-from .base import EVERYONE, Machine, Refusal, Rows, Transition, when
+from lifecycle.transitions.base import (
+    EVERYONE,
+    Kind,
+    Machine,
+    Refusal,
+    Rows,
+    Subject,
+    Transition,
+    when,
+)
 
 ANY_TIME = "(any offset)"
 LATER = "(a later offset)"
@@ -17,6 +26,8 @@ SANDBOX = Machine(
     lambda rows: str(rows.sandbox.clock_offset),
     core_writes=False,
     open_states=True,
+    kind=Kind(lambda rows: rows.sandbox, on_account=False),
+    subject=Subject(Sandbox, "sandbox", lambda sandbox: f"Sandbox {sandbox.name}"),
 )
 
 

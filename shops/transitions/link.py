@@ -5,18 +5,17 @@ from datetime import datetime
 from lifecycle.actions import Action
 from lifecycle.conf import setting
 from lifecycle.errors import Code
-from lifecycle.wording import count
-from shops.models import Shop, ShopLink
-
-from .base import (
+from lifecycle.transitions.base import (
     ACTIVE,
     JOB,
     NOT_DELETED,
     PEOPLE,
     Done,
+    Kind,
     Machine,
     Refusal,
     Rows,
+    Subject,
     Transition,
     account_in,
     asks,
@@ -25,6 +24,8 @@ from .base import (
     needs_active,
     when,
 )
+from lifecycle.wording import count
+from shops.models import Shop, ShopLink
 
 LINKED, UNLINKED = "linked", "unlinked"
 LINK_STATES = (UNLINKED, LINKED)
@@ -37,6 +38,8 @@ LINK = Machine(
     field="unlinked_at",
     core_writes=False,
     labels={LINKED: "Linked", UNLINKED: "Unlinked"},
+    kind=Kind(lambda rows: rows.subject),
+    subject=Subject(Shop, "shop", lambda shop: shop.name),
 )
 
 

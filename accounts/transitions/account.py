@@ -4,17 +4,18 @@ from accounts.models import AccountStatus, AppAuthorization, ConnectedApp, Selle
 from accounts.types import TYPES_NEEDING_CATEGORY, AccountType, Category
 from lifecycle.actions import Action
 from lifecycle.errors import Code
-
-from .base import (
+from lifecycle.transitions.base import (
     ACTIVE,
     CHOSEN,
     DEACTIVATED,
     NOT_DELETED,
     PEOPLE,
     Done,
+    Kind,
     Machine,
     Refusal,
     Rows,
+    Subject,
     Transition,
     account_in,
     deleted,
@@ -37,6 +38,10 @@ STATUS = Machine(
         AccountStatus.DELETED: "text-bg-dark border",
         "": "text-bg-danger",
     },
+    kind=Kind(lambda rows: rows.seller),
+    # An event about the account of one of its other machines (its type, an app) is typed by
+    # that machine's label.
+    subject=Subject(SellerAccount, "account", lambda a: f"Seller account #{a.pk}", by_machine=True),
 )
 
 
@@ -85,6 +90,7 @@ TYPE = Machine(
     field="account_type",
     with_account=True,
     labels=dict(AccountType.choices),
+    kind=Kind(lambda rows: rows.seller, lambda rows: "account_type"),
 )
 
 
@@ -145,6 +151,8 @@ APP = Machine(
     field="revoked_at",
     core_writes=False,
     with_account=True,
+    kind=Kind(lambda rows: rows.seller, lambda rows: f"app:{rows.inputs['app']}"),
+    subject=Subject(AppAuthorization, "app", lambda grant: grant.get_app_display()),
 )
 
 

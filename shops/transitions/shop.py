@@ -12,6 +12,22 @@ from decimal import Decimal, InvalidOperation
 from accounts.types import Feature
 from lifecycle.actions import Action, label_of
 from lifecycle.errors import Code
+from lifecycle.transitions.base import (
+    ACTIVE,
+    DELETED,
+    NOT_DELETED,
+    PEOPLE,
+    Done,
+    Kind,
+    Machine,
+    Refusal,
+    Rows,
+    Subject,
+    Transition,
+    account_in,
+    deleted,
+    in_type,
+)
 from shops.models import (
     Campaign,
     CampaignStatus,
@@ -20,21 +36,6 @@ from shops.models import (
     OrderStatus,
     Shop,
     ShopLink,
-)
-
-from .base import (
-    ACTIVE,
-    DELETED,
-    NOT_DELETED,
-    PEOPLE,
-    Done,
-    Machine,
-    Refusal,
-    Rows,
-    Transition,
-    account_in,
-    deleted,
-    in_type,
 )
 
 
@@ -77,6 +78,7 @@ ORDER = Machine(
         OrderStatus.CANCELLED: "text-bg-secondary",
         "": "text-bg-success",
     },
+    kind=Kind(lambda rows: rows.subject, lambda rows: "order"),
 )
 
 
@@ -141,6 +143,9 @@ INQUIRY = Machine(
     model=Inquiry,
     field="replied_at",
     core_writes=False,
+    kind=Kind(lambda rows: rows.subject, lambda rows: "inquiry"),
+    subject=Subject(Inquiry, "inquiry", lambda inquiry: f"Inquiry #{inquiry.pk}"),  # not str():
+    # that would name the customer
 )
 
 
@@ -185,6 +190,7 @@ CAMPAIGN = Machine(
         CampaignStatus.ENDED: "text-bg-secondary",
         "": "text-bg-light border",
     },
+    kind=Kind(lambda rows: rows.subject, lambda rows: "campaign"),
 )
 
 

@@ -12,16 +12,13 @@ from typing import Any
 from accounts.types import Feature, has_feature
 from lifecycle.actions import Action, label_of
 from lifecycle.errors import Code
-from studio.models import LiveSession, LiveStatus, ProductLink, Video
-from studio.sounds import LIBRARY
-from studio.sounds import sound as find_sound
-
-from .base import (
+from lifecycle.transitions.base import (
     ACTIVE,
     CHOSEN,
     PEOPLE,
     Done,
     Guard,
+    Kind,
     Machine,
     Refusal,
     Rows,
@@ -32,7 +29,11 @@ from .base import (
     needs_active,
     when,
 )
-from .shop import shop_linked
+from lifecycle.transitions.registry import register
+from shops.transitions.shop import shop_linked
+from studio.models import LiveSession, LiveStatus, ProductLink, Video
+from studio.sounds import LIBRARY
+from studio.sounds import sound as find_sound
 
 
 def _studio_gate(action: str) -> Guard:
@@ -76,6 +77,7 @@ VIDEO = Machine(
     model=Video,
     field="sound",
     labels={NO_SOUND: "No sound", **{s.key: s.title for s in LIBRARY}},
+    kind=Kind(lambda rows: rows.subject, lambda rows: "video"),
 )
 
 
@@ -124,6 +126,7 @@ PRODUCT_LINK = Machine(
     model=ProductLink,
     core_writes=False,  # the state is the link's row: the service creates or deletes it
     labels={NO_LINK: "No link", LINKED: "Linked"},
+    kind=Kind(lambda rows: rows.subject, lambda rows: "product_link"),  # the video's events
 )
 
 
@@ -167,6 +170,8 @@ LIVE_SESSION = Machine(
     model=LiveSession,
     field="status",
     labels={NO_SESSION: "No live session", **dict(LiveStatus.choices)},
+    # The session's events, or the account's while it does not exist yet (a refused scheduling).
+    kind=Kind(lambda rows: rows.subject, lambda rows: "live_session"),
 )
 
 
@@ -228,3 +233,5 @@ CANCEL_LIVE = _studio(
 
 MACHINES = (VIDEO, PRODUCT_LINK, LIVE_SESSION)
 TRANSITIONS = (PICK_SOUND, ADD_PRODUCT_LINK, REMOVE_PRODUCT_LINK, SCHEDULE_LIVE, CANCEL_LIVE)
+
+register(*MACHINES, other=TRANSITIONS)  # offered on the videos and audience pages
