@@ -23,7 +23,7 @@ class User(AbstractUser):
 
     pending_email = models.EmailField(blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # django-stubs declares no Meta
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

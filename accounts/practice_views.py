@@ -5,7 +5,7 @@ Each view loads the sandbox for its owner only (404 otherwise) and calls one ser
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,14 +13,14 @@ from django.views.decorators.http import require_POST
 from accounts.models import Sandbox
 from lifecycle.errors import LifecycleError
 from lifecycle.services.practice import delete_sandbox, rename_sandbox
-from lifecycle.web import actor
+from lifecycle.web import SignedInRequest, actor
 
 
-def _own(request: HttpRequest, sandbox_id: int) -> Sandbox:
+def _own(request: SignedInRequest, sandbox_id: int) -> Sandbox:
     return get_object_or_404(Sandbox, pk=sandbox_id, owner=request.user, removed_at=None)
 
 
-def _home_with(request: HttpRequest, err: LifecycleError) -> HttpResponse:
+def _home_with(request: SignedInRequest, err: LifecycleError) -> HttpResponse:
     from accounts.views import sandbox_list
 
     messages.error(request, err.message)
@@ -31,7 +31,7 @@ def _home_with(request: HttpRequest, err: LifecycleError) -> HttpResponse:
 
 @login_required
 @require_POST
-def sandbox_rename(request: HttpRequest, sandbox_id: int) -> HttpResponse:
+def sandbox_rename(request: SignedInRequest, sandbox_id: int) -> HttpResponse:
     sandbox = _own(request, sandbox_id)
     try:
         renamed = rename_sandbox(
@@ -44,7 +44,7 @@ def sandbox_rename(request: HttpRequest, sandbox_id: int) -> HttpResponse:
 
 
 @login_required
-def sandbox_delete(request: HttpRequest, sandbox_id: int) -> HttpResponse:
+def sandbox_delete(request: SignedInRequest, sandbox_id: int) -> HttpResponse:
     sandbox = _own(request, sandbox_id)
     if request.method != "POST":
         context = {

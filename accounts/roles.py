@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 SUPPORT_GROUP = "Support staff"
-SUPPORT_APPS = ("accounts", "shops", "lifecycle")
+SUPPORT_APPS = ("accounts", "shops", "lifecycle", "rewind")
 # The admin actions of the support whitelist, each calling one lifecycle service.
 SUPPORT_ACTIONS = (
     ("accounts", "advance_clock_sandbox"),
@@ -20,6 +20,8 @@ SUPPORT_ACTIONS = (
     ("shops", "override_unlink_limits_shop"),
     # Internal notes on the case page.
     ("lifecycle", "add_supportnote"),
+    # Restoring a sandbox's checkpoint, with a reason (rewind).
+    ("rewind", "restore_checkpoint"),
 )
 # Sign-in lockouts (django-axes): see who is paused, and lift a pause by deleting its record.
 SUPPORT_LOCKOUTS = (

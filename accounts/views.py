@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -29,6 +29,7 @@ from lifecycle.services import (
 from lifecycle.transitions import TRAINEE, account_actions_from
 from lifecycle.web import (
     SandboxRequest,
+    SignedInRequest,
     act,
     actor,
     bad_input,
@@ -44,7 +45,7 @@ from training.cohorts.progress import trainee_assignments
 # --- Sandboxes ------------------------------------------------------------------------------
 
 
-def _sandbox_list(request: HttpRequest, form: SandboxForm) -> HttpResponse:
+def _sandbox_list(request: SignedInRequest, form: SandboxForm) -> HttpResponse:
     # Free play only: a sandbox built for an attempt is reached from its scenario.
     sandboxes = Sandbox.objects.filter(
         owner=request.user, attempts__isnull=True, removed_at=None
@@ -59,13 +60,13 @@ def _sandbox_list(request: HttpRequest, form: SandboxForm) -> HttpResponse:
 
 
 @login_required
-def sandbox_list(request: HttpRequest) -> HttpResponse:
+def sandbox_list(request: SignedInRequest) -> HttpResponse:
     return _sandbox_list(request, SandboxForm(owner=request.user))
 
 
 @login_required
 @require_POST
-def sandbox_create(request: HttpRequest) -> HttpResponse:
+def sandbox_create(request: SignedInRequest) -> HttpResponse:
     form = SandboxForm(request.POST, owner=request.user)
     if not form.is_valid():
         return bad_input(request, lambda: _sandbox_list(request, form))

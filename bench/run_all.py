@@ -9,9 +9,10 @@ with their tables, the machine (cores, memory), the date and the commands to rep
 goes into its own virtualenv (var/bench-tools), not the project's. Options are environment
 variables: bench/pages.py's (DURATION, CONNECTIONS, WEB_THREADS...), the sizes of the others
 (EXPORT_ORDERS, FINALIZE_ORDERS, SWEEP_DUE, SWEEP_IDLE, COHORT_TRAINEES, COHORT_USERS,
-COHORT_SECONDS, SEED_TRAINEES, EMBEDDED_EXPORTS, EMBEDDED_ORDERS, EMBEDDED_SECONDS; the
-embedded run's seconds default to DURATION), BENCH_ONLY (scripts to run) and BENCH_SMALL=1
-(every size small: what tests/bench_setup's smoke test runs). REPORT writes elsewhere.
+COHORT_SECONDS, SEED_TRAINEES, REWIND_SCALE, EMBEDDED_EXPORTS, EMBEDDED_ORDERS,
+EMBEDDED_SECONDS; the embedded run's seconds default to DURATION), BENCH_ONLY (scripts to
+run) and BENCH_SMALL=1 (every size small: what tests/bench_setup's smoke test runs). REPORT
+writes elsewhere.
 """
 
 import datetime
@@ -69,6 +70,10 @@ BENCHMARKS = [
     (
         "Seeding a demo class: seed_demo --trainees",
         ["bench/seed.py", "--trainees", option("SEED_TRAINEES", "200", "3")],
+    ),
+    (
+        "Checkpoint and restore against INSERT ... SELECT",
+        ["bench/rewind.py", "--scale", option("REWIND_SCALE", "1,10", "1")],
     ),
     (
         "Embedded default: SQLite and the filesystem broker, the worker exporting",

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("training.urls")),
     path("", include("training.cohorts.urls")),
     path("", include("lti.urls")),
+    path("", include("rewind.urls")),
 ]

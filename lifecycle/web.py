@@ -36,6 +36,12 @@ BAD_INPUT = frozenset(
 )
 
 
+class SignedInRequest(HttpRequest):
+    """A request of a `login_required` view (for the type checker): its user is signed in."""
+
+    user: User
+
+
 class SandboxRequest(HttpRequest):
     """A request of a `sandbox_page` view, which loaded the trainee's sandbox and its account
     onto it (for the type checker; at run time it is Django's request)."""

@@ -8,4 +8,3 @@ class RewindAction(models.TextChoices):
     RESTORE_CHECKPOINT = "restore_checkpoint", "Restore a checkpoint"
     RESTORED_FROM = "restored_from", "Restored from a checkpoint"
     DROP_CHECKPOINT = "drop_checkpoint", "Drop a checkpoint"
-    REWIND_ATTEMPT = "rewind_attempt", "Rewind an attempt"

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 from accounts.models import Sandbox
 
@@ -20,6 +20,7 @@ from .owned import held_models, target_of
 from .references import Renumbering
 
 Rows = dict[str, list[dict[str, Any]]]
+PARAMETERS_PER_STATEMENT = 20_000  # PostgreSQL takes up to 65,535 parameters a statement
 
 
 def read_rows(sandbox_id: int) -> Rows:
@@ -123,18 +124,26 @@ class _Writer:
         return copy
 
     def insert(self, cursor: Any, model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+        """One multi-row INSERT per batch (a statement per row costs a round trip each)."""
         if not rows:
             return
+        db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the proxy per value
         fields = model._meta.concrete_fields
-        quote = connection.ops.quote_name
+        quote = db.ops.quote_name
         table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        # Names from the models' own declarations, every value a parameter.
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608  # nosec B608
-        values = [
-            [f.get_db_prep_save(self.value(f, row), connection) for f in fields] for row in rows
-        ]
-        cursor.executemany(sql, values)
+        marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        per_batch = max(1, PARAMETERS_PER_STATEMENT // len(fields))
+        for start in range(0, len(rows), per_batch):
+            batch = rows[start : start + per_batch]
+            values = [
+                value
+                for row in batch
+                for value in (f.get_db_prep_save(self.value(f, row), db) for f in fields)
+            ]
+            tuples = ", ".join([marks] * len(batch))
+            # Names from the models' own declarations, every value a parameter.
+            sql = f"INSERT INTO {table} ({columns}) VALUES {tuples}"  # noqa: S608  # nosec B608
+            cursor.execute(sql, values)
 
 
 def write_rows(

@@ -21,6 +21,7 @@ from .actions import RewindAction
 from .copying import keep_files, read_rows, remove_files, write_rows
 from .models import Checkpoint, CheckpointKind
 from .owned import held_models
+from .references import Renumbering
 from .requeue import queue_again
 
 NAME_LENGTH = 120
@@ -130,8 +131,9 @@ def _free_name(owner_id: int, wanted: str) -> str:
     return name
 
 
-def copy_into_new_sandbox(checkpoint: Checkpoint, *, name: str = "") -> Sandbox:
-    """A new sandbox of the same owner holding what the checkpoint holds, clock included."""
+def copy_into_new_sandbox(checkpoint: Checkpoint, *, name: str = "") -> tuple[Sandbox, Renumbering]:
+    """A new sandbox of the same owner holding what the checkpoint holds, clock included, its
+    owed jobs queued again; with the renumbering of its rows."""
     source = checkpoint.sandbox
     with building():
         sandbox = Sandbox.objects.create(
@@ -139,9 +141,11 @@ def copy_into_new_sandbox(checkpoint: Checkpoint, *, name: str = "") -> Sandbox:
             name=_free_name(source.owner_id, name or f"{source.name} · {checkpoint.name}"),
             clock_offset=checkpoint.clock_offset,
         )
-    write_rows(checkpoint.rows, into=sandbox, source_id=source.pk, files=checkpoint.files)
+    ids, _files = write_rows(
+        checkpoint.rows, into=sandbox, source_id=source.pk, files=checkpoint.files
+    )
     queue_again(sandbox)
-    return sandbox
+    return sandbox, ids
 
 
 def _move_out(sandbox: Sandbox, checkpoint: Checkpoint) -> Sandbox:
@@ -179,10 +183,17 @@ def restore_checkpoint(
     check_person(actor, sandbox, **_context(sandbox))
     _check_staff_right(actor, sandbox)
     if not in_place:
-        restored = copy_into_new_sandbox(found, name=name)
+        restored, _ids = copy_into_new_sandbox(found, name=name)
         _recorded(actor, sandbox, RewindAction.RESTORE_CHECKPOINT, found, into=restored.pk)
         _recorded(actor, restored, RewindAction.RESTORED_FROM, found, source=sandbox.pk)
         return restored
+    if sandbox.attempts.exists():
+        refuse(
+            Code.SANDBOX_IN_USE,
+            f"{sandbox.name} holds an attempt at a scenario, which your trainer reads: restore "
+            "the checkpoint as a new sandbox, or go back to before a step of the attempt.",
+            **_context(sandbox),
+        )
     if not confirmed:
         refuse(
             Code.CONFIRMATION_REQUIRED,

@@ -86,7 +86,7 @@ class ShopAdmin(SupportAdmin):
 
     @admin.display(description="Linked to", ordering="linked_account")
     def linked_to(self, shop: Shop) -> str:
-        return shop.linked_account or "– (not linked)"
+        return shop.linked_account or "– (not linked)"  # type: ignore[attr-defined]  # annotated
 
     def case_url(self, shop: Shop) -> str:
         link = shop.live_link()

@@ -95,7 +95,9 @@ def _campaigns_page(request: SandboxRequest, form: CampaignForm | None = None) -
     for campaign in campaigns:  # the buttons come from the declared campaign machine
         declared = campaign_moves_from(campaign.status)
         campaign.moves = [
-            move for move, (svc, _) in CAMPAIGN_MOVES.items() if svc.action in declared
+            move
+            for move, (svc, _) in CAMPAIGN_MOVES.items()
+            if svc.action in declared  # type: ignore[attr-defined]  # set by lifecycle_service
         ]
     return page(
         request,

@@ -41,7 +41,7 @@ def _linked_shops(account: SellerAccount):
 def videos(account: SellerAccount) -> list[Video]:
     """The linked shops' videos, each with its sound and (business only) its product links."""
     shows_links = has_feature(account.account_type, Feature.PRODUCT_LINKS)
-    found = list(
+    found: list[Video] = list(
         Video.objects.filter(account=account, shop_id__in=_linked_shops(account))
         .select_related("shop")
         .prefetch_related(
@@ -50,8 +50,10 @@ def videos(account: SellerAccount) -> list[Video]:
         .annotate(link_count=Count("product_links"))
     )
     for video in found:
-        video.sound_entry = sound(video.sound)
-        video.visible_links = list(video.product_links.all()) if shows_links else []
+        video.sound_entry = sound(video.sound)  # type: ignore[attr-defined]  # for the template
+        video.visible_links = (  # type: ignore[attr-defined]  # for the template
+            list(video.product_links.all()) if shows_links else []
+        )
     return found
 
 
@@ -168,7 +170,7 @@ def switch_counts(account: SellerAccount) -> dict[str, int]:
 
 def switch_consequences(
     account: SellerAccount, new_type: str, counted: dict[str, int] | None = None
-) -> dict[str, list[str]]:
+) -> dict[str, Any]:
     """Exactly what a switch to `new_type` gains, loses, pauses and brings back here;
     `counted` is `switch_counts(account)` when the caller has it already."""
     counted = counted if counted is not None else switch_counts(account)
@@ -211,10 +213,12 @@ def switch_consequences(
     if live and regaining(Feature.AUDIENCE_TOOLS):
         back.append(_n(live, "%(n)d live session shown again", "%(n)d live sessions shown again"))
     if losing(Feature.FULL_MUSIC_LIBRARY):
-        uncleared = sum(
-            1
-            for key in Video.objects.filter(account=account).values_list("sound", flat=True)
-            if sound(key) and not sound(key).commercial
+        uncleared = len(
+            [
+                key
+                for key in Video.objects.filter(account=account).values_list("sound", flat=True)
+                if (found := sound(key)) is not None and not found.commercial
+            ]
         )
         if uncleared:
             paused.append(

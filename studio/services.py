@@ -52,7 +52,7 @@ def _pick(rows: Rows, target: str) -> Change:
         params={
             "video_id": video.pk,
             "before_words": before.title if before else "No sound",
-            "after_words": chosen.title,
+            "after_words": chosen.title if chosen else "No sound",
         },
     )
 

@@ -39,7 +39,7 @@ def _videos_page(request: SandboxRequest) -> HttpResponse:
     account = request.account
     found = selectors.videos(account)
     for video in found:
-        video.link_form = ProductLinkForm(
+        video.link_form = ProductLinkForm(  # type: ignore[attr-defined]  # for the template
             products=Product.objects.filter(account=account, shop_id=video.shop_id),
             auto_id=f"id_v{video.pk}_%s",
         )

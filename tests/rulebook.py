@@ -19,6 +19,11 @@ def days_of(name: str) -> str:
     return count(setting(name).days, "day")
 
 
+def each_in_days(name: str) -> list[str]:
+    """A setting of several durations, each in whole days: ["7 days", "1 day"]."""
+    return [count(d.days, "day") for d in setting(name)]
+
+
 def times_of(name: str) -> str:
     """A count setting as a number of times: "3 times"."""
     return count(setting(name), "time")

@@ -33,7 +33,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import ConnectedApp, Sandbox, User
 from accounts.roles import SUPPORT_GROUP, ensure_support_group
 from lifecycle.models import DeletionRequest, InboxMessage, SupportNote, TimelineEvent
+from lifecycle.services import Actor
 from lti.models import Platform
+from rewind.services import save_checkpoint
 from studio.models import ProductLink
 from tests.web import demo, ready_export
 from training.cohorts import catalogue
@@ -69,6 +71,7 @@ class World:
     link: Any
     live: Any
     login_invitation: Any
+    checkpoint: Any
 
 
 def sb(w: World) -> dict:
@@ -204,6 +207,15 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "attempt_finish": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
     "attempt_restart": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
     "attempt_result": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
+    # checkpoints and rewind
+    "checkpoints": (OWNED, sb),
+    "restore_checkpoint": (OWNED, lambda w: {**sb(w), "checkpoint_id": w.checkpoint.pk}),
+    "restore_checkpoint_in_place": (
+        OWNED,
+        lambda w: {**sb(w), "checkpoint_id": w.checkpoint.pk},
+    ),
+    "attempt_steps": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
+    "attempt_rewind": (OWNED, lambda w: {"attempt_id": w.attempt.pk}),
     # the support desk
     "support:dashboard": (DESK, none),
     "support:search": (DESK, none),
@@ -268,6 +280,7 @@ def world_of(owner: User, name: str) -> World:
     link = ProductLink.objects.filter(video__account=account).first()
     evening = create_cohort(actor=trainer, name=f"Evening class of {owner.username}")
     return World(
+        checkpoint=save_checkpoint(actor=Actor.trainee(owner), sandbox=sandbox, name="Sample"),
         # An import invited A's login to another cohort of the trainer's: A has not answered.
         login_invitation=LoginInvitation.objects.create(
             cohort=evening, person=owner, invited_by=trainer

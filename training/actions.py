@@ -13,6 +13,8 @@ class TrainingAction(models.TextChoices):
     TAKE_HINT = "take_hint", "Take a hint"
     FINISH_ATTEMPT = "finish_attempt", "Finish and grade attempt"
     RESTART_ATTEMPT = "restart_attempt", "Restart training attempt"
+    # A new attempt from the old one's sandbox as it was before one of its steps (rewind).
+    REWIND_ATTEMPT = "rewind_attempt", "Rewind training attempt"
 
 
 # The attempt's states on the timeline.

@@ -30,8 +30,8 @@ def _scenario(slug: str) -> Scenario:
 
 
 def _attempt(request: SignedInRequest, attempt_id: int) -> Attempt:
-    return get_object_or_404(
-        Attempt.objects.select_related("sandbox"), pk=attempt_id, trainee=request.user
+    return get_object_or_404(  # its branch (rewind) too: the attempt's pages name it
+        Attempt.objects.select_related("sandbox", "branch"), pk=attempt_id, trainee=request.user
     )
 
 

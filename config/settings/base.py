@@ -185,6 +185,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # the failure that locked it (more tries while locked do not push it further), and support
 # staff can lift it at once in the admin (Axes → Access attempts → delete).
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_HTTP_RESPONSE_CODE = 429  # the lockout page's status (axes' default, named for the page)
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

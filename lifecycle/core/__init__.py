@@ -4,26 +4,19 @@
 services can use it without a cycle through `lifecycle.services`.
 """
 
+from .actors import Actor, check_override, check_person, refuse
 from .engine import (
     THE_EVENT,
-    Actor,
     CascadeRefused,
     Caused,
     Change,
     FollowUp,
-    account_rows,
     apply,
     applying,
-    check_override,
-    check_person,
     lifecycle_service,
-    lock_account,
-    lock_owned,
-    lock_sandbox,
-    lock_sandbox_of,
-    refuse,
 )
 from .events import record, subject_of
+from .locks import account_rows, lock_account, lock_owned, lock_sandbox, lock_sandbox_of
 from .offers import Offer, offer
 
 __all__ = [

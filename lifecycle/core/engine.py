@@ -1,4 +1,5 @@
-"""What every service shares: who acts, row locks, the one way to apply a transition, refusals.
+"""The one way to apply a transition, and the record of its refusals (who acts is in `actors`,
+the row locks in `locks`).
 
 `apply(transition, rows, actor=..., effect=...)` is the only code path that changes a declared
 state: on rows the service locked, it checks the actor, the input, whether the result holds
@@ -14,12 +15,12 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
-from typing import Any, NoReturn, ParamSpec, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, ParamSpec, TypeVar
 
-from django.db import models, transaction
+from django.db import transaction
 
-from accounts.models import Sandbox, SellerAccount, User
+from accounts.models import Sandbox, SellerAccount
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.jobs import Job, enqueue
 from lifecycle.models import ActorKind, Outcome
@@ -36,153 +37,13 @@ from lifecycle.transitions import (
 )
 
 from . import events
+from .actors import Actor, _person_refusal
+from .locks import lock_sandbox
 
 logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who starts an action: a trainee, a support agent (always by name) or a background job."""
-
-    kind: str
-    user: User | None = None
-    job_name: str = ""
-    # Why a support agent acts: required of staff, stored on every event the action writes.
-    reason: str = ""
-
-    @classmethod
-    def trainee(cls, user: User) -> "Actor":
-        return cls(ActorKind.TRAINEE, user)
-
-    @classmethod
-    def staff(cls, user: User, *, reason: str = "") -> "Actor":
-        return cls(ActorKind.STAFF, user, reason=reason.strip())
-
-    def because(self, reason: str) -> "Actor":
-        return replace(self, reason=reason.strip())
-
-    def may(self, permission: str) -> bool:
-        """Whether a staff actor holds an admin permission ("app.codename")."""
-        return (
-            self.kind == ActorKind.STAFF
-            and self.user is not None
-            and self.user.has_perm(permission)
-        )
-
-    @classmethod
-    def job(cls, name: str) -> "Actor":
-        return cls(ActorKind.JOB, None, name)
-
-    @classmethod
-    def scenario(cls, title: str) -> "Actor":
-        """A scenario's set-up: the seller's past moves of its world, taken while it is built
-        (`protection.building`), where the seller may take them; refused anywhere else."""
-        return cls(ActorKind.SCENARIO, None, title)
-
-    @property
-    def label(self) -> str:
-        if self.kind == ActorKind.JOB:
-            return f"job: {self.job_name}"
-        if self.kind == ActorKind.SCENARIO:
-            return f"scenario: {self.job_name}"
-        assert self.user is not None  # nosec B101  # narrows the type; a non-job actor has a user
-        return self.user.get_username()
-
-
-# Lock order, the same in every service so that two never wait on each other: the sandbox's
-# clock row first, then the subject (the account, then its shop, export, request...). The clock
-# is read once its row is held, so an action that waited for a clock move to commit uses the
-# clock as the move left it (RULEBOOK §7). FOR NO KEY UPDATE: it queues actions and clock moves
-# of one sandbox behind each other, yet lets rows pointing at the sandbox be inserted meanwhile.
-
-
-def lock_sandbox(sandbox: Sandbox | int) -> Sandbox:
-    """Lock the sandbox's clock row for this transaction and return it fresh."""
-    pk = sandbox.pk if isinstance(sandbox, Sandbox) else sandbox
-    return Sandbox.objects.select_for_update(no_key=True).get(pk=pk)
-
-
-def lock_sandbox_of(account: SellerAccount | int) -> Sandbox | None:
-    """Lock the clock row of the account's sandbox; None when the account is gone."""
-    pk = account.pk if isinstance(account, SellerAccount) else account
-    locked = Sandbox.objects.select_for_update(no_key=True, of=("self",)).filter(accounts__pk=pk)
-    return locked.first()
-
-
-def lock_account(account: SellerAccount | int) -> SellerAccount:
-    """Lock the account's sandbox clock, then the account; return the account fresh, with the
-    clock it commits under."""
-    pk = account.pk if isinstance(account, SellerAccount) else account
-    sandbox = lock_sandbox_of(pk)
-    if sandbox is None:
-        raise SellerAccount.DoesNotExist(f"No seller account {pk}.")
-    locked: SellerAccount = SellerAccount.objects.select_for_update().get(pk=pk)
-    locked.sandbox = sandbox
-    return locked
-
-
-M = TypeVar("M", bound=models.Model)
-
-
-def lock_owned(model: type[M], row: M | int) -> tuple[SellerAccount, M]:
-    """Lock a row the account owns (an order, an export...): the account first, then the row,
-    the same order as every other service."""
-    pk = row.pk if isinstance(row, models.Model) else row
-    rows = model._default_manager
-    account = lock_account(rows.values_list("account_id", flat=True).get(pk=pk))
-    return account, rows.select_for_update().get(pk=pk)
-
-
-def account_rows(account: SellerAccount, subject: models.Model | None = None, **extra: Any) -> Rows:
-    """The rows of an action on `account` (or on `subject`, a row the account owns)."""
-    return Rows(sandbox=account.sandbox, account=account, subject=subject or account, **extra)
-
-
-def refuse(code: Code, message: str, **rows: Any) -> NoReturn:
-    """Refuse outside a declared transition: before any rows are known (a forged link: only the
-    `sandbox` is on record), or in the support desk's own services, which name their rows."""
-    raise LifecycleError(code, message, **rows)
-
-
-def _person_refusal(actor: Actor, sandbox: Sandbox) -> Refusal | None:
-    """A trainee acts only in their own sandbox; only staff act as staff, and with a reason."""
-    user = actor.user
-    if actor.kind == ActorKind.TRAINEE and (user is None or sandbox.owner_id != user.pk):
-        return Refusal(Code.NOT_YOUR_SANDBOX, "This sandbox belongs to another trainee.")
-    if actor.kind == ActorKind.STAFF and not (user is not None and user.is_staff):
-        return Refusal(Code.NOT_ALLOWED_FOR_ACTOR, "Only support staff can act as staff.")
-    if actor.kind == ActorKind.STAFF and not actor.reason:
-        return Refusal(
-            Code.REASON_REQUIRED,
-            "Give a reason: every staff action is recorded with why it was taken.",
-        )
-    from .protection import is_building  # protection reads `applying` from here
-
-    if actor.kind == ActorKind.SCENARIO and not is_building():
-        return Refusal(
-            Code.NOT_ALLOWED_FOR_ACTOR,
-            "Only a scenario's set-up acts as the scenario, while its world is built.",
-        )
-    return None
-
-
-def check_person(actor: Actor, sandbox: Sandbox, /, **rows: Any) -> None:
-    """The person check, for the support desk's services that apply no declared transition."""
-    if refusal := _person_refusal(actor, sandbox):
-        refuse(refusal.code, refusal.sentence, **{"sandbox": sandbox, **rows})
-
-
-def check_override(actor: Actor, permission: str, /, **rows: Any) -> None:
-    """An override of a platform limit needs its own permission, on top of the action's."""
-    if not actor.may(permission):
-        refuse(
-            Code.OVERRIDE_NOT_PERMITTED,
-            "Only support staff with the override permission can go past this limit.",
-            **rows,
-        )
 
 
 # --- The one way to apply a transition ---------------------------------------------------------

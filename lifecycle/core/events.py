@@ -5,7 +5,7 @@ timeline, which subject and which machine label. Refusals go through the same fa
 refusal and the change it stopped always sit on the same subject.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 
@@ -15,8 +15,7 @@ from lifecycle.models import Outcome, TimelineEvent
 from lifecycle.redaction import scrub_params
 from lifecycle.transitions import MACHINES, Rows, Transition, kind_of, subject_for
 
-if TYPE_CHECKING:  # the engine imports this module
-    from .engine import Actor
+from .actors import Actor
 
 
 def subject_of(obj: models.Model, machine: str = "") -> tuple[str, int | None, str]:
@@ -41,7 +40,7 @@ def _row_machine(machine: str, model: type[models.Model]) -> bool:
 
 def record(
     *,
-    actor: "Actor",
+    actor: Actor,
     action: str,
     subject: models.Model,
     before: str,
@@ -107,7 +106,7 @@ def write(
     kind: str,
     *,
     rows: Rows,
-    actor: "Actor",
+    actor: Actor,
     action: str,
     before: str,
     after: str,

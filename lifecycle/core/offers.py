@@ -13,7 +13,8 @@ from datetime import datetime
 
 from lifecycle.transitions import Refusal, Rows, Transition
 
-from .engine import Actor, decide
+from .actors import Actor
+from .engine import decide
 
 
 @dataclass(frozen=True)

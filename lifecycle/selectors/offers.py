@@ -45,7 +45,9 @@ def with_retry_offers(
     for job in jobs:
         if job.status == ExportStatus.FAILED:
             rows = account_rows(account, job)
-            job.retry_offer = offer(RETRY_EXPORT, rows, actor=_owner(account, actor))
+            job.retry_offer = offer(  # type: ignore[attr-defined]  # for the template
+                RETRY_EXPORT, rows, actor=_owner(account, actor)
+            )
     return jobs
 
 

@@ -4,7 +4,15 @@ the rules are declared in `accounts.transitions.account`."""
 from accounts.models import SellerAccount
 from accounts.transitions.account import DEACTIVATE, REACTIVATE, SWITCH_TYPE
 from accounts.types import Feature, has_feature, type_change_preview
-from lifecycle.core import Actor, Change, account_rows, apply, lifecycle_service, lock_account
+from lifecycle.core import (
+    Actor,
+    Caused,
+    Change,
+    account_rows,
+    apply,
+    lifecycle_service,
+    lock_account,
+)
 from lifecycle.transitions import Action, Rows
 from shops.services.campaigns import paused_by
 from studio.visibility import visibility_change
@@ -22,9 +30,10 @@ def switch_account_type(
 
 
 def _switch(rows: Rows, target: str) -> Change:
-    account, before = rows.account, rows.account.account_type
+    account = rows.seller
+    before = account.account_type
     preview = type_change_preview(before, target)
-    paused = ()
+    paused: tuple[Caused, ...] = ()
     if has_feature(before, Feature.AD_CAMPAIGNS) and not has_feature(target, Feature.AD_CAMPAIGNS):
         paused = paused_by(account, account.campaigns.all())  # each its own pause, after this
     account.category = rows.inputs["category"]

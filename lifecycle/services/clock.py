@@ -75,12 +75,16 @@ def schedule(sandbox: Sandbox) -> Schedule:
         request = DeletionRequest.from_db("default", _REQUEST_FIELDS, row)
         open_requests.setdefault(request.account_id, request)
         if request.status == DeletionStatus.PENDING:
-            events.append((request.link_expires_at, "the deletion link expires"))
+            if request.link_expires_at is not None:  # a pending request's link always has one
+                events.append((request.link_expires_at, "the deletion link expires"))
             continue
-        events.append((request.scheduled_for, "the account is deleted for good"))
+        scheduled_for = request.scheduled_for
+        if scheduled_for is None:  # set when the request is confirmed
+            continue
+        events.append((scheduled_for, "the account is deleted for good"))
         for before in setting("DELETION_REMINDERS"):
             reminder = f"a reminder {duration(before)} before deletion"
-            events.append((request.scheduled_for - before, reminder))
+            events.append((scheduled_for - before, reminder))
     return Schedule(sorted(e for e in events if e[0] > now), open_requests)
 
 

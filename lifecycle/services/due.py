@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.db import DatabaseError, transaction
 from django.db.models import DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
@@ -118,7 +119,7 @@ def _note_failure(model: type, pk: int, exc: Exception) -> None:
     )
 
 
-def _sandbox_now(moment: datetime, sandbox: str) -> F:
+def _sandbox_now(moment: datetime, sandbox: str) -> CombinedExpression:
     """Each row's sandbox time in SQL, `sandbox` being the path to its sandbox: `moment` plus
     that sandbox's clock offset (what Sandbox.now() is), so one query serves every clock."""
     return Value(moment, output_field=DateTimeField()) + F(f"{sandbox}__clock_offset")
@@ -222,6 +223,8 @@ def sweep_sandboxes(sandboxes: Iterable[Sandbox | int]) -> list[str]:
     )
     _recover_exports(exports, done)
     for event in stale_announcements(sandbox_ids=ids, older_than=setting("EXPORT_STUCK_AFTER")):
+        if event.account_id is None:  # an announcement is always an account's
+            continue
         try:
             notify_customers(actor=SWEEP, account=event.account_id, announcement=event.pk)
             done.append(f"sent announcement {event.pk}")

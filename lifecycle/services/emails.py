@@ -7,6 +7,7 @@ inbox's dedupe key stops a second copy even if two jobs race past that check.
 from datetime import timedelta
 from typing import Any
 
+from django.db import models
 from django.urls import reverse
 
 from accounts.models import SellerAccount
@@ -31,7 +32,7 @@ def email_owner(
     body: str,
     dedupe_key: str,
     links: list[dict[str, str]] | None = None,
-    about: object = None,
+    about: models.Model | None = None,
     params: dict[str, Any] | None = None,
 ) -> InboxMessage | None:
     """Send one email to the account's owner; record it (with `params` on its event); None when
@@ -137,12 +138,13 @@ def send_deletion_reminder(*, actor: Actor, request: DeletionRequest | int) -> b
     account, request = _lock_request(request)
     now = account.sandbox.now()
     due = due_reminders(request, now)
-    if not due:
+    scheduled_for = request.scheduled_for
+    if not due or scheduled_for is None:  # a reminder is due only before a scheduled date
         return False
     before = due[-1]
     # The time left in words, rounded to the unit it ends on: sent on time (the clock moved to
     # the reminder), it is the rulebook's "7 days" or "1 day"; sent late, it is what is left.
-    left = relative(request.scheduled_for, now)
+    left = relative(scheduled_for, now)
     email_owner(
         actor=actor,
         account=account,
@@ -150,7 +152,7 @@ def send_deletion_reminder(*, actor: Actor, request: DeletionRequest | int) -> b
         subject=f"Your seller account will be deleted {left}",
         body=(
             f"The seller account {account.display_name} is scheduled for deletion on "
-            f"{when(request.scheduled_for)}. After that its shops, products, orders, customers "
+            f"{when(scheduled_for)}. After that its shops, products, orders, customers "
             'and exports are gone for good. To keep the account, press "Cancel the deletion" '
             "in the banner at the top of any Seller Center page before then."
         ),

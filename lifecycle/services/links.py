@@ -31,14 +31,14 @@ __all__ = [
 
 def _rows(account: SellerAccount | int, shop: Shop | int, **inputs) -> Rows:
     """Lock the account, then the shop (the order every service keeps), with its live link."""
-    account = lock_account(account)
+    locked = lock_account(account)
     pk = shop.pk if isinstance(shop, Shop) else shop
-    shop = Shop.objects.select_for_update().get(pk=pk)
-    return account_rows(account, shop, inputs=inputs, link=shop.live_link())
+    row = Shop.objects.select_for_update().get(pk=pk)
+    return account_rows(locked, row, inputs=inputs, link=row.live_link())
 
 
-def _link(rows: Rows, target: str) -> Change:
-    shop, account = rows.subject, rows.account
+def _link(rows: Rows[Shop], target: str) -> Change:
+    shop, account = rows.subject, rows.seller
     # A shop that was linked here before is relinked, whichever button asked (§3).
     action = link_action_for(shop=shop, account=account)
     link = ShopLink.objects.create(shop=shop, account=account, linked_at=rows.now)
@@ -57,8 +57,8 @@ def relink_shop(*, actor: Actor, account: SellerAccount, shop: Shop | int) -> Sh
     return apply(RELINK_SHOP, _rows(account, shop), actor=actor, effect=_link)
 
 
-def _unlink(rows: Rows, target: str) -> Change:
-    link, shop, account = rows.link, rows.subject, rows.account
+def _unlink(rows: Rows[Shop], target: str) -> Change:
+    link, shop, account = rows.live_link, rows.subject, rows.seller
     # With the override the limits were not checked; the one staff went past is recorded.
     overridden = limit_refusal(rows) if rows.inputs.get("override") else None
     link.unlinked_at = rows.now

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Sandbox
 from lifecycle.actions import Action
-from lifecycle.core import Actor, check_person, lifecycle_service, lock_sandbox, record
-from lifecycle.core.engine import refuse
+from lifecycle.core import Actor, check_person, lifecycle_service, lock_sandbox, record, refuse
 from lifecycle.errors import Code
 
 

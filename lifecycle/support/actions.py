@@ -160,6 +160,8 @@ def whose(obj: Any) -> tuple[Any, Any]:
         link = obj.live_link()
         account = link.account if link else obj.sandbox.account
         return account, obj.sandbox
+    if not hasattr(obj, "account") and hasattr(obj, "sandbox"):  # a checkpoint
+        return obj.sandbox.account, obj.sandbox
     return obj.account, obj.account.sandbox  # an export
 
 

@@ -23,7 +23,7 @@ from lifecycle.errors import Code
 
 if TYPE_CHECKING:  # the rows' types only: these modules import this one
     from accounts.models import AppAuthorization
-    from lifecycle.core.engine import Actor
+    from lifecycle.core.actors import Actor
     from lifecycle.models import DeletionRequest
     from shops.models import ShopLink
 
@@ -95,6 +95,13 @@ class Rows(Generic[S]):
         if self.account is None:
             raise LookupError("This action's rows have no seller account.")
         return self.account
+
+    @property
+    def acting(self) -> "Actor":
+        """Who applies the transition (the core sets it before any check or effect runs)."""
+        if self.actor is None:
+            raise LookupError("These rows are not being applied by anyone.")
+        return self.actor
 
     @property
     def deletion(self) -> "DeletionRequest":

@@ -58,6 +58,7 @@ def agent_without(*rights: str):
 # Every staff admin action: (model, admin action, the right it needs, its timeline action).
 ACC, SBX, SHOP = "accounts.selleraccount", "accounts.sandbox", "shops.shop"
 CLOCK = "accounts.advance_clock_sandbox"
+RESTORE = "rewind.restore_checkpoint"
 STAFF_ACTIONS = [
     (ACC, "deactivate", "accounts.deactivate_selleraccount", "deactivate"),
     (ACC, "reactivate", "accounts.reactivate_selleraccount", "reactivate"),
@@ -81,6 +82,8 @@ STAFF_ACTIONS = [
     (SBX, "advance_to_next_event", CLOCK, "advance_clock"),
     (SBX, "run_due_work_now", "accounts.run_due_work_sandbox", "run_due_work"),
     (SBX, "reset_demo", "accounts.reset_demo_sandbox", "reset_demo"),
+    ("rewind.checkpoint", "restore_as_new", RESTORE, "restore_checkpoint"),
+    ("rewind.checkpoint", "restore_in_place", RESTORE, "restore_checkpoint"),
 ]
 
 
@@ -97,6 +100,12 @@ def target(model: str, sandbox: Sandbox):
         return Shop.objects.get(links__account=sandbox.account, links__unlinked_at=None)
     if model == "lifecycle.exportjob":
         return failed_export(sandbox)
+    if model == "rewind.checkpoint":
+        from rewind.services import save_checkpoint
+
+        return save_checkpoint(
+            actor=Actor.trainee(sandbox.owner), sandbox=sandbox, name="Before support"
+        )
     return sandbox
 
 

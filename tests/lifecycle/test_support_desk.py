@@ -41,6 +41,7 @@ from lifecycle.services import (
 from lifecycle.transitions import Action
 from shops.models import Shop
 from tests.lifecycle.helpers import SWEEP
+from tests.rulebook import days_of
 from tests.support_admin import REASON, change_page, changelist, client_for, post_action, reported
 
 SMALL = DemoSizes(products=3, customers=3, orders=0, inquiries=0, campaigns=0)
@@ -123,7 +124,7 @@ def test_the_case_page_shows_the_whole_case_in_words(desk, demo, trainee, agent)
     fail_export(actor=SWEEP, export=export, reason="The builder stopped at 40%")
     html = desk.get(reverse("support:case", args=[demo.account.pk])).content.decode()
     assert "Deletion scheduled" in html and "Business (Art" in html
-    assert "Finalizes in 30 days" in html and "(this sandbox's clock)" in html
+    assert f"Finalizes in {days_of('DELETION_GRACE')}" in html and "(this sandbox's clock)" in html
     assert "The builder stopped at 40%" in html and "Progress 99" not in html
     assert demo.shops.get(name__endswith=" Shop").name in html and "linked since" in html
     assert "Confirm the deletion of your seller account" in html  # the inbox

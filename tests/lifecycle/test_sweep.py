@@ -30,6 +30,7 @@ from lifecycle.services import (
 from lifecycle.transitions import Action
 from shops.models import Customer, Order, OrderLine, OrderStatus, Product
 from tests.engine_guard import arranging
+from tests.rulebook import each_in_days
 
 from .jobs_helpers import PASSWORD, SWEEP, actions, small_account
 
@@ -130,8 +131,8 @@ def test_reminders_seven_days_and_one_day_before(account, as_trainee):
     assert sweep_sandbox(sandbox=account.sandbox) == [f"sent a reminder for request {deletion.pk}"]
     subjects = [m.subject for m in inbox(account, "deletion_reminder")]
     assert subjects == [
-        "Your seller account will be deleted in 7 days",
-        "Your seller account will be deleted in 1 day",
+        f"Your seller account will be deleted in {left}"
+        for left in each_in_days("DELETION_REMINDERS")
     ]
     deletion.refresh_from_db()
     assert deletion.reminders_sent == sorted(

@@ -21,6 +21,7 @@ from lifecycle.services import (
 from shops.models import Campaign, CampaignStatus, Order, OrderStatus
 from tests.accounts.factories import SellerAccountFactory
 from tests.engine_guard import arranging
+from tests.rulebook import days_of
 from tests.web import clock_form, demo, page_checks, ready_export, shown, url
 
 PAGES = [
@@ -294,7 +295,7 @@ def test_scheduled_banner_counts_down(signed_in, trainee, quiet):
     body = signed_in.get(url("dashboard", quiet.sandbox)).content.decode()
     # The clock's one format, and the countdown in words (never "29 days, 23:59:59").
     assert f"will be deleted for good on {when(request.scheduled_for)}</strong>" in body
-    assert "(in 30 days)" in body
+    assert f"(in {days_of('DELETION_GRACE')})" in body
 
 
 def test_deleted_account_sees_one_page(signed_in, trainee, quiet):

@@ -27,6 +27,7 @@ from lifecycle.services.due import sweep_sandbox
 from lifecycle.wording import count
 from shops.models import Campaign, CampaignStatus, Inquiry, Order, OrderStatus
 from tests.engine_guard import arranging
+from tests.rulebook import each_in_days
 from tests.test_page_text import visible_text
 from tests.web import url
 
@@ -217,8 +218,7 @@ def test_the_reminders_say_7_days_and_1_day(trainee, queue):
     world = drive_to(build_world(trainee), SCHEDULED)
     upcoming = [what for _at, what in scheduled_events(world.sandbox)]
     assert upcoming == [
-        "a reminder 7 days before deletion",
-        "a reminder 1 day before deletion",
+        *(f"a reminder {ahead} before deletion" for ahead in each_in_days("DELETION_REMINDERS")),
         "the account is deleted for good",
     ]
     _next_event(world)
@@ -229,8 +229,8 @@ def test_the_reminders_say_7_days_and_1_day(trainee, queue):
         .values_list("subject", flat=True)
     )
     assert subjects == [
-        "Your seller account will be deleted in 7 days",
-        "Your seller account will be deleted in 1 day",
+        f"Your seller account will be deleted in {left}"
+        for left in each_in_days("DELETION_REMINDERS")
     ]
 
 

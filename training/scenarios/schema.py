@@ -107,6 +107,8 @@ class Scenario(Strict):
     solution: list[Step] = Field(min_length=1)
     alternatives: list[Alternative] = Field(default_factory=list)
     careless: Careless
+    # Whether an attempt rewound to before one of its steps can pass ("graded") or is practice.
+    rewind: Literal["practice", "graded"] = "graded"
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -6,6 +6,7 @@ from pydantic import Field, PositiveFloat, model_validator
 
 from lifecycle.actions import label_of
 from lifecycle.transitions import Action
+from training.facts import Fact
 
 from .fields import ActionName, Strict
 from .matching import Facts, Match, Verdict, none_found
@@ -60,9 +61,18 @@ class Only(Strict):
             if a not in self.actions
         ]
 
+    def _theirs(self, event: Fact) -> bool:
+        if self.actor == "person":
+            return event.actor_kind in ("trainee", "staff")
+        return event.actor_kind == self.actor
+
     def check(self, facts: Facts) -> Verdict:
-        others = self.matchers()
-        found = [e for e in facts.events if any(m.matches(e) for m in others)]
+        # Any registered action, not only the lifecycle's (a restore of a checkpoint, say).
+        found = [
+            e
+            for e in facts.events
+            if e.outcome == "done" and e.action not in self.actions and self._theirs(e)
+        ]
         if found:
             return Verdict(False, tuple(e.id for e in found), f"{found[0].describe()}.", True)
         allowed = ", ".join(label_of(a).lower() for a in self.actions)

@@ -44,7 +44,7 @@ def finalize_deletion(*, actor: Actor, account: SellerAccount | int) -> SellerAc
 
 
 def _finalize(rows: Rows, target: str) -> Change:
-    account, now = rows.account, rows.now
+    account, request, now = rows.seller, rows.deletion, rows.now
     # Irreversible from here, the purge after the commit included: the hooks run first (the
     # rewind app's automatic checkpoint of the sandbox).
     for hook in BEFORE_FINALIZING:
@@ -52,7 +52,7 @@ def _finalize(rows: Rows, target: str) -> Change:
     ended = _links_to_end(rows)
     _end_grants(rows)
     removed = purge_account_data(account)
-    rows.request.closed_at = now
+    request.closed_at = now
     account.display_name = DELETED_NAME
     account.contact_email = ""
     account.deleted_at = now
@@ -61,22 +61,23 @@ def _finalize(rows: Rows, target: str) -> Change:
         result=account,
         fields=("display_name", "contact_email", "deleted_at"),
         request_fields=("closed_at", "updated"),
-        params={"request_id": rows.request.pk, "removed": removed},
+        params={"request_id": request.pk, "removed": removed},
         caused=ended,
     )
 
 
 def _end_link(rows: Rows, target: str) -> Change:
-    rows.link.unlinked_at = rows.now
-    rows.link.save(update_fields=["unlinked_at"])
-    return Change(result=rows.link, params={"link_id": rows.link.pk, "reason": "account deleted"})
+    link = rows.live_link
+    link.unlinked_at = rows.now
+    link.save(update_fields=["unlinked_at"])
+    return Change(result=link, params={"link_id": link.pk, "reason": "account deleted"})
 
 
 def _links_to_end(rows: Rows) -> tuple[Caused, ...]:
     """The account's live links, locked (shop, then link): each is ended by the link machine's
     `END_LINK` after the deletion's event, with its own event naming it as the cause. Without
     them a shop's timeline would still end in "linked" while it no longer is."""
-    account = rows.account
+    account = rows.seller
     caused = []
     for link in account.shop_links.live().order_by("pk"):
         shop = Shop.objects.select_for_update().get(pk=link.shop_id)
@@ -87,7 +88,7 @@ def _links_to_end(rows: Rows) -> tuple[Caused, ...]:
 
 def _end_grants(rows: Rows) -> None:
     """End the account's app grants, each with its own event (their rows are purged next)."""
-    account, actor = rows.account, rows.actor
+    account, actor = rows.seller, rows.acting
     for grant in account.app_authorizations.live():
         record(
             actor=actor,
