@@ -1,6 +1,11 @@
 // The deep-linking answer goes back to the learning platform by itself; the button stays for
 // a browser without scripts.
-document.addEventListener("DOMContentLoaded", () => {
+function returnToPlatform() {
   const form = document.querySelector("form[data-autosubmit]");
   if (form) form.submit();
-});
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", returnToPlatform);
+} else {
+  returnToPlatform();
+}

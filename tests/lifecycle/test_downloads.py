@@ -202,7 +202,10 @@ def test_an_email_link_to_a_page_stays_boosted(client, trainee, account):
 
 
 # Every template that links to a view answering with a file (sends_file in lifecycle.web).
-FILE_LINK_TEMPLATES = ["lifecycle/partials/export_job.html", "training/trainer/progress.html"]
+FILE_LINK_TEMPLATES = [
+    "lifecycle/partials/export_job.html",
+    "training/trainer/partials/progress_grid.html",
+]
 
 
 def file_url_names() -> set[str]:

@@ -42,11 +42,15 @@ def scenario_slug() -> str:
 
 @pytest.fixture
 def registered(db, platform_server, settings) -> Platform:
-    """The platform registered in the simulator (as support staff would in the admin), the
-    tool's key pair made (`manage.py rotate_keys`), and the platform reset."""
     settings.ROOT_URLCONF = "tests.lti.urls"
+    return register_platform(platform_server)
+
+
+def register_platform(base_url: str) -> Platform:
+    """The platform at `base_url` registered in the simulator (as support staff would in the
+    admin), the tool's key pair made (`manage.py rotate_keys`), and the platform reset."""
     key = Key.objects.generate()
-    platform.reset(platform_server, {"keys": [key.as_jwk()]})
+    platform.reset(base_url, {"keys": [key.as_jwk()]})
     registration = Platform.objects.create(
         name="Test LMS",
         issuer=platform.PLATFORM.issuer,

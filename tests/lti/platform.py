@@ -176,9 +176,10 @@ class Launch(LTIAdvantageMessageLaunchAbstract):
             for k in ("id_token", "state")
         )
         return HttpResponse(
-            f'<!doctype html><html lang="en"><head><title>Platform</title></head><body>'
+            f'<!doctype html><html lang="en"><head><title>Platform</title></head><body><main>'
+            f"<h1>Seller onboarding 101</h1>"
             f'<form method="post" action="{html.escape(str(launch_data["launch_url"]))}">'
-            f'{fields}<button type="submit">Open the activity</button></form></body></html>'
+            f'{fields}<button type="submit">Open the activity</button></form></main></body></html>'
         )
 
 
@@ -278,7 +279,10 @@ def deep_link_return(request: HttpRequest) -> HttpResponse:
     conf = Conf()
     conf.get_registration()
     PLATFORM.content_items.extend(conf.validate_deeplinking_resp(request.POST.dict()))
-    return HttpResponse("The activity was added to the course.")
+    return HttpResponse(
+        '<!doctype html><html lang="en"><head><title>Platform</title></head><body><main>'
+        "<h1>The activity was added to the course.</h1></main></body></html>"
+    )
 
 
 def start(request: HttpRequest, hint: str) -> HttpResponse:
