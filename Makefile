@@ -41,8 +41,8 @@ demo-reset: install
 
 # bandit: each finding left in the code is marked `# nosec BXXX` with why it is safe.
 # mypy (django-stubs): configured in pyproject.toml's [tool.mypy].
-SECURITY_SCANNED := accounts shops lifecycle config training lti rewind
-TYPE_CHECKED := accounts shops lifecycle studio training config lti rewind
+SECURITY_SCANNED := editions accounts shops lifecycle config training lti rewind
+TYPE_CHECKED := editions accounts shops lifecycle studio training config lti rewind
 
 lint: install
 	$(BIN)/ruff check .

@@ -4,14 +4,23 @@ from django import forms
 
 from accounts.models import Sandbox
 from accounts.types import TYPES_NEEDING_CATEGORY, AccountType, Category
+from editions import registry as editions
 
 
 class SandboxForm(forms.Form):
     name = forms.CharField(label="Sandbox name", max_length=100)
+    edition = forms.ChoiceField(
+        label="Edition of the rules",
+        required=False,  # the default edition's when left out
+        help_text="The platform's rules the sandbox is played under; each has its rules page.",
+    )
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner = owner
+        every = editions.editions().values()
+        self.fields["edition"].choices = [(e.key, e.name) for e in every]
+        self.fields["edition"].initial = editions.default_key()
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

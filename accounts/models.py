@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -34,11 +35,19 @@ class User(AbstractUser):
         ]
 
 
+def default_edition_key() -> str:
+    """The edition a new sandbox is played under unless one is chosen (editions.registry checks
+    at start-up that it names a declared edition)."""
+    return str(settings.SIMULATOR["EDITION"])
+
+
 class Sandbox(models.Model):
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sandboxes")
     name = models.CharField(max_length=100)
     clock_offset = models.DurationField(default=timedelta(0))
     is_demo = models.BooleanField(default=False)
+    # The edition of the rules it is played under (RULEBOOK §12; editions/declared/).
+    edition = models.CharField(max_length=40, default=default_edition_key, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Deleted by its owner: gone from their pages, kept with its timeline (RULEBOOK §8).
     removed_at = models.DateTimeField(null=True, blank=True)

@@ -1,8 +1,12 @@
 """Account types, their categories and the features each one unlocks (RULEBOOK §4)."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
+
+if TYPE_CHECKING:  # editions declare their types with this module's names
+    from editions.base import Edition
 
 
 class AccountType(models.TextChoices):
@@ -37,30 +41,18 @@ class Feature(models.TextChoices):
     AD_CAMPAIGNS = "ad_campaigns", "Ad campaigns"
 
 
-FEATURES: dict[str, frozenset[str]] = {
-    AccountType.PERSONAL: frozenset({Feature.FULL_MUSIC_LIBRARY}),
-    AccountType.CREATOR: frozenset(
-        {Feature.FULL_MUSIC_LIBRARY, Feature.ANALYTICS, Feature.AUDIENCE_TOOLS}
-    ),
-    AccountType.BUSINESS: frozenset(
-        {
-            Feature.COMMERCIAL_SOUNDS,
-            Feature.ANALYTICS,
-            Feature.AUDIENCE_TOOLS,
-            Feature.PRODUCT_LINKS,
-            Feature.AD_CAMPAIGNS,
-        }
-    ),
-}
+# Which type unlocks which feature is the edition's (`Edition.account_types`, RULEBOOK §4 and
+# §12): every function below takes the edition in force.
 
 
-def has_feature(account_type: str, feature: str) -> bool:
-    return feature in FEATURES[account_type]
+def has_feature(account_type: str, feature: str, *, edition: "Edition") -> bool:
+    return feature in edition.account_types[account_type].features
 
 
-def type_change_preview(current: str, new: str) -> dict[str, list[str]]:
+def type_change_preview(current: str, new: str, *, edition: "Edition") -> dict[str, list[str]]:
     """What a switch from `current` to `new` gains and loses, as feature labels."""
-    before, after = FEATURES[current], FEATURES[new]
+    before = edition.account_types[current].features
+    after = edition.account_types[new].features
     return {
         "gained": [Feature(f).label for f in Feature if f in after - before],
         "lost": [Feature(f).label for f in Feature if f in before - after],
@@ -69,8 +61,8 @@ def type_change_preview(current: str, new: str) -> dict[str, list[str]]:
 
 
 # --- The matrix as the pages show it (RULEBOOK §4) -----------------------------------------
-# Each row is one area a trainee can open; its cells are read from FEATURES above, so the grid,
-# the refusals and the services never disagree.
+# Each row is one area a trainee can open; its cells are read from the edition's account types,
+# so the grid, the refusals and the services never disagree.
 
 
 @dataclass(frozen=True)
@@ -121,24 +113,27 @@ AREAS: tuple[FeatureArea, ...] = (
 )
 
 
-def cell(area: FeatureArea, account_type: str) -> str:
+def cell(area: FeatureArea, account_type: str, *, edition: "Edition") -> str:
     """What one type gets of one area, in words: "Full library", "Commercial sounds only", …"""
     if area.key == "sounds":
-        if has_feature(account_type, Feature.FULL_MUSIC_LIBRARY):
+        if has_feature(account_type, Feature.FULL_MUSIC_LIBRARY, edition=edition):
             return "Full library"
         return "Commercial sounds only"
-    return "Yes" if any(has_feature(account_type, f) for f in area.features) else "No"
+    unlocked = any(has_feature(account_type, f, edition=edition) for f in area.features)
+    return "Yes" if unlocked else "No"
 
 
-def feature_matrix(current: str) -> dict:
-    """The grid of the Account type page: one row per area, one column per type."""
+def feature_matrix(current: str, *, edition: "Edition") -> dict:
+    """The grid of the Account type page: one row per area, one column per type of the edition."""
+    kinds = [AccountType(t) for t in edition.account_types]
     return {
-        "types": [{"type": t, "label": t.label, "current": t == current} for t in AccountType],
+        "types": [{"type": t, "label": t.label, "current": t == current} for t in kinds],
         "rows": [
             {
                 "area": area,
                 "cells": [
-                    {"type": t, "text": cell(area, t), "current": t == current} for t in AccountType
+                    {"type": t, "text": cell(area, t, edition=edition), "current": t == current}
+                    for t in kinds
                 ],
             }
             for area in AREAS
@@ -146,13 +141,14 @@ def feature_matrix(current: str) -> dict:
     }
 
 
-def types_with(feature: str) -> list[str]:
-    return [t for t in AccountType if has_feature(t, feature)]
+def types_with(feature: str, *, edition: "Edition") -> list[str]:
+    return [t for t in edition.account_types if has_feature(t, feature, edition=edition)]
 
 
-def feature_refusal(feature: str, account_type: str) -> str:
+def feature_refusal(feature: str, account_type: str, *, edition: "Edition") -> str:
     """The sentence a service refuses with when the account's type lacks `feature`."""
-    needed = " or ".join(AccountType(t).label.lower() for t in types_with(feature))
+    kinds = types_with(feature, edition=edition)
+    needed = " or ".join(AccountType(t).label.lower() for t in kinds)
     label = Feature(feature).label
     verb = "come" if label.endswith("s") else "comes"
     return (

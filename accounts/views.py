@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import AccountTypeForm, SandboxForm
 from accounts.models import ConnectedApp, Sandbox, SellerAccount
 from accounts.types import AccountType, feature_matrix
+from editions import registry as editions
 from lifecycle import selectors
 from lifecycle.services import (
     Actor,
@@ -72,7 +73,9 @@ def sandbox_create(request: SignedInRequest) -> HttpResponse:
         return bad_input(request, lambda: _sandbox_list(request, form))
     name = form.cleaned_data["name"]
     try:
-        sandbox = create_sandbox(actor=Actor.trainee(request.user), name=name)
+        sandbox = create_sandbox(
+            actor=Actor.trainee(request.user), name=name, edition=form.cleaned_data["edition"]
+        )
     except IntegrityError:
         # A double click: the other request took the name between our check and our insert.
         # The service is one transaction, so nothing of this one remains; the form says why.
@@ -106,15 +109,16 @@ def _account_type_page(
     request: SandboxRequest, form: AccountTypeForm, wanted: str = ""
 ) -> HttpResponse:
     account = request.account
+    edition = editions.of(request.sandbox)
     counted = switch_counts(account)  # one query for every type compared
     comparison = [
-        {"type": value, "label": label, "change": switch_consequences(account, value, counted)}
-        for value, label in AccountType.choices
+        {"type": value, "label": kind.label, "change": switch_consequences(account, value, counted)}
+        for value, kind in edition.account_types.items()
         if value != account.account_type
     ]
     chosen = (
         switch_consequences(account, wanted, counted)
-        if wanted in AccountType.values and wanted != account.account_type
+        if wanted in edition.account_types and wanted != account.account_type
         else None
     )
     return page(
@@ -124,7 +128,7 @@ def _account_type_page(
             "nav": "settings",
             "tab": "type",
             "form": form,
-            "matrix": feature_matrix(account.account_type),
+            "matrix": feature_matrix(account.account_type, edition=edition),
             "comparison": comparison,
             "chosen": chosen,
         },

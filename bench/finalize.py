@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.db import connection, models, transaction
 
 from accounts.models import User
+from editions.registry import rule
 from lifecycle.conf import setting
 from lifecycle.core.protection import building
 from lifecycle.demo import DemoSizes, build_demo_sandbox
@@ -137,7 +138,9 @@ def run(orders: int) -> str:
             actor=actor, account=account, password=PASSWORD, acknowledged=True
         )
         confirm_deletion(actor=actor, token=deletion_token(request))
-        grace = setting("DELETION_GRACE") + setting("DELETION_LINK_VALID_FOR")
+        grace = rule(account.sandbox, "DELETION_GRACE") + rule(
+            account.sandbox, "DELETION_LINK_VALID_FOR"
+        )
         advance_clock(actor=actor, sandbox=account.sandbox, by=grace)
         tables = touched_tables(account.pk)
         before = table_rows(tables)

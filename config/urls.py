@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("training.urls")),
     path("", include("training.cohorts.urls")),
     path("", include("lti.urls")),
+    path("", include("editions.urls")),
     path("", include("rewind.urls")),
 ]

@@ -1,4 +1,8 @@
-"""The rulebook's numbers, read from settings.SIMULATOR so tests and deployments can change them."""
+"""This deployment's settings of the simulator (settings.SIMULATOR): recovery of background work,
+batch sizes, money, email, the site's address, and which edition new sandboxes get.
+
+The rules' numbers are not here: they are the edition's (`editions.registry.rule(sandbox, name)`),
+and asking for one here fails (a test checks no code does)."""
 
 from typing import Any
 

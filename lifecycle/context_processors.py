@@ -6,17 +6,50 @@ The layout is computed once per request (`selectors.request_layout`). Partials t
 into a page need none of it.
 """
 
+from collections.abc import Iterator, Mapping
+from functools import cached_property
 from typing import cast
 
 from django.http import HttpRequest
+
+from editions import registry as editions
+from editions.base import Edition
 
 from .selectors import request_layout, rule_numbers, sandbox_account
 from .services.clock import clock_reading
 from .web import SandboxRequest, preparing_deletion, wants_partial
 
 
+class RulesInForce(Mapping[str, int]):
+    """`rules.unlink_limit` in a template: the number of the edition of the request's sandbox,
+    read when the template asks (the view may load the sandbox after this processor ran); the
+    default edition's on a page outside any sandbox."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+
+    @cached_property
+    def edition(self) -> Edition:
+        """`rules.edition`: the edition itself (the top bar, the Help menu, "Why?" links)."""
+        sandbox = getattr(self.request, "sandbox", None)
+        return editions.of(sandbox) if sandbox is not None else editions.default()
+
+    @cached_property
+    def numbers(self) -> dict[str, int]:
+        return rule_numbers(self.edition)
+
+    def __getitem__(self, key: str) -> int:
+        return self.numbers[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.numbers)
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+
 def seller_center(request: HttpRequest) -> dict:
-    rules = {"rules": rule_numbers()}  # for partials too: they state the rulebook's numbers
+    rules = {"rules": RulesInForce(request)}  # for partials too: they state the rules' numbers
     if wants_partial(request):
         return rules
     page = cast(SandboxRequest, request)  # once the sandbox is loaded below or by the view

@@ -20,7 +20,14 @@ from decimal import Decimal
 from django.db import transaction
 from faker import Faker
 
-from accounts.models import AppAuthorization, ConnectedApp, Sandbox, SellerAccount, User
+from accounts.models import (
+    AppAuthorization,
+    ConnectedApp,
+    Sandbox,
+    SellerAccount,
+    User,
+    default_edition_key,
+)
 from accounts.types import AccountType, Category
 from shops.models import (
     Campaign,
@@ -113,15 +120,20 @@ def build_demo_sandbox(
     seed: int | None = None,
     is_demo: bool = True,
     on_created: Callable[[Sandbox], object] | None = None,
+    edition: str = "",
 ) -> Sandbox:
     """One business seller account, two shops (one linked) and the data the Seller Center shows.
 
     is_demo=False builds a trainee's own practice sandbox from the same data: it is not a demo,
     so no reset can wipe it and its timeline (RULEBOOK §8). `on_created(sandbox)` runs as soon
     as the sandbox exists, so the event that says who made it comes first on its timeline.
+    `edition` is the key of the edition of the rules it is played under (the default one's
+    unless named: RULEBOOK §12).
     """
     sizes = sizes or DemoSizes()
-    sandbox = Sandbox.objects.create(owner=owner, name=name, is_demo=is_demo)
+    sandbox = Sandbox.objects.create(
+        owner=owner, name=name, is_demo=is_demo, edition=edition or default_edition_key()
+    )
     if on_created is not None:
         on_created(sandbox)
     if seed is None:  # the owner's sandbox of that name: a reset rebuilds the very same data

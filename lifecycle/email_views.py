@@ -17,13 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Sandbox, SellerAccount
+from editions.registry import rule
 from lifecycle import heartbeat
-from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.jobs import broker_ok
 from lifecycle.models import DeletionRequest, DeletionStatus, ExportJob
 from lifecycle.services import (
-    Actor,
     confirm_deletion,
     open_confirmation_link,
     record_download,
@@ -31,6 +30,7 @@ from lifecycle.services import (
 )
 from lifecycle.services.deletion.confirmation import INVALID
 from lifecycle.services.exports import download_refusal
+from lifecycle.web import actor as trainee
 from lifecycle.web import sends_file
 
 # Refusals that mean "this link is wrong" (400) rather than "this link is no longer usable" (409).
@@ -76,13 +76,13 @@ def confirm_deletion_view(request: HttpRequest, sandbox_id: int) -> HttpResponse
         "sandbox": sandbox,
         "deletion": deletion,
         "account": deletion.account if deletion else None,
-        "grace_days": setting("DELETION_GRACE").days,
+        "grace_days": rule(sandbox, "DELETION_GRACE").days,
     }
     if deletion is None and (confirmed := _confirmed_here(request, sandbox)) is not None:
         context.update(confirmed=confirmed, account=confirmed.account)
         return render(request, "lifecycle/confirm_deletion.html", context)
     status = HTTPStatus.OK
-    actor = Actor.trainee(request.user)
+    actor = trainee(request)
     try:
         if not token:
             raise LifecycleError(Code.TOKEN_INVALID, INVALID)  # no link opened: nothing to record
@@ -91,12 +91,13 @@ def confirm_deletion_view(request: HttpRequest, sandbox_id: int) -> HttpResponse
             # button, and the refusal is on the record (the sandbox's, for a forged one).
             open_confirmation_link(actor=actor, token=token, sandbox=sandbox)
         if request.method == "POST":
-            context["confirmed"] = confirm_deletion(actor=actor, token=token, sandbox=sandbox)
+            confirmed = confirm_deletion(actor=actor, token=token, sandbox=sandbox)
+            context["confirmed"] = confirmed  # the request the token names: `deletion`
             request.session.pop(key, None)  # used: nothing left to keep
-            request.session[CONFIRMED_SESSION_KEY.format(sandbox.pk)] = deletion.pk
+            request.session[CONFIRMED_SESSION_KEY.format(sandbox.pk)] = confirmed.pk
             # The account as the confirmation left it: the top bar's badge then says what the
             # banner says (a boosted post swaps the whole body, top bar included).
-            context["account"] = SellerAccount.objects.get(pk=deletion.account_id)
+            context["account"] = SellerAccount.objects.get(pk=confirmed.account_id)
     except LifecycleError as err:
         context["error"] = err
         status = HTTPStatus.BAD_REQUEST if err.code in BAD_LINK else HTTPStatus.CONFLICT
@@ -130,7 +131,9 @@ def _downloadable(sandbox_id: int, export_id: int) -> bool:
 @sends_file(available=_downloadable)
 @login_required
 @require_GET
-def download_export_view(request: HttpRequest, sandbox_id: int, export_id: int) -> HttpResponse:
+def download_export_view(
+    request: HttpRequest, sandbox_id: int, export_id: int
+) -> HttpResponse | FileResponse:
     """The export's file, counted as a download (data backed up) only when the file is sent.
 
     The file is opened first and the download recorded next: a file that cannot be sent is
@@ -141,7 +144,7 @@ def download_export_view(request: HttpRequest, sandbox_id: int, export_id: int) 
     export = get_object_or_404(ExportJob, pk=export_id, account__sandbox=sandbox)
     source = _open(export)
     try:
-        export = record_download(actor=Actor.trainee(request.user), export=export)
+        export = record_download(actor=trainee(request), export=export)
     except LifecycleError as err:
         if source is not None:
             source.close()

@@ -21,6 +21,7 @@ class Code(StrEnum):
     CATEGORY_NOT_ALLOWED = "category_not_allowed"
     UNKNOWN_CATEGORY = "unknown_category"
     UNKNOWN_TYPE = "unknown_type"
+    UNKNOWN_EDITION = "unknown_edition"
     ORDERS_AWAITING_SHIPMENT = "orders_awaiting_shipment"
     CAMPAIGNS_ACTIVE = "campaigns_active"
     CONSEQUENCES_NOT_ACKNOWLEDGED = "consequences_not_acknowledged"

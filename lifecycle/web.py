@@ -197,7 +197,8 @@ def run(
     try:
         result = service(actor=actor(request), **kwargs)
     except LifecycleError as err:
-        messages.error(request, err.message)
+        # Tagged with its code: the message links to the rule behind it ("Why?").
+        messages.error(request, err.message, extra_tags=f"refusal {err.code}")
         return None, err
     text = done(result) if callable(done) else done
     if text:

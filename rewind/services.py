@@ -140,6 +140,7 @@ def copy_into_new_sandbox(checkpoint: Checkpoint, *, name: str = "") -> tuple[Sa
             owner_id=source.owner_id,
             name=_free_name(source.owner_id, name or f"{source.name} · {checkpoint.name}"),
             clock_offset=checkpoint.clock_offset,
+            edition=source.edition,  # the rules it was played under
         )
     ids, _files = write_rows(
         checkpoint.rows, into=sandbox, source_id=source.pk, files=checkpoint.files
@@ -155,6 +156,7 @@ def _move_out(sandbox: Sandbox, checkpoint: Checkpoint) -> Sandbox:
             owner_id=sandbox.owner_id,
             name=_free_name(sandbox.owner_id, f"{sandbox.name[:60]} (before restore)"),
             clock_offset=sandbox.clock_offset,
+            edition=sandbox.edition,
             removed_at=timezone.now(),
         )
     for held in held_models():

@@ -18,6 +18,8 @@ from accounts.types import (
     has_feature,
     type_change_preview,
 )
+from editions import registry as editions
+from editions.base import Edition
 from lifecycle.counting import counts
 from lifecycle.errors import LifecycleError
 from lifecycle.transitions.base import lacks_feature
@@ -34,13 +36,19 @@ def _n(count: int, one: str, many: str) -> str:
     return ngettext(one, many, count) % {"n": count}
 
 
+def _edition(account: SellerAccount) -> Edition:
+    return editions.of(account.sandbox)
+
+
 def _linked_shops(account: SellerAccount):
     return ShopLink.objects.filter(account=account, unlinked_at__isnull=True).values("shop_id")
 
 
 def videos(account: SellerAccount) -> list[Video]:
     """The linked shops' videos, each with its sound and (business only) its product links."""
-    shows_links = has_feature(account.account_type, Feature.PRODUCT_LINKS)
+    shows_links = has_feature(
+        account.account_type, Feature.PRODUCT_LINKS, edition=_edition(account)
+    )
     found: list[Video] = list(
         Video.objects.filter(account=account, shop_id__in=_linked_shops(account))
         .select_related("shop")
@@ -59,7 +67,7 @@ def videos(account: SellerAccount) -> list[Video]:
 
 def sound_library(account: SellerAccount) -> list[dict[str, Any]]:
     """Every sound of the library, with whether this account may pick it and why not."""
-    return [{"sound": s, "reason": sound_refusal(account.account_type, s.key)} for s in LIBRARY]
+    return [{"sound": s, "reason": sound_refusal(account, s.key)} for s in LIBRARY]
 
 
 def follower_insights(account: SellerAccount) -> dict[str, Any]:
@@ -151,9 +159,12 @@ def hidden_counts(account: SellerAccount) -> dict[str, int]:
     """What this account keeps but does not show under its current type."""
     links = ProductLink.objects.filter(video__account=account).count()
     live = account.live_sessions.filter(status=LiveStatus.SCHEDULED).count()
+    edition = _edition(account)
+    shows_links = has_feature(account.account_type, Feature.PRODUCT_LINKS, edition=edition)
+    shows_live = has_feature(account.account_type, Feature.AUDIENCE_TOOLS, edition=edition)
     return {
-        "product_links": 0 if has_feature(account.account_type, Feature.PRODUCT_LINKS) else links,
-        "live_sessions": 0 if has_feature(account.account_type, Feature.AUDIENCE_TOOLS) else live,
+        "product_links": 0 if shows_links else links,
+        "live_sessions": 0 if shows_live else live,
     }
 
 
@@ -174,15 +185,18 @@ def switch_consequences(
     """Exactly what a switch to `new_type` gains, loses, pauses and brings back here;
     `counted` is `switch_counts(account)` when the caller has it already."""
     counted = counted if counted is not None else switch_counts(account)
-    current = account.account_type
-    preview = type_change_preview(current, new_type)
+    current, edition = account.account_type, _edition(account)
+    preview = type_change_preview(current, new_type, edition=edition)
     paused, back = [], []
 
+    def has(kind: str, feature: str) -> bool:
+        return has_feature(kind, feature, edition=edition)
+
     def losing(feature: str) -> bool:
-        return has_feature(current, feature) and not has_feature(new_type, feature)
+        return has(current, feature) and not has(new_type, feature)
 
     def regaining(feature: str) -> bool:
-        return has_feature(new_type, feature) and not has_feature(current, feature)
+        return has(new_type, feature) and not has(current, feature)
 
     if losing(Feature.AD_CAMPAIGNS):
         active = counted["active_campaigns"]

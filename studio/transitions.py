@@ -9,7 +9,9 @@ on a hidden link or session is refused with the type's sentence, not answered as
 from collections.abc import Callable
 from typing import Any
 
+from accounts.models import SellerAccount
 from accounts.types import Feature, has_feature
+from editions import registry as editions
 from lifecycle.actions import Action, label_of
 from lifecycle.errors import Code
 from lifecycle.transitions.base import (
@@ -81,10 +83,13 @@ VIDEO = Machine(
 )
 
 
-def sound_refusal(account_type: str, key: str) -> str:
-    """Why this type may not put this sound on a video, or "" when it may."""
+def sound_refusal(account: SellerAccount, key: str) -> str:
+    """Why this account's type may not put this sound on a video, or "" when it may."""
     chosen = find_sound(key)
-    if chosen is None or chosen.commercial or has_feature(account_type, Feature.FULL_MUSIC_LIBRARY):
+    if chosen is None or chosen.commercial:
+        return ""
+    edition = editions.of(account.sandbox)
+    if has_feature(account.account_type, Feature.FULL_MUSIC_LIBRARY, edition=edition):
         return ""
     return (
         f"“{chosen.title}” is not cleared for commercial use, and a business account picks "
@@ -100,7 +105,7 @@ def a_library_sound(rows: Rows) -> Refusal | None:
 
 def cleared_for_type(rows: Rows) -> Refusal | None:
     """A business account picks commercial sounds only; a video keeps one it had before."""
-    sentence = sound_refusal(rows.seller.account_type, rows.inputs["target"])
+    sentence = sound_refusal(rows.seller, rows.inputs["target"])
     return Refusal(Code.SOUND_NOT_COMMERCIAL, sentence) if sentence else None
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.types import Feature, has_feature
+from editions import registry as editions
 from lifecycle.transitions.base import lacks_feature
 from lifecycle.web import SandboxRequest, act, bad_input, page, sandbox_page
 from shops.models import Product
@@ -113,7 +114,11 @@ def _sounds_page(request: SandboxRequest) -> HttpResponse:
             "library": selectors.sound_library(account),
             "video": chosen,
             "videos": selectors.videos(account),
-            "full_library": has_feature(account.account_type, Feature.FULL_MUSIC_LIBRARY),
+            "full_library": has_feature(
+                account.account_type,
+                Feature.FULL_MUSIC_LIBRARY,
+                edition=editions.of(account.sandbox),
+            ),
         },
     )
 

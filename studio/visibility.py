@@ -6,6 +6,7 @@ the type has the feature. The switch records how many went out of sight or came 
 
 from accounts.models import SellerAccount
 from accounts.types import Feature, has_feature
+from editions import registry as editions
 
 from .models import LiveStatus, ProductLink
 
@@ -22,9 +23,10 @@ def visibility_change(account: SellerAccount, before: str, after: str) -> dict[s
             account.live_sessions.filter(status=LiveStatus.SCHEDULED),
         ),
     }
-    change = {}
+    change, edition = {}, editions.of(account.sandbox)
     for feature, (name, rows) in counts.items():
-        had, has = has_feature(before, feature), has_feature(after, feature)
+        had = has_feature(before, feature, edition=edition)
+        has = has_feature(after, feature, edition=edition)
         if had == has:
             continue
         n = rows.count()

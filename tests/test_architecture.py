@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "shops", "studio", "lifecycle", "training", "rewind", "lti")
+APPS = ("accounts", "shops", "studio", "lifecycle", "training", "rewind", "lti", "editions")
 
 # Bottom to top: the rows the engine locks and records (the sandbox and account, the timeline and
 # its action vocabulary), the engine, each app's code (its own models included) in the order of
 # the picture, then the pages.
 ROWS = ("accounts.models", "accounts.types", "lifecycle.actions", "lifecycle.models")
-ENGINE_PACKAGES = ("lifecycle.core", "config")
+ENGINE_PACKAGES = ("lifecycle.core", "config", "editions")  # editions: the rules' numbers
 ENGINE_MODULES = (
     "lifecycle.transitions",  # the package itself: the declaration's shape and registry
     "lifecycle.transitions.base",

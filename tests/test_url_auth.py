@@ -190,6 +190,8 @@ SAMPLES: dict[str, tuple[str, Callable[[World], dict]]] = {
     "lti_login": (PUBLIC, none),
     "lti_launch": (PUBLIC, none),
     "lti_jwks": (PUBLIC, none),
+    "edition_rules": (PUBLIC, lambda w: {"key": "source-article"}),
+    "edition_compare": (COHORT, none),
     "lti_deep_link": (PUBLIC, none),
     "password_reset_done": (PUBLIC, none),
     "password_reset_confirm": (PUBLIC, lambda w: {"uidb64": "MQ", "token": "sample-token"}),

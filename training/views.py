@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from lifecycle.web import SignedInRequest
+
 from . import panel, play
 from .cohorts.progress import trainee_assignments
-from .cohorts.web import SignedInRequest
 from .grading import days_and_hours
 from .models import Attempt
 from .scenarios import Forbidden, Objective, Scenario, get, load_all

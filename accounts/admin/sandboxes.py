@@ -61,6 +61,12 @@ def clock_action(title: str, **how: Any) -> StaffAction:
 ONE_DAY = clock_action("Advance the clock by 1 day", by=timedelta(days=1))
 SEVEN_DAYS = clock_action("Advance the clock by 7 days", by=timedelta(days=7))
 NEXT_EVENT = clock_action("Advance the clock to the next scheduled event", to_next=True)
+# The clock buttons of the support case page, by their admin action's name.
+CLOCK_BUTTONS = {
+    "advance_one_day": ONE_DAY,
+    "advance_seven_days": SEVEN_DAYS,
+    "advance_to_next_event": NEXT_EVENT,
+}
 
 
 def _run_due(sandbox: Sandbox, actor, message: str) -> str:
@@ -143,9 +149,7 @@ class SandboxAdmin(SupportAdmin):
         "reset_demo",
     )
     staff_actions = {
-        "advance_one_day": ONE_DAY,
-        "advance_seven_days": SEVEN_DAYS,
-        "advance_to_next_event": NEXT_EVENT,
+        **CLOCK_BUTTONS,
         "run_due_work_now": RUN_DUE,
         "reset_demo": RESET,
     }
@@ -161,7 +165,7 @@ class SandboxAdmin(SupportAdmin):
             )
         )
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fields = ["owner", "name", "is_demo"]
         if obj is None:
             return fields
@@ -181,11 +185,11 @@ class SandboxAdmin(SupportAdmin):
 
     @admin.display(description="Seller account", ordering="primary_account_name")
     def account_name(self, sandbox: Sandbox) -> str:
-        return sandbox.primary_account_name or "–"
+        return getattr(sandbox, "primary_account_name", None) or "–"  # get_queryset's
 
     @admin.display(description="Account status", ordering="primary_account_status")
     def account_status(self, sandbox: Sandbox) -> str:
-        return status_label(sandbox.primary_account_status)
+        return status_label(getattr(sandbox, "primary_account_status", None))  # get_queryset's
 
     @admin.display(description="Clock ahead of real time by")
     def clock_ahead(self, sandbox: Sandbox) -> str:

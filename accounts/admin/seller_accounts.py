@@ -73,6 +73,8 @@ CANCEL_DELETION = status_action(
 
 def _resend(account: SellerAccount, actor, message: str) -> str:
     sent = resend_deletion_confirmation(actor=actor, account=account)
+    if sent is None:  # the inbox holds this copy already (a double submit): nothing more sent
+        return "the confirmation email had been sent again already; no further copy was sent."
     return f"the confirmation email was sent again to {sent.to}."
 
 
@@ -135,7 +137,7 @@ class SellerAccountAdmin(SupportAdmin):
         "resend_confirmation": RESEND,
     }
     # The transitions of the state diagram the admin offers, each as the admin action's name.
-    ADMIN_ACTIONS = {
+    ADMIN_ACTIONS: dict[str, str] = {
         Action.DEACTIVATE: "deactivate",
         Action.REACTIVATE: "reactivate",
         Action.CANCEL_DELETION: "cancel_deletion",
@@ -173,7 +175,8 @@ class SellerAccountAdmin(SupportAdmin):
 
     @admin.display(description="Deletion request", ordering="open_deletion")
     def deletion(self, account: SellerAccount) -> str:
-        return DeletionStatus(account.open_deletion).label if account.open_deletion else "–"
+        status = getattr(account, "open_deletion", None)  # annotated by get_queryset
+        return DeletionStatus(status).label if status else "–"
 
     @admin.display(description="Staff can now")
     def staff_actions_now(self, account: SellerAccount) -> str:

@@ -1,7 +1,8 @@
 """The account's own machines: its status, its type, and each connected app's access."""
 
 from accounts.models import AccountStatus, AppAuthorization, ConnectedApp, SellerAccount
-from accounts.types import TYPES_NEEDING_CATEGORY, AccountType, Category
+from accounts.types import AccountType, Category
+from editions import registry as editions
 from lifecycle.actions import Action
 from lifecycle.errors import Code
 from lifecycle.transitions.base import (
@@ -95,14 +96,19 @@ TYPE = Machine(
 
 
 def known_type(rows: Rows) -> Refusal | None:
-    if rows.inputs["account_type"] not in AccountType.values:
-        return Refusal(Code.UNKNOWN_TYPE, "Choose personal, creator or business.")
+    """A type of the edition in force (its `account_types`)."""
+    kinds = editions.of(rows.sandbox).account_types
+    if rows.inputs["account_type"] not in kinds:
+        names = [kind.label.lower() for kind in kinds.values()]
+        listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+        return Refusal(Code.UNKNOWN_TYPE, f"Choose {listed}.")
     return None
 
 
 def category_fits(rows: Rows) -> Refusal | None:
     kind, category = rows.inputs["account_type"], rows.inputs["category"]
-    if kind in TYPES_NEEDING_CATEGORY and not category:
+    needs_category = editions.of(rows.sandbox).account_types[kind].needs_category
+    if needs_category and not category:
         return Refusal(
             Code.CATEGORY_REQUIRED,
             f"A {AccountType(kind).label.lower()} account needs a category: pick one "
@@ -110,7 +116,7 @@ def category_fits(rows: Rows) -> Refusal | None:
         )
     if category and category not in Category.values:
         return Refusal(Code.UNKNOWN_CATEGORY, "That category is not on the list: pick one.")
-    if category and kind not in TYPES_NEEDING_CATEGORY:
+    if category and not needs_category:
         return Refusal(
             Code.CATEGORY_NOT_ALLOWED, "A personal account has no category: leave it empty."
         )

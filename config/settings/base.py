@@ -68,7 +68,7 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
 ]
 THIRD_PARTY_APPS = ["django_htmx", "crispy_forms", "crispy_bootstrap5", "csp", "axes", "lti_tool"]
-LOCAL_APPS = ["accounts", "shops", "lifecycle", "studio", "training", "lti", "rewind"]
+LOCAL_APPS = ["editions", "accounts", "shops", "lifecycle", "studio", "training", "lti", "rewind"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -362,16 +362,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- The simulated platform -----------------------------------------------------------------
 # Every rule number of the rulebook, as a setting with the rulebook's default.
+# Deployment settings of the simulator. The rules' numbers (cool-downs, limits, grace periods...)
+# are not settings: each edition declares them (editions/declared/, RULEBOOK §12); settings name
+# only the edition a new sandbox is played under unless one is chosen. What stays here is how this
+# deployment runs: real-time recovery of background work, batch sizes, money, email, the site.
 SIMULATOR = {
-    "UNLINK_COOLDOWN": timedelta(hours=24),
-    "UNLINK_LIMIT": 3,
-    "UNLINK_WINDOW": timedelta(days=180),
-    "EXPORT_FRESH_FOR": timedelta(days=7),
-    "DELETION_LINK_VALID_FOR": timedelta(hours=24),
-    "DELETION_GRACE": timedelta(days=30),
-    "DELETION_REMINDERS": (timedelta(days=7), timedelta(days=1)),
-    "EXPORT_COOLDOWN": timedelta(hours=24),
-    "EXPORT_LINK_VALID_FOR": timedelta(days=7),
+    "EDITION": os.environ.get("SIMULATOR_EDITION", "source-article"),
+    # Real minutes without progress after which the sweep fails an export (a worker's health,
+    # not a rule a seller reads).
     "EXPORT_STUCK_AFTER": timedelta(minutes=10),
     # A running export silent this long (real time) lost its worker, a queued one sent this long
     # ago and not waiting in the broker's queue lost its message: the sweep sends it again, at
@@ -380,7 +378,7 @@ SIMULATOR = {
         seconds=float(os.environ.get("SIMULATOR_EXPORT_RECOVER_AFTER", "60"))
     ),
     "EXPORT_MAX_RESENDS": int(os.environ.get("SIMULATOR_EXPORT_MAX_RESENDS", "3")),
-    "NOTIFY_CUSTOMERS_WINDOW": timedelta(days=90),
+    # Rows purged per statement when a deletion is finalized.
     "PURGE_BATCH_SIZE": 500,
     # The currency of every amount the simulated shops show (ISO 4217 code).
     "CURRENCY": os.environ.get("SIMULATOR_CURRENCY", "USD"),

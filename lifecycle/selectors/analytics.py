@@ -9,6 +9,7 @@ from django.db.models.functions import TruncDate
 
 from accounts.models import SellerAccount
 from accounts.types import Feature, has_feature
+from editions import registry as editions
 from lifecycle.counting import counts
 from lifecycle.money import amount
 from shops.models import (
@@ -79,7 +80,9 @@ def analytics(account: SellerAccount, *, days: int = 30) -> dict[str, Any]:
         "repeat_count": numbers["repeat"],
         "buyer_count": numbers["buyers"],
         "days": days,
-        "audience_insights": has_feature(account.account_type, Feature.ANALYTICS),
+        "audience_insights": has_feature(
+            account.account_type, Feature.ANALYTICS, edition=editions.of(account.sandbox)
+        ),
     }
 
 

@@ -7,10 +7,9 @@ from django.db.models import Case, IntegerField, Subquery, When
 from django.db.models.expressions import OuterRef
 
 from accounts.models import Sandbox, SellerAccount
-from lifecycle.conf import setting
+from editions.base import Edition
 from lifecycle.models import TimelineEvent
 from lifecycle.services.clock import schedule
-from lifecycle.transitions.base import hours
 
 
 def sandbox_account(user, sandbox_id: int) -> SellerAccount | None:
@@ -81,19 +80,22 @@ def request_layout(request) -> dict[str, Any]:
     return cached
 
 
-def rule_numbers() -> dict[str, int]:
-    """The rulebook's numbers as the pages state them, read from the settings (never typed in a
-    template, so a deployment that changes a setting changes what the pages say too)."""
+def rule_numbers(edition: Edition) -> dict[str, int]:
+    """The rules' numbers as the pages state them, read from the edition in force (never typed
+    in a template, so an edition with other numbers changes what the pages say too)."""
+
+    def hours(name: str) -> int:
+        return int(edition.number(name).total_seconds() // 3600)
 
     return {
         "unlink_cooldown_hours": hours("UNLINK_COOLDOWN"),
-        "unlink_limit": setting("UNLINK_LIMIT"),
-        "unlink_window_days": setting("UNLINK_WINDOW").days,
-        "export_fresh_days": setting("EXPORT_FRESH_FOR").days,
+        "unlink_limit": edition.number("UNLINK_LIMIT"),
+        "unlink_window_days": edition.number("UNLINK_WINDOW").days,
+        "export_fresh_days": edition.number("EXPORT_FRESH_FOR").days,
         "export_cooldown_hours": hours("EXPORT_COOLDOWN"),
-        "export_valid_days": setting("EXPORT_LINK_VALID_FOR").days,
-        "deletion_grace_days": setting("DELETION_GRACE").days,
-        "notify_window_days": setting("NOTIFY_CUSTOMERS_WINDOW").days,
+        "export_valid_days": edition.number("EXPORT_LINK_VALID_FOR").days,
+        "deletion_grace_days": edition.number("DELETION_GRACE").days,
+        "notify_window_days": edition.number("NOTIFY_CUSTOMERS_WINDOW").days,
     }
 
 

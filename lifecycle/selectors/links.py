@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from accounts.models import ConnectedApp, SellerAccount
-from lifecycle.conf import setting
+from editions.registry import rule
 from lifecycle.core import Actor, Offer
 from lifecycle.services.links import link_action_for, next_unlink_allowed_at, unlinks_in_window
 from lifecycle.transitions import Action, Transition, link_actions_from
@@ -65,7 +65,7 @@ def shop_link_states(account: SellerAccount, actor: Actor | None = None) -> list
     """Every shop of the sandbox with its link state; a handful of queries per shop (few)."""
     now = account.sandbox.now()
     states = []
-    for shop in Shop.objects.filter(sandbox_id=account.sandbox_id):
+    for shop in account.sandbox.shops.all():  # each knows its sandbox (its edition)
         current = shop.links.live().first()
         # A shop this account never had is linked, one it had is relinked (§3): the service's
         # own decision, so the page never offers what the service would record differently.
@@ -96,8 +96,8 @@ def shop_link_states(account: SellerAccount, actor: Actor | None = None) -> list
                 link=current if state == LINKED else None,
                 ever_linked_here=ever,
                 unlinks_in_window=len(recent),
-                unlink_limit=setting("UNLINK_LIMIT"),
-                window_days=setting("UNLINK_WINDOW").days,
+                unlink_limit=rule(account.sandbox, "UNLINK_LIMIT"),
+                window_days=rule(account.sandbox, "UNLINK_WINDOW").days,
                 next_unlink_at=next_at,
                 can_unlink_now=next_at is not None and next_at <= now,
                 actions=actions,
@@ -111,7 +111,7 @@ def shop_link_states(account: SellerAccount, actor: Actor | None = None) -> list
 
 def export_downloaded_recently(account: SellerAccount) -> bool:
     """Was an export downloaded in the last 7 sandbox days? (The unlink warning of §3.)"""
-    since = account.sandbox.now() - setting("EXPORT_FRESH_FOR")
+    since = account.sandbox.now() - rule(account.sandbox, "EXPORT_FRESH_FOR")
     return account.exports.filter(downloaded_at__gte=since).exists()
 
 

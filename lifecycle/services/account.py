@@ -4,6 +4,7 @@ the rules are declared in `accounts.transitions.account`."""
 from accounts.models import SellerAccount
 from accounts.transitions.account import DEACTIVATE, REACTIVATE, SWITCH_TYPE
 from accounts.types import Feature, has_feature, type_change_preview
+from editions import registry as editions
 from lifecycle.core import (
     Actor,
     Caused,
@@ -32,9 +33,11 @@ def switch_account_type(
 def _switch(rows: Rows, target: str) -> Change:
     account = rows.seller
     before = account.account_type
-    preview = type_change_preview(before, target)
+    edition = editions.of(rows.sandbox)
+    preview = type_change_preview(before, target, edition=edition)
     paused: tuple[Caused, ...] = ()
-    if has_feature(before, Feature.AD_CAMPAIGNS) and not has_feature(target, Feature.AD_CAMPAIGNS):
+    had_ads = has_feature(before, Feature.AD_CAMPAIGNS, edition=edition)
+    if had_ads and not has_feature(target, Feature.AD_CAMPAIGNS, edition=edition):
         paused = paused_by(account, account.campaigns.all())  # each its own pause, after this
     account.category = rows.inputs["category"]
     return Change(

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import SellerAccount
-from lifecycle.conf import setting
+from editions.registry import rule
 from lifecycle.core import (
     THE_EVENT,
     Actor,
@@ -41,7 +41,7 @@ ANNOUNCER = Actor.job("notify_customers")
 
 
 def recent_customers(account: SellerAccount) -> QuerySet[Customer]:
-    since = account.sandbox.now() - setting("NOTIFY_CUSTOMERS_WINDOW")
+    since = account.sandbox.now() - rule(account.sandbox, "NOTIFY_CUSTOMERS_WINDOW")
     return account.customers.filter(orders__placed_at__gte=since).distinct().order_by("pk")
 
 

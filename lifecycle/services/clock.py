@@ -8,7 +8,7 @@ from django.db.models import CharField, Value
 
 from accounts.models import Sandbox
 from accounts.transitions.sandbox import ADVANCE_CLOCK
-from lifecycle.conf import setting
+from editions.registry import rule
 from lifecycle.core import Actor, Change, FollowUp, apply, lifecycle_service, lock_sandbox
 from lifecycle.datetimes import duration
 from lifecycle.jobs import Job
@@ -82,7 +82,7 @@ def schedule(sandbox: Sandbox) -> Schedule:
         if scheduled_for is None:  # set when the request is confirmed
             continue
         events.append((scheduled_for, "the account is deleted for good"))
-        for before in setting("DELETION_REMINDERS"):
+        for before in rule(sandbox, "DELETION_REMINDERS"):
             reminder = f"a reminder {duration(before)} before deletion"
             events.append((scheduled_for - before, reminder))
     return Schedule(sorted(e for e in events if e[0] > now), open_requests)

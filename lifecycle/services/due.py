@@ -21,6 +21,7 @@ from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
+from editions.registry import editions
 from lifecycle.conf import setting
 from lifecycle.core import Actor, lock_sandbox_of
 from lifecycle.errors import LifecycleError
@@ -195,7 +196,11 @@ def sweep_sandboxes(sandboxes: Iterable[Sandbox | int]) -> list[str]:
         "sent the confirmation email of request",
         done,
     )
-    first_reminder = max(setting("DELETION_REMINDERS"), default=timedelta(0))
+    # The earliest reminder of any edition: each request's own edition decides which is due.
+    first_reminder = max(
+        (r for e in editions().values() for r in e.number("DELETION_REMINDERS")),
+        default=timedelta(0),
+    )
     _for_each(
         requests.filter(
             status=DeletionStatus.SCHEDULED,

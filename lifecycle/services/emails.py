@@ -10,8 +10,8 @@ from typing import Any
 from django.db import models
 from django.urls import reverse
 
-from accounts.models import SellerAccount
-from lifecycle.conf import setting
+from accounts.models import Sandbox, SellerAccount
+from editions.registry import rule
 from lifecycle.core import Actor, lifecycle_service, lock_account, record
 from lifecycle.datetimes import relative
 from lifecycle.mail import send_platform_email
@@ -101,6 +101,7 @@ def confirmation_email(account: SellerAccount, request: DeletionRequest) -> dict
         "confirm_deletion",
         kwargs={"sandbox_id": account.sandbox_id, "token": deletion_token(request)},
     )
+    grace = days_of(rule(account.sandbox, "DELETION_GRACE"))
     return {
         "kind": "deletion_confirmation",
         "subject": "Confirm the deletion of your seller account",
@@ -108,7 +109,7 @@ def confirmation_email(account: SellerAccount, request: DeletionRequest) -> dict
             f"A request to delete the seller account {account.display_name} was made. "
             "Nothing is removed until you confirm it with the link below; "
             f"the link works once, until {when(request.link_expires_at)}. "
-            f"After confirmation the account is deleted {days_of(setting('DELETION_GRACE'))} "
+            f"After confirmation the account is deleted {grace} "
             "later, and you can still cancel until then. If you did not ask for this, ignore "
             "this email: the request lapses on its own."
         ),
@@ -116,15 +117,16 @@ def confirmation_email(account: SellerAccount, request: DeletionRequest) -> dict
     }
 
 
-def due_reminders(request: DeletionRequest, now) -> list[timedelta]:
-    """Reminders whose time has come and that were not sent, most imminent last."""
+def due_reminders(request: DeletionRequest, now, sandbox: Sandbox) -> list[timedelta]:
+    """Reminders whose time has come and that were not sent, most imminent last (the request's
+    sandbox's edition sets when they are)."""
     if request.status != DeletionStatus.SCHEDULED or now >= request.scheduled_for:
         return []
     sent = set(request.reminders_sent or [])
     return sorted(
         (
             before
-            for before in setting("DELETION_REMINDERS")
+            for before in rule(sandbox, "DELETION_REMINDERS")
             if now >= request.scheduled_for - before and int(before.total_seconds()) not in sent
         ),
         reverse=True,
@@ -137,7 +139,7 @@ def send_deletion_reminder(*, actor: Actor, request: DeletionRequest | int) -> b
     the most imminent is sent and the earlier ones count as covered."""
     account, request = _lock_request(request)
     now = account.sandbox.now()
-    due = due_reminders(request, now)
+    due = due_reminders(request, now, account.sandbox)
     scheduled_for = request.scheduled_for
     if not due or scheduled_for is None:  # a reminder is due only before a scheduled date
         return False

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import SellerAccount
+from editions.registry import rule
 from lifecycle.conf import setting
 from lifecycle.core import (
     Actor,
@@ -212,7 +213,7 @@ def _ready(rows: Rows, target: str) -> Change:
     job.size_bytes = offer["size_bytes"]
     job.manifest = offer["manifest"]
     job.ready_at = now
-    job.expires_at = now + setting("EXPORT_LINK_VALID_FOR")
+    job.expires_at = now + rule(rows.sandbox, "EXPORT_LINK_VALID_FOR")
     job.finished = job.heartbeat = timezone.now()
     fields = ("progress", "file", "size_bytes", "manifest", "ready_at", "expires_at")
     return Change(

@@ -18,14 +18,23 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 
+from accounts.models import User
 from lifecycle.errors import LifecycleError
 from lifecycle.services import Actor
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The signed-in staff member who acts (the admin's pages sign in before any of this)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Sign in to act at the support desk.")
+    return request.user
 
 
 @dataclass(frozen=True)
@@ -130,7 +139,7 @@ def staff_action(
     )
     if not confirmed or not form.is_valid():
         return _preview_page(modeladmin, request, objects, spec, form, finalizing)
-    actor = Actor.staff(request.user, reason=form.cleaned_data["reason"])
+    actor = Actor.staff(staff_user(request), reason=form.cleaned_data["reason"])
     told = form.told()
     for obj in objects:
         label = str(obj)
@@ -174,7 +183,7 @@ def refuse_without_right(
     from lifecycle.services.support import refuse_missing_right, right_names
 
     missing = [r for r in spec.rights if not request.user.has_perm(r)]
-    actor = Actor.staff(request.user, reason=request.POST.get("reason", ""))
+    actor = Actor.staff(staff_user(request), reason=request.POST.get("reason", ""))
     for obj in objects:
         account, sandbox = whose(obj)
         refusal = refuse_missing_right(

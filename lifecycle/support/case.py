@@ -13,10 +13,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from accounts.models import SellerAccount
+from editions.registry import rule
 from lifecycle.actions import Action, action_choices, is_known
 from lifecycle.admin import export_state
 from lifecycle.conf import setting
 from lifecycle.models import (
+    DeletionRequest,
     DeletionStatus,
     InboxMessage,
     Outcome,
@@ -112,7 +114,7 @@ def shop_rows(account: SellerAccount) -> list[ShopRow]:
         ).select_related("account")
     }
     rows = []
-    for shop in Shop.objects.filter(sandbox=account.sandbox).order_by("name"):
+    for shop in account.sandbox.shops.order_by("name"):  # each knows its sandbox (its edition)
         link = live.get(shop.pk)
         mine = link if link and link.account_id == account.pk else None
         allowed = next_unlink_allowed_at(shop, mine, now) if mine else None
@@ -133,9 +135,10 @@ def deletion(account: SellerAccount) -> dict[str, Any] | None:
         return None
     now = account.sandbox.now()
     info: dict[str, Any] = {"request": request}
-    if request.status == DeletionStatus.SCHEDULED:
-        info["finalizes"] = when(request.scheduled_for)
-        info["days_left"] = days_until(request.scheduled_for, now)
+    finalizes = request.scheduled_for  # set once the request is scheduled
+    if request.status == DeletionStatus.SCHEDULED and finalizes is not None:
+        info["finalizes"] = when(finalizes)
+        info["days_left"] = days_until(finalizes, now)
     else:
         info["link_expires"] = when(request.link_expires_at)
     return info
@@ -224,6 +227,31 @@ def inbox(sandbox) -> dict[str, Any]:
     }
 
 
+def finalizing_moves(sandbox) -> dict[str, list[SellerAccount]]:
+    """The case's clock buttons whose move finalizes a deletion, with whose: their button is a
+    danger one, as their preview is (asked of the staff actions themselves, so the buttons and
+    the previews cannot disagree). Nothing is asked while no deletion is scheduled."""
+    from accounts.admin.sandboxes import CLOCK_BUTTONS
+
+    scheduled = DeletionRequest.objects.filter(
+        account__sandbox=sandbox, status=DeletionStatus.SCHEDULED
+    )
+    if not scheduled.exists():
+        return {}
+    moves = {name: action.finalizes([sandbox]) for name, action in CLOCK_BUTTONS.items()}
+    return {name: accounts for name, accounts in moves.items() if accounts}
+
+
+def finalizing_sentence(moves: dict[str, list[SellerAccount]]) -> str:
+    names = sorted({account.display_name for found in moves.values() for account in found})
+    if not names:
+        return ""
+    return (
+        f"A move in red finalizes the deletion of {', '.join(names)}: the seller's data is "
+        "removed for good. Its preview asks for a confirmation first."
+    )
+
+
 def case(account: SellerAccount) -> dict[str, Any]:
     from lifecycle import heartbeat
     from lifecycle.admin import stuck_exports
@@ -236,17 +264,20 @@ def case(account: SellerAccount) -> dict[str, Any]:
         )
     )
     workers = heartbeat.status()[heartbeat.WORKER] if stuck else None
+    moves = finalizing_moves(sandbox)
     return {
         "account": account,
         "sandbox": sandbox,
         "owner": sandbox.owner,
         "sandbox_now": when(sandbox.now()),
         "scheduled": [(when(at), what) for at, what in scheduled_events(sandbox)],
+        "finalizing_moves": moves,
+        "finalizing_sentence": finalizing_sentence(moves),
         "shops": shop_rows(account),
         "unlink_rule": (
-            f"at most {count(setting('UNLINK_LIMIT'), 'unlink')} per "
-            f"{days_of(setting('UNLINK_WINDOW'))}, each at least "
-            f"{hours_of(setting('UNLINK_COOLDOWN'))} after its link"
+            f"at most {count(rule(sandbox, 'UNLINK_LIMIT'), 'unlink')} per "
+            f"{days_of(rule(sandbox, 'UNLINK_WINDOW'))}, each at least "
+            f"{hours_of(rule(sandbox, 'UNLINK_COOLDOWN'))} after its link"
         ),
         "deletion": deletion(account),
         # After a cancellation, a lapse or a finalization: what happened and when.

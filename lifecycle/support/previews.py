@@ -53,7 +53,7 @@ def clock_move(
             return ClockMove(sandbox, None, [], [])
         target = upcoming[0][0] + timedelta(seconds=1)
     else:
-        target = now + by
+        target = now + (by or timedelta(0))
     due = [f"{what} ({when(at)})" for at, what in upcoming if at <= target]
     finalizing = [
         r.account
@@ -86,11 +86,12 @@ def status_change(account: SellerAccount, action: str) -> str:
     if request is None:
         return f"refused: the account is {status} and has no deletion request to cancel."
     back = AccountStatus(request.previous_status).label.lower()
-    if request.status == DeletionStatus.SCHEDULED:
-        left = days_until(request.scheduled_for, account.sandbox.now())
+    finalizes = request.scheduled_for  # set once the request is scheduled
+    if request.status == DeletionStatus.SCHEDULED and finalizes is not None:
+        left = days_until(finalizes, account.sandbox.now())
         return (
             f"{status} → {back}: the deletion that would finalize on "
-            f"{sandbox_time(request.scheduled_for)} (in {count(left, 'day')}) is cancelled; "
+            f"{sandbox_time(finalizes)} (in {count(left, 'day')}) is cancelled; "
             "nothing is removed."
         )
     return f"{status} → {back}: the request waiting for its email is cancelled; its link stops."

@@ -15,6 +15,7 @@ from lifecycle.services import Actor
 from lifecycle.services.support import add_note
 
 from . import case as cases
+from .actions import staff_user
 from .audit import AuditFilter, audit_page
 from .dashboard import dashboard
 
@@ -93,15 +94,16 @@ def note_view(request: HttpRequest, account_id: int) -> HttpResponse:
     if not request.user.has_perm("lifecycle.add_supportnote"):
         raise PermissionDenied
     account = get_object_or_404(SellerAccount, pk=account_id)
+    agent = staff_user(request)
     try:
         note = add_note(
-            actor=Actor.staff(request.user), account=account, text=request.POST.get("text", "")
+            actor=Actor.staff(agent), account=account, text=request.POST.get("text", "")
         )
     except ValueError as err:
         messages.warning(request, str(err))
     else:  # the admin's history too, like every admin action
         LogEntry.objects.log_actions(
-            user_id=request.user.pk,
+            user_id=agent.pk,
             queryset=[note],
             action_flag=ADDITION,
             change_message=f"Note on {account}.",

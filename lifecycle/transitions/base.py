@@ -17,8 +17,9 @@ from django.db import models
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
 from accounts.types import feature_refusal, has_feature
+from editions import registry as editions
+from editions.registry import rule
 from lifecycle.actions import label_of
-from lifecycle.conf import setting
 from lifecycle.errors import Code
 
 if TYPE_CHECKING:  # the rows' types only: these modules import this one
@@ -45,9 +46,10 @@ NOT_DELETED = (ACTIVE, DEACTIVATED, REQUESTED, SCHEDULED)
 ACCOUNT_STATES = (ACTIVE, DEACTIVATED, REQUESTED, SCHEDULED, DELETED)
 
 
-def hours(setting_name: str) -> int:
-    """A duration setting (a cool-down) in whole hours, as the refusals state it."""
-    return int(setting(setting_name).total_seconds() // 3600)
+def hours(sandbox: Sandbox, name: str) -> int:
+    """A duration rule of the sandbox's edition (a cool-down) in whole hours, as the refusals
+    state it."""
+    return int(rule(sandbox, name).total_seconds() // 3600)
 
 
 def when(moment: datetime) -> str:
@@ -284,9 +286,11 @@ def lacks_feature(account: SellerAccount, feature: str) -> Refusal | None:
     Every type-gated action checks it through `in_type`, and every page that locks an area
     shows its sentence, so the grid, the refusals and the pages never disagree.
     """
-    if has_feature(account.account_type, feature):
+    edition = editions.of(account.sandbox)
+    if has_feature(account.account_type, feature, edition=edition):
         return None
-    return Refusal(Code.FEATURE_NOT_IN_TYPE, feature_refusal(feature, account.account_type))
+    sentence = feature_refusal(feature, account.account_type, edition=edition)
+    return Refusal(Code.FEATURE_NOT_IN_TYPE, sentence)
 
 
 def in_type(feature: str) -> Guard:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from editions.registry import rule
 from lifecycle.actions import Action
 from lifecycle.conf import setting
 from lifecycle.errors import Code
@@ -76,7 +77,7 @@ def next_export_allowed_at(account):
     last = account.exports.exclude(status=ExportStatus.FAILED).order_by("-requested_at").first()
     if last is None:
         return None
-    allowed_at = last.requested_at + setting("EXPORT_COOLDOWN")
+    allowed_at = last.requested_at + rule(account.sandbox, "EXPORT_COOLDOWN")
     return allowed_at if account.sandbox.now() < allowed_at else None
 
 
@@ -97,8 +98,8 @@ def cooldown_over(rows: Rows) -> Refusal | None:
         return None
     return Refusal(
         Code.EXPORT_TOO_SOON,
-        f"One new export is possible every {count(hours('EXPORT_COOLDOWN'), 'hour')}: download "
-        "the latest "
+        f"One new export is possible every {count(hours(rows.sandbox, 'EXPORT_COOLDOWN'), 'hour')}"
+        ": download the latest "
         f"one, or ask again after {when(allowed_at)}.",
         next_allowed_at=allowed_at,
     )

@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
+from editions.registry import rule
 from lifecycle.actions import Action
-from lifecycle.conf import setting
 from lifecycle.errors import Code
 from lifecycle.transitions.base import (
     ACTIVE,
@@ -45,29 +45,30 @@ LINK = Machine(
 
 def unlinks_in_window(shop: Shop, now: datetime) -> list[ShopLink]:
     """The shop's unlinks counted against the limit, oldest first."""
-    since = now - setting("UNLINK_WINDOW")
+    since = now - rule(shop.sandbox, "UNLINK_WINDOW")
     return list(shop.links.filter(unlinked_at__gt=since).order_by("unlinked_at"))
 
 
-def cooldown_ends(link: ShopLink) -> datetime:
+def cooldown_ends(shop: Shop, link: ShopLink) -> datetime:
     """When the cool-down after linking ends: the link may be ended from then on."""
-    return link.linked_at + setting("UNLINK_COOLDOWN")
+    return link.linked_at + rule(shop.sandbox, "UNLINK_COOLDOWN")
 
 
-def limit_lifts(recent: list[ShopLink]) -> datetime | None:
+def limit_lifts(shop: Shop, recent: list[ShopLink]) -> datetime | None:
     """When the oldest of the limit's unlinks (`unlinks_in_window`) ages out, if the limit is
     reached now; None when it is not."""
-    limit = setting("UNLINK_LIMIT")
+    limit = rule(shop.sandbox, "UNLINK_LIMIT")
     if len(recent) < limit:
         return None
-    return recent[len(recent) - limit].unlinked_at + setting("UNLINK_WINDOW")
+    return recent[len(recent) - limit].unlinked_at + rule(shop.sandbox, "UNLINK_WINDOW")
 
 
 def next_unlink_allowed_at(shop: Shop, link: ShopLink, now: datetime) -> datetime:
     """The earliest sandbox time at which this link may be ended under both limits: the one
     answer the guards (`cooldown_over`, `under_the_limit`) and the pages give."""
-    lifts = limit_lifts(unlinks_in_window(shop, now))
-    return max(cooldown_ends(link), lifts) if lifts is not None else cooldown_ends(link)
+    lifts = limit_lifts(shop, unlinks_in_window(shop, now))
+    ends = cooldown_ends(shop, link)
+    return max(ends, lifts) if lifts is not None else ends
 
 
 def link_action_for(*, shop: Shop, account) -> str:
@@ -146,24 +147,23 @@ def under_the_limit(rows: Rows) -> Refusal | None:
 
 
 def _cooldown_refusal(rows: Rows) -> Refusal | None:
-    ends = cooldown_ends(rows.live_link)
+    ends = cooldown_ends(rows.subject, rows.live_link)
     if rows.now >= ends:
         return None
     return Refusal(
         Code.UNLINK_TOO_SOON,
-        f"A shop can be unlinked only {count(hours('UNLINK_COOLDOWN'), 'hour')} after it was "
-        "linked: "
-        f"try again after {when(ends)}.",
+        f"A shop can be unlinked only {count(hours(rows.sandbox, 'UNLINK_COOLDOWN'), 'hour')} "
+        f"after it was linked: try again after {when(ends)}.",
         next_allowed_at=ends,
     )
 
 
 def _limit_refusal(rows: Rows) -> Refusal | None:
     recent = unlinks_in_window(rows.subject, rows.now)
-    allowed_at = limit_lifts(recent)
+    allowed_at = limit_lifts(rows.subject, recent)
     if allowed_at is None:
         return None
-    days = setting("UNLINK_WINDOW").days
+    days = rule(rows.sandbox, "UNLINK_WINDOW").days
     return Refusal(
         Code.UNLINK_LIMIT_REACHED,
         f"{rows.subject.name} was unlinked {count(len(recent), 'time')} in the last "

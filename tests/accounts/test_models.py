@@ -8,13 +8,13 @@ from django.utils import timezone
 
 from accounts.models import AppAuthorization, ConnectedApp, Sandbox, SellerAccount
 from accounts.types import (
-    FEATURES,
     TYPES_NEEDING_CATEGORY,
     AccountType,
     Feature,
     has_feature,
     type_change_preview,
 )
+from editions import registry
 from tests.accounts.factories import (
     AppAuthorizationFactory,
     SandboxFactory,
@@ -103,17 +103,20 @@ def test_one_live_authorization_per_app_but_any_number_of_past_ones():
     assert other.scopes == "read"
 
 
+SOURCE = registry.get("source-article")
+
+
 def test_the_feature_matrix_of_account_types():
-    assert has_feature(AccountType.BUSINESS, Feature.AD_CAMPAIGNS)
-    assert not has_feature(AccountType.CREATOR, Feature.PRODUCT_LINKS)
-    assert not has_feature(AccountType.BUSINESS, Feature.FULL_MUSIC_LIBRARY)
-    assert set(FEATURES) == set(AccountType.values)
+    assert has_feature(AccountType.BUSINESS, Feature.AD_CAMPAIGNS, edition=SOURCE)
+    assert not has_feature(AccountType.CREATOR, Feature.PRODUCT_LINKS, edition=SOURCE)
+    assert not has_feature(AccountType.BUSINESS, Feature.FULL_MUSIC_LIBRARY, edition=SOURCE)
+    assert set(SOURCE.account_types) == set(AccountType.values)
     assert {"creator", "business"} == TYPES_NEEDING_CATEGORY
 
 
 def test_a_type_change_preview_lists_gains_losses_and_what_is_kept():
-    preview = type_change_preview(AccountType.BUSINESS, AccountType.PERSONAL)
+    preview = type_change_preview(AccountType.BUSINESS, AccountType.PERSONAL, edition=SOURCE)
     assert preview["gained"] == ["Full music library"]
     assert "Ad campaigns" in preview["lost"] and "Product links" in preview["lost"]
     assert preview["kept"] == []
-    assert type_change_preview("creator", "creator")["gained"] == []
+    assert type_change_preview("creator", "creator", edition=SOURCE)["gained"] == []

@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from lifecycle.conf import setting
 from lifecycle.exporting import build_export
 from lifecycle.models import ExportJob, Outcome, TimelineEvent
 from lifecycle.services import Actor, advance_clock, request_export
 from lifecycle.transitions import Action
+from tests.rulebook import rule
 
 from .conftest import act, axe, settle
 
@@ -105,7 +105,7 @@ def test_an_expired_export_s_email_link_shows_why(signed_in, seller, ready):
     advance_clock(
         actor=Actor.trainee(seller.sandbox.owner),
         sandbox=seller.sandbox,
-        by=setting("EXPORT_LINK_VALID_FOR"),
+        by=rule("EXPORT_LINK_VALID_FOR"),
     )
     page = signed_in
     open_the_email(page, seller)

@@ -16,7 +16,6 @@ from accounts.models import (
     SellerAccount,
     User,
 )
-from lifecycle.conf import setting
 from lifecycle.models import DeletionRequest, Outcome, TimelineEvent
 from lifecycle.services import (
     Actor,
@@ -32,6 +31,7 @@ from lifecycle.services import (
     unlink_shop,
 )
 from shops.models import Campaign, Product, Shop, ShopLink
+from tests.rulebook import rule
 from tests.shops.factories import ProductFactory
 
 PASSWORD = "correct-horse-9"  # the `trainee` fixture's password (root conftest.py)
@@ -82,7 +82,7 @@ def build_world(owner: User, *, name: str = "Practice") -> World:
     spare = Shop.objects.create(sandbox=sandbox, name=f"{name} outlet")
     link_shop(actor=actor, account=account, shop=shop)
     link_shop(actor=actor, account=account, shop=former)
-    advance_clock(actor=actor, sandbox=sandbox, by=setting("UNLINK_COOLDOWN") + timedelta(hours=1))
+    advance_clock(actor=actor, sandbox=sandbox, by=rule("UNLINK_COOLDOWN") + timedelta(hours=1))
     unlink_shop(actor=actor, account=account, shop=former, confirmed=True)
     grant_app_access(actor=actor, account=account, app=ConnectedApp.TIKTOK_FOR_BUSINESS)
     product = ProductFactory(account=account, shop=shop, stock=5)
@@ -109,11 +109,11 @@ def drive_to(world: World, status: str) -> World:
     elif status != ACTIVE:
         request(world)
         if status == REQUESTED_EXPIRED:
-            advance_clock(actor=actor, sandbox=sandbox, by=past(setting("DELETION_LINK_VALID_FOR")))
+            advance_clock(actor=actor, sandbox=sandbox, by=past(rule("DELETION_LINK_VALID_FOR")))
         elif status != REQUESTED:
             confirm_deletion(actor=actor, token=world.token())
             if status in (SCHEDULED_DUE, DELETED):
-                advance_clock(actor=actor, sandbox=sandbox, by=past(setting("DELETION_GRACE")))
+                advance_clock(actor=actor, sandbox=sandbox, by=past(rule("DELETION_GRACE")))
             if status == DELETED:
                 run_due_work(sandbox=sandbox)
     world.refresh()

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 
 from accounts.models import AccountStatus, SellerAccount
-from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import InboxMessage, TimelineEvent
 from lifecycle.services import (
@@ -19,6 +18,7 @@ from lifecycle.services import (
 from lifecycle.transitions import Action
 from shops.models import Customer, Order, OrderStatus
 from tests.engine_guard import arranging
+from tests.rulebook import rule
 
 from .jobs_helpers import SWEEP, small_account
 
@@ -30,7 +30,7 @@ def account(trainee) -> SellerAccount:
     """The small demo account, plus one customer whose only order is older than the window:
     the generated data alone depends on the sandbox's seed and may put every order inside it."""
     account = small_account(trainee)
-    since = account.sandbox.now() - setting("NOTIFY_CUSTOMERS_WINDOW")
+    since = account.sandbox.now() - rule("NOTIFY_CUSTOMERS_WINDOW")
     old = Customer.objects.create(
         account=account, name="Former buyer", email="former@example.test", created_at=since
     )
@@ -52,7 +52,7 @@ def account(trainee) -> SellerAccount:
 
 
 def expected_recipients(account) -> set[str]:
-    since = account.sandbox.now() - setting("NOTIFY_CUSTOMERS_WINDOW")
+    since = account.sandbox.now() - rule("NOTIFY_CUSTOMERS_WINDOW")
     return set(
         Customer.objects.filter(account=account, orders__placed_at__gte=since).values_list(
             "email", flat=True

@@ -10,7 +10,6 @@ from django.db import transaction
 
 from accounts.transitions.account import DEACTIVATE
 from accounts.types import AccountType, Category
-from lifecycle.conf import setting
 from lifecycle.core import CascadeRefused, Caused, Change, account_rows, apply, lock_account
 from lifecycle.models import Outcome
 from lifecycle.services import (
@@ -27,6 +26,7 @@ from lifecycle.transitions import Action
 from shops.models import Campaign, CampaignStatus, ListingStatus
 from shops.services import edit_product
 from shops.transitions.shop import PAUSE_CAMPAIGN
+from tests.rulebook import rule
 
 from .helpers import build_world, events, past, request, snapshot
 
@@ -117,7 +117,7 @@ def test_a_staff_switch_pauses_under_the_staff_name_and_reason(world, as_staff):
 
 def test_an_unlink_pauses_the_shops_running_campaign_after_its_own_event(world):
     link_shop(actor=world.actor, account=world.account, shop=world.spare)
-    advance_clock(actor=world.actor, sandbox=world.sandbox, by=past(setting("UNLINK_COOLDOWN")))
+    advance_clock(actor=world.actor, sandbox=world.sandbox, by=past(rule("UNLINK_COOLDOWN")))
     here, elsewhere = business_with_campaigns(world, world.shop, world.spare)
     count = len(events(world.sandbox))
     unlink_shop(actor=world.actor, account=world.account, shop=world.shop, confirmed=True)
@@ -154,7 +154,7 @@ def test_finalization_ends_two_links_each_with_its_own_event(world):
     link_shop(actor=world.actor, account=world.account, shop=world.spare)
     request(world)
     confirm_deletion(actor=world.actor, token=world.token())
-    advance_clock(actor=world.actor, sandbox=world.sandbox, by=past(setting("DELETION_GRACE")))
+    advance_clock(actor=world.actor, sandbox=world.sandbox, by=past(rule("DELETION_GRACE")))
     count = len(events(world.sandbox))
     run_due_work(sandbox=world.sandbox)
     written = written_since(world, count)

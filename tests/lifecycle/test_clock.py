@@ -4,12 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import ExportJob, ExportStatus
 from lifecycle.services import Actor, advance_clock, run_due_work, scheduled_events
 from lifecycle.transitions import Action
 from tests.engine_guard import arranging
+from tests.rulebook import rule
 
 from .helpers import SCHEDULED, assert_refused, drive_to, events, last_event, request, snapshot
 
@@ -63,7 +63,7 @@ def test_scheduled_events_list_the_deletion_its_reminders_and_export_expiry(worl
             status=ExportStatus.READY,
             requested_at=now,
             ready_at=now,
-            expires_at=now + setting("EXPORT_LINK_VALID_FOR"),
+            expires_at=now + rule("EXPORT_LINK_VALID_FOR"),
         )
     upcoming = scheduled_events(world.sandbox)
     assert [when for when, _ in upcoming] == sorted(

@@ -14,7 +14,6 @@ from datetime import timedelta
 import pytest
 from django.db import connection, transaction
 
-from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import DeletionStatus, TimelineEvent
 from lifecycle.services import (
@@ -27,6 +26,7 @@ from lifecycle.services import (
     relink_shop,
     unlink_shop,
 )
+from tests.rulebook import rule
 
 from .helpers import World, build_world, request
 from .test_races import _wait_until_a_backend_waits_for_a_lock
@@ -99,8 +99,8 @@ def test_a_confirmation_waiting_for_a_clock_move_schedules_from_the_new_now(trai
     moves = TimelineEvent.objects.filter(sandbox=world.sandbox, action="advance_clock")
     clock_event = moves.latest("id")
     assert deletion.confirmed_at >= clock_event.sandbox_time  # the clock the move left
-    assert deletion.scheduled_for == deletion.confirmed_at + setting("DELETION_GRACE")
-    assert deletion.scheduled_for - world.sandbox.now() > setting("DELETION_GRACE") - timedelta(
+    assert deletion.scheduled_for == deletion.confirmed_at + rule("DELETION_GRACE")
+    assert deletion.scheduled_for - world.sandbox.now() > rule("DELETION_GRACE") - timedelta(
         minutes=1
     )
 

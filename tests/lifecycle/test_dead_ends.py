@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccountStatus
-from lifecycle.conf import setting
 from lifecycle.models import InboxMessage
 from lifecycle.services import (
     Actor,
@@ -21,6 +20,7 @@ from lifecycle.services import (
     request_deletion,
     send_lapse_notice,
 )
+from tests.rulebook import rule
 
 from .jobs_helpers import PASSWORD, ready_for_deletion, small_account
 
@@ -82,7 +82,7 @@ def test_an_expired_link_offers_to_start_a_new_request(signed_in, account, as_tr
     deletion = request_deletion(
         actor=as_trainee, account=account, password=PASSWORD, acknowledged=True
     )
-    by = setting("DELETION_LINK_VALID_FOR") + timedelta(minutes=1)
+    by = rule("DELETION_LINK_VALID_FOR") + timedelta(minutes=1)
     advance_clock(actor=as_trainee, sandbox=account.sandbox, by=by)
     page = open_link(signed_in, account, deletion)
     assert page.status_code == 409 and b'data-code="token_expired"' in page.content
@@ -150,7 +150,7 @@ def test_the_lapse_notice_links_to_a_new_request(account, as_trainee):
     deletion = request_deletion(
         actor=as_trainee, account=account, password=PASSWORD, acknowledged=True
     )
-    by = setting("DELETION_LINK_VALID_FOR") + timedelta(minutes=1)
+    by = rule("DELETION_LINK_VALID_FOR") + timedelta(minutes=1)
     advance_clock(actor=as_trainee, sandbox=account.sandbox, by=by)
     sweep = Actor.job("sweep")
     lapse_deletion(actor=sweep, request=deletion)

@@ -7,7 +7,6 @@ from django.core import signing
 from django.core.files.base import ContentFile
 
 from accounts.models import AppAuthorization, SellerAccount
-from lifecycle.conf import setting
 from lifecycle.core import record
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import (
@@ -43,6 +42,7 @@ from shops.models import (
     Product,
 )
 from shops.services import ship_order
+from tests.rulebook import rule
 from tests.shops.factories import (
     CampaignFactory,
     CustomerFactory,
@@ -101,7 +101,7 @@ def test_request_opens_a_pending_request_and_owes_the_email(world):
     assert world.account.status_before_deletion == "active"
     assert open_request(world.account) == deletion
     assert deletion.status == DeletionStatus.PENDING and deletion.is_open
-    assert deletion.link_expires_at == deletion.requested_at + setting("DELETION_LINK_VALID_FOR")
+    assert deletion.link_expires_at == deletion.requested_at + rule("DELETION_LINK_VALID_FOR")
     assert deletion.checklist == {
         "orders_awaiting_shipment": [],
         "active_campaigns": [],
@@ -196,12 +196,12 @@ def test_the_token_is_signed_and_names_the_request_and_its_nonce(world):
 
 def test_confirm_schedules_the_deletion_after_the_grace_period(world):
     deletion = request(world)
-    move(world, setting("DELETION_LINK_VALID_FOR") - timedelta(hours=1))  # still valid
+    move(world, rule("DELETION_LINK_VALID_FOR") - timedelta(hours=1))  # still valid
     confirmed = confirm_deletion(actor=world.actor, token=deletion_token(deletion))
     world.refresh()
     assert world.account.status == "deletion_scheduled"
     assert confirmed.status == DeletionStatus.SCHEDULED
-    assert confirmed.scheduled_for == confirmed.confirmed_at + setting("DELETION_GRACE")
+    assert confirmed.scheduled_for == confirmed.confirmed_at + rule("DELETION_GRACE")
     assert last_event(world.sandbox).params["scheduled_for"] == confirmed.scheduled_for.isoformat()
 
 
@@ -236,7 +236,7 @@ def test_a_forged_token_from_nowhere_is_refused_without_an_event(world):
 
 def test_the_link_expires_after_24_sandbox_hours(world):
     deletion = request(world)
-    move(world, past(setting("DELETION_LINK_VALID_FOR")))
+    move(world, past(rule("DELETION_LINK_VALID_FOR")))
     err = refused_confirm(world, Code.TOKEN_EXPIRED, deletion_token(deletion))
     assert when(deletion.link_expires_at) in err.message
 
@@ -280,7 +280,7 @@ def test_an_unused_link_lapses_through_the_sweep(world, start):
     if start == "deactivated":
         deactivate_account(actor=world.actor, account=world.account)
     deletion = request(world)
-    move(world, setting("DELETION_LINK_VALID_FOR") - timedelta(hours=1))
+    move(world, rule("DELETION_LINK_VALID_FOR") - timedelta(hours=1))
     assert run_due_work(sandbox=world.sandbox) == []  # not yet
     move(world, timedelta(hours=2))
     assert run_due_work(sandbox=world.sandbox) == [f"lapsed deletion request {deletion.pk}"]
@@ -306,7 +306,7 @@ def test_cancel_returns_a_scheduled_deletion_to_where_it_started(world, start):
     cancelled = cancel_deletion(actor=world.actor, account=world.account)
     assert cancelled.status == DeletionStatus.CANCELLED
     assert world.refresh().account.status == start
-    move(world, past(setting("DELETION_GRACE")))
+    move(world, past(rule("DELETION_GRACE")))
     assert run_due_work(sandbox=world.sandbox) == []
     assert world.refresh().account.status == start
 
@@ -353,7 +353,7 @@ def test_finalize_after_30_days_leaves_a_tombstone_and_a_scrubbed_timeline(world
     drive_to(world, SCHEDULED)
     count = len(events(world.sandbox))
 
-    advance_clock(actor=world.actor, sandbox=world.sandbox, by=setting("DELETION_GRACE") - HOUR)
+    advance_clock(actor=world.actor, sandbox=world.sandbox, by=rule("DELETION_GRACE") - HOUR)
     assert run_due_work(sandbox=world.sandbox) == []  # due only once the time has passed
     advance_clock(actor=world.actor, sandbox=world.sandbox, by=2 * HOUR)
     assert run_due_work(sandbox=world.sandbox) == [f"finalized account {world.account.pk}"]
@@ -415,7 +415,7 @@ def test_finalize_scrubs_the_tracking_numbers_of_shipped_orders(world):
     shipped = TimelineEvent.objects.get(action=Action.SHIP_ORDER)
     assert shipped.params["tracking_number"] == "PARCEL-4711"
     drive_to(world, SCHEDULED)
-    advance_clock(actor=world.actor, sandbox=world.sandbox, by=setting("DELETION_GRACE") + HOUR)
+    advance_clock(actor=world.actor, sandbox=world.sandbox, by=rule("DELETION_GRACE") + HOUR)
     run_due_work(sandbox=world.sandbox)
 
     shipped = TimelineEvent.objects.get(pk=shipped.pk)

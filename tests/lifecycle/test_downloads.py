@@ -11,12 +11,12 @@ from django.template.loader import get_template
 from django.urls import reverse
 
 from accounts.roles import ensure_support_group
-from lifecycle.conf import setting
 from lifecycle.exporting import build_export
 from lifecycle.mail import send_platform_email
 from lifecycle.models import ExportJob, InboxMessage, Outcome, TimelineEvent
 from lifecycle.services import Actor, advance_clock, request_export
 from lifecycle.transitions import Action
+from tests.rulebook import rule
 
 from .jobs_helpers import ready_for_deletion, small_account
 
@@ -125,9 +125,7 @@ def test_each_new_reason_of_a_refusal_is_recorded(client, trainee, ready, as_tra
     """The first refusal of each kind is on the timeline (RULEBOOK §8), repeats are not."""
     client.force_login(trainee)
     assert fetch(client, ready)[0] == 200
-    advance_clock(
-        actor=as_trainee, sandbox=ready.account.sandbox, by=setting("EXPORT_LINK_VALID_FOR")
-    )
+    advance_clock(actor=as_trainee, sandbox=ready.account.sandbox, by=rule("EXPORT_LINK_VALID_FOR"))
     assert [fetch(client, ready)[0] for _ in range(4)] == [410] * 4
     refusals = downloads(ready, Outcome.REFUSED)
     assert [e.code for e in refusals] == ["export_expired"]
@@ -169,9 +167,7 @@ def test_once_the_export_expired_the_email_links_to_the_page_saying_so(
     once the file cannot be sent, the email's link is an ordinary one, to the page saying why."""
     message = InboxMessage.objects.get(kind="export_ready", account=ready.account)
     inbox_page = reverse("inbox_message", args=[ready.account.sandbox_id, message.pk])
-    advance_clock(
-        actor=as_trainee, sandbox=ready.account.sandbox, by=setting("EXPORT_LINK_VALID_FOR")
-    )
+    advance_clock(actor=as_trainee, sandbox=ready.account.sandbox, by=rule("EXPORT_LINK_VALID_FOR"))
     client.force_login(trainee)
     tag = email_link(client.get(inbox_page).content.decode(), "Download the export")
     assert f'href="{download_url(ready)}"' in tag

@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccountStatus
-from lifecycle.conf import setting
 from lifecycle.errors import LifecycleError
 from lifecycle.exporting import build_export
 from lifecycle.models import DeletionStatus, Outcome, TimelineEvent
@@ -19,7 +18,7 @@ from lifecycle.services import (
 )
 from lifecycle.transitions import Action
 from tests.engine_guard import arranging
-from tests.rulebook import days_of
+from tests.rulebook import days_of, rule
 
 from .jobs_helpers import PASSWORD, ready_for_deletion, small_account
 
@@ -99,7 +98,7 @@ def test_an_expired_link_is_refused_with_409(client, trainee, account, link, as_
     advance_clock(
         actor=as_trainee,
         sandbox=account.sandbox,
-        by=setting("DELETION_LINK_VALID_FOR") + timedelta(minutes=1),
+        by=rule("DELETION_LINK_VALID_FOR") + timedelta(minutes=1),
     )
     client.force_login(trainee)
     opened = open_link(client, link)
@@ -201,9 +200,7 @@ def test_nobody_else_downloads(client, ready, who, request):
 
 
 def test_an_expired_export_is_gone(client, trainee, ready, as_trainee):
-    advance_clock(
-        actor=as_trainee, sandbox=ready.account.sandbox, by=setting("EXPORT_LINK_VALID_FOR")
-    )
+    advance_clock(actor=as_trainee, sandbox=ready.account.sandbox, by=rule("EXPORT_LINK_VALID_FOR"))
     client.force_login(trainee)
     response = client.get(download_url(ready))
     assert response.status_code == 410
@@ -276,7 +273,7 @@ def test_opening_an_expired_link_writes_its_refusal_on_the_account(
     advance_clock(
         actor=as_trainee,
         sandbox=account.sandbox,
-        by=setting("DELETION_LINK_VALID_FOR") + timedelta(minutes=1),
+        by=rule("DELETION_LINK_VALID_FOR") + timedelta(minutes=1),
     )
     client.force_login(trainee)
     since = newest_id()

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from accounts.models import AccountStatus, SellerAccount
 from lifecycle import exporting
-from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.exporting import build_export
 from lifecycle.models import ExportJob, ExportStatus, InboxMessage, Outcome, TimelineEvent
@@ -28,6 +27,7 @@ from lifecycle.services import (
 )
 from lifecycle.transitions import Action
 from tests.engine_guard import arranging
+from tests.rulebook import rule
 
 from .jobs_helpers import SWEEP, actions, small_account
 
@@ -108,7 +108,7 @@ def test_one_new_export_per_24_sandbox_hours(account, as_trainee):
     ready_export(account, as_trainee)
     refused(Code.EXPORT_TOO_SOON, lambda: request_export(actor=as_trainee, account=account))
     assert account.exports.count() == 1
-    advance_clock(actor=as_trainee, sandbox=account.sandbox, by=setting("EXPORT_COOLDOWN"))
+    advance_clock(actor=as_trainee, sandbox=account.sandbox, by=rule("EXPORT_COOLDOWN"))
     assert request_export(actor=as_trainee, account=account).status == ExportStatus.QUEUED
 
 
@@ -137,7 +137,7 @@ def test_request_export_refused_for_another_trainee_and_a_deleted_account(
 def test_build_writes_a_zip_with_a_manifest_and_emails_the_link(account, as_trainee):
     job = ready_export(account, as_trainee)
     assert (job.status, job.progress, job.attempts) == (ExportStatus.READY, 100, 1)
-    assert job.expires_at == job.ready_at + setting("EXPORT_LINK_VALID_FOR")
+    assert job.expires_at == job.ready_at + rule("EXPORT_LINK_VALID_FOR")
     with default_storage.open(job.file.name) as raw, zipfile.ZipFile(raw) as archive:
         names = archive.namelist()
         assert archive.testzip() is None
@@ -295,7 +295,7 @@ def test_download_refused_for_staff_before_ready_and_after_expiry(account, as_tr
     refused(Code.EXPORT_NOT_READY, lambda: record_download(actor=as_trainee, export=job))
     job = build_export(job.pk)
     refused(Code.NOT_ALLOWED_FOR_ACTOR, lambda: record_download(actor=as_staff, export=job))
-    advance_clock(actor=as_trainee, sandbox=account.sandbox, by=setting("EXPORT_LINK_VALID_FOR"))
+    advance_clock(actor=as_trainee, sandbox=account.sandbox, by=rule("EXPORT_LINK_VALID_FOR"))
     refused(Code.EXPORT_EXPIRED, lambda: record_download(actor=as_trainee, export=job))
     assert ExportJob.objects.get(pk=job.pk).downloaded_at is None
 
@@ -307,7 +307,7 @@ def test_the_sweep_expires_a_ready_export_and_removes_its_file(
     path = job.file.name
     refused(Code.NOT_DUE, lambda: expire_export(actor=SWEEP, export=job))
     assert sweep_sandbox(sandbox=account.sandbox) == []
-    advance_clock(actor=as_trainee, sandbox=account.sandbox, by=setting("EXPORT_LINK_VALID_FOR"))
+    advance_clock(actor=as_trainee, sandbox=account.sandbox, by=rule("EXPORT_LINK_VALID_FOR"))
     with django_capture_on_commit_callbacks(execute=True):
         assert sweep_sandbox(sandbox=account.sandbox) == [f"expired export {job.pk}"]
     job.refresh_from_db()

@@ -7,7 +7,6 @@ import pytest
 from django.core.files.storage import default_storage
 
 from lifecycle import exporting
-from lifecycle.conf import setting
 from lifecycle.demo import build_demo_sandbox
 from lifecycle.exporting import build_export
 from lifecycle.models import DeletionStatus, ExportJob, InboxMessage
@@ -19,6 +18,7 @@ from lifecycle.services import (
     send_deletion_confirmation,
     sweep_sandbox,
 )
+from tests.rulebook import rule
 
 from .helpers import build_world, past, request
 
@@ -30,7 +30,7 @@ def test_a_confirmation_whose_job_runs_after_the_link_expired_is_not_sent(traine
     world = build_world(trainee)
     deletion = request(world)  # the job is queued, and runs only after the clock moved on
     advance_clock(
-        actor=world.actor, sandbox=world.sandbox, by=past(setting("DELETION_LINK_VALID_FOR"))
+        actor=world.actor, sandbox=world.sandbox, by=past(rule("DELETION_LINK_VALID_FOR"))
     )
 
     assert send_deletion_confirmation(actor=MAILER, request=deletion.pk) is False

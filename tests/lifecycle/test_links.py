@@ -5,13 +5,12 @@ from datetime import timedelta
 import pytest
 
 from accounts.models import Sandbox, SellerAccount
-from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.services import advance_clock, link_shop, relink_shop, unlink_shop
 from lifecycle.services.links import next_unlink_allowed_at, when
 from lifecycle.transitions import Action
 from shops.models import CampaignStatus, Shop
-from tests.rulebook import days_of, hours_of, times_of
+from tests.rulebook import change_rules, days_of, hours_of, rule, times_of
 from tests.shops.factories import CampaignFactory, ProductFactory, ShopLinkFactory
 
 from .helpers import (
@@ -148,7 +147,7 @@ def test_unlinking_twice_changes_nothing_the_second_time(world):
 
 def test_a_shop_cannot_be_unlinked_within_24_sandbox_hours_of_linking(world):
     link = link_shop(actor=world.actor, account=world.account, shop=world.spare)
-    allowed_at = link.linked_at + setting("UNLINK_COOLDOWN")
+    allowed_at = link.linked_at + rule("UNLINK_COOLDOWN")
     assert next_unlink_allowed_at(world.spare, link, world.sandbox.now()) == allowed_at
 
     err = refused(
@@ -157,7 +156,7 @@ def test_a_shop_cannot_be_unlinked_within_24_sandbox_hours_of_linking(world):
     assert err.details["next_allowed_at"] == allowed_at
     assert hours_of("UNLINK_COOLDOWN") in err.message and when(allowed_at) in err.message
 
-    move(world, setting("UNLINK_COOLDOWN") - HOUR)
+    move(world, rule("UNLINK_COOLDOWN") - HOUR)
     refused(world, Code.UNLINK_TOO_SOON, lambda: unlink(world, world.spare), Action.UNLINK_SHOP)
 
     move(world, 2 * HOUR)
@@ -173,19 +172,19 @@ def test_a_shop_cannot_be_unlinked_within_24_sandbox_hours_of_linking(world):
 def cycle(world, shop) -> None:
     """Link, wait out the cooldown, unlink: one unlink counted against the limit."""
     link_shop(actor=world.actor, account=world.account, shop=shop)
-    move(world, setting("UNLINK_COOLDOWN") + HOUR)
+    move(world, rule("UNLINK_COOLDOWN") + HOUR)
     unlink(world, shop)
 
 
 def test_three_unlinks_per_180_days_then_the_limit_until_the_oldest_ages_out(world):
     shop = world.spare
-    for _ in range(setting("UNLINK_LIMIT")):
+    for _ in range(rule("UNLINK_LIMIT")):
         cycle(world, shop)
     oldest = shop.links.order_by("unlinked_at").first().unlinked_at
-    allowed_at = oldest + setting("UNLINK_WINDOW")
+    allowed_at = oldest + rule("UNLINK_WINDOW")
 
     link = link_shop(actor=world.actor, account=world.account, shop=shop)
-    move(world, setting("UNLINK_COOLDOWN") + HOUR)
+    move(world, rule("UNLINK_COOLDOWN") + HOUR)
     assert next_unlink_allowed_at(shop, link, world.sandbox.now()) == allowed_at
     err = refused(world, Code.UNLINK_LIMIT_REACHED, lambda: unlink(world, shop), Action.UNLINK_SHOP)
     assert err.details["next_allowed_at"] == allowed_at
@@ -205,16 +204,16 @@ def test_unlinks_by_other_accounts_count_against_the_shop(world):
     rival = SellerAccount.objects.create(sandbox=world.sandbox, display_name="Rival")
     for account in (world.account, rival, world.account):
         link_shop(actor=world.actor, account=account, shop=world.spare)
-        move(world, setting("UNLINK_COOLDOWN") + HOUR)
+        move(world, rule("UNLINK_COOLDOWN") + HOUR)
         unlink_shop(actor=world.actor, account=account, shop=world.spare, confirmed=True)
     link_shop(actor=world.actor, account=rival, shop=world.spare)
-    move(world, setting("UNLINK_COOLDOWN") + HOUR)
+    move(world, rule("UNLINK_COOLDOWN") + HOUR)
     call = lambda: unlink_shop(actor=world.actor, account=rival, shop=world.spare, confirmed=True)  # noqa: E731
     refused(world, Code.UNLINK_LIMIT_REACHED, call, Action.UNLINK_SHOP)
 
 
-def test_the_limits_are_settings(world, settings):
-    settings.SIMULATOR = {**settings.SIMULATOR, "UNLINK_COOLDOWN": timedelta(0), "UNLINK_LIMIT": 1}
+def test_the_limits_are_the_editions(world, monkeypatch):
+    change_rules(monkeypatch, UNLINK_COOLDOWN=timedelta(0), UNLINK_LIMIT=1)
     link_shop(actor=world.actor, account=world.account, shop=world.spare)
     unlink(world, world.spare)  # no cooldown
     link_shop(actor=world.actor, account=world.account, shop=world.spare)

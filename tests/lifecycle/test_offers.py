@@ -30,6 +30,7 @@ from lifecycle.services import (
 from lifecycle.transitions import Action
 from shops.models import OrderStatus
 from tests.engine_guard import arranging
+from tests.rulebook import rule
 from tests.shops.factories import OrderFactory
 from tests.web import url
 
@@ -69,24 +70,24 @@ def test_unlink_during_the_cooldown_is_offered_refused_with_the_refusals_sentenc
     link = link_shop(actor=world.actor, account=world.account, shop=world.spare)
     offered = the_unlink_offer(world, world.spare)
     assert not offered.enabled and offered.code == Code.UNLINK_TOO_SOON
-    assert offered.changes_at == link.linked_at + setting("UNLINK_COOLDOWN")
+    assert offered.changes_at == link.linked_at + rule("UNLINK_COOLDOWN")
 
     err = refusal_of(lambda: unlink(world, world.spare))
     assert (err.code, err.message) == (Code.UNLINK_TOO_SOON, offered.reason)
     assert err.details["next_allowed_at"] == offered.changes_at
 
-    move(world, setting("UNLINK_COOLDOWN") + HOUR)
+    move(world, rule("UNLINK_COOLDOWN") + HOUR)
     assert the_unlink_offer(world, world.spare).enabled
 
 
 def test_unlink_at_the_limit_is_offered_refused_until_the_oldest_unlink_ages_out(world):
     shop = world.spare
-    for _ in range(setting("UNLINK_LIMIT")):
+    for _ in range(rule("UNLINK_LIMIT")):
         link_shop(actor=world.actor, account=world.account, shop=shop)
-        move(world, setting("UNLINK_COOLDOWN") + HOUR)
+        move(world, rule("UNLINK_COOLDOWN") + HOUR)
         unlink(world, shop)
     link_shop(actor=world.actor, account=world.account, shop=shop)
-    move(world, setting("UNLINK_COOLDOWN") + HOUR)
+    move(world, rule("UNLINK_COOLDOWN") + HOUR)
     offered = the_unlink_offer(world, shop)
     assert not offered.enabled and offered.code == Code.UNLINK_LIMIT_REACHED
     err = refusal_of(lambda: unlink(world, shop))
@@ -122,11 +123,11 @@ def test_export_offer_refused_in_flight_then_during_the_cooldown_then_allowed(wo
     build_export(queued.pk)
     offered = export_offer(world.account)
     assert offered.code == Code.EXPORT_TOO_SOON
-    assert offered.changes_at == queued.requested_at + setting("EXPORT_COOLDOWN")
+    assert offered.changes_at == queued.requested_at + rule("EXPORT_COOLDOWN")
     err = refusal_of(lambda: request_export(actor=world.actor, account=world.account))
     assert (err.code, err.message) == (Code.EXPORT_TOO_SOON, offered.reason)
 
-    move(world, setting("EXPORT_COOLDOWN") + HOUR)
+    move(world, rule("EXPORT_COOLDOWN") + HOUR)
     assert export_offer(world.account).enabled
 
 

@@ -20,6 +20,7 @@ from lifecycle.services import (
     resend_export,
     start_export,
 )
+from tests.rulebook import rule
 from tests.web import url
 
 from .jobs_helpers import SWEEP, ready_for_deletion, small_account
@@ -107,7 +108,7 @@ def test_a_link_past_its_expiry_shows_the_lapse_as_due(signed_in, trainee):
     account = ready_for_deletion(small_account(trainee))
     actor = Actor.trainee(trainee)
     deletion = request_deletion(actor=actor, account=account, password=PASSWORD, acknowledged=True)
-    valid_for = setting("DELETION_LINK_VALID_FOR")
+    valid_for = rule("DELETION_LINK_VALID_FOR")
     dashboard = signed_in.get(url("dashboard", account.sandbox)).content.decode()
     assert "Confirm it with the link" in dashboard and "lapsing" not in dashboard
 

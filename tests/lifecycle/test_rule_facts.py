@@ -10,23 +10,25 @@ from datetime import timedelta
 
 import pytest
 
-from accounts.models import SellerAccount
-from accounts.types import FEATURES, AccountType, Feature
+from accounts.models import Sandbox, SellerAccount
+from accounts.types import AccountType, Feature
+from editions import registry
 from lifecycle import transitions as t
-from lifecycle.conf import setting
 from lifecycle.errors import Code
 from lifecycle.selectors import shop_link_states, unlink_offer
 from lifecycle.services import advance_clock, link_shop, unlink_shop
 from lifecycle.services.links import next_unlink_allowed_at
 from lifecycle.transitions.base import Rows, lacks_feature
+from tests.rulebook import rule
 
 ALL = (*t.TRANSITIONS, *t.OTHER_TRANSITIONS)
 GATED = [tr for tr in ALL if tr.gate is not None]
 
 
-def _rows(**account) -> Rows:
-    row = SellerAccount(**account)
-    return Rows(sandbox=None, account=row, subject=row)
+def _rows(edition: str = "", **account) -> Rows:
+    sandbox = Sandbox(edition=edition or registry.default_key())
+    row = SellerAccount(sandbox=sandbox, **account)
+    return Rows(sandbox=sandbox, account=row, subject=row)
 
 
 def test_about_thirty_transitions_take_their_statuses_from_their_gate():
@@ -63,13 +65,20 @@ def test_every_type_gated_action_uses_the_one_feature_gate():
     assert all(len(guards) == 1 for guards in FEATURE_GATED.values())
 
 
+TYPES_OF_EDITIONS = [
+    (e.key, kind) for e in registry.editions().values() for kind in e.account_types
+]
+
+
 @pytest.mark.parametrize("key", sorted(FEATURE_GATED))
-@pytest.mark.parametrize("kind", AccountType.values)
-def test_a_feature_guard_refuses_as_the_pages_say(key, kind):
+@pytest.mark.parametrize(("edition", "kind"), TYPES_OF_EDITIONS)
+def test_a_feature_guard_refuses_as_the_pages_say(key, edition, kind):
     (guard,) = FEATURE_GATED[key]
-    rows = _rows(status=t.ACTIVE, account_type=kind)
+    rows = _rows(edition, status=t.ACTIVE, account_type=kind)
     refusal = guard(rows)
-    assert (refusal is None) == (guard.feature in FEATURES[kind])
+    assert (refusal is None) == (
+        guard.feature in registry.get(edition).account_types[kind].features
+    )
     assert refusal == lacks_feature(rows.account, guard.feature)
     if refusal is not None:
         assert refusal.code == Code.FEATURE_NOT_IN_TYPE
@@ -97,9 +106,9 @@ def test_the_pages_next_unlink_time_is_when_the_guards_let_the_unlink_through(
     world, unlinks_before
 ):
     shop = world.spare
-    for _ in range(setting("UNLINK_LIMIT") if unlinks_before == "limit" else 0):
+    for _ in range(rule("UNLINK_LIMIT") if unlinks_before == "limit" else 0):
         link_shop(actor=world.actor, account=world.account, shop=shop)
-        _move(world, setting("UNLINK_COOLDOWN") + timedelta(hours=1))
+        _move(world, rule("UNLINK_COOLDOWN") + timedelta(hours=1))
         unlink_shop(actor=world.actor, account=world.account, shop=shop, confirmed=True)
     link = link_shop(actor=world.actor, account=world.account, shop=shop)
     allowed = next_unlink_allowed_at(shop, link, world.sandbox.now())

@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccountStatus
-from lifecycle.conf import setting
 from lifecycle.services import (
     advance_clock,
     cancel_deletion,
@@ -18,6 +17,7 @@ from lifecycle.services import (
     request_deletion,
     run_due_work,
 )
+from tests.rulebook import rule
 from tests.web import clock_form
 
 from .helpers import PASSWORD, SCHEDULED, build_world, drive_to
@@ -128,7 +128,7 @@ def test_moving_the_clock_to_the_finalization_lands_on_the_deleted_page(
 
 @pytest.mark.parametrize("name", ["inbox", "timeline", "lifecycle_map", "dashboard"])
 def test_every_page_of_a_deleted_account_says_it_was_deleted(client, trainee, due, name):
-    advance_clock(actor=due.actor, sandbox=due.sandbox, by=setting("DELETION_GRACE"))
+    advance_clock(actor=due.actor, sandbox=due.sandbox, by=rule("DELETION_GRACE"))
     run_due_work(sandbox=due.sandbox)
     client.force_login(trainee)
     response = client.get(reverse(name, args=[due.sandbox.pk]), follow=True)
@@ -142,7 +142,7 @@ def test_a_polling_region_of_a_deleted_account_sends_the_browser_to_the_deleted_
 ):
     """htmx would follow a plain redirect and swap the whole deleted page into the polled
     region (the close checklist, an export's row): it is told to navigate instead."""
-    advance_clock(actor=due.actor, sandbox=due.sandbox, by=setting("DELETION_GRACE"))
+    advance_clock(actor=due.actor, sandbox=due.sandbox, by=rule("DELETION_GRACE"))
     run_due_work(sandbox=due.sandbox)
     client.force_login(trainee)
     response = client.get(reverse(name, args=[due.sandbox.pk]), HTTP_HX_REQUEST="true")

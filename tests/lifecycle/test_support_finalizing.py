@@ -93,3 +93,48 @@ def test_the_preview_started_from_the_case_leads_back_to_the_case(lead, trainee)
     crumbs = html.split('class="breadcrumbs"')[1].split("</div>")[0]
     assert f'href="{case}"' in crumbs and "Case: " in crumbs
     assert reverse("admin:accounts_sandbox_changelist") not in crumbs
+
+
+def _clock_buttons(lead, account) -> dict[str, str]:
+    """The case page's clock buttons: label to the markup of its form."""
+    forms = _case_html(lead, account).split('<form method="post" action="')
+    return {
+        label: form
+        for form in forms
+        for label in ("+1 day…", "+7 days…", "To the next event…")
+        if f">{label}</button>" in form
+    }
+
+
+def _case_html(lead, account) -> str:
+    return lead.get(reverse("support:case", args=[account.pk])).content.decode()
+
+
+def test_the_case_page_s_finalizing_clock_buttons_are_danger_ones(lead, trainee):
+    """The buttons, not only their preview, say which move finalizes (issue 23, item 20)."""
+    sandbox = almost_finalized(trainee, "Going")
+    buttons = _clock_buttons(lead, sandbox.account)
+    assert set(buttons) == {"+1 day…", "+7 days…", "To the next event…"}
+    for label, form in buttons.items():
+        assert 'class="button support-danger"' in form, label
+        assert "finalizes a deletion" in form, label
+    page = visible_text(_case_html(lead, sandbox.account))
+    assert f"A move in red finalizes the deletion of {sandbox.account.display_name}" in page
+
+
+def test_the_case_page_s_clock_buttons_are_ordinary_while_nothing_finalizes(lead, trainee):
+    sandbox = demo(trainee, name="Staying", orders=3)
+    ready_for_deletion(sandbox.account)
+    actor = Actor.trainee(trainee)
+    request = request_deletion(
+        actor=actor, account=sandbox.account, password=PASSWORD, acknowledged=True
+    )
+    send_deletion_confirmation(actor=SWEEP, request=request)
+    confirm_deletion(actor=actor, token=deletion_token(request), sandbox=sandbox)
+    # Finalizes in 30 days: within none of the moves but the next event's, if that is it.
+    buttons = _clock_buttons(lead, sandbox.account)
+    assert "support-danger" not in buttons["+1 day…"]
+    assert "support-danger" not in buttons["+7 days…"]
+    assert "finalizes a deletion" not in buttons["+7 days…"]
+    page = visible_text(_case_html(lead, sandbox.account))
+    assert "A move in red finalizes" not in page

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
 from accounts.models import AccountStatus, Sandbox, SellerAccount
-from lifecycle.conf import setting
 from lifecycle.models import DeletionStatus, ExportJob, ExportStatus, InboxMessage, TimelineEvent
 from lifecycle.services import (
     advance_clock,
@@ -30,7 +29,7 @@ from lifecycle.services import (
 from lifecycle.transitions import Action
 from shops.models import Customer, Order, OrderLine, OrderStatus, Product
 from tests.engine_guard import arranging
-from tests.rulebook import each_in_days
+from tests.rulebook import each_in_days, rule
 
 from .jobs_helpers import PASSWORD, SWEEP, actions, small_account
 
@@ -102,7 +101,7 @@ def test_an_unconfirmed_request_lapses_with_a_notice(account, as_trainee):
     deletion = request(account, as_trainee)
     send_deletion_confirmation(actor=SWEEP, request=deletion.pk)
     assert send_lapse_notice(actor=SWEEP, request=deletion.pk) is False  # not lapsed yet
-    advance(account, as_trainee, setting("DELETION_LINK_VALID_FOR") + timedelta(minutes=1))
+    advance(account, as_trainee, rule("DELETION_LINK_VALID_FOR") + timedelta(minutes=1))
     assert sweep_sandbox(sandbox=account.sandbox) == [
         f"lapsed deletion request {deletion.pk}",
         f"sent the lapse notice of request {deletion.pk}",
@@ -136,7 +135,7 @@ def test_reminders_seven_days_and_one_day_before(account, as_trainee):
     ]
     deletion.refresh_from_db()
     assert deletion.reminders_sent == sorted(
-        int(b.total_seconds()) for b in setting("DELETION_REMINDERS")
+        int(b.total_seconds()) for b in rule("DELETION_REMINDERS")
     )
 
 
@@ -155,7 +154,7 @@ def test_finalization_purges_a_large_account_in_batches(account, as_trainee, tra
     bystander = small_account(trainee, name="Bystander")
     deletion = confirmed(account, as_trainee)
     orders = account.orders.count()
-    advance(account, as_trainee, setting("DELETION_GRACE") + timedelta(minutes=1))
+    advance(account, as_trainee, rule("DELETION_GRACE") + timedelta(minutes=1))
     done = sweep_sandbox(sandbox=account.sandbox)
     assert done == [f"finalized account {account.pk}"]
     account.refresh_from_db()
@@ -173,7 +172,7 @@ def test_finalization_purges_a_large_account_in_batches(account, as_trainee, tra
 
 def test_the_sweep_finishes_a_purge_a_crash_cut_short(account, as_trainee):
     confirmed(account, as_trainee)
-    advance(account, as_trainee, setting("DELETION_GRACE") + timedelta(minutes=1))
+    advance(account, as_trainee, rule("DELETION_GRACE") + timedelta(minutes=1))
     finalize_deletion(actor=SWEEP, account=account)  # then the worker died
     assert account.orders.exists()
     assert account.sandbox_id in sandboxes_with_due_work()
@@ -189,7 +188,7 @@ def test_only_a_deleted_account_is_purged(account):
 
 def test_run_due_work_does_the_transitions_only(account, as_trainee):
     deletion = request(account, as_trainee)
-    advance(account, as_trainee, setting("DELETION_LINK_VALID_FOR") + timedelta(minutes=1))
+    advance(account, as_trainee, rule("DELETION_LINK_VALID_FOR") + timedelta(minutes=1))
     assert run_due_work(sandbox=account.sandbox) == [f"lapsed deletion request {deletion.pk}"]
     assert inbox(account, "deletion_lapsed") == []  # the notice is the sweep's
     assert account.sandbox_id in sandboxes_with_due_work()

@@ -10,7 +10,6 @@ from django.urls import resolve
 
 from accounts.models import AccountStatus, AppAuthorization, SellerAccount
 from lifecycle import tasks
-from lifecycle.conf import setting
 from lifecycle.demo import build_demo_sandbox
 from lifecycle.models import (
     DeletionRequest,
@@ -33,6 +32,7 @@ from lifecycle.services.deletion import DELETED_NAME, REDACTED
 from lifecycle.transitions import Action
 from shops.models import Campaign, Customer, Inquiry, Order, Product
 from tests.engine_guard import arranging
+from tests.rulebook import rule
 
 from .jobs_helpers import PASSWORD, ready_for_deletion, small_account
 from .workers import flush_broker, wait_for
@@ -67,7 +67,7 @@ def test_deletion_from_request_to_email_to_link_to_finalization(
     assert account.status == AccountStatus.DELETION_SCHEDULED
 
     # The clock move triggers a sweep at once: the reminder of the last day is due.
-    almost = setting("DELETION_GRACE") - timedelta(hours=1)
+    almost = rule("DELETION_GRACE") - timedelta(hours=1)
     advance_clock(actor=as_trainee, sandbox=sandbox, by=almost)
     wait_for(
         lambda: InboxMessage.objects.filter(account=account, kind="deletion_reminder").exists(),
@@ -175,7 +175,7 @@ def test_two_sweeps_at_once_do_nothing_twice(trainee, as_trainee):
         )
     # Due now: the first account's finalization, the second's lapse and notice, the export's
     # expiry; the reminders were overtaken by the finalization.
-    advance_clock(actor=as_trainee, sandbox=sandbox, by=setting("DELETION_GRACE") + timedelta(1))
+    advance_clock(actor=as_trainee, sandbox=sandbox, by=rule("DELETION_GRACE") + timedelta(1))
     last = TimelineEvent.objects.order_by("-id").first().pk
 
     barrier = threading.Barrier(4)

@@ -21,7 +21,7 @@ from lifecycle.services import (
 from shops.models import Campaign, CampaignStatus, Order, OrderStatus
 from tests.accounts.factories import SellerAccountFactory
 from tests.engine_guard import arranging
-from tests.rulebook import days_of
+from tests.rulebook import change_rules, days_of
 from tests.web import clock_form, demo, page_checks, ready_export, shown, url
 
 PAGES = [
@@ -194,18 +194,18 @@ def test_close_page_checklist_preview_and_alternatives(signed_in, sandbox):
     assert "with personal details removed" in body
 
 
-def test_pages_state_the_rulebook_numbers_from_the_settings(signed_in, sandbox, settings):
-    settings.SIMULATOR = {
-        **settings.SIMULATOR,
-        "UNLINK_COOLDOWN": timedelta(hours=12),
-        "UNLINK_LIMIT": 5,
-        "UNLINK_WINDOW": timedelta(days=90),
-        "EXPORT_FRESH_FOR": timedelta(days=3),
-        "EXPORT_COOLDOWN": timedelta(hours=6),
-        "EXPORT_LINK_VALID_FOR": timedelta(days=2),
-        "DELETION_GRACE": timedelta(days=14),
-        "NOTIFY_CUSTOMERS_WINDOW": timedelta(days=60),
-    }
+def test_pages_state_the_rules_numbers_from_the_edition(signed_in, sandbox, monkeypatch):
+    change_rules(
+        monkeypatch,
+        UNLINK_COOLDOWN=timedelta(hours=12),
+        UNLINK_LIMIT=5,
+        UNLINK_WINDOW=timedelta(days=90),
+        EXPORT_FRESH_FOR=timedelta(days=3),
+        EXPORT_COOLDOWN=timedelta(hours=6),
+        EXPORT_LINK_VALID_FOR=timedelta(days=2),
+        DELETION_GRACE=timedelta(days=14),
+        NOTIFY_CUSTOMERS_WINDOW=timedelta(days=60),
+    )
     shop = sandbox.account.shop_links.get(unlinked_at__isnull=True).shop
     expected = {
         url("linked_accounts", sandbox): "unlinked 12 hours after it was linked, and at most 5 "

@@ -27,7 +27,7 @@ from lifecycle.services.due import sweep_sandbox
 from lifecycle.wording import count
 from shops.models import Campaign, CampaignStatus, Inquiry, Order, OrderStatus
 from tests.engine_guard import arranging
-from tests.rulebook import each_in_days
+from tests.rulebook import change_rules, each_in_days
 from tests.test_page_text import visible_text
 from tests.web import url
 
@@ -172,8 +172,8 @@ PAGES = (
 
 
 @pytest.mark.parametrize("n", [1, 2])
-def test_every_page_counts_one_and_two_right(client, trainee, settings, n, queue):
-    settings.SIMULATOR = {**settings.SIMULATOR, **_rules(n)}
+def test_every_page_counts_one_and_two_right(client, trainee, monkeypatch, n, queue):
+    change_rules(monkeypatch, **_rules(n))
     sandbox = _sandbox_with(trainee, n)
     client.force_login(trainee)
     report = {}
@@ -186,8 +186,8 @@ def test_every_page_counts_one_and_two_right(client, trainee, settings, n, queue
 
 
 @pytest.mark.parametrize("n", [1, 2])
-def test_the_pages_of_a_pending_deletion_count_right(client, trainee, settings, n, queue):
-    settings.SIMULATOR = {**settings.SIMULATOR, **_rules(n)}
+def test_the_pages_of_a_pending_deletion_count_right(client, trainee, monkeypatch, n, queue):
+    change_rules(monkeypatch, **_rules(n))
     world = build_world(trainee)
     deletion = request_deletion(
         actor=world.actor, account=world.account, password=PASSWORD, acknowledged=True
@@ -250,8 +250,8 @@ def test_a_reminder_sent_late_says_the_time_left(trainee, queue):
     assert "from Account Settings" not in message.body
 
 
-def test_the_confirmation_email_counts_the_grace_days(trainee, settings, queue):
-    settings.SIMULATOR = {**settings.SIMULATOR, "DELETION_GRACE": timedelta(days=1)}
+def test_the_confirmation_email_counts_the_grace_days(trainee, monkeypatch, queue):
+    change_rules(monkeypatch, DELETION_GRACE=timedelta(days=1))
     world = build_world(trainee)
     deletion = request_deletion(
         actor=world.actor, account=world.account, password=PASSWORD, acknowledged=True

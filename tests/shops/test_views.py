@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 
 from accounts.types import AccountType
-from lifecycle.conf import setting
 from lifecycle.models import TimelineEvent
 from lifecycle.services import Actor, advance_clock, switch_account_type
 from shops.models import (
@@ -19,7 +18,7 @@ from shops.models import (
     Product,
     ShopLink,
 )
-from tests.rulebook import days_of, hours_of
+from tests.rulebook import days_of, hours_of, rule
 from tests.shops.factories import OrderFactory, OrderLineFactory
 from tests.web import demo, page_checks, shown, url
 
@@ -334,7 +333,7 @@ def test_unlink_confirmation_lists_consequences_and_offers_export(signed_in, san
     response = signed_in.get(url("unlink_shop", sandbox, main_shop(sandbox).pk))
     assert b"Its active campaigns are paused." in response.content
     assert b'data-testid="export-offer"' in response.content
-    used = f"Unlinks used: 0 of {setting('UNLINK_LIMIT')} in {days_of('UNLINK_WINDOW')}."
+    used = f"Unlinks used: 0 of {rule('UNLINK_LIMIT')} in {days_of('UNLINK_WINDOW')}."
     assert used.encode() in response.content
 
 

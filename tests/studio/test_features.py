@@ -7,6 +7,7 @@ import pytest
 from django.utils.html import escape
 
 from accounts.types import AccountType, Feature, feature_refusal
+from editions import registry
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import TimelineEvent
 from lifecycle.services import Actor, switch_account_type
@@ -128,7 +129,7 @@ def test_insights_for_creator_and_business_only(signed_in, trainee, account_type
     account = sandbox.account
     body = signed_in.get(url("analytics", sandbox)).content.decode()
     if account_type == PERSONAL:
-        sentence = feature_refusal(Feature.ANALYTICS, PERSONAL)
+        sentence = feature_refusal(Feature.ANALYTICS, PERSONAL, edition=registry.default())
         assert sentence == (
             "Audience and content analytics come with a creator or business account; this one "
             "is personal: switch the account type first."
@@ -158,7 +159,7 @@ def test_audience_tools_for_creator_and_business_only(signed_in, trainee, accoun
     later = sandbox.now() + timedelta(days=2)
     body = signed_in.get(url("audience", sandbox)).content.decode()
     if account_type == PERSONAL:
-        sentence = feature_refusal(Feature.AUDIENCE_TOOLS, PERSONAL)
+        sentence = feature_refusal(Feature.AUDIENCE_TOOLS, PERSONAL, edition=registry.default())
         refused_with(
             lambda: schedule_live_session(
                 actor=actor, account=account, title="Q&A", starts_at=later
@@ -221,7 +222,7 @@ def test_product_links_for_business_only(signed_in, trainee, account_type):
         remove_product_link(actor=actor, link=link)
         assert not ProductLink.objects.filter(pk=link.pk).exists()
     else:
-        sentence = feature_refusal(Feature.PRODUCT_LINKS, account_type)
+        sentence = feature_refusal(Feature.PRODUCT_LINKS, account_type, edition=registry.default())
         assert sentence.startswith("Product links come with a business account; this one is")
         refused_with(
             lambda: add_product_link(actor=actor, video=video, product=product),
@@ -260,7 +261,7 @@ def test_ad_campaigns_for_business_only(trainee, account_type):
         refused_with(
             make,
             Code.FEATURE_NOT_IN_TYPE,
-            feature_refusal(Feature.AD_CAMPAIGNS, account_type),
+            feature_refusal(Feature.AD_CAMPAIGNS, account_type, edition=registry.default()),
             account,
         )
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from lifecycle.conf import setting
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import DeletionRequest, TimelineEvent
 from shops.models import Order, ShopLink
+from tests.rulebook import rule
 from training import moves, scenarios
 from training.build import build_world
 
@@ -52,7 +52,7 @@ def test_unlink_history_is_made_by_unlinking_at_each_past_moment(trainee):
     links = ShopLink.objects.filter(shop__name="Juniper Pop-up").order_by("linked_at")
     ended = [link.unlinked_at for link in links if link.unlinked_at]
     assert len(links) == 4 and links.last().unlinked_at is None
-    window = setting("UNLINK_WINDOW").days  # the file places them from the window's end
+    window = rule("UNLINK_WINDOW").days  # the file places them from the window's end
     for moment, days in zip(ended, (window - 20, window - 35, window - 50), strict=True):
         assert _near(moment, now - days * DAY)
     actions = TimelineEvent.objects.filter(sandbox=built.sandbox).values_list("action", flat=True)

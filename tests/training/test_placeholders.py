@@ -4,17 +4,17 @@
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.test import override_settings
 
+from tests.rulebook import changed_rules
+from tests.rulebook import rule as rule_in_force
 from training import scenarios
 
 pytestmark = pytest.mark.django_db
 
 
 def _rules(**changes):
-    return override_settings(SIMULATOR={**settings.SIMULATOR, **changes})
+    return changed_rules(**changes)
 
 
 def test_the_texts_are_filled_from_the_rules_in_force():
@@ -94,7 +94,7 @@ MOVED_RULES = {
 def test_check_stays_green_when_a_rule_number_changes(rule, capsys):
     """Issue 21: the steps waited fixed hours (721, 481...), so a rule change failed `scenarios
     check` until every file was edited; now their times are written from the rules."""
-    assert settings.SIMULATOR[rule] != MOVED_RULES[rule]
+    assert rule_in_force(rule) != MOVED_RULES[rule]
     with _rules(**{rule: MOVED_RULES[rule]}):
         call_command("scenarios", "check")
     assert "12 scenarios checked: all pass." in capsys.readouterr().out

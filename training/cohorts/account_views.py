@@ -13,13 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from lifecycle.errors import LifecycleError
+from lifecycle.web import SignedInRequest
 
 from .demo import demo_logins
 from .forms import ResetForm
 from .roles import is_demo_login
 from .tour import dismiss_tour
 from .verification import ask_to_verify, tokens, verify_email
-from .web import SignedInRequest
 
 
 class SignInView(auth_views.LoginView):

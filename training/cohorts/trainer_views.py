@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from lifecycle.web import SignedInRequest
+
 from . import catalogue, selectors
 from .forms import AssignmentForm, CohortForm, ImportForm, InvitationForm
 from .importing import BadImport, import_trainees
@@ -22,7 +24,7 @@ from .services import (
     revoke_invitation,
     unassign_scenario,
 )
-from .web import CohortRequest, SignedInRequest, act, cohort_page, invalid, trainer_page
+from .web import CohortRequest, act, cohort_page, invalid, trainer_page
 
 
 def _list_page(request: SignedInRequest, form: CohortForm) -> HttpResponse:

@@ -10,18 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from accounts.models import User
 from lifecycle.errors import LifecycleError
+from lifecycle.web import SignedInRequest
 
 from .models import Cohort
 from .roles import is_trainer
-
-
-class SignedInRequest(HttpRequest):
-    """A request of a view behind `login_required`: its user is a login, never anonymous (for
-    the type checker; at run time it is Django's request)."""
-
-    user: User
 
 
 class CohortRequest(SignedInRequest):

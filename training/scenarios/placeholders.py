@@ -1,10 +1,10 @@
 """Numbers of the rules in a scenario's text: written as placeholders, filled from the rules in
 force, so a rule change changes the brief, the hints and the lessons with it.
 
-`{grace}` in a brief reads "30 days" while DELETION_GRACE is 30 days. Every text of a file may
-use them (brief, titles, lessons, hints, a step's `why`, `counts_when.text`). An unknown
-placeholder is refused when the file is read; `typed_numbers` finds a rule's number typed where
-its placeholder belongs, which `manage.py scenarios check` refuses.
+`{grace}` in a brief reads "30 days" while the edition's DELETION_GRACE is 30 days. Every text
+of a file may use them (brief, titles, lessons, hints, a step's `why`, `counts_when.text`). An
+unknown placeholder is refused when the file is read; `typed_numbers` finds a rule's number typed
+where its placeholder belongs, which `manage.py scenarios check` refuses.
 
 Times follow the rules too: a step's `hours`, the world's days ago and the time budget may be
 written as a sum of durations, `"{grace} + 1h"` or `"{unlink_window} - 20d"` (`SPANS`), so a
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from lifecycle.conf import setting
+from editions import registry as editions
 from lifecycle.wording import count
 
 
@@ -32,13 +32,13 @@ def _hours(span: timedelta) -> int:
 @dataclass(frozen=True)
 class Placeholder:
     name: str
-    rule: str  # the key of settings.SIMULATOR
+    rule: str  # the rule of the edition (editions.base.RULE_KINDS)
     number: Callable[[Any], int]
     unit: str  # "day", "hour", "time", or "" for a bare number
 
     def rule_value(self) -> Any:
         """The rule's own value (a duration, or a count): where every use reads it from."""
-        return setting(self.rule)
+        return editions.default().number(self.rule)
 
     def value(self) -> int:
         return self.number(self.rule_value())

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core import signing
 
-from lifecycle.conf import setting
+from editions.registry import rule
 from lifecycle.core import (
     Actor,
     Change,
@@ -107,7 +107,7 @@ def open_confirmation_link(*, actor: Actor, token: str, sandbox: Any = None) -> 
 def _schedule(rows: Rows, target: str) -> Change:
     request = rows.deletion
     request.confirmed_at = rows.now
-    request.scheduled_for = scheduled_for = rows.now + setting("DELETION_GRACE")
+    request.scheduled_for = scheduled_for = rows.now + rule(rows.sandbox, "DELETION_GRACE")
     return Change(
         result=request,
         request_fields=("confirmed_at", "scheduled_for", "updated"),

@@ -3,7 +3,7 @@
 import secrets
 
 from accounts.models import SellerAccount
-from lifecycle.conf import setting
+from editions.registry import rule
 from lifecycle.core import (
     Actor,
     Change,
@@ -44,7 +44,7 @@ def _open(rows: Rows, target: str) -> Change:
         nonce=secrets.token_urlsafe(24),
         checklist=checklist,
         requested_at=now,
-        link_expires_at=now + setting("DELETION_LINK_VALID_FOR"),
+        link_expires_at=now + rule(rows.sandbox, "DELETION_LINK_VALID_FOR"),
     )
     return Change(
         result=request,
