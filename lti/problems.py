@@ -130,6 +130,7 @@ _LIBRARY = [
     ("invalid nonce", Problem.REPLAYED, ""),
     ('"nonce" is empty', Problem.MISSING_CLAIM, "the nonce"),
     ("state not found", Problem.NO_STATE, ""),
+    ("cookie", Problem.NO_STATE, ""),
     ("missing state", Problem.NO_STATE, ""),
     ("must have a user", Problem.MISSING_CLAIM, "the user (sub)"),
     ("missing roles", Problem.MISSING_CLAIM, "the user's roles"),

@@ -8,7 +8,6 @@ import logging
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from lti_tool.models import Key
@@ -35,7 +34,6 @@ def refused(request: HttpRequest, err: LaunchRefused, *, step: str) -> HttpRespo
 
 
 @csrf_exempt
-@xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 def login_initiation(request: HttpRequest) -> HttpResponse:
     """Step one of a launch (OpenID Connect third-party login): the platform names itself."""

@@ -102,7 +102,7 @@ def _recorded(actor: Actor, sandbox: Sandbox, action: str, checkpoint: Checkpoin
 
 def _keep_at_most(actor: Actor, sandbox: Sandbox) -> None:
     """Drop the oldest automatic checkpoints, then the oldest saved ones, past the limit."""
-    listed = list(Checkpoint.objects.listed().filter(sandbox=sandbox).order_by("id"))
+    listed = list(Checkpoint.objects.listed().filter(sandbox=sandbox).defer("rows").order_by("id"))
     excess = len(listed) - settings.REWIND_MAX_CHECKPOINTS
     if excess <= 0:
         return

@@ -75,8 +75,9 @@ def _sandbox_name(owner: User, scenario: Scenario, trainee: User) -> str:
 
 @transaction.atomic
 @building()  # the scenario's world starts in the states it declares
-def build_world(scenario: Scenario, *, trainee: User) -> Built:
-    """A fresh sandbox for `trainee` to play `scenario` in.
+def build_world(scenario: Scenario, *, trainee: User, edition: str = "") -> Built:
+    """A fresh sandbox for `trainee` to play `scenario` in, under `edition` (the first edition
+    the scenario is written for, when not named).
 
     A trainee scenario's sandbox is the trainee's own. A support scenario's belongs to a seller
     made for it (the seller asked for the deletion, with their own password); the trainee acts
@@ -87,7 +88,11 @@ def build_world(scenario: Scenario, *, trainee: User) -> Built:
     owner = trainee
     if scenario.audience == "support":
         owner, password = _persona(scenario)
-    sandbox = Sandbox.objects.create(owner=owner, name=_sandbox_name(owner, scenario, trainee))
+    sandbox = Sandbox.objects.create(
+        owner=owner,
+        name=_sandbox_name(owner, scenario, trainee),
+        edition=edition or scenario.editions[0],
+    )
     account = SellerAccount.objects.create(
         sandbox=sandbox,
         display_name=world.display_name,

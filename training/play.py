@@ -14,11 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Sandbox, User
+from editions import registry as editions
 from lifecycle.core import Actor, lock_sandbox, record
 
 from . import grading, hooks, moves, observe
 from .actions import FINISHED, OPEN, TrainingAction
 from .build import Built, build_world
+from .cohorts.models import Cohort
 from .cohorts.progress import cohort_assigning
 from .facts import Fact, FinalState
 from .models import Attempt
@@ -56,12 +58,13 @@ def start_attempt(
     attempt's says it was restarted, the new one's that it started from it."""
     if scenario.audience == "support" and not trainee.is_staff:
         raise PermissionDenied("This scenario is for support staff.")
+    cohort = cohort_assigning(trainee, scenario.slug)
     with transaction.atomic():
-        built = build_world(scenario, trainee=trainee)
+        built = build_world(scenario, trainee=trainee, edition=edition_to_play(scenario, cohort))
         attempt = Attempt.objects.create(
             trainee=trainee,
             scenario_slug=scenario.slug,
-            cohort=cohort_assigning(trainee, scenario.slug),
+            cohort=cohort,
             sandbox=built.sandbox,
             sandbox_started_at=built.sandbox.now(),
             baseline_event_id=built.baseline_event_id,
@@ -73,6 +76,20 @@ def start_attempt(
             state = _state(old)
             _record(old, TrainingAction.RESTART_ATTEMPT, state, state, new_attempt_id=attempt.pk)
         return attempt
+
+
+def edition_to_play(scenario: Scenario, cohort: Cohort | None) -> str:
+    """The edition an attempt is played under: its cohort's; in free play the default one, or
+    the scenario's first when it is not written for the default. A scenario runs only under the
+    editions it names: a cohort under another cannot start it (assigning it was refused)."""
+    if cohort is not None:
+        if cohort.edition not in scenario.editions:
+            raise PermissionDenied(
+                f"{scenario.title} is not written for the rules {cohort.name} plays under."
+            )
+        return cohort.edition
+    default = editions.default_key()
+    return default if default in scenario.editions else scenario.editions[0]
 
 
 def grade_sandbox(

@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from accounts.models import SellerAccount
+from editions import registry as editions
 from editions.registry import rule
 from lifecycle.actions import Action, action_choices, is_known
 from lifecycle.admin import export_state
@@ -270,6 +271,7 @@ def case(account: SellerAccount) -> dict[str, Any]:
         "sandbox": sandbox,
         "owner": sandbox.owner,
         "sandbox_now": when(sandbox.now()),
+        "edition": editions.of(sandbox),  # the rules the seller plays under
         "scheduled": [(when(at), what) for at, what in scheduled_events(sandbox)],
         "finalizing_moves": moves,
         "finalizing_sentence": finalizing_sentence(moves),

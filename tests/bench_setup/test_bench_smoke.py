@@ -127,3 +127,12 @@ def test_seed_counts_the_password_hashes_of_seeding_a_class(scratch_database, tm
     # At most the demo trainee's and the trainer's logins (made once per database): none per
     # played attempt (one of the three plays the careless run, which asks for the password).
     assert int(hashes) <= 2
+
+
+def test_rewind_runs_beside_its_plain_copy(scratch_database, tmp_path):
+    text = run_small("rewind", scratch_database, tmp_path)
+    (row,) = table_rows(text, "| demo x | rows")
+    scale, rows, _mb, checkpoint, new, in_place, copied, plain, *_ = row
+    assert scale == "1x" and int(rows) > 500  # the demo's rows, every table
+    assert int(copied) == int(rows) + 1  # the same rows, and the checkpoint's own event
+    assert min(float(checkpoint), float(new), float(in_place), float(plain)) > 0

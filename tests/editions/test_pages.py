@@ -156,3 +156,15 @@ def test_a_reset_demo_keeps_its_edition(trainee, monkeypatch):
     demo = build_demo_sandbox(owner=trainee, name="Demo", edition=other)
     fresh = reset_demo_sandbox(actor=Actor.trainee(trainee), sandbox=demo)
     assert fresh.edition == other
+
+
+def test_the_support_case_page_names_the_edition(trainee, monkeypatch):
+    from tests.accounts.factories import UserFactory
+    from tests.support_admin import client_for
+
+    world = build_world(trainee)
+    Sandbox.objects.filter(pk=world.sandbox.pk).update(edition=other_edition(monkeypatch))
+    lead = client_for(UserFactory(is_staff=True, is_superuser=True))
+    page = lead.get(reverse("support:case", args=[world.account.pk])).content.decode()
+    rules = reverse("edition_rules", args=["other"])
+    assert f'edition <a href="{rules}">“Other market”</a>' in page

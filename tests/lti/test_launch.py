@@ -253,3 +253,26 @@ def test_a_launch_without_its_login_cookie_is_refused(registered, client, scenar
 
     refused_page(response, "no_state", "new window", log)
     nothing_created()
+
+
+@pytest.fixture
+def support_slug() -> str:
+    from training.cohorts import catalogue
+
+    return next(s for s, v in catalogue.scenarios().items() if v.audience == "support")
+
+
+def test_a_link_to_a_support_desk_scenario_is_refused_to_its_instructor(
+    registered, client, support_slug, log
+):
+    response = launch(client, teacher(support_slug))
+    refused_page(response, "not_for_learners", "pick one of the sellers", log)
+    nothing_created()
+
+
+def test_a_link_to_a_support_desk_scenario_is_refused_to_a_learner(
+    registered, client, support_slug, log
+):
+    response = launch(client, learner(support_slug))
+    refused_page(response, "not_for_learners", "pick one of the sellers", log)
+    nothing_created()

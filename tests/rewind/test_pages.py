@@ -107,3 +107,25 @@ def test_a_step_without_a_checkpoint_before_it_is_not_offered(trainee, client):
     response = client.post(reverse("attempt_rewind", args=[attempt.pk]), {"before": "1"})
     assert response.url == reverse("attempt_steps", args=[attempt.pk])
     assert Attempt.objects.filter(trainee=trainee).count() == 1
+
+
+def test_a_finished_attempts_result_page_offers_a_rewind_that_works(
+    trainee, client, django_capture_on_commit_callbacks
+):
+    client.force_login(trainee)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("scenario_start", args=["unlink-safely"]))
+    attempt = Attempt.objects.get(trainee=trainee)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("deactivate", args=[attempt.sandbox.pk]), {"confirmed": "yes"})
+    client.post(reverse("attempt_finish", args=[attempt.pk]))
+    attempt.refresh_from_db()
+    assert not attempt.is_open
+
+    page = _text(client.get(reverse("attempt_result", args=[attempt.pk])))
+    assert page.count("Try again from before this step") == 1  # the one step of the trainee's
+    step = attempt.feedback["steps"][0]["id"]
+    response = client.post(reverse("attempt_rewind", args=[attempt.pk]), {"before": step})
+    branch = Attempt.objects.exclude(pk=attempt.pk).get(trainee=trainee)
+    assert response.url == reverse("attempt", args=[branch.pk]) and branch.is_open
+    assert branch.sandbox.accounts.get().status == "active"

@@ -43,6 +43,7 @@ def fake_scenario(slug: str, title: str) -> SimpleNamespace:
         slug=slug,
         title=title,
         audience="trainee",
+        editions=["source-article"],
         objectives=OBJECTIVES,
         objective=lambda oid: next(o for o in OBJECTIVES if o.id == oid),
         solution=[],

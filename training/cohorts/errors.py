@@ -18,3 +18,5 @@ class CohortCode(StrEnum):
     BAD_IMPORT = "bad_import"
     UNKNOWN_PERSON = "unknown_person"
     DEMO_LOGIN = "demo_login"
+    WRONG_EDITION = "wrong_edition"
+    UNKNOWN_EDITION = "unknown_edition"

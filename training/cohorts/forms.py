@@ -7,6 +7,7 @@ from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.utils import timezone
 
 from accounts.models import User
+from editions import registry as editions
 
 from . import catalogue
 from .roles import DEMO_GROUP
@@ -16,6 +17,16 @@ MAX_IMPORT_BYTES = 1024 * 1024
 
 class CohortForm(forms.Form):
     name = forms.CharField(label="Cohort name", max_length=120)
+    edition = forms.ChoiceField(
+        label="Edition of the rules",
+        required=False,  # the default edition's when left out
+        help_text="The rules its trainees practise: each scenario names the editions it fits.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].choices = [(e.key, e.name) for e in editions.editions().values()]
+        self.fields["edition"].initial = editions.default_key()
 
 
 class InvitationForm(forms.Form):

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accounts.models import default_edition_key
+
 
 class Cohort(models.Model):
     name = models.CharField(max_length=120)
@@ -19,6 +21,8 @@ class Cohort(models.Model):
         related_name="cohorts",
     )
     is_demo = models.BooleanField(default=False)
+    # The edition of the rules its trainees' attempts are played under (RULEBOOK §12).
+    edition = models.CharField(max_length=40, default=default_edition_key)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from editions import registry as editions
 from lifecycle.errors import LifecycleError
 
 from . import catalogue
@@ -64,12 +65,18 @@ def _free_slug(name: str) -> str:
 
 
 @transaction.atomic
-def create_cohort(*, actor: User, name: str, is_demo: bool = False) -> Cohort:
-    """A new cohort run by the trainer who creates it."""
+def create_cohort(*, actor: User, name: str, is_demo: bool = False, edition: str = "") -> Cohort:
+    """A new cohort run by the trainer who creates it, its trainees' attempts played under
+    `edition` (the default edition's when empty)."""
     if not is_trainer(actor):
         refuse(CohortCode.NOT_A_TRAINER, "Only trainers can start a cohort.")
+    edition = edition or editions.default_key()
+    if edition not in editions.editions():
+        refuse(CohortCode.UNKNOWN_EDITION, "There is no such edition of the rules: pick one.")
     name = name.strip()
-    cohort = Cohort.objects.create(name=name, slug=_free_slug(name), is_demo=is_demo)
+    cohort = Cohort.objects.create(
+        name=name, slug=_free_slug(name), is_demo=is_demo, edition=edition
+    )
     cohort.trainers.add(actor)
     record(actor=actor, cohort=cohort, action=CohortAction.CREATE, subject=name)
     return cohort
@@ -142,6 +149,14 @@ def assign_scenario(
             CohortCode.NOT_FOR_THIS_AUDIENCE,
             f"{scenarios[scenario_slug].title} is a scenario for support staff: a cohort's "
             "trainees play the seller's scenarios.",
+        )
+    scenario = scenarios[scenario_slug]
+    if cohort.edition not in scenario.editions:
+        written_for = " or ".join(f"“{editions.get(key).name}”" for key in scenario.editions)
+        refuse(
+            CohortCode.WRONG_EDITION,
+            f"{scenario.title} is written for the rules of {written_for}; this cohort plays "
+            f"“{editions.get(cohort.edition).name}”.",
         )
     existing = cohort.assignments.filter(scenario_slug=scenario_slug).first()
     if existing is not None and existing.due_on == due_on:

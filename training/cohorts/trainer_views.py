@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from editions import registry as editions
 from lifecycle.web import SignedInRequest
 
 from . import catalogue, selectors
@@ -47,6 +48,7 @@ def cohort_create(request: SignedInRequest) -> HttpResponse:
         request,
         create_cohort,
         name=form.cleaned_data["name"],
+        edition=form.cleaned_data["edition"],
         done=lambda cohort: f"{cohort.name} is ready: create an invitation link for it below.",
         success_url=lambda cohort: reverse("trainer_cohort", args=[cohort.pk]),
         refused=lambda: _list_page(request, form),
@@ -57,6 +59,7 @@ def _cohort_page(request: CohortRequest, **forms) -> HttpResponse:
     cohort = request.cohort
     context = {
         "cohort": cohort,
+        "edition": editions.get(cohort.edition),  # the rules its trainees play under
         "invite_form": forms.get("invite_form") or InvitationForm(),
         "assign_form": forms.get("assign_form") or AssignmentForm(),
         "import_form": forms.get("import_form") or ImportForm(),

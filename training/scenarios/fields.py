@@ -6,6 +6,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from accounts.models import AccountStatus, ConnectedApp
 from accounts.types import AccountType, Category
+from editions import registry as editions
 from lifecycle.errors import Code
 from lifecycle.transitions import Action
 from shops.models import CampaignStatus, ListingStatus, OrderStatus
@@ -32,6 +33,9 @@ ActionName = Annotated[str, one_of("a timeline action", list(Action.values))]
 CodeName = Annotated[str, one_of("a refusal code", [c.value for c in Code])]
 StatusName = Annotated[str, one_of("an account status", list(AccountStatus.values))]
 TypeName = Annotated[str, one_of("an account type", list(AccountType.values))]
+EditionKey = Annotated[str, one_of("an edition of the rules", list(editions.editions()))]
+# What a scenario file that names no edition is written for: the rules it was written under.
+WRITTEN_FOR = ("source-article",)
 CategoryName = Annotated[str, one_of("a category", list(Category.values))]
 AppName = Annotated[str, one_of("a connected app", list(ConnectedApp.values))]
 ListingName = Annotated[str, one_of("a listing status", list(ListingStatus.values))]

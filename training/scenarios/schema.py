@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt, model_validator
 
-from .fields import Strict
+from .fields import WRITTEN_FOR, EditionKey, Strict
 from .predicates import Match, Predicate
 from .steps import Step
 from .world import World
@@ -97,6 +97,8 @@ class Scenario(Strict):
     slug: str = Field(pattern=SLUG, max_length=80)
     title: str = Field(min_length=1, max_length=80)
     audience: Literal["trainee", "support"]
+    # The editions of the rules it is written for (RULEBOOK §12): it runs only under them.
+    editions: list[EditionKey] = Field(default_factory=lambda: list(WRITTEN_FOR), min_length=1)
     brief: str = Field(min_length=1)
     pass_mark: int = Field(ge=1, le=100)
     time_budget_days: float | None = Field(default=None, gt=0)
