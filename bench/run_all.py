@@ -8,11 +8,11 @@ benchmark script below as its own process on PostgreSQL and Redis, and writes do
 with their tables, the machine (cores, memory), the date and the commands to reproduce. Locust
 goes into its own virtualenv (var/bench-tools), not the project's. Options are environment
 variables: bench/pages.py's (DURATION, CONNECTIONS, WEB_THREADS...), the sizes of the others
-(EXPORT_ORDERS, FINALIZE_ORDERS, SWEEP_DUE, SWEEP_IDLE, COHORT_TRAINEES, COHORT_USERS,
-COHORT_SECONDS, SEED_TRAINEES, REWIND_SCALE, EMBEDDED_EXPORTS, EMBEDDED_ORDERS,
-EMBEDDED_SECONDS; the embedded run's seconds default to DURATION), BENCH_ONLY (scripts to
-run) and BENCH_SMALL=1 (every size small: what tests/bench_setup's smoke test runs). REPORT
-writes elsewhere.
+(EXPORT_LINES, EXPORT_REPEATS, FINALIZE_ORDERS, SWEEP_DUE, SWEEP_IDLE, COHORT_TRAINEES,
+COHORT_USERS, COHORT_SECONDS, SEED_TRAINEES, REWIND_SCALE, EMBEDDED_EXPORTS, EMBEDDED_ORDERS,
+EMBEDDED_SECONDS; the embedded run's seconds default to DURATION), BENCH_ONLY (scripts to run)
+and BENCH_SMALL=1 (every size small: what tests/bench_setup's smoke test runs). REPORT writes
+elsewhere.
 """
 
 import datetime
@@ -39,7 +39,13 @@ BENCHMARKS = [
     ("Pages against the trivial view", ["bench/pages.py"]),
     (
         "Export against PostgreSQL COPY",
-        ["bench/export.py", "--orders", option("EXPORT_ORDERS", "2000,10000", "200")],
+        [
+            "bench/export.py",
+            "--lines",
+            option("EXPORT_LINES", "10000,100000,1000000", "400"),
+            "--repeats",
+            option("EXPORT_REPEATS", "3", "1"),
+        ],
     ),
     (
         "Finalize against a raw SQL DELETE",
@@ -163,7 +169,7 @@ def main() -> None:
         "Reproduce:\n\n"
         "```\nDATABASE_URL=postgres://postgres@127.0.0.1:5432/sim_bench "
         "REDIS_URL=redis://127.0.0.1:6379/8 make bench\n"
-        "DURATION=20 CONNECTIONS=16 EXPORT_ORDERS=10000,100000 make bench   # longer, bigger\n"
+        "DURATION=20 CONNECTIONS=16 EXPORT_LINES=10000,100000 make bench   # longer, bigger\n"
         "BENCH_ONLY=sweep,finalize make bench   # some of them (the report then holds those)\n"
         "BENCH_SMALL=1 make bench               # every one at a quick size (the smoke test's)\n"
         "```\n\n"

@@ -1,9 +1,10 @@
 """Building a data export: a ZIP of CSV files and a manifest.json (RULEBOOK §6).
 
-Rows are streamed from the database with .iterator() into a ZIP written to a temporary file, so
-memory stays flat whatever the account's size. Progress and a heartbeat are stored as it goes.
-Only a complete archive is copied into storage and then marked ready in one transaction: nothing
-half-written is ever offered.
+Rows are streamed from the database into a ZIP written to a temporary file, so memory stays flat
+whatever the account's size: on PostgreSQL as CSV lines PostgreSQL formats itself
+(`lifecycle.csv_sql`, the same bytes), elsewhere with .iterator(), a cell at a time.
+Progress and a heartbeat are stored as it goes. Only a complete archive is copied into storage
+and then marked ready in one transaction: nothing half-written is ever offered.
 """
 
 import csv
@@ -24,13 +25,14 @@ from typing import IO, Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import SellerAccount
 from lifecycle.conf import setting
+from lifecycle.csv_sql import csv_line_sql, fetch_lines
 from lifecycle.models import ExportJob
 from lifecycle.money import amount, currency, plain
 from lifecycle.services import (
@@ -46,6 +48,7 @@ from shops.models import Customer, Inquiry, Order, OrderLine, OrderStatus, Produ
 
 log = logging.getLogger(__name__)
 CHUNK = 2000
+COMPRESS_LEVEL = 1
 
 
 class ExportStopped(Exception):
@@ -58,6 +61,8 @@ class Table:
     columns: tuple[str, ...]
     rows: Callable[[], Iterable[tuple]]
     count: Callable[[], int]
+    # the queryset and its lookups in column order, for lines written by PostgreSQL
+    source: tuple[QuerySet, tuple[str, ...]] | None = None
 
 
 def _cell(value: Any) -> str:
@@ -90,21 +95,27 @@ def daily_sales(account: SellerAccount) -> QuerySet:
     )
 
 
-def _table(name: str, queryset: QuerySet, columns: dict[str, str]) -> Table:
-    """A CSV file: column headers mapped to the queryset's fields, rows read as plain tuples."""
+def _table(
+    name: str, queryset: QuerySet, columns: dict[str, str], count: QuerySet | None = None
+) -> Table:
+    """A CSV file: column headers mapped to the queryset's fields, rows read as plain tuples.
+    `count` counts the same rows more cheaply (without the queryset's aggregates)."""
     rows = queryset.values_list(*columns.values())
-    return Table(name, tuple(columns), lambda: rows.iterator(chunk_size=CHUNK), queryset.count)
+    return Table(
+        name,
+        tuple(columns),
+        lambda: rows.iterator(chunk_size=CHUNK),
+        (queryset if count is None else count).count,
+        source=(queryset, tuple(columns.values())),
+    )
 
 
 def tables(account: SellerAccount) -> list[Table]:
     """What an export holds, file by file, each with its columns and its rows."""
-    orders = (
-        Order.objects.filter(account=account)
-        .annotate(
-            line_count=Count("lines"), total=Sum(F("lines__quantity") * F("lines__unit_price"))
-        )
-        .order_by("number")
-    )
+    account_orders = Order.objects.filter(account=account)
+    orders = account_orders.annotate(
+        line_count=Count("lines"), total=Sum(F("lines__quantity") * F("lines__unit_price"))
+    ).order_by("number")
     lines = (
         OrderLine.objects.filter(order__account=account)
         .annotate(line_total=F("quantity") * F("unit_price"))
@@ -130,6 +141,7 @@ def tables(account: SellerAccount) -> list[Table]:
                 "lines": "line_count",
                 "total": "total",
             },
+            count=account_orders,
         ),
         _table(
             "order_lines.csv",
@@ -196,11 +208,13 @@ class _HashingWriter:
         self.size = 0
 
     def write(self, text: str) -> int:
-        data = text.encode("utf-8")
+        self.write_bytes(text.encode("utf-8"))
+        return len(text)
+
+    def write_bytes(self, data: bytes) -> None:
         self.sha256.update(data)
         self.size += len(data)
         self.raw.write(data)
-        return len(text)
 
 
 class _Progress:
@@ -222,11 +236,22 @@ class _Progress:
         if self.done % self.step == 0 or time.monotonic() - self.last >= self.every:
             self.report()
 
-    def report(self) -> None:
+    def advance(self, rows: int) -> None:
+        """`rows` rows written at once: a report for every step they crossed, as `tick` would
+        have made one by one (the same values), or a heartbeat when none was crossed."""
+        before, self.done = self.done, self.done + rows
+        crossed = range((before // self.step + 1) * self.step, self.done + 1, self.step)
+        for done in crossed:
+            self.report(done)
+        if not crossed and time.monotonic() - self.last >= self.every:
+            self.report()
+
+    def report(self, done: int | None = None) -> None:
         if self.delay:
             time.sleep(self.delay)
         self.last = time.monotonic()
-        if not export_progress(export=self.job, progress=self.done * 100 // self.total):
+        done = self.done if done is None else done
+        if not export_progress(export=self.job, progress=done * 100 // self.total):
             raise ExportStopped
 
 
@@ -237,8 +262,32 @@ def _entry(name: str, generated: datetime) -> zipfile.ZipInfo:
     stamp = (local.year, local.month, local.day, local.hour, local.minute, local.second // 2 * 2)
     info = zipfile.ZipInfo(name, date_time=stamp)
     info.compress_type = zipfile.ZIP_DEFLATED
+    # zlib's fastest level: about 2.5 times faster than its default for some 10% more bytes,
+    # which made compressing a third of a large export's time (docs/benchmarks.md). The
+    # attribute is what ZipFile itself sets for a named entry (compress_level from 3.13 on).
+    info._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]
     info.external_attr = 0o600 << 16  # what zipfile gives a bare name: rw for the owner
     return info
+
+
+def _write_rows(table: Table, writer: Any, sink: _HashingWriter, progress: _Progress) -> int:
+    """The table's rows after its header; how many. On PostgreSQL the lines come formatted
+    (`lifecycle.csv_sql`), a chunk at a time; elsewhere each cell is formatted here."""
+    query = None
+    if table.source is not None and connection.vendor == "postgresql":
+        query = csv_line_sql(*table.source, connection)
+    rows = 0
+    if query is None:
+        for row in table.rows():
+            writer.writerow([_cell(value) for value in row])
+            rows += 1
+            progress.tick()
+        return rows
+    for lines, count in fetch_lines(connection, query, CHUNK):
+        sink.write_bytes(lines)
+        rows += count
+        progress.advance(count)
+    return rows
 
 
 def write_archive(job: ExportJob, target: IO[bytes]) -> dict[str, Any]:
@@ -254,11 +303,7 @@ def write_archive(job: ExportJob, target: IO[bytes]) -> dict[str, Any]:
                 sink = _HashingWriter(raw)
                 writer = csv.writer(sink)
                 writer.writerow(table.columns)
-                rows = 0
-                for row in table.rows():
-                    writer.writerow([_cell(value) for value in row])
-                    rows += 1
-                    progress.tick()
+                rows = _write_rows(table, writer, sink, progress)
             files.append(
                 {
                     "name": table.name,

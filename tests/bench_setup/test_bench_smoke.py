@@ -80,6 +80,14 @@ def table_rows(text: str, header_start: str) -> list[list[str]]:
     return rows
 
 
+def test_export_runs_beside_copy_of_the_same_rows(scratch_database, tmp_path):
+    text = run_small("export", scratch_database, tmp_path)
+    (row,) = table_rows(text, "| order lines | rows exported")
+    lines, exported, _s, _rate, copied, *_ = row
+    assert int(lines) > 200  # about two lines per order of the demo generator
+    assert int(exported) == int(copied)  # the export and COPY read the same rows
+
+
 def test_finalize_runs_beside_its_raw_delete(scratch_database, tmp_path):
     text = run_small("finalize", scratch_database, tmp_path)
     (row,) = table_rows(text, "| orders | rows removed")
