@@ -1,6 +1,5 @@
 """The trainer's pages of a course's cohort: scores sent to its grade book, its roster."""
 
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
