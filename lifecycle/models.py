@@ -207,6 +207,10 @@ class ExportJobQuerySet(models.QuerySet):
 
 class ExportJob(models.Model):
     account = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="exports")
+    # The export's number in its sandbox (1, 2, ...): what its pages, emails and timeline call
+    # it, so a new sandbox's first export is "Export #1" (ids count across every sandbox). The
+    # request gives it under the sandbox's lock (services.exports).
+    number = models.PositiveIntegerField(default=0)
     status = models.CharField(
         max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
@@ -255,7 +259,7 @@ class ExportJob(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Export #{self.pk} ({self.status})"
+        return f"Export #{self.number} ({self.status})"
 
 
 class InboxMessage(models.Model):

@@ -43,11 +43,10 @@ SUBJECTS = {
 }
 ACCOUNT = "accounts.selleraccount"
 # "#12" in a label or a sentence, after the words naming its row.
-NUMBERED = re.compile(r"\b(Seller account|Data export|Export|Inquiry|Deletion request) #(\d+)")
+# (An export's "#2" is its number in its sandbox, copied with it: it is not renumbered.)
+NUMBERED = re.compile(r"\b(Seller account|Inquiry|Deletion request) #(\d+)")
 NUMBERED_MODELS = {
     "Seller account": ACCOUNT,
-    "Data export": "lifecycle.exportjob",
-    "Export": "lifecycle.exportjob",
     "Inquiry": "shops.inquiry",
     "Deletion request": "lifecycle.deletionrequest",
 }

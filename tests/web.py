@@ -21,9 +21,11 @@ def ready_export(sandbox):
     from tests.engine_guard import arranging
 
     now = sandbox.now()
+    taken = ExportJob.objects.filter(account__sandbox=sandbox).count()
     with arranging():  # set-up: a finished export, without running the builder
         return ExportJob.objects.create(
             account=sandbox.account,
+            number=taken + 1,
             status="ready",
             progress=100,
             requested_at=now,

@@ -27,7 +27,6 @@ from lifecycle.models import ActorKind, Outcome
 from lifecycle.transitions import (
     CHOSEN,
     MACHINES,
-    PREVIOUS,
     SAME,
     Guard,
     Refusal,
@@ -75,7 +74,7 @@ class Change:
     result: Any = None
     params: dict[str, Any] = field(default_factory=dict)
     fields: tuple[str, ...] = ()  # more fields of the subject to save with its state
-    request_fields: tuple[str, ...] = ()  # more fields of the deletion request to save
+    request_fields: tuple[str, ...] = ()  # more fields of an `also` step's row (the request's)
     jobs: tuple[FollowUp, ...] = ()  # queued once the transaction commits
     action: str = ""  # the event's action, when the effect found it is another (a relink)
     subject: Any = None  # the event's subject, when the effect created it (a new export)
@@ -160,8 +159,8 @@ def decide(transition: Transition, rows: Rows, actor: Actor) -> tuple[Refusal | 
 
 
 def _target(transition: Transition, rows: Rows, before: str) -> str:
-    if transition.target == PREVIOUS:
-        return rows.deletion.previous_status
+    if transition.target_of is not None:
+        return transition.target_of(rows)
     if transition.target == CHOSEN:
         return str(rows.inputs["target"])
     if transition.target == SAME:
@@ -177,6 +176,12 @@ def _save_state(transition: Transition, row: Any, target: str, more: tuple[str, 
         fields.insert(0, machine.field)
     if fields:
         row.save(update_fields=fields)
+
+
+def _row_of(step: Transition, rows: Rows) -> Any:
+    """The row an `also` step moves: its machine's, when not the subject."""
+    row_of = MACHINES[step.machine].row_of
+    return row_of(rows) if row_of is not None else rows.subject
 
 
 @contextmanager
@@ -216,7 +221,7 @@ def apply(
         if change.subject is None or change.subject is rows.subject:
             _save_state(transition, rows.subject, target, change.fields)
         for step in transition.also:
-            _save_state(step, rows.request, step.target, change.request_fields)
+            _save_state(step, _row_of(step, rows), step.target, change.request_fields)
     after = change.after if change.after is not None else target
     event = None
     if transition.event:

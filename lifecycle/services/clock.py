@@ -63,7 +63,8 @@ def schedule(sandbox: Sandbox) -> Schedule:
             account__sandbox=sandbox, status=ExportStatus.READY, expires_at__isnull=False
         )
         .order_by()
-        .values_list(kind("export"), "id", "account_id", "status", "expires_at", "expires_at")
+        # the export's number in its sandbox, as its pages and emails name it
+        .values_list(kind("export"), "number", "account_id", "status", "expires_at", "expires_at")
     )
     now = sandbox.now()
     events: list[tuple[datetime, str]] = []

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,15 +78,26 @@ def queued_message(job: ExportJob) -> str:
     dispatch = getattr(job, "dispatch", None)
     if dispatch is not None and dispatch.unavailable:
         return (
-            f"Export #{job.pk} is queued. Background jobs are unavailable right now, so it "
+            f"Export #{job.number} is queued. Background jobs are unavailable right now, so it "
             "starts as soon as they are back; nothing is lost."
         )
-    return f"Export #{job.pk} is queued: an email with the download link follows when it is ready."
+    return (
+        f"Export #{job.number} is queued: an email with the download link follows when it is ready."
+    )
+
+
+def _next_number(account: SellerAccount) -> int:
+    """The number the sandbox's next export gets (its clock row is locked: no two take one)."""
+    numbers = ExportJob.objects.filter(account__sandbox_id=account.sandbox_id)
+    return (numbers.aggregate(last=Max("number"))["last"] or 0) + 1
 
 
 def _create(rows: Rows, target: str) -> Change:
     job = ExportJob.objects.create(
-        account=rows.seller, requested_at=rows.now, heartbeat=timezone.now()
+        account=rows.seller,
+        number=_next_number(rows.seller),
+        requested_at=rows.now,
+        heartbeat=timezone.now(),
     )
     return Change(result=job, subject=job, jobs=(_build(job.pk),))
 
@@ -244,7 +255,7 @@ def mark_export_ready(
         kind="export_ready",
         subject="Your data export is ready",
         body=(
-            f"Export #{job.pk} of {account.display_name} is ready to download. Only you can "
+            f"Export #{job.number} of {account.display_name} is ready to download. Only you can "
             f"download it, until {when(job.expires_at)}; after that the file is removed."
         ),
         links=[{"label": "Download the export", "url": url}],
@@ -275,7 +286,7 @@ def _fail(transition: Transition, actor: Actor, rows: Rows, reason: str, **input
         kind="export_failed",
         subject="Your data export failed",
         body=(
-            f"Export #{job.pk} of {account.display_name} could not be completed: {reason} "
+            f"Export #{job.number} of {account.display_name} could not be completed: {reason} "
             "Open Data exports and press Retry to build it again."
         ),
         dedupe_key=f"export-{job.pk}-failed-{job.attempts}",

@@ -52,8 +52,8 @@ def _by_number(query: str) -> Q | None:
     if found is None:
         return None
     noun, number = (found["noun"] or "").lower(), int(found["n"])
-    if noun.endswith("export"):
-        return Q(exports__pk=number)
+    if noun.endswith("export"):  # its number in its sandbox, as the seller's pages say it
+        return Q(exports__number=number)
     if noun == "deletion request":
         return Q(deletion_requests__pk=number)
     return Q(pk=number)

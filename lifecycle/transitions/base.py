@@ -225,6 +225,8 @@ class Machine:
     # The badge class of each state on the pages ("" keys the class of any other state).
     tones: dict[str, str] = default(default_factory=dict)
     kind: Kind | None = None  # the event its transitions write (None: they write none)
+    # The row that holds the state when it is not the subject (a step `also` moves: the request).
+    row_of: Callable[[Rows], Any] | None = None
     subject: Subject | None = None  # how its rows are named on the timeline (None: the default)
 
     def label(self, state: str) -> str:
@@ -238,6 +240,8 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     actors: frozenset[str]
+    # The target read from the rows, for a target that is not a fixed state (PREVIOUS).
+    target_of: Callable[[Rows], str] | None = None
     # The account's status an action on another subject needs (`account_in`), and its refusal.
     gate: Guard | None = None
     # The refusal outside `sources` (None: the engine's generic one).

@@ -44,6 +44,7 @@ REQUEST = Machine(
     model=DeletionRequest,
     field="status",
     labels=dict(DeletionStatus.choices),
+    row_of=lambda rows: rows.request,  # moved with the account's status (`also`)
 )
 
 # --- The checklist before a request ------------------------------------------------------------
@@ -291,12 +292,20 @@ CONFIRM_DELETION = Transition(
     also=(ON_CONFIRM,),
     event="account",
 )
+
+
+def _status_before(rows: Rows) -> str:
+    """PREVIOUS: the account's status when the open request was made."""
+    return rows.deletion.previous_status
+
+
 LAPSE_DELETION = Transition(
     Action.LAPSE_DELETION,
     "account",
     (REQUESTED,),
     PREVIOUS,
     frozenset({JOB}),
+    target_of=_status_before,
     done=_lapsed_already,
     wrong_state=_only_waiting,
     guards=(_link_due,),
@@ -309,6 +318,7 @@ CANCEL_DELETION = Transition(
     (REQUESTED, SCHEDULED),
     PREVIOUS,
     PEOPLE,
+    target_of=_status_before,
     done=_cancelled_already,
     wrong_state=_nothing_to_cancel,
     also=(ON_CANCEL,),

@@ -59,7 +59,7 @@ EXPORT = Machine(
         "": "text-bg-info",
     },
     kind=Kind(lambda rows: rows.subject, lambda rows: "export"),
-    subject=Subject(ExportJob, "export", lambda job: f"Data export #{job.pk}"),
+    subject=Subject(ExportJob, "export", lambda job: f"Data export #{job.number}"),
 )
 
 _GATE = account_in(NOT_DELETED, lambda rows: deleted("This account was deleted; its data is gone."))
@@ -87,7 +87,7 @@ def none_in_flight(rows: Rows) -> Refusal | None:
         return None
     return Refusal(
         Code.EXPORT_IN_FLIGHT,
-        f"Export #{current.pk} is still being prepared: wait for it to finish, the Data "
+        f"Export #{current.number} is still being prepared: wait for it to finish, the Data "
         "exports page shows its progress.",
     )
 
@@ -111,7 +111,7 @@ def no_other_in_flight(rows: Rows) -> Refusal | None:
         return None
     return Refusal(
         Code.EXPORT_IN_FLIGHT,
-        f"Export #{current.pk} is being prepared: wait for it to finish first.",
+        f"Export #{current.number} is being prepared: wait for it to finish first.",
     )
 
 
@@ -122,19 +122,19 @@ def download_refusal(job: ExportJob, now) -> Refusal | None:
     ):
         return Refusal(
             Code.EXPORT_EXPIRED,
-            f"Export #{job.pk} expired and its file was removed: ask for a new export.",
+            f"Export #{job.number} expired and its file was removed: ask for a new export.",
         )
     if job.status != ExportStatus.READY:
         return Refusal(
             Code.EXPORT_NOT_READY,
-            f"Export #{job.pk} is {job.get_status_display().lower()}: it can be downloaded once "
-            "it is ready.",
+            f"Export #{job.number} is {job.get_status_display().lower()}: it can be downloaded "
+            "once it is ready.",
         )
     if not job.file.name or not job.file.storage.exists(job.file.name):
         # Checked before the download is counted as data backed up: no file, no backup.
         return Refusal(
             Code.EXPORT_FILE_MISSING,
-            f"Export #{job.pk}'s file is no longer in storage: ask for a new export.",
+            f"Export #{job.number}'s file is no longer in storage: ask for a new export.",
         )
     return None
 
@@ -155,7 +155,7 @@ def _expiry_due(rows: Rows) -> Refusal | None:
     job = rows.subject
     if rows.now >= job.expires_at:
         return None
-    return Refusal(Code.NOT_DUE, f"Export #{job.pk} is valid until {when(job.expires_at)}.")
+    return Refusal(Code.NOT_DUE, f"Export #{job.number} is valid until {when(job.expires_at)}.")
 
 
 def silent_since() -> datetime:
@@ -182,7 +182,7 @@ def _silent(rows: Rows) -> Refusal | None:
     doing = "is being built" if job.status == RUNNING else "was handed to the background jobs"
     return Refusal(
         Code.NOT_DUE,
-        f"Export #{job.pk} {doing} less than {_seconds('EXPORT_RECOVER_AFTER')} seconds ago: "
+        f"Export #{job.number} {doing} less than {_seconds('EXPORT_RECOVER_AFTER')} seconds ago: "
         "it is not stalled.",
     )
 
@@ -193,7 +193,7 @@ def _resends_left(rows: Rows) -> Refusal | None:
         return None
     return Refusal(
         Code.EXPORT_RESENDS_USED_UP,
-        f"Export #{job.pk} was sent again {limit} times already: it is given up on instead.",
+        f"Export #{job.number} was sent again {limit} times already: it is given up on instead.",
     )
 
 
@@ -203,7 +203,7 @@ def _resends_used_up(rows: Rows) -> Refusal | None:
         return None
     return Refusal(
         Code.NOT_DUE,
-        f"Export #{job.pk} can still be sent again ({job.resends} of {limit} resends used).",
+        f"Export #{job.number} can still be sent again ({job.resends} of {limit} resends used).",
     )
 
 
@@ -275,7 +275,7 @@ RETRY_EXPORT = Transition(
     done=_is(*IN_FLIGHT, same=True),  # retried already: the same click twice queues it once
     wrong_state=lambda rows: Refusal(
         Code.EXPORT_NOT_RETRYABLE,
-        f"Export #{rows.subject.pk} is {rows.subject.get_status_display().lower()}: only a "
+        f"Export #{rows.subject.number} is {rows.subject.get_status_display().lower()}: only a "
         "failed export can be retried.",
     ),
     guards=(no_other_in_flight,),

@@ -15,7 +15,7 @@ from typing import Any, TypeVar, overload
 
 from django.db import models
 
-from .base import Kind, Machine, Subject, Transition
+from .base import PREVIOUS, Kind, Machine, Subject, Transition
 
 # Where the account's pages list each group of its transitions (`register(..., rank=)`): the
 # links 10, the account's status and type 20, the deletion request 30, a listing's status 40,
@@ -46,6 +46,10 @@ def register(
 ) -> None:
     """Declare `machines` and their transitions: `transitions` are offered on the account's pages
     at `rank`; `other` are applied by the same core but offered elsewhere (or never)."""
+    transitions, other = tuple(transitions), tuple(other)
+    for transition in (*transitions, *other):
+        if transition.target == PREVIOUS and transition.target_of is None:
+            raise ValueError(f"{transition.key} goes to PREVIOUS: it needs its target_of.")
     for machine in machines:
         known = _machines.get(machine.name)
         if known is not None and known is not machine:

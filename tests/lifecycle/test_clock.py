@@ -74,7 +74,7 @@ def test_scheduled_events_list_the_deletion_its_reminders_and_export_expiry(worl
             export.expires_at,
         ]
     )
-    assert upcoming[0][1] == f"export #{export.pk} expires"
+    assert upcoming[0][1] == f"export #{export.number} expires"
     assert upcoming[-1][1] == "the account is deleted for good"
     # Passed events drop out.
     advance_clock(actor=world.actor, sandbox=world.sandbox, by=timedelta(days=24))

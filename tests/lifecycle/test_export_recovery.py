@@ -216,14 +216,14 @@ def test_resend_is_refused_while_the_builder_is_alive_and_once_the_resends_ran_o
     err = refused(Code.NOT_DUE, lambda: resend_export(actor=SWEEP, export=job))
     seconds = int(setting("EXPORT_RECOVER_AFTER").total_seconds())
     assert err.message == (
-        f"Export #{job.pk} is being built less than {seconds} seconds ago: it is not stalled."
+        f"Export #{job.number} is being built less than {seconds} seconds ago: it is not stalled."
     )
     limit = setting("EXPORT_MAX_RESENDS")
     ExportJob.objects.filter(pk=job.pk).update(resends=limit)
     silence(job)
     err = refused(Code.EXPORT_RESENDS_USED_UP, lambda: resend_export(actor=SWEEP, export=job))
     assert err.message == (
-        f"Export #{job.pk} was sent again {limit} times already: it is given up on instead."
+        f"Export #{job.number} was sent again {limit} times already: it is given up on instead."
     )
     refused(Code.NOT_ALLOWED_FOR_ACTOR, lambda: resend_export(actor=as_trainee, export=job))
     assert ExportJob.objects.get(pk=job.pk).status == ExportStatus.RUNNING
@@ -245,7 +245,7 @@ def test_give_up_is_refused_while_resends_are_left_or_the_builder_is_alive(accou
     silence(job)
     err = refused(Code.NOT_DUE, lambda: give_up_export(actor=SWEEP, export=job))
     assert err.message == (
-        f"Export #{job.pk} can still be sent again ({limit - 1} of {limit} resends used)."
+        f"Export #{job.number} can still be sent again ({limit - 1} of {limit} resends used)."
     )
     ExportJob.objects.filter(pk=job.pk).update(resends=limit)
     given_up = give_up_export(actor=SWEEP, export=job)

@@ -99,9 +99,30 @@ def test_broker_down_leaves_the_job_queued_for_the_sweep(
 def test_one_export_in_flight(account, as_trainee):
     job = request_export(actor=as_trainee, account=account)
     err = refused(Code.EXPORT_IN_FLIGHT, lambda: request_export(actor=as_trainee, account=account))
-    assert f"#{job.pk}" in err.message
+    assert f"Export #{job.number} " in err.message
     assert account.exports.count() == 1
     assert last_refusal(account).action == Action.REQUEST_EXPORT
+
+
+def test_exports_are_numbered_in_their_sandbox(account, as_trainee, other_trainee):
+    """A new sandbox's first export is "Export #1", whatever other sandboxes hold (issue 23,
+    item 20); the next one in the same sandbox is #2, on its page, email and timeline alike."""
+    elsewhere = small_account(other_trainee)
+    first = ready_export(elsewhere, Actor.trainee(other_trainee))
+    assert first.number == 1
+    mine = ready_export(account, as_trainee)
+    assert mine.number == 1 and mine.pk != first.pk
+    advance_clock(actor=as_trainee, sandbox=account.sandbox, by=rule("EXPORT_COOLDOWN"))
+    second = request_export(actor=as_trainee, account=account)
+    assert second.number == 2
+    assert str(second) == "Export #2 (queued)"
+    email = InboxMessage.objects.get(sandbox=account.sandbox, kind="export_ready")
+    assert email.body.startswith("Export #1 of ")
+    labels = TimelineEvent.objects.filter(account=account, action=Action.REQUEST_EXPORT)
+    assert sorted(labels.values_list("subject_label", flat=True)) == [
+        "Data export #1",
+        "Data export #2",
+    ]
 
 
 def test_one_new_export_per_24_sandbox_hours(account, as_trainee):

@@ -70,7 +70,7 @@ def test_rows_describe_themselves(world):
     deletion: DeletionRequest = request(world)
     assert str(deletion) == f"Deletion request #{deletion.pk} (pending)"
     export = ExportJob.objects.create(account=world.account, requested_at=world.sandbox.now())
-    assert str(export) == f"Export #{export.pk} (queued)"
+    assert str(export) == f"Export #{export.number} (queued)"
     message = InboxMessage.objects.create(
         sandbox=world.sandbox,
         kind="note",

@@ -280,7 +280,7 @@ def test_retry_is_disabled_while_another_export_is_in_flight(signed_in, world):
         other = ExportJob.objects.create(account=world.account, requested_at=world.sandbox.now())
     html = signed_in.get(url("exports", world.sandbox)).content.decode()
     reason = described_control(html, "Retry")
-    assert f"Export #{other.pk} is being prepared: wait for it to finish first." in reason
+    assert f"Export #{other.number} is being prepared: wait for it to finish first." in reason
     assert 'action="' + url("retry_export", world.sandbox, failed.pk) not in html
 
     posted = signed_in.post(url("retry_export", world.sandbox, failed.pk))

@@ -40,7 +40,7 @@ def test_a_refused_export_request_keeps_the_exports_page_address(signed_in, sand
     response = signed_in.post(url("request_export", sandbox), **boosted(page))
     assert response.status_code == 409
     assert response["HX-Replace-Url"] == page
-    assert f"Export #{export.pk} is still being prepared" in response.content.decode()
+    assert f"Export #{export.number} is still being prepared" in response.content.decode()
 
 
 def test_reloading_the_address_shows_the_form_s_page_and_sends_nothing(signed_in, sandbox):

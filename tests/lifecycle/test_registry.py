@@ -10,9 +10,10 @@ from lifecycle.core import Actor, apply, subject_of
 from lifecycle.core.protection import ProtectedStateError
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import Outcome, TimelineEvent
-from lifecycle.transitions import Rows
+from lifecycle.transitions import PEOPLE, PREVIOUS, Rows, Transition, registry
 from tests.throwaway import transitions as throwaway
 from tests.throwaway.models import Parcel
+from tests.throwaway.transitions import ParcelAction
 
 
 @pytest.fixture
@@ -87,3 +88,10 @@ def test_a_trainee_of_another_sandbox_is_refused_by_the_same_core(world, parcel,
     with pytest.raises(LifecycleError) as refused:
         apply(throwaway.SEND_PARCEL, rows, actor=Actor.trainee(other_trainee))
     assert refused.value.code == Code.NOT_YOUR_SANDBOX
+
+
+def test_a_transition_back_to_the_previous_state_must_say_how_to_read_it():
+    back = Transition(ParcelAction.SEND_PARCEL, "parcel", (throwaway.SENT,), PREVIOUS, PEOPLE)
+    with pytest.raises(ValueError, match="needs its target_of"):
+        registry.register(other=(back,))
+    assert "send_parcel" not in t.BY_KEY

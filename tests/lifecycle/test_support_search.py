@@ -39,9 +39,18 @@ def test_an_account_is_found_by_its_number(desk, two, shape):
 
 @pytest.mark.parametrize("shape", ["Export #{n}", "export {n}", "Data export #{n}"])
 def test_an_export_number_opens_its_account(desk, two, shape):
+    """The number the seller's pages and emails give it: its number in its sandbox."""
     account = two[1].account
-    job = ExportJob.objects.create(account=account, requested_at=two[1].now())
-    assert opens(desk, shape.format(n=job.pk)) == reverse(CASE, args=[account.pk])
+    job = ExportJob.objects.create(account=account, number=3, requested_at=two[1].now())
+    assert opens(desk, shape.format(n=job.number)) == reverse(CASE, args=[account.pk])
+
+
+def test_an_export_number_of_several_sandboxes_lists_their_accounts(desk, two):
+    for sandbox in two:
+        ExportJob.objects.create(account=sandbox.account, number=1, requested_at=sandbox.now())
+    html = desk.get(reverse("support:search"), {"q": "Export #1"}).content.decode()
+    for sandbox in two:
+        assert reverse(CASE, args=[sandbox.account.pk]) in html
 
 
 def test_a_number_that_names_nothing_says_so(desk, two):

@@ -477,11 +477,11 @@ def test_request_export_then_refused_while_in_flight(
     job = ExportJob.objects.get(account__sandbox=sandbox)
     assert job.status == "queued" and queue.names() == ["build_export_task"]
     page = signed_in.get(response["Location"])
-    assert shown(page, f"Export #{job.pk} is queued")
+    assert shown(page, f"Export #{job.number} is queued")
     assert f'data-hx-get="{url("export_job", sandbox, job.pk)}"'.encode() in page.content
     response = signed_in.post(url("request_export", sandbox))
     assert response.status_code == 409
-    assert shown(response, f"Export #{job.pk} is still being prepared")
+    assert shown(response, f"Export #{job.number} is still being prepared")
     assert ExportJob.objects.filter(account__sandbox=sandbox).count() == 1
 
 
@@ -506,7 +506,7 @@ def test_retry_of_an_export_that_did_not_fail_is_refused(signed_in, sandbox):
         )
     response = signed_in.post(url("retry_export", sandbox, job.pk))
     assert response.status_code == 409
-    assert shown(response, f"Export #{job.pk} is expired: only a failed export can be retried.")
+    assert shown(response, f"Export #{job.number} is expired: only a failed export can be retried.")
 
 
 def test_ready_export_offers_download_and_expiry(signed_in, sandbox):
