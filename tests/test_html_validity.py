@@ -33,6 +33,7 @@ from tests.accounts.factories import SellerAccountFactory
 from tests.engine_guard import arranging
 from tests.lifecycle.jobs_helpers import ready_for_deletion
 from tests.support_admin import change_page, changelist, client_for, post_action
+from tests.training.conftest import make_trainer
 from tests.web import demo, ready_export, url
 
 PASSWORD = "correct-horse-9"
@@ -197,6 +198,8 @@ def signed_out_and_not_found(other_trainee, sandbox) -> list[Page]:
         ),
         Page("not-found-other-trainee", stranger, url("dashboard", sandbox), 404),
         Page("not-found-address", stranger, "/no/such/page/", 404),
+        Page("edition-rules", Client(), reverse("edition_rules", args=["source-article"])),
+        Page("edition-compare", client_for(make_trainer("html-coach")), reverse("edition_compare")),
     ]
 
 
