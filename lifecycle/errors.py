@@ -63,7 +63,8 @@ class Code(StrEnum):
 class LifecycleError(Exception):
     """A refused action. `message` is one sentence that says why and what to do instead."""
 
-    def __init__(self, code: Code, message: str, **details: Any) -> None:
+    def __init__(self, code: StrEnum, message: str, **details: Any) -> None:
+        # `code` is a member of an app's code enum: `Code`, or another app's (the cohorts').
         super().__init__(message)
         self.code = code
         self.message = message

@@ -52,7 +52,7 @@ class RosterReport:
 
 
 def _refuse(code: RosterCode, message: str) -> NoReturn:
-    raise LifecycleError(code, message)  # type: ignore[arg-type]
+    raise LifecycleError(code, message)
 
 
 def label(lti_user: LtiUser) -> str:

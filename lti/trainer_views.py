@@ -1,13 +1,10 @@
 """The trainer's pages of a course's cohort: scores sent to its grade book, its roster."""
 
-from typing import cast
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from lifecycle.errors import LifecycleError
 from training.cohorts import catalogue
 from training.cohorts.web import CohortRequest, cohort_page
@@ -45,8 +42,7 @@ def sync_roster(request: CohortRequest) -> HttpResponse:
     """ "Sync the roster": the course's learners join the cohort; the page says who came, who
     left."""
     try:
-        trainer = cast(User, request.user)  # cohort_page: a signed-in trainer
-        report = roster.sync_roster(actor=trainer, cohort=request.cohort)
+        report = roster.sync_roster(actor=request.user, cohort=request.cohort)
     except LifecycleError as err:
         messages.error(request, err.message)
     else:

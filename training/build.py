@@ -122,8 +122,9 @@ def build_world(scenario: Scenario, *, trainee: User, edition: str = "") -> Buil
                 actor=moves.Actor.job("deletion email"), request=request
             )
         else:
-            request = moves.open_request(account)
-            moves.confirm_deletion(actor=me, token=moves.deletion_token(request))
+            opened = moves.open_request(account)
+            assert opened is not None  # nosec B101  # the world's request is asked for first
+            moves.confirm_deletion(actor=me, token=moves.deletion_token(opened))
     if current:
         moves.advance_clock(actor=me, sandbox=sandbox, by=timedelta(days=current))
     sandbox.refresh_from_db()
@@ -152,7 +153,10 @@ def build_world(scenario: Scenario, *, trainee: User, edition: str = "") -> Buil
 def _set_up_account(world: World, me, account: SellerAccount) -> None:
     if world.account_type != "personal":
         moves.switch_account_type(
-            actor=me, account=account, account_type=world.account_type, category=world.category
+            actor=me,
+            account=account,
+            account_type=world.account_type,
+            category=world.category or "",
         )
     for app in world.apps:
         moves.grant_app_access(actor=me, account=account, app=app)

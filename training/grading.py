@@ -129,7 +129,7 @@ def grade(
         state_now = _state(verdict, counts, final)
         share = _share(objective.weight, total)
         note = verdict.note
-        if verdict.met and counts is False:
+        if verdict.met and when is not None and counts is False:
             note = f"{note} It counts when {when.text}.".strip()
         lines.append(
             Line(
@@ -175,9 +175,10 @@ def grade(
     hint_cost = sum(h.cost for h in scenario.hints[:hints_used])
     score = max(0, min(100, earned - hint_cost - penalty))
     budget = scenario.time_budget_days
-    over = budget is not None and took is not None and took > timedelta(days=budget)
+    over = False
     notes = []
-    if over:
+    if budget is not None and took is not None and took > timedelta(days=budget):
+        over = True
         notes.append(
             f"The attempt took {days_and_hours(took)} of sandbox time; the brief allowed "
             f"{count(budget, 'day') if budget != int(budget) else count(int(budget), 'day')}."

@@ -83,6 +83,7 @@ def events_after(
 def final_state(sandbox: Sandbox) -> FinalState:
     sandbox = Sandbox.objects.get(pk=sandbox.pk)  # the clock as it is now
     account = sandbox.account
+    assert account is not None  # nosec B101  # a scenario's sandbox holds its account
     linked = set(
         ShopLink.objects.filter(account=account, unlinked_at__isnull=True).values_list(
             "shop_id", flat=True
@@ -92,7 +93,7 @@ def final_state(sandbox: Sandbox) -> FinalState:
         pk_name[1]: pk_name[0] in linked
         for pk_name in Shop.objects.filter(sandbox=sandbox).values_list("pk", "name")
     }
-    apps = {}
+    apps: dict[str, bool] = {}
     for grant in account.app_authorizations.order_by("granted_at", "id"):
         apps[grant.app] = apps.get(grant.app, False) or grant.revoked_at is None
     counted = Order.objects.filter(account=account).values("status").annotate(n=Count("id"))

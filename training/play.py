@@ -111,11 +111,12 @@ def grade_sandbox(
 def current_grade(attempt: Attempt, *, final: bool = False) -> grading.Grade | None:
     """The attempt's grade now: under way (the live panel: what can still be met is "not yet"),
     or `final` as finishing would keep it. None without its sandbox."""
-    if attempt.sandbox_id is None:
+    sandbox = attempt.sandbox
+    if sandbox is None:
         return None
     return grade_sandbox(
         get(attempt.scenario_slug),
-        attempt.sandbox,
+        sandbox,
         baseline_event_id=attempt.baseline_event_id,
         started=attempt.sandbox_started_at,
         hints_used=attempt.hints_used,
@@ -166,23 +167,21 @@ def _rows(facts: list[Fact]) -> list[dict]:
 
 def trainee_steps(attempt: Attempt) -> list[dict]:
     """What the trainee did, in order, as the result page shows it beside the reference."""
-    if attempt.sandbox_id is None:
+    sandbox = attempt.sandbox
+    if sandbox is None:
         return []
     name = get(attempt.scenario_slug).world.display_name
-    return _rows(
-        observe.events_after(attempt.sandbox, attempt.baseline_event_id, account_name=name)
-    )
+    return _rows(observe.events_after(sandbox, attempt.baseline_event_id, account_name=name))
 
 
 def setup_steps(attempt: Attempt) -> list[dict]:
     """How the scenario built the world before the attempt began: its steps, each by the
     scenario's set-up as its event records (the build's own job, the email, shows as a job)."""
-    if attempt.sandbox_id is None:
+    sandbox = attempt.sandbox
+    if sandbox is None:
         return []
     name = get(attempt.scenario_slug).world.display_name
-    built = observe.events_after(
-        attempt.sandbox, 0, upto=attempt.baseline_event_id, account_name=name
-    )
+    built = observe.events_after(sandbox, 0, upto=attempt.baseline_event_id, account_name=name)
     return _rows(built)
 
 
@@ -192,12 +191,13 @@ def finish_attempt(*, attempt: Attempt) -> Attempt:
     attempt = _locked(attempt)
     if not attempt.is_open:
         return attempt
+    sandbox_id = attempt.sandbox_id
     grade = current_grade(attempt, final=True)
-    if grade is None:
+    if grade is None or sandbox_id is None:
         raise PermissionDenied("This attempt's sandbox is gone: start the scenario again.")
     practice = bool((attempt.feedback or {}).get("practice"))
     attempt.finished_at = timezone.now()
-    attempt.sandbox_finished_at = Sandbox.objects.get(pk=attempt.sandbox_id).now()
+    attempt.sandbox_finished_at = Sandbox.objects.get(pk=sandbox_id).now()
     attempt.score = grade.score
     attempt.passed = grade.passed and not practice
     attempt.result = {line.id: line.as_json() for line in grade.lines}

@@ -27,7 +27,7 @@ class Player:
 
     @property
     def account(self) -> SellerAccount:
-        return SellerAccount.objects.filter(sandbox=self.sandbox).order_by("id").first()
+        return SellerAccount.objects.filter(sandbox=self.sandbox).earliest("id")
 
 
 def play(player: Player, steps: list[Step]) -> Player:

@@ -8,16 +8,18 @@ from datetime import datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+
+from lifecycle.web import SignedInRequest
 
 from . import panel, play
 from .cohorts.progress import trainee_assignments
 from .grading import days_and_hours
 from .models import Attempt
-from .scenarios import Scenario, get, load_all
+from .scenarios import Forbidden, Objective, Scenario, get, load_all
 from .scenarios.schema import section_words
 
 
@@ -28,7 +30,7 @@ def _scenario(slug: str) -> Scenario:
         raise Http404("No such scenario.") from None
 
 
-def _attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+def _attempt(request: SignedInRequest, attempt_id: int) -> Attempt:
     return get_object_or_404(  # its branch (rewind) too: the attempt's pages name it
         Attempt.objects.select_related("sandbox", "branch"), pk=attempt_id, trainee=request.user
     )
@@ -39,13 +41,14 @@ def sandbox_url(attempt: Attempt) -> str:
     if attempt.sandbox_id is None:
         return ""
     if get(attempt.scenario_slug).audience == "support":
-        account = attempt.sandbox.account
+        sandbox = attempt.sandbox
+        account = sandbox.account if sandbox else None
         return reverse("support:case", args=[account.pk]) if account else ""
     return reverse("dashboard", args=[attempt.sandbox_id])
 
 
 @login_required
-def scenario_list(request: HttpRequest) -> HttpResponse:
+def scenario_list(request: SignedInRequest) -> HttpResponse:
     scenarios = [s for s in load_all().values() if s.audience == "trainee" or request.user.is_staff]
     attempts: dict[str, list[Attempt]] = {}
     for attempt in Attempt.objects.filter(trainee=request.user):
@@ -58,7 +61,7 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
 
 
 def _start(
-    request: HttpRequest, scenario: Scenario, restarted_from: Attempt | None = None
+    request: SignedInRequest, scenario: Scenario, restarted_from: Attempt | None = None
 ) -> HttpResponse:
     try:
         attempt = play.start_attempt(
@@ -73,20 +76,20 @@ def _start(
 
 @login_required
 @require_POST
-def scenario_start(request: HttpRequest, slug: str) -> HttpResponse:
+def scenario_start(request: SignedInRequest, slug: str) -> HttpResponse:
     return _start(request, _scenario(slug))
 
 
 @login_required
 @require_POST
-def attempt_restart(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_restart(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     """A new attempt at the same scenario; this one is kept as it is."""
     attempt = _attempt(request, attempt_id)
     return _start(request, _scenario(attempt.scenario_slug), restarted_from=attempt)
 
 
 @login_required
-def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_detail(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     attempt = _attempt(request, attempt_id)
     if not attempt.is_open:
         return redirect("attempt_result", attempt.pk)
@@ -104,7 +107,7 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 @login_required
-def attempt_panel(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_panel(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     """The panel alone, polled by the pages beside it: it follows background work (a deletion
     finalized, an export ready) without a reload. A finished attempt's panel says so."""
     attempt = _attempt(request, attempt_id)
@@ -116,7 +119,7 @@ def attempt_panel(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_solution(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_solution(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     """Show the solution: the attempt becomes practice."""
     attempt = play.show_solution(attempt=_attempt(request, attempt_id))
     messages.info(request, "The solution is shown: this attempt is now practice and cannot pass.")
@@ -125,7 +128,7 @@ def attempt_solution(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_hint(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_hint(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     attempt = play.take_hint(attempt=_attempt(request, attempt_id))
     back = request.POST.get("next") or ""
     if back.startswith("/") and not back.startswith("//"):
@@ -135,7 +138,7 @@ def attempt_hint(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_finish(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_finish(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     try:
         attempt = play.finish_attempt(attempt=_attempt(request, attempt_id))
     except PermissionDenied as err:
@@ -157,7 +160,7 @@ def _timed(rows: list[dict]) -> list[dict]:
 
 
 @login_required
-def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_result(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     attempt = _attempt(request, attempt_id)
     if attempt.is_open:
         return redirect("attempt", attempt.pk)
@@ -167,7 +170,8 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     order = {step["id"]: n for n, step in enumerate(steps, start=1)}
     lines = []
     # In the file's order (the JSON column does not keep the order of its keys).
-    for item in [*scenario.objectives, *scenario.forbidden]:
+    items: list[Objective | Forbidden] = [*scenario.objectives, *scenario.forbidden]
+    for item in items:
         line = attempt.result.get(item.id)
         if line is not None:
             done = [order[i] for i in line.get("evidence", []) if i in order]

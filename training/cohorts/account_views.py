@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from lifecycle.errors import LifecycleError
+from lifecycle.web import SignedInRequest
 
 from .demo import demo_logins
 from .forms import ResetForm
@@ -69,7 +70,7 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
 
 @login_required
 @require_POST
-def tour_dismiss(request: HttpRequest) -> HttpResponse:
+def tour_dismiss(request: SignedInRequest) -> HttpResponse:
     dismiss_tour(person=request.user)
     return HttpResponse(status=204)
 
@@ -103,7 +104,7 @@ def email_verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def email_verification_resend(request: HttpRequest) -> HttpResponse:
+def email_verification_resend(request: SignedInRequest) -> HttpResponse:
     if request.user.pending_email:
         ask_to_verify(request.user)
         messages.success(request, f"A new link is on its way to {request.user.pending_email}.")

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.db.models import F
 from django.test.utils import override_settings
 
 from accounts.models import User
@@ -148,8 +149,7 @@ def _as_a_person_plays(attempt: Attempt, minutes: int) -> None:
     real time, so the minutes are sandbox minutes too (on top of the clock moves played)."""
     span = timedelta(minutes=minutes)
     Attempt.objects.filter(pk=attempt.pk).update(
-        started_at=attempt.started_at - span,
-        sandbox_started_at=attempt.sandbox_started_at - span,
+        started_at=F("started_at") - span, sandbox_started_at=F("sandbox_started_at") - span
     )
 
 
@@ -198,9 +198,9 @@ def demo_attempts(trainer: User, cohort: Cohort, people: list[User]) -> int:
                     attempt = play.start_attempt(trainee=person, scenario=scenario)
                     steps = scenario.careless.steps if n % 3 == 0 else scenario.solution
                     seller = Actor.trainee(person)
-                    play_steps(
-                        Player(sandbox=attempt.sandbox, seller=seller, password=secret), steps
-                    )
+                    sandbox = attempt.sandbox
+                    assert sandbox is not None  # nosec B101  # a started attempt has its world
+                    play_steps(Player(sandbox=sandbox, seller=seller, password=secret), steps)
                     made += 1
                     _as_a_person_plays(attempt, PLAYING_MINUTES[(n + k) % len(PLAYING_MINUTES)])
                     if k == 1 and n % 7 == 0:

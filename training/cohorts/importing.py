@@ -34,7 +34,8 @@ from .services import check_runs, lock_cohort, record
 REQUIRED = ("username", "email")
 OPTIONAL = ("first_name", "last_name")
 MAX_ROWS = 2000
-EMAIL_MAX = User._meta.get_field("email").max_length
+EMAIL_MAX: int = User._meta.get_field("email").max_length or 0
+assert EMAIL_MAX, "the login's email field has a length limit"  # nosec B101  # read at import
 FIELD_LIMIT = csv.field_size_limit()  # the csv module's own cap on one value
 MAY_NOT_ADD = "the row matches an existing login that you may not add"
 
@@ -193,7 +194,7 @@ def _check_against_logins(rows: list[Row]) -> tuple[dict[str, User], list[tuple[
     """
     usernames = [r.username.lower() for r in rows]
     emails = [r.email.lower() for r in rows]
-    by_username = {
+    by_username: dict[str, User] = {
         u.username.lower(): u
         for u in User.objects.annotate(key=Lower("username")).filter(key__in=usernames)
     }
@@ -205,7 +206,9 @@ def _check_against_logins(rows: list[Row]) -> tuple[dict[str, User], list[tuple[
     for row in rows:
         user = by_username.get(row.username.lower())
         owner = by_email.get(row.email.lower())
-        if (user is not None or owner is not None) and (user != owner or not invitable(user)):
+        if user is None and owner is None:
+            continue  # a new login
+        if user is None or user != owner or not invitable(user):
             errors.append((row.line, MAY_NOT_ADD))
     return by_username, errors
 

@@ -21,7 +21,7 @@ from .joining import (
 from .models import Invitation, LoginInvitation
 
 # A link that will never work again is gone (410); a full one might get a seat back (409).
-REFUSAL_STATUS = {
+REFUSAL_STATUS: dict[str, int] = {
     CohortCode.INVITATION_EXPIRED: 410,
     CohortCode.INVITATION_REVOKED: 410,
     CohortCode.INVITATION_FULL: 409,

@@ -6,12 +6,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
+from lifecycle.conf import setting
 
 from .models import Cohort
 
 
 def send_set_password_email(*, person: User, cohort: Cohort, uid: str, token: str) -> None:
-    link = settings.SIMULATOR["SITE_URL"].rstrip("/") + reverse(
+    link = setting("SITE_URL").rstrip("/") + reverse(
         "password_reset_confirm", kwargs={"uidb64": uid, "token": token}
     )
     body = render_to_string(
@@ -27,7 +28,7 @@ def send_set_password_email(*, person: User, cohort: Cohort, uid: str, token: st
 
 def send_login_invitation_email(*, person: User, cohort: Cohort, trainer: User | None) -> None:
     """No secret in it: the person signs in with their own login to accept or decline."""
-    link = settings.SIMULATOR["SITE_URL"].rstrip("/") + reverse("sandbox_list")
+    link = setting("SITE_URL").rstrip("/") + reverse("sandbox_list")
     body = render_to_string(
         "training/emails/login_invitation.txt",
         {"person": person, "cohort": cohort, "trainer": trainer, "link": link},

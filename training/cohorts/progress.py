@@ -14,6 +14,7 @@ from django.db.models import F
 
 from training.models import Attempt
 
+from .catalogue import title_of
 from .models import Assignment, Cohort
 
 NOT_STARTED, IN_PROGRESS, PASSED, FAILED = "not_started", "in_progress", "passed", "failed"
@@ -186,9 +187,7 @@ def cohort_progress(cohort: Cohort, scenarios: dict[str, Any]) -> Progress:
     columns = [
         Column(
             slug=a.scenario_slug,
-            title=scenarios[a.scenario_slug].title
-            if a.scenario_slug in scenarios
-            else a.scenario_slug,
+            title=title_of(a.scenario_slug, scenarios),
             due_on=a.due_on,
             trainees=len(memberships),
         )

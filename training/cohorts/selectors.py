@@ -1,15 +1,18 @@
 """What the trainer pages read: a trainer's cohorts and one cohort's people, links, scenarios."""
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from lifecycle.conf import setting
 
+from .catalogue import title_of
 from .importing import ImportReport
 from .models import Cohort, Invitation, Membership
 
@@ -24,28 +27,58 @@ def cohorts_run_by(trainer: User) -> QuerySet[Cohort]:
 
 
 def invitation_link(invitation: Invitation) -> str:
-    return settings.SIMULATOR["SITE_URL"].rstrip("/") + reverse("join", args=[invitation.token])
+    return setting("SITE_URL").rstrip("/") + reverse("join", args=[invitation.token])
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    """An invitation link as the cohort's page lists it: its seats taken, state and address."""
+
+    pk: int
+    seats: int
+    used: int
+    expires_at: datetime
+    revoked_at: datetime | None
+    link: str
+    state: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """An assigned scenario as the cohort's page lists it, by its title."""
+
+    pk: int
+    title: str
+    due_on: date | None
+
+
+def _state(invitation: Invitation, used: int, now: datetime) -> str:
+    if invitation.revoked_at:
+        return "revoked"
+    if invitation.expires_at <= now:
+        return "expired"
+    return "full" if used >= invitation.seats else "open"
+
+
+def _invitation_row(i: Any, now: datetime) -> InvitationRow:
+    """`i` is an invitation annotated with `used` (its memberships)."""
+    state, link = _state(i, i.used, now), invitation_link(i)
+    return InvitationRow(i.pk, i.seats, i.used, i.expires_at, i.revoked_at, link, state)
 
 
 def cohort_overview(cohort: Cohort, scenarios: dict[str, Any]) -> dict[str, Any]:
     now = timezone.now()
-    invitations = list(cohort.invitations.annotate(used=Count("memberships")))
-    for invitation in invitations:
-        invitation.link = invitation_link(invitation)
-        invitation.state = (
-            "revoked"
-            if invitation.revoked_at
-            else "expired"
-            if invitation.expires_at <= now
-            else "full"
-            if invitation.used >= invitation.seats
-            else "open"
-        )
-        invitation.is_open = invitation.state == "open"
-    assignments = list(cohort.assignments.all())
-    for assignment in assignments:
-        scenario = scenarios.get(assignment.scenario_slug)
-        assignment.title = scenario.title if scenario else assignment.scenario_slug
+    invitations = [
+        _invitation_row(i, now) for i in cohort.invitations.annotate(used=Count("memberships"))
+    ]
+    assignments = [
+        AssignmentRow(a.pk, title_of(a.scenario_slug, scenarios), a.due_on)
+        for a in cohort.assignments.all()
+    ]
     memberships = cohort.memberships.select_related("trainee").order_by("trainee__username")
     return {
         "memberships": list(memberships),

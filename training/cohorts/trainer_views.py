@@ -7,12 +7,13 @@ answers 404. Mutating views are POST-only and call one service.
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from editions import registry as editions
+from lifecycle.web import SignedInRequest
 
 from . import catalogue, selectors
 from .forms import AssignmentForm, CohortForm, ImportForm, InvitationForm
@@ -27,19 +28,19 @@ from .services import (
 from .web import CohortRequest, act, cohort_page, invalid, trainer_page
 
 
-def _list_page(request: HttpRequest, form: CohortForm) -> HttpResponse:
+def _list_page(request: SignedInRequest, form: CohortForm) -> HttpResponse:
     cohorts = selectors.cohorts_run_by(request.user)
     return render(request, "training/trainer/cohort_list.html", {"cohorts": cohorts, "form": form})
 
 
 @trainer_page
-def cohort_list(request: HttpRequest) -> HttpResponse:
+def cohort_list(request: SignedInRequest) -> HttpResponse:
     return _list_page(request, CohortForm())
 
 
 @trainer_page
 @require_POST
-def cohort_create(request: HttpRequest) -> HttpResponse:
+def cohort_create(request: SignedInRequest) -> HttpResponse:
     form = CohortForm(request.POST)
     if not form.is_valid():
         return invalid(request, lambda: _list_page(request, form))

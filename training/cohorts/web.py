@@ -11,12 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from lifecycle.errors import LifecycleError
+from lifecycle.web import SignedInRequest
 
 from .models import Cohort
 from .roles import is_trainer
 
 
-class CohortRequest(HttpRequest):
+class CohortRequest(SignedInRequest):
     """A request of a `cohort_page` view, which loaded the trainer's cohort onto it (for the
     type checker; at run time it is Django's request)."""
 

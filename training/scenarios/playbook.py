@@ -1,21 +1,21 @@
 """The body of every step a script can take: each calls the service its page calls.
 
-What a background job would do next (build the export, send the confirmation email, send the
-announcement, run what the clock made due) is run at once, by the same job functions, so a
-script needs no worker. `player` is a `training.script.Player`; `actor` is who takes the step.
+The steps on the shop's goods (orders, inquiries, products, the studio) are in
+`playbook_commerce`. What a background job would do next (build the export, send the
+confirmation email, send the announcement, run what the clock made due) is run at once, by the
+same job functions, so a script needs no worker. `player` is a `training.script.Player`;
+`actor` is who takes the step.
 """
 
 from datetime import timedelta
 
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.transitions import Action
-from shops.models import Campaign, Inquiry, Order, OrderStatus, Product, Shop
-from shops.services.orders_bulk import carrier_tracking_number
+from shops.models import Campaign, Shop
 from shops.transitions.link import link_action_for
-from studio.models import LiveSession, ProductLink, Video
 from training import moves
 
-from .steps import span, step
+from .steps import span, step, words
 
 JOB = moves.Actor.job("scenario script")
 
@@ -24,32 +24,13 @@ def _shop(player, name: str) -> Shop:
     return Shop.objects.get(sandbox=player.sandbox, name=name)
 
 
-def _product(player, sku: str) -> Product:
-    return Product.objects.get(account=player.account, sku=sku)
-
-
 def _campaign(player, name: str) -> Campaign:
-    return Campaign.objects.filter(account=player.account, name=name).order_by("-id").first()
-
-
-def _awaiting(player, shop: str | None) -> list[Order]:
-    found = Order.objects.filter(account=player.account, status=OrderStatus.AWAITING_SHIPMENT)
-    if shop:
-        found = found.filter(shop__name=shop)
-    return list(found.order_by("placed_at", "id"))
-
-
-def _video(player, title: str) -> Video:
-    return Video.objects.get(account=player.account, title=title)
+    return Campaign.objects.filter(account=player.account, name=name).latest("id")
 
 
 def _deletion(player, link: str):
     requests = player.account.deletion_requests.order_by("id")
     return requests.first() if link == "first" else requests.last()
-
-
-def _of(step) -> str:
-    return f" of {step.shop}" if step.shop else ""
 
 
 def _which_link(step) -> str:
@@ -164,7 +145,7 @@ def reactivate(player, step, actor):
 @step(
     "remove_app_access",
     needs=("app",),
-    say=lambda s: f"Account Settings → Connected apps → remove {s.app.replace('_', ' ')}",
+    say=lambda s: f"Account Settings → Connected apps → remove {words(s.app)}",
 )
 def remove_app_access(player, step, actor):
     moves.remove_app_access(actor=actor, account=player.account, app=step.app)
@@ -173,7 +154,7 @@ def remove_app_access(player, step, actor):
 @step(
     "grant_app_access",
     needs=("app",),
-    say=lambda s: f"Account Settings → Connected apps → grant {s.app.replace('_', ' ')}",
+    say=lambda s: f"Account Settings → Connected apps → grant {words(s.app)}",
 )
 def grant_app_access(player, step, actor):
     moves.grant_app_access(actor=actor, account=player.account, app=step.app)
@@ -210,144 +191,6 @@ def pause_campaign(player, step, actor):
 @step("end_campaign", needs=("name",), say=lambda s: f"Marketing → end {s.name}")
 def end_campaign(player, step, actor):
     moves.end_campaign(actor=actor, campaign=_campaign(player, step.name))
-
-
-# --- Orders and inquiries ----------------------------------------------------------------------
-
-
-@step(
-    "ship_orders",
-    say=lambda s: f"Orders → select every order awaiting shipment{_of(s)} → ship (labels)",
-)
-def ship_orders(player, step, actor):
-    moves.ship_orders(actor=actor, orders=_awaiting(player, step.shop))
-
-
-@step(
-    "cancel_orders",
-    say=lambda s: f"Orders → select every order awaiting shipment{_of(s)} → cancel",
-)
-def cancel_orders(player, step, actor):
-    moves.cancel_orders(actor=actor, orders=_awaiting(player, step.shop))
-
-
-@step(
-    "ship_order",
-    say=lambda s: f"Orders → the oldest order awaiting shipment{_of(s)} → ship it",
-)
-def ship_order(player, step, actor):
-    order = _awaiting(player, step.shop)[0]
-    moves.ship_order(actor=actor, order=order, tracking_number=carrier_tracking_number())
-
-
-@step(
-    "cancel_order",
-    say=lambda s: f"Orders → the oldest order awaiting shipment{_of(s)} → cancel it",
-)
-def cancel_order(player, step, actor):
-    moves.cancel_order(actor=actor, order=_awaiting(player, step.shop)[0])
-
-
-@step(
-    "reply_inquiry",
-    needs=("text",),
-    say=lambda s: f"Inquiries → the oldest unanswered one → reply “{s.text}”",
-)
-def reply_inquiry(player, step, actor):
-    inquiry = (
-        Inquiry.objects.filter(account=player.account, replied_at=None)
-        .order_by("received_at", "id")
-        .first()
-    )
-    moves.reply_inquiry(actor=actor, inquiry=inquiry, reply=step.text)
-
-
-# --- Products ----------------------------------------------------------------------------------
-
-
-@step(
-    "change_listing",
-    needs=("sku", "status"),
-    say=lambda s: f"Products → {s.sku} → mark {s.status.replace('_', ' ')}",
-)
-def change_listing(player, step, actor):
-    moves.change_listing_status(actor=actor, product=_product(player, step.sku), status=step.status)
-
-
-def _edit_said(s) -> str:
-    changes = []
-    if s.title is not None:
-        changes.append(f"title “{s.title}”")
-    if s.price is not None:
-        changes.append(f"price {s.price}")
-    if s.stock is not None:
-        changes.append(f"stock {s.stock}")
-    return f"Products → {s.sku} → edit: {', '.join(changes) or 'save unchanged'}"
-
-
-@step("edit_product", needs=("sku",), say=_edit_said)
-def edit_product(player, step, actor):
-    product = _product(player, step.sku)
-    moves.edit_product(
-        actor=actor,
-        product=product,
-        title=product.title if step.title is None else step.title,
-        price=product.price if step.price is None else step.price,
-        stock=product.stock if step.stock is None else step.stock,
-    )
-
-
-# --- Studio ------------------------------------------------------------------------------------
-
-
-@step(
-    "pick_sound",
-    needs=("video", "sound"),
-    say=lambda s: f"Videos → {s.video} → pick the sound {s.sound}",
-)
-def pick_sound(player, step, actor):
-    moves.pick_sound(actor=actor, video=_video(player, step.video), sound=step.sound)
-
-
-@step(
-    "add_product_link",
-    needs=("video", "sku"),
-    say=lambda s: f"Videos → {s.video} → tag the product {s.sku}",
-)
-def add_product_link(player, step, actor):
-    video = _video(player, step.video)
-    moves.add_product_link(actor=actor, video=video, product=_product(player, step.sku))
-
-
-@step(
-    "remove_product_link",
-    needs=("video", "sku"),
-    say=lambda s: f"Videos → {s.video} → remove the tag of {s.sku}",
-)
-def remove_product_link(player, step, actor):
-    link = ProductLink.objects.get(video=_video(player, step.video), product__sku=step.sku)
-    moves.remove_product_link(actor=actor, link=link)
-
-
-@step(
-    "schedule_live",
-    needs=("title", "hours"),
-    say=lambda s: f"Live → schedule “{s.title}” in {span(s.hours)}",
-)
-def schedule_live(player, step, actor):
-    starts = moves.clock_now(player.sandbox)
-    moves.schedule_live_session(
-        actor=actor,
-        account=player.account,
-        title=step.title,
-        starts_at=starts + timedelta(hours=step.hours),
-    )
-
-
-@step("cancel_live", needs=("title",), say=lambda s: f"Live → cancel “{s.title}”")
-def cancel_live(player, step, actor):
-    session = LiveSession.objects.filter(account=player.account, title=step.title).last()
-    moves.cancel_live_session(actor=actor, session=session)
 
 
 # --- Closing the account -----------------------------------------------------------------------
@@ -405,3 +248,7 @@ def confirm_deletion(player, step, actor):
 )
 def cancel_deletion(player, step, actor):
     moves.cancel_deletion(actor=actor, account=player.account)
+
+
+# The steps of the shop's goods (orders, inquiries, products, studio) are in their own module.
+from . import playbook_commerce  # noqa: E402,F401

@@ -95,14 +95,20 @@ class Step(Strict):
         return STEPS[self.do]
 
     def describe(self) -> str:
-        if self.by == "staff":
-            return self.kind.staff(self)
+        staff = self.kind.staff  # a staff step has one: `_has_what_it_needs` checked it
+        if self.by == "staff" and staff is not None:
+            return staff(self)
         return self.kind.say(self)
 
 
-def span(hours: float) -> str:
+def words(value: str | None) -> str:
+    """A value of the domain's vocabulary in words: "sold_out" is "sold out"."""
+    return (value or "").replace("_", " ")
+
+
+def span(hours: float | None) -> str:
     """'20 days and 1 hour', '19 hours': a clock move in words."""
-    days, rest = divmod(round(hours * 60), 24 * 60)
+    days, rest = divmod(round((hours or 0) * 60), 24 * 60)
     whole_hours, minutes = divmod(rest, 60)
     parts = [count(days, "day")] if days else []
     if whole_hours:
