@@ -3,6 +3,7 @@ demo builder links its shop through the core, so no row disagrees with its event
 
 import pytest
 
+from editions.registry import default_key
 from lifecycle.demo import LINKED_FOR, DemoSizes, build_demo_sandbox
 from lifecycle.errors import Code, LifecycleError
 from lifecycle.models import Outcome
@@ -20,7 +21,7 @@ def test_a_created_sandbox_starts_its_timeline_with_who_created_it(trainee, as_t
         Action.CREATE_SANDBOX,
         Outcome.DONE,
         trainee,
-        {"name": "Week one"},
+        {"name": "Week one", "edition": default_key()},
     )
     assert (sandbox.owner, sandbox.is_demo) == (trainee, False)
 
