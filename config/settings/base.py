@@ -278,50 +278,6 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 # On (production only, EMAILS_SANDBOX_ONLY=1): the site sends no email at all. Platform emails
 # still land in the sandbox inbox; password reset, set-password and verification links go nowhere.
 EMAILS_SANDBOX_ONLY = False
-# Backends that deliver nothing, or write each link where others read it (the console is the
-# process's log): production refuses them, since the links carry tokens.
-NOT_DELIVERING = {
-    "django.core.mail.backends.console.EmailBackend",
-    "django.core.mail.backends.filebased.EmailBackend",
-    "django.core.mail.backends.locmem.EmailBackend",
-    "django.core.mail.backends.dummy.EmailBackend",
-}
-SANDBOX_ONLY_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-
-
-def production_email_backend(backend: str, *, sandbox_only: bool, deliver: bool) -> str:
-    """The backend production sends its emails with, or ImproperlyConfigured saying what to set.
-
-    Password reset, set-password and verification emails carry tokens: production sends them
-    through a real backend (SMTP), or, said explicitly with EMAILS_SANDBOX_ONLY=1, sends none.
-    """
-    backend = backend.strip()
-    if sandbox_only:
-        if backend:
-            raise ImproperlyConfigured(
-                "EMAILS_SANDBOX_ONLY=1 (send no email) and EMAIL_BACKEND say different things: "
-                "set one of them."
-            )
-        if deliver:
-            raise ImproperlyConfigured(
-                "EMAILS_SANDBOX_ONLY=1 sends no email, but DELIVER_EMAIL=1 asks to deliver the "
-                "platform's emails: turn one of them off."
-            )
-        return SANDBOX_ONLY_BACKEND
-    if not backend:
-        raise ImproperlyConfigured(
-            "EMAIL_BACKEND is not set: production emails password reset and set-password links. "
-            "Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (with EMAIL_HOST, "
-            "EMAIL_PORT...), or EMAILS_SANDBOX_ONLY=1 to send no email at all."
-        )
-    if backend in NOT_DELIVERING:
-        raise ImproperlyConfigured(
-            f"EMAIL_BACKEND={backend} is not a real email backend: it would print the links' "
-            "tokens to the log, a file or nowhere. Use SMTP, or EMAILS_SANDBOX_ONLY=1."
-        )
-    return backend
-
-
 # --- Celery ---------------------------------------------------------------------------------
 # Redis when REDIS_URL is set; otherwise kombu's server-less filesystem transport under var/.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -361,7 +317,6 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- The simulated platform -----------------------------------------------------------------
-# Every rule number of the rulebook, as a setting with the rulebook's default.
 # Deployment settings of the simulator. The rules' numbers (cool-downs, limits, grace periods...)
 # are not settings: each edition declares them (editions/declared/, RULEBOOK §12); settings name
 # only the edition a new sandbox is played under unless one is chosen. What stays here is how this

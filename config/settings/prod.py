@@ -7,6 +7,8 @@ DJANGO_SETTINGS_MODULE says otherwise.
 
 import os
 
+from config.emailing import production_email_backend
+
 from .base import *  # noqa: F401,F403
 from .base import (
     DATABASES,
@@ -15,7 +17,6 @@ from .base import (
     SIMULATOR,
     STORAGES,
     env_bool,
-    production_email_backend,
     real_secret_key,
     shared_cache,
 )
