@@ -9,7 +9,8 @@ with their tables, the machine (cores, memory), the date and the commands to rep
 goes into its own virtualenv (var/bench-tools), not the project's. Options are environment
 variables: bench/pages.py's (DURATION, CONNECTIONS, WEB_THREADS...), the sizes of the others
 (EXPORT_LINES, EXPORT_REPEATS, FINALIZE_ORDERS, SWEEP_DUE, SWEEP_IDLE, COHORT_TRAINEES,
-COHORT_USERS, COHORT_SECONDS, SEED_TRAINEES, REWIND_SCALE, EMBEDDED_EXPORTS, EMBEDDED_ORDERS,
+COHORT_USERS, COHORT_SECONDS, CAPACITY_START, CAPACITY_MOST, CAPACITY_SECONDS, CAPACITY_SPAWN,
+CAPACITY_REFINE, SEED_TRAINEES, REWIND_SCALE, EMBEDDED_EXPORTS, EMBEDDED_ORDERS,
 EMBEDDED_SECONDS; the embedded run's seconds default to DURATION), BENCH_ONLY (scripts to run)
 and BENCH_SMALL=1 (every size small: what tests/bench_setup's smoke test runs). REPORT writes
 elsewhere.
@@ -71,6 +72,22 @@ BENCHMARKS = [
             option("COHORT_USERS", "100", "3"),
             "--seconds",
             option("COHORT_SECONDS", "60", "3"),
+        ],
+    ),
+    (
+        "Capacity: the largest live class one machine serves",
+        [
+            "bench/capacity.py",
+            "--start",
+            option("CAPACITY_START", "25", "2"),
+            "--most",
+            option("CAPACITY_MOST", "800", "2"),
+            "--seconds",
+            option("CAPACITY_SECONDS", "60", "5"),
+            "--spawn",
+            option("CAPACITY_SPAWN", "15", "1"),
+            "--refine",
+            option("CAPACITY_REFINE", "2", "0"),
         ],
     ),
     (
