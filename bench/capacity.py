@@ -180,6 +180,10 @@ def report(best: int, runs: list[dict], args: argparse.Namespace) -> None:
     last = runs[-1]["by_name"] if runs else {}
     played = ", ".join(f"{name} {n}" for name, n in sorted(last.items()))
     print(f"\nRequests of the last step by name: {played}.")
+    for run in runs:
+        slowest = sorted(run["p95_by_name"].items(), key=lambda item: -item[1])[:4]
+        named = ", ".join(f"{name} {ms:.0f}" for name, ms in slowest)
+        print(f"- {run['size']} trainees, the slowest requests at work (p95 ms): {named}.")
     print(
         f"\n**Capacity: {best} trainees at once** on one machine of {os.cpu_count()} cores "
         f"(the largest class that passed{'' if best else ': none did'})."

@@ -29,6 +29,7 @@ TIMES: dict[str, list[float]] = {"sign-in": [], "burst": [], "class": []}
 FAILED: dict[str, dict[str, int]] = {"sign-in": {}, "burst": {}, "class": {}}
 CLOCK: dict[str, float] = {}
 NAMES: dict[str, int] = {}
+BY_NAME: dict[str, list[float]] = {}  # the class at work's times, by request
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ATTEMPT = re.compile(r"/training/attempts/(\d+)/")
 SANDBOX = re.compile(r'href="/s/(\d+)/"')
@@ -47,6 +48,8 @@ def sort_request(name: str, response_time: float, exception: Exception | None, *
     NAMES[name] = NAMES.get(name, 0) + 1
     if exception is None:
         TIMES[group].append(response_time)
+        if group == "class":
+            BY_NAME.setdefault(name, []).append(response_time)
     else:
         FAILED[group][name] = FAILED[group].get(name, 0) + 1
 
@@ -57,6 +60,7 @@ def write_results(**_) -> None:
     seconds = CLOCK["ended"] - CLOCK.get("class_started", CLOCK["ended"])
     summary: dict = {"signed_in": len(SIGNED_IN), "class_seconds": round(seconds, 1)}
     summary["by_name"] = NAMES
+    summary["p95_by_name"] = {name: _percentile(sorted(t), 95) for name, t in BY_NAME.items()}
     for group, times in TIMES.items():
         times.sort()
         summary[group] = {
