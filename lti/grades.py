@@ -142,8 +142,12 @@ def send_score(send_id: int) -> str:
         send.last_try_at = now
         try:
             send.answer = _post(send)
-        except (LtiException, requests.RequestException) as err:
-            send.answer = str(err)[:2000]
+        except (LtiException, requests.RequestException, KeyError) as err:
+            # KeyError: pylti1p3 reads the token answer's "access_token" without a check, so a
+            # platform answering without one would roll the try back and leave it queued.
+            send.answer = (
+                f"The platform's answer had no {err}" if isinstance(err, KeyError) else str(err)
+            )[:2000]
             send.state = SendState.FAILED if send.tries < MAX_TRIES else SendState.GAVE_UP
             log.warning("score %s not sent (try %s): %s", send.pk, send.tries, send.answer[:200])
         else:

@@ -102,6 +102,21 @@ def test_a_platform_down_keeps_the_score_until_the_sweep_sends_it_again(
     assert platform.PLATFORM.grade_book["link-1"]["l-1"]["scoreGiven"] == send.score
 
 
+def test_a_token_answer_without_its_token_is_a_failed_try_with_the_platforms_answer(
+    playing, queue, django_capture_on_commit_callbacks, monkeypatch
+):
+    def no_token(self, scopes):
+        raise KeyError("access_token")  # what pylti1p3 raises on a token answer without one
+
+    monkeypatch.setattr("pylti1p3.service_connector.ServiceConnector.get_access_token", no_token)
+    send = finish(playing, queue, django_capture_on_commit_callbacks)
+    run_queued(queue)
+
+    send.refresh_from_db()
+    assert (send.state, send.tries) == (SendState.FAILED, 1)
+    assert "access_token" in send.answer and send.last_try_at is not None
+
+
 def test_a_better_later_attempt_replaces_the_score_and_a_worse_one_is_kept_back(
     playing, client, scenario_slug, queue, django_capture_on_commit_callbacks
 ):
